@@ -1,0 +1,71 @@
+//! The command line: every step the GUI offers, scriptable.
+
+mod devices;
+mod profile;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use clearbox::ClearboxError;
+use clearbox::compute::DevicePreference;
+
+/// Clearbox: deep learning on your own tables, explained.
+#[derive(Debug, Parser)]
+#[command(name = "clearbox", version, about, long_about = None)]
+pub struct Args {
+    /// Where models run: auto (graphics card if usable), gpu, or cpu.
+    #[arg(long, global = true, default_value = "auto", value_parser = parse_device)]
+    pub device: DevicePreference,
+    /// Open this bundled sample in the app (see `clearbox samples`).
+    #[arg(long)]
+    pub sample: Option<String>,
+    /// Open this CSV or Parquet file in the app.
+    pub open: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The verbs.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a table's health: missing values, identifiers, personal data, leakage...
+    Profile(profile::ProfileArgs),
+    /// List the compute devices Clearbox can see and the one it would use.
+    Devices {
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the bundled sample tables.
+    Samples,
+}
+
+fn parse_device(s: &str) -> Result<DevicePreference, String> {
+    s.parse()
+}
+
+/// Runs a verb and turns its outcome into an exit code: 0 success, 2 bad
+/// input (with one sentence on stderr), 1 anything else.
+pub fn run(command: Command, device: DevicePreference) -> ExitCode {
+    let outcome = match command {
+        Command::Profile(args) => profile::run(&args),
+        Command::Devices { json } => devices::run(device, json),
+        Command::Samples => {
+            for sample in clearbox::samples::SAMPLES {
+                println!("{:<14} {}", sample.id, sample.blurb);
+            }
+            Ok(())
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("{err}");
+            if let ClearboxError::Internal { detail, .. } = &err {
+                eprintln!("(details: {detail})");
+            }
+            if err.is_user_input() { ExitCode::from(2) } else { ExitCode::FAILURE }
+        }
+    }
+}

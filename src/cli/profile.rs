@@ -1,0 +1,100 @@
+//! `clearbox profile`: the data-health report, as text or JSON.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+use clearbox::data::{DataSource, Recipe, load};
+use clearbox::health::{HealthReport, Severity, analyse};
+use clearbox::jobs::Progress;
+use clearbox::{ClearboxError, samples};
+
+/// Options of `clearbox profile`.
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// The CSV or Parquet file to check.
+    #[arg(required_unless_present = "sample")]
+    file: Option<PathBuf>,
+    /// Check a bundled sample instead of a file.
+    #[arg(long, conflicts_with = "file")]
+    sample: Option<String>,
+    /// The column you want to predict: adds checks for imbalance and leakage.
+    #[arg(long)]
+    target: Option<String>,
+    /// Replay the role changes and fixes saved in this recipe file (RON).
+    #[arg(long)]
+    recipe: Option<PathBuf>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: &ProfileArgs) -> clearbox::Result<()> {
+    let source = match (&args.file, &args.sample) {
+        (_, Some(id)) => DataSource::Sample(samples::find(id).ok_or_else(|| {
+            ClearboxError::BadRequest(format!("There is no sample called '{id}'. The samples are: {}.", samples::ids()))
+        })?),
+        (Some(path), None) => DataSource::File(path.clone()),
+        (None, None) => return Err(ClearboxError::BadRequest("Name a file to profile.".into())),
+    };
+    let started = Instant::now();
+    let original = load(&source, &Progress::silent())?;
+    let loaded_at = started.elapsed();
+    let table = match &args.recipe {
+        Some(path) => read_recipe(path)?.apply(&original),
+        None => original,
+    };
+    let report = analyse(&table, args.target.as_deref(), &Progress::silent())?;
+    let profiled = started.elapsed() - loaded_at;
+    if args.json {
+        let mut value = serde_json::to_value(&report).map_err(|e| ClearboxError::Internal {
+            activity: "writing the report".into(),
+            detail: e.to_string(),
+        })?;
+        value["timings_ms"] = serde_json::json!({
+            "load": loaded_at.as_millis(),
+            "profile": profiled.as_millis(),
+        });
+        println!("{value}");
+    } else {
+        print_text(&report);
+        eprintln!("(loaded in {:.2} s, checked in {:.2} s)", loaded_at.as_secs_f64(), profiled.as_secs_f64());
+    }
+    Ok(())
+}
+
+fn read_recipe(path: &std::path::Path) -> clearbox::Result<Recipe> {
+    let text = std::fs::read_to_string(path).map_err(|e| ClearboxError::from_io(path, &e))?;
+    ron::from_str(&text).map_err(|e| {
+        ClearboxError::BadRequest(format!(
+            "'{}' is not a Clearbox recipe ({e}). Save one from the app's Data page.",
+            clearbox::error::display_name(path)
+        ))
+    })
+}
+
+fn light(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Ok => "[ good  ]",
+        Severity::Check => "[ check ]",
+        Severity::Problem => "[problem]",
+    }
+}
+
+fn print_text(report: &HealthReport) {
+    println!("{} — {} rows × {} columns", report.table, report.rows, report.columns.len());
+    println!("{} {}", light(report.severity), report.headline);
+    for notice in &report.notices {
+        println!("  note: {notice}");
+    }
+    for issue in &report.table_issues {
+        println!("{} {}", light(issue.severity), issue.message);
+    }
+    println!();
+    for column in &report.columns {
+        println!("{} {} ({})", light(column.severity), column.name, column.role.label());
+        for issue in &column.issues {
+            println!("            - {}", issue.message);
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! Reading delimited text files: sniff the dialect, check every record has
+//! the right number of values, then let polars parse the file in chunks so
+//! that progress can be shown and the load can be cancelled between chunks.
+
+use std::io::Cursor;
+use std::ops::Range;
+use std::sync::Arc;
+
+use polars::prelude::{
+    CsvParseOptions, CsvReadOptions, DataType, Field, PlSmallStr, Schema, SerReader,
+};
+
+use super::sniff::{self, Dialect, QUOTE};
+use super::table::TextValues;
+use super::text_builder::TextBuilder;
+use crate::error::{ClearboxError, Result};
+use crate::jobs::Progress;
+
+/// A delimited file read as text, before types are inferred.
+#[derive(Debug)]
+pub struct RawTable {
+    /// Column names as written in the header (or generated), not yet cleaned.
+    pub names: Vec<String>,
+    /// The text of each column.
+    pub columns: Vec<TextValues>,
+    /// How the file was written.
+    pub dialect: Dialect,
+}
+
+/// Bytes per chunk handed to polars at once.
+const CHUNK_BYTES: usize = 8 * 1024 * 1024;
+
+/// Reads a delimited text file held in memory. `file` names it in messages.
+/// Progress goes from `0.0` to `1.0` of this step.
+pub fn read_delimited(file: &str, bytes: &[u8], progress: &Progress) -> Result<RawTable> {
+    if sniff::looks_binary(bytes) {
+        return Err(ClearboxError::NotATable { file: file.into() });
+    }
+    let (text, encoding) = sniff::decode(bytes);
+    let text: &[u8] = &text;
+    if text.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ClearboxError::EmptyFile { file: file.into() });
+    }
+    let sample = sniff::first_records(&text[..text.len().min(256 * 1024)], 50);
+    let delimiter = sniff::sniff_delimiter(&sample);
+    let has_header = sniff::sniff_header(&sample, delimiter);
+    let dialect = Dialect { delimiter, has_header, encoding };
+
+    let first = sample.first().copied().unwrap_or_default();
+    let first_fields = sniff::split_record(first, delimiter);
+    let expected = first_fields.len();
+    let names = if has_header {
+        first_fields
+    } else {
+        (1..=expected).map(|i| format!("column_{i}")).collect()
+    };
+    let data_start = if has_header { header_end(text) } else { 0 };
+
+    let scan = scan_records(file, &text[data_start..], delimiter, expected, has_header, progress)?;
+    if scan.records == 0 {
+        return Err(ClearboxError::HeaderOnly { file: file.into() });
+    }
+
+    let schema: Schema = (0..expected)
+        .map(|i| Field::new(PlSmallStr::from(format!("c{i}")), DataType::String))
+        .collect();
+    let schema = Arc::new(schema);
+    let mut builders: Vec<TextBuilder> =
+        (0..expected).map(|_| TextBuilder::with_capacity(scan.records)).collect();
+    let data = &text[data_start..];
+    let total = data.len().max(1) as f32;
+    for chunk in &scan.chunks {
+        progress.check_cancelled()?;
+        progress.report(0.3 + 0.7 * chunk.start as f32 / total, "Reading rows");
+        let frame = CsvReadOptions::default()
+            .with_has_header(false)
+            .with_schema(Some(schema.clone()))
+            .with_parse_options(
+                CsvParseOptions::default()
+                    .with_separator(delimiter)
+                    .with_quote_char(Some(QUOTE))
+                    .with_truncate_ragged_lines(true)
+                    .with_missing_is_null(true),
+            )
+            .into_reader_with_file_handle(Cursor::new(&data[chunk.clone()]))
+            .finish()
+            .map_err(|e| ClearboxError::Unreadable {
+                file: file.into(),
+                detail: format!("the text could not be split into values: {e}"),
+            })?;
+        for (builder, column) in builders.iter_mut().zip(frame.columns()) {
+            let strings = column.str().map_err(|e| ClearboxError::Internal {
+                activity: "reading the file".into(),
+                detail: e.to_string(),
+            })?;
+            for value in strings.iter() {
+                builder.push(value);
+            }
+        }
+    }
+    Ok(RawTable {
+        names,
+        columns: builders.into_iter().map(TextBuilder::finish).collect(),
+        dialect,
+    })
+}
+
+/// Byte offset just after the header record (quote-aware).
+fn header_end(text: &[u8]) -> usize {
+    let mut in_quotes = false;
+    for (i, &b) in text.iter().enumerate() {
+        if b == QUOTE {
+            in_quotes = !in_quotes;
+        } else if b == b'\n' && !in_quotes {
+            // Skip blank lines before the header.
+            if text[..i].iter().any(|c| !c.is_ascii_whitespace()) {
+                return i + 1;
+            }
+        }
+    }
+    text.len()
+}
+
+struct RecordScan {
+    records: usize,
+    chunks: Vec<Range<usize>>,
+}
+
+/// Counts records and remembers the first one with the wrong number of values.
+struct RecordChecker {
+    expected: usize,
+    records: usize,
+    bad: usize,
+    first_bad: Option<(usize, usize)>,
+}
+
+impl RecordChecker {
+    /// Ends a record of `fields` values whose last non-empty value is number
+    /// `last_filled` (1-based), starting on 1-based file line `line`.
+    fn end_record(&mut self, fields: usize, last_filled: usize, has_content: bool, line: usize) {
+        if !has_content {
+            return; // blank line
+        }
+        self.records += 1;
+        let ragged = fields < self.expected || (fields > self.expected && last_filled > self.expected);
+        if ragged {
+            self.bad += 1;
+            if self.first_bad.is_none() {
+                self.first_bad = Some((line, fields));
+            }
+        }
+    }
+}
+
+/// One pass over the data: counts records, checks each has `expected` values
+/// (extra empty values at the end of a line are tolerated), and cuts the data
+/// into chunks that end on record boundaries.
+fn scan_records(
+    file: &str,
+    data: &[u8],
+    delimiter: u8,
+    expected: usize,
+    has_header: bool,
+    progress: &Progress,
+) -> Result<RecordScan> {
+    // Lines in messages count from the top of the file, header included.
+    let line_offset = if has_header { 2 } else { 1 };
+    let mut checker = RecordChecker { expected, records: 0, bad: 0, first_bad: None };
+    let mut chunks = Vec::new();
+    let mut chunk_start = 0usize;
+    let mut line = 0usize;
+    let mut record_line = 0usize;
+    let mut fields = 1usize;
+    let mut last_filled = 0usize;
+    let mut field_has_content = false;
+    let mut record_has_content = false;
+    let mut in_quotes = false;
+    let mut at_field_start = true;
+    const STEP: usize = 4 * 1024 * 1024;
+
+    for (i, &b) in data.iter().enumerate() {
+        if i % STEP == 0 {
+            progress.check_cancelled()?;
+            progress.report(0.3 * i as f32 / data.len().max(1) as f32, "Checking rows");
+        }
+        if in_quotes {
+            if b == QUOTE {
+                // A doubled quote is an escaped quote: the next byte reopens.
+                in_quotes = false;
+            } else if b == b'\n' {
+                line += 1;
+            }
+            continue;
+        }
+        if b == QUOTE {
+            // At a field start this opens quoting; elsewhere it is either the
+            // second half of an escaped `""` or a stray quote inside a value.
+            in_quotes = at_field_start || data.get(i.wrapping_sub(1)) == Some(&QUOTE);
+            at_field_start = false;
+            field_has_content = true;
+            record_has_content = true;
+        } else if b == delimiter {
+            if field_has_content {
+                last_filled = fields;
+            }
+            fields += 1;
+            field_has_content = false;
+            at_field_start = true;
+        } else if b == b'\n' {
+            if field_has_content {
+                last_filled = fields;
+            }
+            checker.end_record(fields, last_filled, record_has_content, record_line + line_offset);
+            line += 1;
+            record_line = line;
+            fields = 1;
+            last_filled = 0;
+            field_has_content = false;
+            record_has_content = false;
+            at_field_start = true;
+            if i + 1 - chunk_start >= CHUNK_BYTES {
+                chunks.push(chunk_start..i + 1);
+                chunk_start = i + 1;
+            }
+        } else if b != b'\r' {
+            if !b.is_ascii_whitespace() {
+                field_has_content = true;
+                record_has_content = true;
+            }
+            at_field_start = false;
+        }
+    }
+    if field_has_content {
+        last_filled = fields;
+    }
+    checker.end_record(fields, last_filled, record_has_content, record_line + line_offset);
+    if chunk_start < data.len() {
+        chunks.push(chunk_start..data.len());
+    }
+    if let Some((line, found)) = checker.first_bad {
+        let others = match checker.bad - 1 {
+            0 => String::new(),
+            1 => " (and 1 more line is like it)".into(),
+            n => format!(" (and {n} more lines are like it)"),
+        };
+        return Err(ClearboxError::RaggedRows {
+            file: file.into(),
+            line,
+            found,
+            expected,
+            others,
+        });
+    }
+    Ok(RecordScan { records: checker.records, chunks })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<RawTable> {
+        read_delimited("test.csv", text.as_bytes(), &Progress::silent())
+    }
+
+    #[test]
+    fn reads_quoted_values_with_embedded_breaks() {
+        let raw = read("id,note\n1,\"two\nlines\"\n2,\"say \"\"hi\"\"\"\n").expect("reads");
+        assert_eq!(raw.names, vec!["id", "note"]);
+        assert_eq!(raw.columns[1].get(0), Some("two\nlines"));
+        assert_eq!(raw.columns[1].get(1), Some("say \"hi\""));
+    }
+
+    #[test]
+    fn ragged_rows_name_the_line() {
+        match read("a,b,c\n1,2,3\n4,5\n6,7,8,9\n") {
+            Err(ClearboxError::RaggedRows { line, found, expected, others, .. }) => {
+                assert_eq!((line, found, expected), (3, 2, 3));
+                assert!(others.contains("1 more"));
+            }
+            other => panic!("expected ragged rows, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn trailing_empty_values_are_tolerated() {
+        let raw = read("a,b\n1,2,\n3,4,\n").expect("reads");
+        assert_eq!(raw.columns.len(), 2);
+        assert_eq!(raw.columns[1].get(1), Some("4"));
+    }
+
+    #[test]
+    fn header_only_and_empty_are_errors() {
+        assert!(matches!(read("a,b,c\n"), Err(ClearboxError::HeaderOnly { .. })));
+        assert!(matches!(read("\n\n"), Err(ClearboxError::EmptyFile { .. })));
+    }
+
+    #[test]
+    fn blank_lines_are_skipped() {
+        let raw = read("a,b\n1,2\n\n3,4\n").expect("reads");
+        assert_eq!(raw.columns[0].codes.len(), 2);
+    }
+
+    #[test]
+    fn semicolons_and_missing_values() {
+        let raw = read("x;y\n1,5;\n2,5;b\n").expect("reads");
+        assert_eq!(raw.dialect.delimiter, b';');
+        assert_eq!(raw.columns[1].get(0), None);
+        assert_eq!(raw.columns[0].get(1), Some("2,5"));
+    }
+}

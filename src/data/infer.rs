@@ -1,0 +1,327 @@
+//! Turning text columns into typed columns, and guessing each column's role.
+
+use std::sync::Arc;
+
+use super::role::ColumnRole;
+use super::table::{Column, ColumnValues, TextValues};
+
+/// Strings people use to mean "no value". Compared trimmed and lower-cased.
+pub const MISSING_TOKENS: &[&str] = &[
+    "", "?", "-", "--", "n/a", "na", "nan", "null", "none", "nil", "unknown", "missing",
+    "#n/a", "not available", "undefined", "(blank)",
+];
+
+/// Whether `s` is one of the usual stand-ins for a missing value.
+pub fn is_missing_token(s: &str) -> bool {
+    let t = s.trim().to_ascii_lowercase();
+    MISSING_TOKENS.contains(&t.as_str())
+}
+
+/// A column read from text, with what the conversion turned into missing values.
+#[derive(Debug, Clone)]
+pub struct Inferred {
+    /// The typed values.
+    pub values: ColumnValues,
+    /// Strings that were read as missing while converting to numbers or dates,
+    /// with how many rows held each ("?", "N/A", or stray text in a number column).
+    pub converted_to_missing: Vec<(String, usize)>,
+}
+
+/// Share of the non-missing cells that must parse for a column to be typed.
+const PARSE_SHARE: f64 = 0.98;
+
+/// Converts a text column into numbers or dates when (almost) all of it parses.
+pub fn infer_values(text: TextValues) -> Inferred {
+    let counts = text.level_counts();
+    let token: Vec<bool> = text.levels.iter().map(|l| is_missing_token(l)).collect();
+    let filled: usize = counts.iter().zip(&token).filter(|(_, t)| !**t).map(|(c, _)| c).sum();
+    if filled == 0 {
+        return Inferred { values: ColumnValues::Text(text), converted_to_missing: Vec::new() };
+    }
+    for parser in [parse_number as fn(&str) -> Option<f64>, parse_decimal_comma] {
+        let parsed: Vec<Option<f64>> =
+            text.levels.iter().zip(&token).map(|(l, t)| if *t { None } else { parser(l) }).collect();
+        if share_parsed(&parsed, &counts, filled) >= PARSE_SHARE {
+            let values = text
+                .codes
+                .iter()
+                .map(|&c| parsed.get(c as usize).copied().flatten().unwrap_or(f64::NAN))
+                .collect();
+            return Inferred {
+                values: ColumnValues::Number(values),
+                converted_to_missing: unparsed(&text.levels, &parsed, &counts),
+            };
+        }
+    }
+    if let Some(format) = pick_date_format(&text.levels, &token) {
+        let parsed: Vec<Option<f64>> = text
+            .levels
+            .iter()
+            .zip(&token)
+            .map(|(l, t)| if *t { None } else { format.parse(l.trim()).map(|s| s as f64) })
+            .collect();
+        if share_parsed(&parsed, &counts, filled) >= PARSE_SHARE {
+            let values = text
+                .codes
+                .iter()
+                .map(|&c| parsed.get(c as usize).copied().flatten().map(|s| s as i64))
+                .collect();
+            return Inferred {
+                values: ColumnValues::Datetime(values),
+                converted_to_missing: unparsed(&text.levels, &parsed, &counts),
+            };
+        }
+    }
+    Inferred { values: ColumnValues::Text(text), converted_to_missing: Vec::new() }
+}
+
+fn share_parsed(parsed: &[Option<f64>], counts: &[usize], filled: usize) -> f64 {
+    let ok: usize = parsed.iter().zip(counts).filter(|(p, _)| p.is_some()).map(|(_, c)| c).sum();
+    ok as f64 / filled as f64
+}
+
+fn unparsed(levels: &[String], parsed: &[Option<f64>], counts: &[usize]) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = levels
+        .iter()
+        .zip(parsed)
+        .zip(counts)
+        .filter(|((_, p), c)| p.is_none() && **c > 0)
+        .map(|((l, _), c)| (l.clone(), *c))
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1));
+    out
+}
+
+/// Parses a number written the English way ("1234.5", "-3", "1e6").
+pub fn parse_number(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let t = t.strip_prefix('+').unwrap_or(t);
+    if t.is_empty() || t.eq_ignore_ascii_case("nan") || t.eq_ignore_ascii_case("inf") {
+        return None;
+    }
+    t.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// Parses a number with a decimal comma ("3,14"), as many European exports write.
+fn parse_decimal_comma(s: &str) -> Option<f64> {
+    let t = s.trim();
+    if t.matches(',').count() != 1 || t.contains('.') {
+        return parse_number(t).filter(|_| !t.contains('.'));
+    }
+    parse_number(&t.replace(',', "."))
+}
+
+/// A date or date-time layout.
+#[derive(Debug, Clone, Copy)]
+enum DateFormat {
+    Date(&'static str),
+    DateTime(&'static str),
+    Zoned(&'static str),
+    Rfc3339,
+}
+
+impl DateFormat {
+    fn parse(self, s: &str) -> Option<i64> {
+        use chrono::{DateTime, NaiveDate, NaiveDateTime};
+        match self {
+            Self::Date(f) => NaiveDate::parse_from_str(s, f)
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|d| d.and_utc().timestamp()),
+            Self::DateTime(f) => NaiveDateTime::parse_from_str(s, f).ok().map(|d| d.and_utc().timestamp()),
+            Self::Zoned(f) => DateTime::parse_from_str(s, f).ok().map(|d| d.timestamp()),
+            Self::Rfc3339 => DateTime::parse_from_rfc3339(s).ok().map(|d| d.timestamp()),
+        }
+    }
+}
+
+const DATE_FORMATS: &[DateFormat] = &[
+    DateFormat::Date("%Y-%m-%d"),
+    DateFormat::Date("%Y/%m/%d"),
+    DateFormat::Date("%d/%m/%Y"),
+    DateFormat::Date("%m/%d/%Y"),
+    DateFormat::Date("%d.%m.%Y"),
+    DateFormat::Date("%d-%m-%Y"),
+    DateFormat::Date("%d-%b-%Y"),
+    DateFormat::Date("%b %d, %Y"),
+    DateFormat::DateTime("%Y-%m-%d %H:%M:%S%.f"),
+    DateFormat::DateTime("%Y-%m-%dT%H:%M:%S%.f"),
+    DateFormat::DateTime("%Y-%m-%d %H:%M"),
+    DateFormat::DateTime("%Y-%m-%dT%H:%M"),
+    DateFormat::DateTime("%d/%m/%Y %H:%M:%S"),
+    DateFormat::DateTime("%m/%d/%Y %H:%M:%S"),
+    DateFormat::DateTime("%d/%m/%Y %H:%M"),
+    DateFormat::DateTime("%m/%d/%Y %H:%M"),
+    DateFormat::Zoned("%Y-%m-%d %H:%M:%S%.f%:z"),
+    DateFormat::Zoned("%Y-%m-%dT%H:%M:%S%.f%:z"),
+    DateFormat::Rfc3339,
+    DateFormat::Zoned("%Y-%m-%d %H:%M:%S%.f%z"),
+];
+
+/// The first layout that reads every one of up to 200 sample values.
+fn pick_date_format(levels: &[String], token: &[bool]) -> Option<DateFormat> {
+    let sample: Vec<&str> = levels
+        .iter()
+        .zip(token)
+        .filter(|(_, t)| !**t)
+        .map(|(l, _)| l.trim())
+        .take(200)
+        .collect();
+    let plausible = |s: &&str| s.len() >= 6 && s.bytes().any(|b| b.is_ascii_digit());
+    if sample.is_empty() || !sample.iter().all(plausible) {
+        return None;
+    }
+    DATE_FORMATS.iter().copied().find(|f| sample.iter().all(|s| f.parse(s).is_some()))
+}
+
+/// Guesses a column's role from its values and its name.
+pub fn infer_role(name: &str, values: &ColumnValues) -> ColumnRole {
+    let rows = values.len();
+    let filled = rows - values.missing_count();
+    match values {
+        ColumnValues::Datetime(_) => ColumnRole::Datetime,
+        ColumnValues::Number(v) => {
+            let mut present: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
+            present.sort_by(f64::total_cmp);
+            present.dedup();
+            if !present.is_empty() && present.iter().all(|&x| x == 0.0 || x == 1.0) {
+                return ColumnRole::Boolean;
+            }
+            let integers = present.iter().all(|x| x.fract() == 0.0);
+            let unique = present.len() == filled && filled >= 20;
+            let (lo, hi) = (present.first().copied().unwrap_or(0.0), present.last().copied().unwrap_or(0.0));
+            let dense = hi - lo + 1.0 <= 1.1 * filled as f64;
+            if integers && unique && (dense || name_says_identifier(name)) {
+                ColumnRole::Identifier
+            } else {
+                ColumnRole::Number
+            }
+        }
+        ColumnValues::Text(t) => text_role(name, t, filled),
+    }
+}
+
+fn text_role(name: &str, t: &TextValues, filled: usize) -> ColumnRole {
+    let counts = t.level_counts();
+    let used: Vec<(&str, usize)> =
+        t.levels.iter().zip(&counts).filter(|(_, c)| **c > 0).map(|(l, c)| (l.trim(), *c)).collect();
+    let real: Vec<&(&str, usize)> = used.iter().filter(|(l, _)| !is_missing_token(l)).collect();
+    let lower: Vec<String> = real.iter().map(|(l, _)| l.to_ascii_lowercase()).collect();
+    let boolean_sets: [&[&str]; 4] =
+        [&["true", "false"], &["yes", "no"], &["y", "n"], &["t", "f"]];
+    if !lower.is_empty() && boolean_sets.iter().any(|set| lower.iter().all(|l| set.contains(&l.as_str()))) {
+        return ColumnRole::Boolean;
+    }
+    let distinct = used.len();
+    if filled == 0 {
+        return ColumnRole::Category;
+    }
+    let (chars, words) = used.iter().fold((0usize, 0usize), |(c, w), (l, n)| {
+        (c + l.chars().count() * n, w + l.split_whitespace().count() * n)
+    });
+    let avg_chars = chars as f64 / filled as f64;
+    let avg_words = words as f64 / filled as f64;
+    if distinct > 20 && (avg_chars >= 40.0 || avg_words >= 5.0) {
+        return ColumnRole::Text;
+    }
+    if filled >= 20 && distinct as f64 >= 0.95 * filled as f64 {
+        return ColumnRole::Identifier;
+    }
+    if name_says_identifier(name) && filled >= 20 && distinct as f64 >= 0.5 * filled as f64 {
+        return ColumnRole::Identifier;
+    }
+    ColumnRole::Category
+}
+
+/// Whether a column's name marks it as a key: `id`, `customer_id`, `PassengerId`, `ID`.
+pub fn name_says_identifier(name: &str) -> bool {
+    let trimmed = name.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    lower == "id"
+        || lower.ends_with("_id")
+        || lower.ends_with(" id")
+        || lower.starts_with("id_")
+        || lower == "index"
+        || lower == "uuid"
+        || lower == "key"
+        || trimmed.ends_with("ID")
+        || (trimmed.ends_with("Id")
+            && trimmed[..trimmed.len() - 2].chars().last().is_some_and(char::is_lowercase))
+}
+
+/// Builds a [`Column`] from a name and typed values, inferring its role.
+pub fn column(name: String, values: ColumnValues) -> Column {
+    column_with_notes(name, Inferred { values, converted_to_missing: Vec::new() })
+}
+
+/// Builds a [`Column`] from what [`infer_values`] produced.
+pub fn column_with_notes(name: String, inferred: Inferred) -> Column {
+    let role = infer_role(&name, &inferred.values);
+    Column {
+        name,
+        role,
+        inferred_role: role,
+        values: Arc::new(inferred.values),
+        read_as_missing: inferred.converted_to_missing,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::text_builder::TextBuilder;
+
+    fn text(values: &[&str]) -> TextValues {
+        let mut b = TextBuilder::default();
+        for v in values {
+            b.push(if v.is_empty() { None } else { Some(v) });
+        }
+        b.finish()
+    }
+
+    #[test]
+    fn numbers_with_question_marks_become_numbers() {
+        let inferred = infer_values(text(&["1", "2.5", "?", "", "4"]));
+        match inferred.values {
+            ColumnValues::Number(v) => {
+                assert_eq!(v[1], 2.5);
+                assert!(v[2].is_nan() && v[3].is_nan());
+            }
+            other => panic!("expected numbers, got {other:?}"),
+        }
+        assert_eq!(inferred.converted_to_missing, vec![("?".to_string(), 1)]);
+    }
+
+    #[test]
+    fn decimal_commas_are_read() {
+        match infer_values(text(&["3,5", "1,25", "2"])).values {
+            ColumnValues::Number(v) => assert_eq!(v, vec![3.5, 1.25, 2.0]),
+            other => panic!("expected numbers, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn dates_and_zoned_timestamps_are_read() {
+        assert!(matches!(
+            infer_values(text(&["2021-01-05", "2021-02-28"])).values,
+            ColumnValues::Datetime(_)
+        ));
+        match infer_values(text(&["2019-11-24 00:00:34.762830+00:00"])).values {
+            ColumnValues::Datetime(v) => assert_eq!(v[0], Some(1_574_553_634)),
+            other => panic!("expected date-times, got {other:?}"),
+        }
+        assert!(matches!(infer_values(text(&["31/12/2020", "01/02/2021"])).values, ColumnValues::Datetime(_)));
+    }
+
+    #[test]
+    fn roles_follow_values_and_names() {
+        let ids: Vec<f64> = (1..=50).map(f64::from).collect();
+        assert_eq!(infer_role("PassengerId", &ColumnValues::Number(ids.clone())), ColumnRole::Identifier);
+        assert_eq!(infer_role("x", &ColumnValues::Number(vec![0.0, 1.0, 1.0])), ColumnRole::Boolean);
+        let yes = infer_values(text(&["Yes", "No", "yes"])).values;
+        assert_eq!(infer_role("churn", &yes), ColumnRole::Boolean);
+        let cats = infer_values(text(&["red", "blue", "red", "green"])).values;
+        assert_eq!(infer_role("colour", &cats), ColumnRole::Category);
+        assert!(name_says_identifier("customer_id") && !name_says_identifier("paid"));
+    }
+}

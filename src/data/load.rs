@@ -1,0 +1,237 @@
+//! Opening a file or a bundled sample and turning it into a [`Table`].
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::csv::read_delimited;
+use super::infer::{self, Inferred};
+use super::parquet::{is_parquet, read_parquet};
+use super::table::{Column, ColumnValues, Table, TableOrigin};
+use crate::error::{ClearboxError, Result, display_name};
+use crate::jobs::Progress;
+use crate::samples::Sample;
+
+/// What to open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataSource {
+    /// A file on disk.
+    File(PathBuf),
+    /// A sample bundled with Clearbox.
+    Sample(&'static Sample),
+}
+
+impl DataSource {
+    /// The short name shown to users.
+    pub fn label(&self) -> String {
+        match self {
+            Self::File(path) => display_name(path),
+            Self::Sample(sample) => sample.title.to_owned(),
+        }
+    }
+}
+
+/// Share of the progress bar spent reading bytes off the disk.
+const READ_SHARE: f32 = 0.15;
+
+/// Loads a table. Runs for seconds on big files: call it from a worker.
+pub fn load(source: &DataSource, progress: &Progress) -> Result<Table> {
+    let label = source.label();
+    let (bytes, origin, is_pq) = match source {
+        DataSource::File(path) => {
+            let bytes = read_file(path, progress)?;
+            let by_name = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"));
+            let is_pq = is_parquet(&bytes) || (by_name && !bytes.is_empty());
+            (std::borrow::Cow::Owned(bytes), TableOrigin::File(path.clone()), is_pq)
+        }
+        DataSource::Sample(sample) => (
+            std::borrow::Cow::Borrowed(sample.bytes),
+            TableOrigin::Sample(sample.id.to_owned()),
+            false,
+        ),
+    };
+    if bytes.is_empty() {
+        return Err(ClearboxError::EmptyFile { file: label });
+    }
+    let fingerprint = blake3::hash(&bytes).to_hex()[..16].to_owned();
+    let rest = progress.scaled(READ_SHARE, 0.85 - READ_SHARE);
+    let (names, columns): (Vec<String>, Vec<Inferred>) = if is_pq {
+        let parquet = read_parquet(&label, &bytes, &rest)?;
+        let inferred = parquet
+            .values
+            .into_iter()
+            .map(|values| Inferred { values, converted_to_missing: Vec::new() })
+            .collect();
+        (parquet.names, inferred)
+    } else {
+        let raw = read_delimited(&label, &bytes, &rest)?;
+        let mut inferred = Vec::with_capacity(raw.columns.len());
+        for (i, text) in raw.columns.into_iter().enumerate() {
+            progress.check_cancelled()?;
+            let done = i as f32 / raw.names.len().max(1) as f32;
+            progress.report(0.85 + 0.15 * done, "Recognising column types");
+            inferred.push(infer::infer_values(text));
+        }
+        (raw.names, inferred)
+    };
+    let rows = columns.first().map_or(0, |c| c.values.len());
+    if rows == 0 {
+        return Err(ClearboxError::HeaderOnly { file: label });
+    }
+    let (names, mut notices) = clean_names(names);
+    if is_pq {
+        notices.extend(text_columns_that_are_numbers(&names, &columns));
+    }
+    let columns: Vec<Column> = names
+        .into_iter()
+        .zip(columns)
+        .map(|(name, inferred)| infer::column_with_notes(name, inferred))
+        .collect();
+    progress.report(1.0, "Done");
+    Ok(Table { name: label, origin, columns, rows, notices, fingerprint })
+}
+
+/// Reads a whole file, reporting progress, and notices if it shrinks or fails mid-way.
+fn read_file(path: &Path, progress: &Progress) -> Result<Vec<u8>> {
+    let file = std::fs::File::open(path).map_err(|e| ClearboxError::from_io(path, &e))?;
+    let meta = file.metadata().map_err(|e| ClearboxError::from_io(path, &e))?;
+    if meta.is_dir() {
+        return Err(ClearboxError::Unreadable {
+            file: display_name(path),
+            detail: "it is a folder, not a file".into(),
+        });
+    }
+    read_all(path, file, meta.len(), progress)
+}
+
+/// Reads `reader` to the end in pieces. `expected` is the size the file had
+/// when opened: ending short of it means the file changed underneath us.
+pub fn read_all(path: &Path, mut reader: impl Read, expected: u64, progress: &Progress) -> Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
+    let mut buffer = vec![0u8; 4 * 1024 * 1024];
+    loop {
+        progress.check_cancelled()?;
+        let read = reader.read(&mut buffer).map_err(|e| ClearboxError::ChangedDuringLoad {
+            file: display_name(path),
+            detail: e.to_string(),
+        })?;
+        if read == 0 {
+            break;
+        }
+        bytes.extend_from_slice(&buffer[..read]);
+        progress.report(READ_SHARE * bytes.len() as f32 / expected.max(1) as f32, "Reading the file");
+    }
+    if (bytes.len() as u64) < expected {
+        return Err(ClearboxError::ChangedDuringLoad {
+            file: display_name(path),
+            detail: format!("read {} of {expected} bytes", bytes.len()),
+        });
+    }
+    Ok(bytes)
+}
+
+/// Makes every column name non-empty and unique, saying what was changed.
+fn clean_names(names: Vec<String>) -> (Vec<String>, Vec<String>) {
+    let mut notices = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(names.len());
+    let mut unnamed = Vec::new();
+    let mut renamed = Vec::new();
+    for (i, raw) in names.into_iter().enumerate() {
+        let trimmed = raw.trim().to_owned();
+        let base = if trimmed.is_empty() {
+            unnamed.push(i + 1);
+            format!("column_{}", i + 1)
+        } else {
+            trimmed
+        };
+        let mut name = base.clone();
+        let mut n = 2;
+        while !seen.insert(name.clone()) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        if name != base {
+            renamed.push(format!("'{base}' → '{name}'"));
+        }
+        out.push(name);
+    }
+    if !unnamed.is_empty() {
+        let which: Vec<String> = unnamed.iter().take(5).map(usize::to_string).collect();
+        notices.push(format!(
+            "{} column(s) had no name (position {}); they are called column_N after their position.",
+            unnamed.len(),
+            which.join(", ")
+        ));
+    }
+    if !renamed.is_empty() {
+        notices.push(format!(
+            "Some column names appeared twice, so the repeats were renamed: {}.",
+            renamed.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    (out, notices)
+}
+
+/// Parquet text columns that hold numbers (a common export mistake) are kept
+/// as text, but the user is told.
+fn text_columns_that_are_numbers(names: &[String], columns: &[Inferred]) -> Vec<String> {
+    names
+        .iter()
+        .zip(columns)
+        .filter_map(|(name, c)| match &c.values {
+            ColumnValues::Text(t)
+                if !t.levels.is_empty()
+                    && t.levels.iter().take(100).all(|l| infer::parse_number(l).is_some()) =>
+            {
+                Some(format!("Column '{name}' holds numbers stored as text; change its role to Number if it is a quantity."))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct FailsHalfway(usize);
+
+    impl Read for FailsHalfway {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.0 == 0 {
+                return Err(std::io::Error::new(std::io::ErrorKind::NotFound, "gone"));
+            }
+            self.0 -= 1;
+            buf[0] = b'a';
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn a_file_that_disappears_mid_load_is_reported() {
+        let path = Path::new("/data/vanishing.csv");
+        let err = read_all(path, FailsHalfway(3), 10, &Progress::silent()).unwrap_err();
+        assert!(matches!(err, ClearboxError::ChangedDuringLoad { .. }));
+        assert!(err.to_string().contains("vanishing.csv"));
+        let short = read_all(path, &b"abc"[..], 10, &Progress::silent()).unwrap_err();
+        assert!(matches!(short, ClearboxError::ChangedDuringLoad { .. }));
+    }
+
+    #[test]
+    fn names_are_made_unique_and_non_empty() {
+        let (names, notices) = clean_names(vec!["".into(), "a".into(), "a".into(), " b ".into()]);
+        assert_eq!(names, vec!["column_1", "a", "a_2", "b"]);
+        assert_eq!(notices.len(), 2);
+    }
+
+    #[test]
+    fn permission_errors_are_worded_for_people() {
+        let err = ClearboxError::from_io(
+            Path::new("/x/secret.csv"),
+            &std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        assert!(err.to_string().starts_with("Clearbox is not allowed to read 'secret.csv'"));
+    }
+}

@@ -1,0 +1,17 @@
+//! Data intake: reading files into a [`Table`], inferring column roles, and
+//! recording the user's changes in a [`Recipe`].
+
+pub mod csv;
+pub mod infer;
+pub mod load;
+pub mod parquet;
+pub mod recipe;
+pub mod role;
+pub mod sniff;
+pub mod table;
+pub mod text_builder;
+
+pub use load::{DataSource, load};
+pub use recipe::{Fix, Recipe};
+pub use role::ColumnRole;
+pub use table::{Column, ColumnValues, Table, TableOrigin, TextValues};

@@ -1,0 +1,171 @@
+//! The one error type of the library.
+//!
+//! Every variant's `Display` is a plain sentence for the person at the screen:
+//! what happened, where (file, line, column) and what to do next. Technical
+//! details, when there are any, are kept in a `detail` field for the log.
+
+use std::path::Path;
+
+/// Everything that can go wrong in Clearbox, worded for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum ClearboxError {
+    /// The file has no bytes (or only a byte-order mark / blank lines).
+    #[error("'{file}' is empty. Choose a file with a header row and at least one row of data.")]
+    EmptyFile {
+        /// The file as the user named it.
+        file: String,
+    },
+    /// Column names but no data rows.
+    #[error("'{file}' has column names but no rows of data. Export it again with its rows.")]
+    HeaderOnly {
+        /// The file as the user named it.
+        file: String,
+    },
+    /// A row with more or fewer values than the header.
+    #[error(
+        "Line {line} of '{file}' has {found} values but the header has {expected}{others}. \
+         Fix that line in a spreadsheet or text editor, or export the file again."
+    )]
+    RaggedRows {
+        /// The file as the user named it.
+        file: String,
+        /// 1-based line of the first bad row, as a text editor counts lines.
+        line: usize,
+        /// Values found on that line.
+        found: usize,
+        /// Values in the header.
+        expected: usize,
+        /// " (and N more lines like it)" or empty.
+        others: String,
+    },
+    /// Binary data that is neither CSV nor Parquet.
+    #[error("'{file}' is not a table Clearbox can read: it holds binary data. Choose a CSV or Parquet file.")]
+    NotATable {
+        /// The file as the user named it.
+        file: String,
+    },
+    /// The operating system refused to let us read the file.
+    #[error(
+        "Clearbox is not allowed to read '{file}'. Ask the file's owner for access, \
+         or copy it to a folder you can read."
+    )]
+    PermissionDenied {
+        /// The file as the user named it.
+        file: String,
+    },
+    /// The file is not there.
+    #[error("'{file}' could not be found. It may have been moved or deleted: choose it again.")]
+    NotFound {
+        /// The file as the user named it.
+        file: String,
+    },
+    /// The file shrank, vanished or failed part-way through reading.
+    #[error(
+        "'{file}' changed or disappeared while it was being read. \
+         Wait until it is completely written, then open it again."
+    )]
+    ChangedDuringLoad {
+        /// The file as the user named it.
+        file: String,
+        /// What the operating system said.
+        detail: String,
+    },
+    /// A Parquet file polars could not decode.
+    #[error(
+        "'{file}' could not be read as a Parquet file. It may be incomplete or use a \
+         feature Clearbox does not support; export it again or save it as CSV."
+    )]
+    BadParquet {
+        /// The file as the user named it.
+        file: String,
+        /// The reader's message, for the log.
+        detail: String,
+    },
+    /// Any other failure to read a file.
+    #[error("'{file}' could not be read ({detail}). Check the file opens in another program.")]
+    Unreadable {
+        /// The file as the user named it.
+        file: String,
+        /// What went wrong, briefly.
+        detail: String,
+    },
+    /// A column the user named does not exist.
+    #[error("There is no column called '{column}' in '{file}'. Its columns are: {available}.")]
+    UnknownColumn {
+        /// The name the user gave.
+        column: String,
+        /// The file as the user named it.
+        file: String,
+        /// A short list of the real column names.
+        available: String,
+    },
+    /// A setting the user gave on the command line is not usable.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The user asked for a graphics card and none could be used.
+    #[error(
+        "No graphics card could be used ({detail}). Run with '--device cpu', or '--device auto' \
+         to fall back to the processor automatically."
+    )]
+    NoGpu {
+        /// Why the graphics card could not be used.
+        detail: String,
+    },
+    /// A file of ours (settings, recipe) could not be written.
+    #[error("Could not save '{path}' ({detail}). Check there is free space and that you may write to that folder.")]
+    SaveFailed {
+        /// Where we tried to write.
+        path: String,
+        /// What the operating system said.
+        detail: String,
+    },
+    /// The user pressed Cancel.
+    #[error("Cancelled. Nothing was changed.")]
+    Cancelled,
+    /// A bug in Clearbox caught at a worker boundary.
+    #[error(
+        "Something went wrong inside Clearbox while {activity}. Your open data is unaffected; \
+         please try again, and report it if it happens again."
+    )]
+    Internal {
+        /// What we were doing, as a gerund phrase ("loading the file").
+        activity: String,
+        /// The panic message or error, for the log.
+        detail: String,
+    },
+}
+
+impl ClearboxError {
+    /// True when the error comes from the user's input (bad file, bad option)
+    /// rather than from Clearbox itself; the command line exits with code 2 then.
+    pub fn is_user_input(&self) -> bool {
+        !matches!(self, Self::Internal { .. } | Self::SaveFailed { .. } | Self::Cancelled)
+    }
+
+    /// Maps an I/O error on `path` to the sentence the user should see.
+    pub fn from_io(path: &Path, err: &std::io::Error) -> Self {
+        let file = display_name(path);
+        match err.kind() {
+            std::io::ErrorKind::NotFound => Self::NotFound { file },
+            std::io::ErrorKind::PermissionDenied => Self::PermissionDenied { file },
+            std::io::ErrorKind::IsADirectory => Self::Unreadable {
+                file,
+                detail: "it is a folder, not a file".into(),
+            },
+            _ => Self::Unreadable {
+                file,
+                detail: err.to_string(),
+            },
+        }
+    }
+}
+
+/// The name of a file as we show it to users: the file name, not the whole path.
+pub fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Library-wide result type.
+pub type Result<T> = std::result::Result<T, ClearboxError>;

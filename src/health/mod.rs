@@ -1,0 +1,320 @@
+//! The data-health report: for the whole table and for each column, a traffic
+//! light and plain sentences with the numbers behind them, plus one-click
+//! fixes where one is sensible.
+//!
+//! Each family of checks lives in its own file and returns [`Issue`]s; this
+//! file holds the types and runs the checks column by column.
+
+mod dates;
+mod missing;
+mod personal;
+mod rows;
+mod shape;
+pub mod stats;
+pub mod summary;
+mod target;
+pub mod words;
+
+use serde::Serialize;
+
+use crate::data::{ColumnRole, ColumnValues, Fix, Table};
+use crate::error::{ClearboxError, Result};
+use crate::jobs::Progress;
+pub use summary::ColumnSummary;
+
+/// A traffic light.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Fine; the sentence is for information.
+    Ok,
+    /// Worth a look before trusting results.
+    Check,
+    /// Will mislead a model or a reader unless fixed.
+    Problem,
+}
+
+impl Severity {
+    /// The word shown next to the light (never colour alone).
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Ok => "Good",
+            Self::Check => "Check",
+            Self::Problem => "Problem",
+        }
+    }
+}
+
+/// What a finding is about. The snake_case names are stable: scripts use them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssueKind {
+    /// Empty cells.
+    Missing,
+    /// Values that stand for "unknown": -1, 999, "?", "N/A", zeros that cannot be.
+    DisguisedMissing,
+    /// One value in every row.
+    Constant,
+    /// Almost every row has the same value.
+    NearConstant,
+    /// Different on every row: names a row, predicts nothing.
+    Identifier,
+    /// Rows that are exact copies of other rows.
+    Duplicates,
+    /// Values far outside the usual range.
+    Outliers,
+    /// A long tail of large values.
+    Skew,
+    /// A category with very many different values.
+    HighCardinality,
+    /// Dates later than today.
+    FutureDates,
+    /// Dates too early or too late to be true.
+    ImplausibleDates,
+    /// Names, e-mails, phone numbers, bank or card numbers.
+    PersonalData,
+    /// A column that gives the answer away.
+    Leakage,
+    /// One outcome is much rarer than the others.
+    Imbalance,
+    /// Too few rows to trust patterns.
+    SmallData,
+}
+
+impl IssueKind {
+    /// A short title for the finding, as a heading.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Missing => "Missing values",
+            Self::DisguisedMissing => "Disguised missing values",
+            Self::Constant => "Same value everywhere",
+            Self::NearConstant => "Almost the same value everywhere",
+            Self::Identifier => "Identifier",
+            Self::Duplicates => "Repeated rows",
+            Self::Outliers => "Extreme values",
+            Self::Skew => "Long tail",
+            Self::HighCardinality => "Too many different values",
+            Self::FutureDates => "Dates in the future",
+            Self::ImplausibleDates => "Implausible dates",
+            Self::PersonalData => "Personal data",
+            Self::Leakage => "Leakage",
+            Self::Imbalance => "Rare outcome",
+            Self::SmallData => "Small table",
+        }
+    }
+
+    /// A glossary sentence for readers who do not know the term.
+    pub fn glossary(self) -> &'static str {
+        match self {
+            Self::Missing => "Cells with no value. Models can work around a few; many make a column unreliable.",
+            Self::DisguisedMissing => {
+                "Values that look like data but mean \"unknown\": codes such as -1 or 999, question marks, \"N/A\", or blanks."
+            }
+            Self::Constant | Self::NearConstant => {
+                "A column that is (almost) the same on every row cannot help tell rows apart."
+            }
+            Self::Identifier => {
+                "A code that differs on every row, such as a customer number. It names a row but says nothing about it."
+            }
+            Self::Duplicates => "Rows identical to another row in every column.",
+            Self::Outliers => {
+                "Values far from the rest: more than three times the spread of the middle half away from it."
+            }
+            Self::Skew => {
+                "Most values are small and a few are huge (incomes, purchase amounts). A log scale shows such data evenly."
+            }
+            Self::HighCardinality => {
+                "Cardinality is the number of different values. A category with hundreds of rarely used values is hard to learn from."
+            }
+            Self::FutureDates | Self::ImplausibleDates => {
+                "Dates that cannot be true for past events, often placeholders for \"unknown\"."
+            }
+            Self::PersonalData => {
+                "Information that identifies a person (GDPR). Leave it out of models or replace it with a code (pseudonymise)."
+            }
+            Self::Leakage => {
+                "A column that gives the answer away because it is recorded after the outcome or derived from it. \
+                 A model using it looks perfect in testing and fails in real use."
+            }
+            Self::Imbalance => {
+                "One outcome is much rarer than the others. A model can look accurate by always guessing the common outcome."
+            }
+            Self::SmallData => "With few rows, a handful of unusual cases can change the results a lot.",
+        }
+    }
+}
+
+/// One finding: what, how serious, in words, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Issue {
+    /// What it is about.
+    pub kind: IssueKind,
+    /// How serious.
+    pub severity: Severity,
+    /// One or two plain sentences with the numbers.
+    pub message: String,
+    /// The one-click fix, when there is a sensible one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+impl Issue {
+    fn new(kind: IssueKind, severity: Severity, message: String) -> Self {
+        Self { kind, severity, message, fix: None }
+    }
+
+    fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+}
+
+/// The health of one column.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ColumnHealth {
+    /// The column's name.
+    pub name: String,
+    /// The role in use.
+    pub role: ColumnRole,
+    /// Share of rows with no value, 0..1.
+    pub missing_fraction: f64,
+    /// Number of different non-missing values.
+    pub distinct: usize,
+    /// The worst severity among its issues (`Ok` when there are none).
+    pub severity: Severity,
+    /// Findings, worst first.
+    pub issues: Vec<Issue>,
+    /// What to draw for it.
+    #[serde(skip)]
+    pub summary: ColumnSummary,
+    /// The sentence that goes with the chart.
+    #[serde(skip)]
+    pub caption: String,
+}
+
+/// The report for a whole table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HealthReport {
+    /// Name of the table.
+    pub table: String,
+    /// Number of rows.
+    pub rows: usize,
+    /// The column the user wants to predict, if chosen.
+    pub target: Option<String>,
+    /// The worst severity anywhere.
+    pub severity: Severity,
+    /// One sentence summing up the report.
+    pub headline: String,
+    /// Findings about the table as a whole (duplicates, size).
+    pub table_issues: Vec<Issue>,
+    /// One entry per column, in table order.
+    pub columns: Vec<ColumnHealth>,
+    /// What the loader repaired (renamed columns...).
+    pub notices: Vec<String>,
+}
+
+impl HealthReport {
+    /// The entry for the column called `name`.
+    pub fn column(&self, name: &str) -> Option<&ColumnHealth> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// Checks `table`; with a `target`, also for imbalance and leakage.
+pub fn analyse(table: &Table, target: Option<&str>, progress: &Progress) -> Result<HealthReport> {
+    let target_index = match target {
+        Some(name) => Some(table.column_index(name).ok_or_else(|| ClearboxError::UnknownColumn {
+            column: name.to_owned(),
+            file: table.name.clone(),
+            available: table.column_list(),
+        })?),
+        None => None,
+    };
+    let target_view = target_index.and_then(|i| target::TargetView::new(&table.columns[i]));
+    let now = chrono::Utc::now().timestamp();
+    let count = table.columns.len().max(1) as f32;
+    let mut columns = Vec::with_capacity(table.columns.len());
+    for (i, column) in table.columns.iter().enumerate() {
+        progress.check_cancelled()?;
+        progress.report(0.9 * i as f32 / count, "Checking columns");
+        let profile = stats::Profile::of(&column.values);
+        let is_target = Some(i) == target_index;
+        let mut issues = Vec::new();
+        issues.extend(missing::check(column, &profile, table.rows));
+        issues.extend(shape::check(column, &profile, is_target));
+        issues.extend(dates::check(column, now));
+        issues.extend(personal::check(column, &profile));
+        if is_target {
+            issues.extend(target::imbalance(column, &profile));
+        } else if let Some(view) = &target_view {
+            issues.extend(target::leakage(column, view));
+        }
+        issues.sort_by(|a, b| b.severity.cmp(&a.severity));
+        let severity = issues.iter().map(|i| i.severity).max().unwrap_or(Severity::Ok);
+        columns.push(ColumnHealth {
+            name: column.name.clone(),
+            role: column.role,
+            missing_fraction: if table.rows == 0 {
+                0.0
+            } else {
+                profile.missing as f64 / table.rows as f64
+            },
+            distinct: profile.distinct,
+            severity,
+            issues,
+            summary: summary::summarise(column, &profile),
+            caption: summary::caption(column, &profile),
+        });
+    }
+    progress.report(0.9, "Looking for repeated rows");
+    let mut table_issues = rows::check(table, progress)?;
+    table_issues.sort_by(|a, b| b.severity.cmp(&a.severity));
+    let severity = columns
+        .iter()
+        .map(|c| c.severity)
+        .chain(table_issues.iter().map(|i| i.severity))
+        .max()
+        .unwrap_or(Severity::Ok);
+    let headline = headline(&columns, &table_issues);
+    progress.report(1.0, "Done");
+    Ok(HealthReport {
+        table: table.name.clone(),
+        rows: table.rows,
+        target: target.map(str::to_owned),
+        severity,
+        headline,
+        table_issues,
+        columns,
+        notices: table.notices.clone(),
+    })
+}
+
+fn headline(columns: &[ColumnHealth], table_issues: &[Issue]) -> String {
+    let problems = columns.iter().filter(|c| c.severity == Severity::Problem).count();
+    let checks = columns.iter().filter(|c| c.severity == Severity::Check).count();
+    let table_note = if table_issues.iter().any(|i| i.severity > Severity::Ok) {
+        " The table as a whole also needs a look."
+    } else {
+        ""
+    };
+    let cols = |n: usize| if n == 1 { "1 column".to_owned() } else { format!("{n} columns") };
+    match (problems, checks) {
+        (0, 0) => format!("All {} look healthy.{table_note}", cols(columns.len())),
+        (0, c) => format!("{} of {} deserve a look; none has a serious problem.{table_note}", cols(c), columns.len()),
+        (p, 0) => format!("{} of {} have a problem to fix before modelling.{table_note}", cols(p), columns.len()),
+        (p, c) => format!(
+            "{} of {} have a problem to fix before modelling, and {} more deserve a look.{table_note}",
+            cols(p),
+            columns.len(),
+            c
+        ),
+    }
+}
+
+/// Whether a column holds numbers (as opposed to text or dates).
+fn numbers(column: &crate::data::Column) -> Option<&[f64]> {
+    match column.values.as_ref() {
+        ColumnValues::Number(v) => Some(v),
+        _ => None,
+    }
+}

@@ -1,0 +1,185 @@
+//! The shape of a column: constant or nearly so, an identifier, a category
+//! with too many values, extreme values and long tails.
+
+use super::stats::{NumericProfile, Profile};
+use super::words::{count, number, percent};
+use super::{Issue, IssueKind, Severity};
+use crate::data::{Column, ColumnRole, Fix};
+
+/// Findings about the distribution of `column`.
+pub fn check(column: &Column, profile: &Profile, is_target: bool) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    let exclude = || Fix::ExcludeColumn { column: column.name.clone() };
+    if profile.present == 0 {
+        return issues;
+    }
+    if profile.distinct == 1 {
+        let value = profile.top.as_ref().map(|(v, _)| v.as_str()).unwrap_or_default();
+        issues.push(
+            Issue::new(
+                IssueKind::Constant,
+                Severity::Problem,
+                format!("Every filled-in row has the same value '{value}', so it cannot tell rows apart. Leave it out."),
+            )
+            .with_fix(exclude()),
+        );
+        return issues;
+    }
+    if let Some((value, top)) = &profile.top {
+        let share = *top as f64 / profile.present as f64;
+        if share >= 0.99 && !is_target {
+            issues.push(
+                Issue::new(
+                    IssueKind::NearConstant,
+                    Severity::Check,
+                    format!(
+                        "{} of filled-in rows have the same value '{value}'; only {} differ, too few to learn from.",
+                        percent(share),
+                        count(profile.present - top)
+                    ),
+                )
+                .with_fix(exclude()),
+            );
+        }
+    }
+    match column.role {
+        ColumnRole::Identifier => issues.push(
+            Issue::new(
+                IssueKind::Identifier,
+                Severity::Check,
+                format!(
+                    "Looks like an identifier: {} different values in {} filled-in rows. It names rows \
+                     but cannot predict anything, so models leave it out.",
+                    count(profile.distinct),
+                    count(profile.present)
+                ),
+            )
+            .with_fix(exclude()),
+        ),
+        ColumnRole::Category if profile.distinct > 50 && profile.distinct * 20 > profile.present => {
+            issues.push(
+                Issue::new(
+                    IssueKind::HighCardinality,
+                    Severity::Check,
+                    format!(
+                        "Has {} different values for {} filled-in rows, so most values appear only a few \
+                         times. Models learn little from them; group rare values or leave it out.",
+                        count(profile.distinct),
+                        count(profile.present)
+                    ),
+                )
+                .with_fix(exclude()),
+            )
+        }
+        ColumnRole::Number => {
+            if let Some(numeric) = &profile.numeric {
+                issues.extend(tails(numeric, profile));
+            }
+        }
+        _ => {}
+    }
+    issues
+}
+
+/// Skewness beyond which a log scale reads better.
+pub const SKEW_LIMIT: f64 = 2.0;
+
+/// Whether a numeric column is better drawn on a log scale.
+pub fn wants_log_scale(numeric: &NumericProfile) -> bool {
+    numeric.skewness > SKEW_LIMIT && numeric.min() >= 0.0
+}
+
+fn tails(numeric: &NumericProfile, profile: &Profile) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    if profile.present < 20 || profile.distinct < 5 {
+        return issues;
+    }
+    let log = wants_log_scale(numeric);
+    if log {
+        issues.push(Issue::new(
+            IssueKind::Skew,
+            Severity::Check,
+            format!(
+                "Most values are small and a few are very large (half are below {}, the largest is {}). \
+                 Charts use a log scale for it and models compress the tail.",
+                number(numeric.quantile(0.5)),
+                number(numeric.max())
+            ),
+        ));
+    } else if numeric.skewness < -SKEW_LIMIT {
+        issues.push(Issue::new(
+            IssueKind::Skew,
+            Severity::Ok,
+            format!(
+                "Most values are large and a few are much smaller (half are above {}, the smallest is {}).",
+                number(numeric.quantile(0.5)),
+                number(numeric.min())
+            ),
+        ));
+    }
+    // Fences three interquartile ranges out, on the log scale for long tails.
+    let scale = |x: f64| if log { x.ln_1p() } else { x };
+    let (q1, q3) = (scale(numeric.quantile(0.25)), scale(numeric.quantile(0.75)));
+    let spread = q3 - q1;
+    if spread <= 0.0 {
+        return issues;
+    }
+    let (low, high) = (q1 - 3.0 * spread, q3 + 3.0 * spread);
+    let outside: Vec<f64> =
+        numeric.sorted.iter().copied().filter(|&x| scale(x) < low || scale(x) > high).collect();
+    let share = outside.len() as f64 / profile.present as f64;
+    if !outside.is_empty() && share <= 0.05 {
+        let (lo, hi) = (numeric.quantile(0.05), numeric.quantile(0.95));
+        let extreme = outside
+            .iter()
+            .copied()
+            .max_by(|a, b| (a - numeric.mean).abs().total_cmp(&(b - numeric.mean).abs()))
+            .unwrap_or(f64::NAN);
+        issues.push(Issue::new(
+            IssueKind::Outliers,
+            Severity::Check,
+            format!(
+                "{} values ({}) are far outside the usual range of {} to {}, the most extreme being {}. \
+                 Check they are real and not typing errors.",
+                count(outside.len()),
+                percent(share),
+                number(lo),
+                number(hi),
+                number(extreme)
+            ),
+        ));
+    }
+    issues
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{ColumnValues, infer};
+
+    fn issues(name: &str, values: ColumnValues) -> Vec<Issue> {
+        let column = infer::column(name.into(), values);
+        let profile = Profile::of(&column.values);
+        check(&column, &profile, false)
+    }
+
+    #[test]
+    fn constant_columns_are_a_problem() {
+        let found = issues("c", ColumnValues::Number(vec![5.0; 30]));
+        assert_eq!(found[0].kind, IssueKind::Constant);
+        assert_eq!(found[0].severity, Severity::Problem);
+    }
+
+    #[test]
+    fn long_tails_suggest_a_log_scale_and_outliers_are_counted() {
+        let mut v: Vec<f64> = (0..500).map(|i| (i as f64 / 50.0).exp()).collect();
+        v.push(1e9);
+        let found = issues("spend", ColumnValues::Number(v));
+        assert!(found.iter().any(|i| i.kind == IssueKind::Skew));
+        let mut normal: Vec<f64> = (0..500).map(|i| 50.0 + ((i * 37) % 41) as f64).collect();
+        normal.extend([900.0, 950.0]);
+        let found = issues("age", ColumnValues::Number(normal));
+        let outliers = found.iter().find(|i| i.kind == IssueKind::Outliers).expect("outliers");
+        assert!(outliers.message.starts_with("2 values"), "{}", outliers.message);
+    }
+}

@@ -1,0 +1,68 @@
+//! # Clearbox
+//!
+//! A desktop workbench that lets people who are not data scientists put deep
+//! learning to work on their own tables. This library holds all the logic;
+//! it knows nothing of egui. Two thin fronts sit on top of it: the GUI
+//! (`src/ui/`, eframe) and the command line (`src/cli/`, clap), both in the
+//! `clearbox` binary.
+//!
+//! ## Modules
+//!
+//! - [`data`]: intake. [`data::load`] reads a CSV (dialect, encoding and header
+//!   sniffed in [`data::sniff`], records checked in [`data::csv`], parsed by
+//!   polars in chunks) or a Parquet file ([`data::parquet`], polars, by row
+//!   group) into a [`data::Table`]: typed columns (numbers, dictionary-encoded
+//!   text, date-times) with an inferred [`data::ColumnRole`]
+//!   ([`data::infer`]). The user's changes — roles and one-click fixes — are a
+//!   [`data::Recipe`] applied to the original table, so they can be undone,
+//!   saved and replayed.
+//! - [`health`]: the data-health report. [`health::analyse`] profiles each
+//!   column once ([`health::stats`]) and runs the families of checks
+//!   (missing and disguised missing, shape, dates, personal data, and, with a
+//!   target, imbalance and leakage), giving every column a traffic light,
+//!   plain sentences and fixes, plus chart data ([`health::summary`]).
+//! - [`compute`]: picks the device models run on — a wgpu adapter when a real
+//!   graphics card is usable, else burn's `flex` CPU backend — and proves it
+//!   with a tiny burn computation before announcing it.
+//! - [`jobs`]: long work on worker threads with progress, cancellation and
+//!   panic capture.
+//! - [`project`]: settings remembered between sessions (recent files, recipes
+//!   per file), written atomically.
+//! - [`samples`]: the sample tables compiled into the binary.
+//! - [`error`]: one error enum whose messages are sentences for the user.
+//!
+//! ## Data flow
+//!
+//! ```text
+//! file / sample ──load──▶ Table (original) ──Recipe::apply──▶ Table (working)
+//!                                                   │
+//!                                      health::analyse(target?)
+//!                                                   ▼
+//!                                             HealthReport ──▶ GUI panels / `clearbox profile --json`
+//! ```
+//!
+//! The templates (prediction, segmentation, reinforcement) will read the
+//! working table and the health report: identifiers, personal data and
+//! leaking columns found here are what they leave out by default.
+//!
+//! ## Threading
+//!
+//! The GUI thread only draws and handles commands. Loading, analysing and the
+//! device probe each run as a [`jobs::Job`] on their own thread; a job sends
+//! progress through a channel, wakes the GUI through a callback (the GUI
+//! passes `request_repaint`), checks a cancel flag between chunks, and turns a
+//! panic into an error. Cancelling forgets the job at once, so the window
+//! never waits; whatever was open before stays open. Graphics drivers are
+//! probed on a separate thread with a time limit, so a broken driver cannot
+//! hang start-up. Training (to come) will use its own burn device, separate
+//! from the one eframe draws with, so long kernels never stall a frame.
+
+pub mod compute;
+pub mod data;
+pub mod error;
+pub mod health;
+pub mod jobs;
+pub mod project;
+pub mod samples;
+
+pub use error::{ClearboxError, Result};

@@ -1,0 +1,43 @@
+//! Writing files so that a crash or a full disk never leaves half a file.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{ClearboxError, Result};
+
+/// Writes `bytes` to `path` through a temporary file in the same folder that
+/// is flushed to disk and then renamed over the target: readers see the old
+/// file or the new one, never a mix.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let failed = |e: std::io::Error| ClearboxError::SaveFailed { path: path.display().to_string(), detail: e.to_string() };
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder).map_err(failed)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
+    let temp = folder.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_the_whole_file_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("nested").join("settings.ron");
+        write_atomically(&path, b"first version, rather long").expect("writes");
+        write_atomically(&path, b"second").expect("writes again");
+        assert_eq!(std::fs::read(&path).expect("reads"), b"second");
+        let leftovers = std::fs::read_dir(path.parent().expect("parent")).expect("lists").count();
+        assert_eq!(leftovers, 1);
+    }
+}

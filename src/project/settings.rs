@@ -1,0 +1,95 @@
+//! Recent files and per-file recipes, kept in one RON file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::atomic::write_atomically;
+use crate::data::Recipe;
+use crate::error::Result;
+
+/// How many recent files the home screen lists.
+const RECENT_LIMIT: usize = 8;
+
+/// A file opened before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentFile {
+    /// Where it is.
+    pub path: PathBuf,
+    /// Rows and columns when last opened, for the home screen ("48,842 rows × 16 columns").
+    pub shape: (usize, usize),
+}
+
+/// Everything remembered between sessions.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Settings {
+    /// Most recent first.
+    pub recent: Vec<RecentFile>,
+    /// The user's changes per file, keyed by the file's path (or `sample:<id>`).
+    pub recipes: BTreeMap<String, Recipe>,
+}
+
+/// Where settings live: the platform's per-user configuration folder
+/// (`$XDG_CONFIG_HOME/clearbox`, `~/Library/Application Support/Clearbox`,
+/// `%APPDATA%\\Clearbox`). `None` when no home folder is known.
+pub fn default_path() -> Option<PathBuf> {
+    let env = |key: &str| std::env::var_os(key).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let folder = if cfg!(target_os = "windows") {
+        env("APPDATA")?.join("Clearbox")
+    } else if cfg!(target_os = "macos") {
+        env("HOME")?.join("Library/Application Support/Clearbox")
+    } else {
+        env("XDG_CONFIG_HOME").or_else(|| env("HOME").map(|h| h.join(".config")))?.join("clearbox")
+    };
+    Some(folder.join("settings.ron"))
+}
+
+impl Settings {
+    /// Reads settings from `path`. A missing or damaged file gives defaults:
+    /// losing the list of recent files must never stop the app from starting.
+    pub fn load(path: &Path) -> Self {
+        std::fs::read_to_string(path).ok().and_then(|text| ron::from_str(&text).ok()).unwrap_or_default()
+    }
+
+    /// Writes settings to `path` atomically.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default()).map_err(|e| {
+            crate::error::ClearboxError::SaveFailed { path: path.display().to_string(), detail: e.to_string() }
+        })?;
+        write_atomically(path, text.as_bytes())
+    }
+
+    /// Puts `file` at the top of the recent list.
+    pub fn remember(&mut self, file: RecentFile) {
+        self.recent.retain(|r| r.path != file.path);
+        self.recent.insert(0, file);
+        self.recent.truncate(RECENT_LIMIT);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Fix;
+
+    #[test]
+    fn settings_round_trip_and_survive_damage() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("settings.ron");
+        let mut settings = Settings::default();
+        for i in 0..10 {
+            settings.remember(RecentFile { path: format!("/d/{i}.csv").into(), shape: (i, 2) });
+        }
+        settings.remember(RecentFile { path: "/d/3.csv".into(), shape: (3, 2) });
+        assert_eq!(settings.recent.len(), RECENT_LIMIT);
+        assert_eq!(settings.recent[0].path, PathBuf::from("/d/3.csv"));
+        let mut recipe = Recipe::default();
+        recipe.add_fix(Fix::ExcludeColumn { column: "id".into() });
+        settings.recipes.insert("/d/3.csv".into(), recipe);
+        settings.save(&path).expect("saves");
+        assert_eq!(Settings::load(&path), settings);
+        std::fs::write(&path, "not ron at all (").expect("writes");
+        assert_eq!(Settings::load(&path), Settings::default());
+    }
+}

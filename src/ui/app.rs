@@ -1,0 +1,290 @@
+//! The eframe app: owns the state and the background jobs, draws the pages
+//! and handles the commands they produce.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clearbox::compute::{ComputeDevice, DevicePreference, select_device};
+use clearbox::data::{DataSource, Table, load};
+use clearbox::health::{HealthReport, analyse};
+use clearbox::jobs::{Job, Wake};
+use clearbox::project::{RecentFile, Settings};
+use clearbox::{ClearboxError, samples};
+
+use super::commands::AppCommand;
+use super::state::{AppState, Banner, Dataset, DeviceStatus, LoadingView, Page, recipe_key};
+use super::{data_page, home, status_bar, theme};
+
+/// How the app starts.
+pub struct AppConfig {
+    /// Which device to use.
+    pub device: DevicePreference,
+    /// Where settings are kept; `None` keeps them in memory only.
+    pub settings_path: Option<PathBuf>,
+    /// A table to open at start.
+    pub open: Option<DataSource>,
+}
+
+/// The Clearbox window.
+pub struct ClearboxApp {
+    /// What the UI draws. Public so tests can read it.
+    pub state: AppState,
+    settings_path: Option<PathBuf>,
+    wake: Wake,
+    device_job: Option<Job<ComputeDevice>>,
+    load_job: Option<(DataSource, Job<Table>)>,
+    analysis_job: Option<Job<HealthReport>>,
+    picker_job: Option<Job<Option<PathBuf>>>,
+}
+
+impl ClearboxApp {
+    /// Creates the app and starts the device check (and the first load, if asked).
+    pub fn new(cc: &eframe::CreationContext<'_>, config: AppConfig) -> Self {
+        theme::apply(&cc.egui_ctx);
+        let ctx = cc.egui_ctx.clone();
+        let wake: Wake = Arc::new(move || ctx.request_repaint());
+        let settings = config.settings_path.as_deref().map(Settings::load).unwrap_or_default();
+        let preference = config.device;
+        let device_job = Some(Job::spawn("checking the compute device", Some(wake.clone()), move |_| {
+            select_device(preference)
+        }));
+        let mut app = Self {
+            state: AppState { settings, ..AppState::default() },
+            settings_path: config.settings_path,
+            wake,
+            device_job,
+            load_job: None,
+            analysis_job: None,
+            picker_job: None,
+        };
+        if let Some(source) = config.open {
+            app.start_load(source);
+        }
+        app
+    }
+
+    fn start_load(&mut self, source: DataSource) {
+        if let Some((_, job)) = self.load_job.take() {
+            job.cancel();
+        }
+        let label = source.label();
+        let job_source = source.clone();
+        let job = Job::spawn("loading the file", Some(self.wake.clone()), move |progress| load(&job_source, progress));
+        self.state.loading = Some(LoadingView { label, fraction: 0.0, message: "Opening".into() });
+        self.state.banner = None;
+        self.load_job = Some((source, job));
+    }
+
+    fn start_analysis(&mut self) {
+        let Some(dataset) = &mut self.state.dataset else { return };
+        if let Some(job) = self.analysis_job.take() {
+            job.cancel();
+        }
+        let table = dataset.table.clone();
+        let target = dataset.target.clone();
+        dataset.analysing = true;
+        self.analysis_job = Some(Job::spawn("checking the data's health", Some(self.wake.clone()), move |progress| {
+            analyse(&table, target.as_deref(), progress)
+        }));
+    }
+
+    /// Takes in news from the background jobs.
+    fn poll_jobs(&mut self) {
+        if let Some(result) = self.device_job.as_mut().and_then(Job::poll) {
+            self.device_job = None;
+            self.state.device = match result {
+                Ok(device) => DeviceStatus::Ready { label: device.label(), announcement: device.announcement },
+                Err(err) => DeviceStatus::Failed(err.to_string()),
+            };
+        }
+        if let Some((source, job)) = &mut self.load_job {
+            if let (Some(view), Some(update)) = (&mut self.state.loading, job.latest_progress()) {
+                view.fraction = update.fraction;
+                view.message.clone_from(&update.message);
+            }
+            if let Some(result) = job.poll() {
+                let source = source.clone();
+                self.load_job = None;
+                self.state.loading = None;
+                match result {
+                    Ok(table) => self.opened(source, table),
+                    Err(ClearboxError::Cancelled) => {}
+                    Err(err) => self.state.banner = Some(Banner::Error(err.to_string())),
+                }
+            }
+        }
+        if let Some(result) = self.analysis_job.as_mut().and_then(Job::poll) {
+            self.analysis_job = None;
+            if let Some(dataset) = &mut self.state.dataset {
+                dataset.analysing = false;
+                match result {
+                    Ok(report) => dataset.report = Some(report),
+                    Err(ClearboxError::Cancelled) => {}
+                    Err(err) => self.state.banner = Some(Banner::Error(err.to_string())),
+                }
+            }
+        }
+        if let Some(result) = self.picker_job.as_mut().and_then(Job::poll) {
+            self.picker_job = None;
+            if let Ok(Some(path)) = result {
+                self.start_load(DataSource::File(path));
+            }
+        }
+    }
+
+    fn opened(&mut self, source: DataSource, table: Table) {
+        let key = recipe_key(&source);
+        let recipe = self.state.settings.recipes.get(&key).cloned().unwrap_or_default();
+        if let DataSource::File(path) = &source {
+            self.state.settings.remember(RecentFile { path: path.clone(), shape: (table.rows, table.columns.len()) });
+        }
+        let target = match &source {
+            DataSource::Sample(s) => s.suggested_target.filter(|t| table.column(t).is_some()).map(str::to_owned),
+            DataSource::File(_) => None,
+        };
+        let original = Arc::new(table);
+        let working = Arc::new(recipe.apply(&original));
+        if !recipe.is_empty() {
+            self.state.banner = Some(Banner::Info(format!(
+                "Your earlier changes to this table were applied again ({} fix(es), {} role change(s)). \
+                 Undo them on the right.",
+                recipe.fixes.len(),
+                recipe.roles.len()
+            )));
+        }
+        self.state.dataset = Some(Dataset {
+            source,
+            original,
+            recipe,
+            table: working,
+            report: None,
+            analysing: false,
+            selected: Some(0),
+            target,
+        });
+        self.state.page = Page::Data;
+        self.save_settings();
+        self.start_analysis();
+    }
+
+    /// Re-applies the recipe after a change, remembers it and re-checks health.
+    fn recipe_changed(&mut self) {
+        let Some(dataset) = &mut self.state.dataset else { return };
+        dataset.table = Arc::new(dataset.recipe.apply(&dataset.original));
+        let columns = dataset.table.columns.len();
+        dataset.selected = dataset.selected.map(|i| i.min(columns.saturating_sub(1))).filter(|_| columns > 0);
+        if dataset.target.as_ref().is_some_and(|t| dataset.table.column(t).is_none()) {
+            dataset.target = None;
+        }
+        let key = recipe_key(&dataset.source);
+        if dataset.recipe.is_empty() {
+            self.state.settings.recipes.remove(&key);
+        } else {
+            self.state.settings.recipes.insert(key, dataset.recipe.clone());
+        }
+        self.save_settings();
+        self.start_analysis();
+    }
+
+    fn save_settings(&mut self) {
+        if let Some(path) = &self.settings_path {
+            if let Err(err) = self.state.settings.save(path) {
+                self.state.banner = Some(Banner::Error(err.to_string()));
+            }
+        }
+    }
+
+    fn handle(&mut self, command: AppCommand) {
+        match command {
+            AppCommand::PickFile => {
+                if self.picker_job.is_none() {
+                    // The native dialog blocks its thread, so it gets its own.
+                    self.picker_job = Some(Job::spawn("choosing a file", Some(self.wake.clone()), |_| {
+                        Ok(rfd::FileDialog::new()
+                            .set_title("Open a table")
+                            .add_filter("Tables", &["csv", "tsv", "txt", "parquet", "pq"])
+                            .add_filter("All files", &["*"])
+                            .pick_file())
+                    }));
+                }
+            }
+            AppCommand::OpenFile(path) => self.start_load(DataSource::File(path)),
+            AppCommand::OpenSample(id) => {
+                if let Some(sample) = samples::find(id) {
+                    self.start_load(DataSource::Sample(sample));
+                }
+            }
+            AppCommand::CancelLoad => {
+                if let Some((_, job)) = self.load_job.take() {
+                    job.cancel();
+                }
+                self.state.loading = None;
+            }
+            AppCommand::GoHome => self.state.page = Page::Home,
+            AppCommand::GoToData => {
+                if self.state.dataset.is_some() {
+                    self.state.page = Page::Data;
+                }
+            }
+            AppCommand::SelectColumn(index) => {
+                if let Some(dataset) = &mut self.state.dataset {
+                    dataset.selected = Some(index);
+                }
+            }
+            AppCommand::SetRole { column, role } => {
+                if let Some(dataset) = &mut self.state.dataset {
+                    let inferred = dataset.original.column(&column).map(|c| c.inferred_role);
+                    if inferred == Some(role) {
+                        dataset.recipe.roles.remove(&column);
+                    } else {
+                        dataset.recipe.roles.insert(column, role);
+                    }
+                    self.recipe_changed();
+                }
+            }
+            AppCommand::ApplyFix(fix) => {
+                if let Some(dataset) = &mut self.state.dataset {
+                    dataset.recipe.add_fix(fix);
+                    self.recipe_changed();
+                }
+            }
+            AppCommand::UndoFix(index) => {
+                if let Some(dataset) = &mut self.state.dataset {
+                    if index < dataset.recipe.fixes.len() {
+                        dataset.recipe.fixes.remove(index);
+                        self.recipe_changed();
+                    }
+                }
+            }
+            AppCommand::SetTarget(target) => {
+                if let Some(dataset) = &mut self.state.dataset {
+                    dataset.target = target;
+                    self.start_analysis();
+                }
+            }
+            AppCommand::DismissBanner => self.state.banner = None,
+        }
+    }
+}
+
+impl eframe::App for ClearboxApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.poll_jobs();
+        let mut commands = Vec::new();
+        let dropped: Vec<PathBuf> = ui.ctx().input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        if let Some(path) = dropped.into_iter().next() {
+            commands.push(AppCommand::OpenFile(path));
+        }
+        status_bar::status_bar_ui(ui, &self.state, &mut commands);
+        egui::CentralPanel::default().show(ui, |ui| {
+            status_bar::banner_ui(ui, &self.state, &mut commands);
+            match (self.state.page, &self.state.dataset) {
+                (Page::Data, Some(dataset)) => data_page::data_page_ui(ui, dataset, &mut commands),
+                _ => home::home_ui(ui, &self.state, &mut commands),
+            }
+        });
+        for command in commands {
+            self.handle(command);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! Messages from the UI to the app: everything a click can ask for.
+
+use std::path::PathBuf;
+
+use clearbox::data::{ColumnRole, Fix};
+
+/// A request from the UI. Drawing code pushes these; the app handles them
+/// after the frame is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AppCommand {
+    /// Show the native file dialog.
+    PickFile,
+    /// Open this file.
+    OpenFile(PathBuf),
+    /// Open the bundled sample with this id.
+    OpenSample(&'static str),
+    /// Stop the load in progress; keep what was open.
+    CancelLoad,
+    /// Go to the home screen.
+    GoHome,
+    /// Go back to the open table.
+    GoToData,
+    /// Show details of the column at this index of the working table.
+    SelectColumn(usize),
+    /// Give a column another role.
+    SetRole { column: String, role: ColumnRole },
+    /// Apply a fix from the health report.
+    ApplyFix(Fix),
+    /// Undo the fix at this position in the recipe.
+    UndoFix(usize),
+    /// Choose (or clear) the column to predict.
+    SetTarget(Option<String>),
+    /// Close the message banner.
+    DismissBanner,
+}

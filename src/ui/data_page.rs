@@ -1,0 +1,92 @@
+//! The data page: the table, its columns with their health lights, and the
+//! selected column's chart and findings.
+
+use clearbox::health::words;
+use egui::{RichText, Ui};
+
+use super::commands::AppCommand;
+use super::state::Dataset;
+use super::{column_list, column_panel, table_view, theme};
+
+/// Draws the data page.
+pub fn data_page_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
+    header_ui(ui, dataset, commands);
+    ui.separator();
+    egui::Panel::left("columns").resizable(true).default_size(270.0).show(ui, |ui| {
+        column_list::column_list_ui(ui, dataset, commands);
+    });
+    egui::Panel::right("column detail").resizable(true).default_size(380.0).show(ui, |ui| {
+        column_panel::column_panel_ui(ui, dataset, commands);
+    });
+    egui::CentralPanel::default().show(ui, |ui| {
+        table_view::table_view_ui(ui, &dataset.table);
+    });
+}
+
+fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
+    let table = &dataset.table;
+    ui.horizontal(|ui| {
+        if ui.button("Home").clicked() {
+            commands.push(AppCommand::GoHome);
+        }
+        ui.heading(&table.name);
+        ui.label(format!("{} × {} columns", words::rows(table.rows), table.columns.len()));
+    });
+    ui.horizontal(|ui| {
+        ui.label("Column to predict:");
+        let current = dataset.target.clone().unwrap_or_else(|| "None".into());
+        egui::ComboBox::from_id_salt("target")
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                if ui.selectable_label(dataset.target.is_none(), "None").clicked() {
+                    commands.push(AppCommand::SetTarget(None));
+                }
+                for column in &table.columns {
+                    let chosen = dataset.target.as_deref() == Some(column.name.as_str());
+                    if ui.selectable_label(chosen, &column.name).clicked() {
+                        commands.push(AppCommand::SetTarget(Some(column.name.clone())));
+                    }
+                }
+            })
+            .response
+            .on_hover_text("Choosing the column you want to predict adds checks for rare outcomes and for leaking columns.");
+    });
+    match &dataset.report {
+        Some(report) => {
+            ui.horizontal(|ui| {
+                theme::light_ui(ui, report.severity);
+                ui.label(RichText::new(&report.headline).strong());
+                if dataset.analysing {
+                    ui.spinner();
+                    ui.weak("Updating…");
+                }
+            });
+            for issue in &report.table_issues {
+                ui.horizontal(|ui| {
+                    theme::dot_ui(ui, issue.severity);
+                    ui.label(&issue.message).on_hover_text(issue.kind.glossary());
+                });
+            }
+        }
+        None => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Checking the data's health…");
+            });
+        }
+    }
+    for notice in &table.notices {
+        ui.weak(notice);
+    }
+    if !dataset.recipe.fixes.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Your changes:");
+            for (i, fix) in dataset.recipe.fixes.iter().enumerate() {
+                ui.label(fix.describe());
+                if ui.small_button(format!("Undo: {}", fix.describe())).clicked() {
+                    commands.push(AppCommand::UndoFix(i));
+                }
+            }
+        });
+    }
+}

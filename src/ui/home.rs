@@ -1,0 +1,63 @@
+//! The home screen: open a file, pick a sample, or reopen a recent file.
+
+use clearbox::health::words;
+use clearbox::samples::SAMPLES;
+use egui::{RichText, Ui};
+
+use super::commands::AppCommand;
+use super::state::AppState;
+
+/// Draws the home screen.
+pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.add_space(12.0);
+        ui.heading("Clearbox");
+        ui.label("Open a table to see how healthy it is, then find groups in it or predict a column.");
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Open a file…").clicked() {
+                commands.push(AppCommand::PickFile);
+            }
+            ui.weak("CSV or Parquet. You can also drop a file onto this window.");
+            if let Some(dataset) = &state.dataset {
+                if ui.button(format!("Back to {}", dataset.table.name)).clicked() {
+                    commands.push(AppCommand::GoToData);
+                }
+            }
+        });
+        ui.add_space(16.0);
+        ui.label(RichText::new("Samples").strong());
+        ui.weak("Real public data, bundled so that everything works offline.");
+        ui.horizontal_wrapped(|ui| {
+            for sample in SAMPLES {
+                sample_card_ui(ui, sample, commands);
+            }
+        });
+        if !state.settings.recent.is_empty() {
+            ui.add_space(16.0);
+            ui.label(RichText::new("Recent files").strong());
+            for recent in &state.settings.recent {
+                ui.horizontal(|ui| {
+                    let name = clearbox::error::display_name(&recent.path);
+                    if ui.link(&name).on_hover_text(recent.path.display().to_string()).clicked() {
+                        commands.push(AppCommand::OpenFile(recent.path.clone()));
+                    }
+                    ui.weak(format!("{} × {} columns", words::rows(recent.shape.0), recent.shape.1));
+                });
+            }
+        }
+    });
+}
+
+fn sample_card_ui(ui: &mut Ui, sample: &'static clearbox::samples::Sample, commands: &mut Vec<AppCommand>) {
+    egui::Frame::group(ui.style()).inner_margin(10.0).show(ui, |ui| {
+        ui.set_width(250.0);
+        ui.set_min_height(70.0);
+        ui.vertical(|ui| {
+            if ui.button(RichText::new(sample.title).strong()).clicked() {
+                commands.push(AppCommand::OpenSample(sample.id));
+            }
+            ui.label(sample.blurb);
+        });
+    });
+}

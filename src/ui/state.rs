@@ -1,0 +1,95 @@
+//! The app's state as plain data: what is open, what is running, what to show.
+
+use std::sync::Arc;
+
+use clearbox::data::{DataSource, Recipe, Table};
+use clearbox::health::HealthReport;
+use clearbox::project::Settings;
+
+/// Which screen is showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Page {
+    /// Open a file or a sample.
+    #[default]
+    Home,
+    /// The open table and its health.
+    Data,
+}
+
+/// What we know about the compute device.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum DeviceStatus {
+    /// Still testing it.
+    #[default]
+    Checking,
+    /// Ready: a short label and the sentence announcing it.
+    Ready { label: String, announcement: String },
+    /// Could not be set up.
+    Failed(String),
+}
+
+/// A load running in the background.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadingView {
+    /// What is being opened.
+    pub label: String,
+    /// 0..1.
+    pub fraction: f32,
+    /// What is happening now.
+    pub message: String,
+}
+
+/// A message across the top of the window.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Banner {
+    /// Something went wrong; the sentence says what to do.
+    Error(String),
+    /// Something worth knowing.
+    Info(String),
+}
+
+/// The open table, its recipe and its report.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    /// Where it came from.
+    pub source: DataSource,
+    /// As read from the file.
+    pub original: Arc<Table>,
+    /// The user's changes.
+    pub recipe: Recipe,
+    /// `recipe` applied to `original`: what every view shows.
+    pub table: Arc<Table>,
+    /// The health report of `table`, once computed.
+    pub report: Option<HealthReport>,
+    /// Whether the report is being (re)computed.
+    pub analysing: bool,
+    /// Column shown in detail (index into `table.columns`).
+    pub selected: Option<usize>,
+    /// The column to predict, if chosen.
+    pub target: Option<String>,
+}
+
+/// Everything the UI draws from.
+#[derive(Debug, Default)]
+pub struct AppState {
+    /// Current screen.
+    pub page: Page,
+    /// The compute device.
+    pub device: DeviceStatus,
+    /// The open table.
+    pub dataset: Option<Dataset>,
+    /// A load in progress.
+    pub loading: Option<LoadingView>,
+    /// A message to show.
+    pub banner: Option<Banner>,
+    /// Remembered between sessions.
+    pub settings: Settings,
+}
+
+/// The key a source's recipe is stored under in the settings.
+pub fn recipe_key(source: &DataSource) -> String {
+    match source {
+        DataSource::File(path) => path.display().to_string(),
+        DataSource::Sample(sample) => format!("sample:{}", sample.id),
+    }
+}

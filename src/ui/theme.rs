@@ -1,0 +1,47 @@
+//! Colours and small shared widgets. Severity colours come from the
+//! Okabe–Ito palette, which colour-blind readers can tell apart, and a light
+//! is always drawn next to its word.
+
+use clearbox::health::Severity;
+use egui::{Color32, Ui};
+
+/// Bluish green: good.
+pub const GOOD: Color32 = Color32::from_rgb(0x00, 0x9E, 0x73);
+/// Orange: check.
+pub const CHECK: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
+/// Vermillion: problem.
+pub const PROBLEM: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
+/// Blue: neutral data in charts.
+pub const DATA: Color32 = Color32::from_rgb(0x00, 0x72, 0xB2);
+
+/// Sets calm spacing on the context.
+pub fn apply(ctx: &egui::Context) {
+    ctx.all_styles_mut(|style| {
+        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        style.spacing.button_padding = egui::vec2(10.0, 4.0);
+    });
+}
+
+/// The colour of a severity.
+pub fn colour(severity: Severity) -> Color32 {
+    match severity {
+        Severity::Ok => GOOD,
+        Severity::Check => CHECK,
+        Severity::Problem => PROBLEM,
+    }
+}
+
+/// Draws a traffic-light dot.
+pub fn dot_ui(ui: &mut Ui, severity: Severity) {
+    let size = ui.text_style_height(&egui::TextStyle::Body) * 0.7;
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
+    ui.painter().circle_filled(rect.center(), size / 2.0, colour(severity));
+}
+
+/// Draws a traffic-light dot and its word.
+pub fn light_ui(ui: &mut Ui, severity: Severity) {
+    ui.horizontal(|ui| {
+        dot_ui(ui, severity);
+        ui.colored_label(colour(severity), severity.word());
+    });
+}

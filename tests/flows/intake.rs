@@ -1,0 +1,75 @@
+//! Awkward but valid files load, and the user is told what was repaired.
+
+use clearbox::data::{ColumnRole, ColumnValues, DataSource, load};
+use clearbox::jobs::Progress;
+
+use super::fixture;
+
+fn open(name: &str) -> clearbox::data::Table {
+    load(&DataSource::File(fixture(&format!("odd_files/{name}"))), &Progress::silent()).expect("loads")
+}
+
+#[test]
+fn latin1_and_bom_files_read_correctly() {
+    let latin = open("latin1.csv");
+    assert_eq!(latin.columns[0].name, "city");
+    assert_eq!(latin.columns[0].values.display(0), "Zürich");
+    assert_eq!(latin.columns[2].values.display(1), "crème brûlée");
+    let bom = open("utf8_bom.csv");
+    assert_eq!(bom.columns[0].name, "name", "the byte-order mark is not part of the name");
+    assert_eq!(bom.columns[0].values.display(1), "Björn");
+}
+
+#[test]
+fn duplicate_and_empty_names_are_repaired_with_a_notice() {
+    let dup = open("duplicate_names.csv");
+    let names: Vec<&str> = dup.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, vec!["id", "value", "value_2", "value_3"]);
+    assert!(dup.notices.iter().any(|n| n.contains("appeared twice")));
+    let empty = open("empty_names.csv");
+    assert_eq!(empty.columns[0].name, "column_1");
+    assert_eq!(empty.columns[2].name, "column_3");
+    assert!(empty.notices.iter().any(|n| n.contains("no name")));
+}
+
+#[test]
+fn semicolons_and_decimal_commas_are_understood() {
+    let table = open("semicolon_decimal_comma.csv");
+    match table.columns[1].values.as_ref() {
+        ColumnValues::Number(v) => assert_eq!(v, &vec![3.5, 4.25, 2.75]),
+        other => panic!("prices should be numbers, got {other:?}"),
+    }
+}
+
+#[test]
+fn bundled_samples_load_with_sensible_roles() {
+    for sample in clearbox::samples::SAMPLES {
+        let table = load(&DataSource::Sample(sample), &Progress::silent()).expect("every sample loads");
+        assert!(table.rows > 100, "{} has rows", sample.id);
+        if let Some(target) = sample.suggested_target {
+            assert!(table.column(target).is_some(), "{}: suggested target exists", sample.id);
+        }
+    }
+    let penguins = load(&DataSource::Sample(clearbox::samples::find("penguins").expect("sample")), &Progress::silent())
+        .expect("loads");
+    let role = |name: &str| penguins.column(name).map(|c| c.role);
+    assert_eq!(role("species"), Some(ColumnRole::Category));
+    assert_eq!(role("bill_length_mm"), Some(ColumnRole::Number));
+    let bandit = load(&DataSource::Sample(clearbox::samples::find("open_bandit").expect("sample")), &Progress::silent())
+        .expect("loads");
+    assert_eq!(bandit.column("timestamp").map(|c| c.role), Some(ColumnRole::Datetime));
+    assert_eq!(bandit.column("column_1").map(|c| c.role), Some(ColumnRole::Identifier));
+    assert_eq!(bandit.column("click").map(|c| c.role), Some(ColumnRole::Boolean));
+}
+
+#[test]
+fn the_three_million_row_parquet_file_opens_when_present() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/drift/vega_flights_3m_2001.parquet");
+    if !path.exists() {
+        eprintln!("skipped: {} is not beside this checkout", path.display());
+        return;
+    }
+    let table = load(&DataSource::File(path), &Progress::silent()).expect("loads");
+    assert_eq!(table.rows, 3_000_000);
+    assert_eq!(table.columns.len(), 5);
+}

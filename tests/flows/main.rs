@@ -1,0 +1,24 @@
+//! End-to-end flows: the command line as a user runs it, the GUI through
+//! egui_kittest, and data intake on awkward files. One test binary, so the
+//! large dependency tree is linked once.
+
+mod cli;
+mod device;
+mod gui;
+mod intake;
+
+#[allow(dead_code)]
+#[path = "../../src/ui/mod.rs"]
+mod ui;
+
+use std::path::{Path, PathBuf};
+
+/// A file under `tests/`.
+pub fn fixture(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(relative)
+}
+
+/// A file under `sample-data/`.
+pub fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data").join(name)
+}
