@@ -88,13 +88,21 @@ pub fn read_delimited(file: &str, bytes: &[u8], progress: &Progress) -> Result<R
                 file: file.into(),
                 detail: format!("the text could not be split into values: {e}"),
             })?;
-        for (builder, column) in builders.iter_mut().zip(frame.columns()) {
+        let mut columns = Vec::with_capacity(expected);
+        for column in frame.columns() {
             let strings = column.str().map_err(|e| ClearboxError::Internal {
                 activity: "reading the file".into(),
                 detail: e.to_string(),
             })?;
-            for value in strings.iter() {
-                builder.push(value);
+            columns.push(strings.iter().collect::<Vec<Option<&str>>>());
+        }
+        // Blank lines come back from polars as rows with no values: drop them,
+        // as the record scan did.
+        let rows = columns.first().map_or(0, Vec::len);
+        let keep: Vec<bool> = (0..rows).map(|r| columns.iter().any(|c| c[r].is_some())).collect();
+        for (builder, values) in builders.iter_mut().zip(&columns) {
+            for (value, _) in values.iter().zip(&keep).filter(|(_, k)| **k) {
+                builder.push(*value);
             }
         }
     }

@@ -19,13 +19,13 @@ pub fn check(column: &Column, now: i64) -> Vec<Issue> {
     let present: Vec<i64> = values.iter().flatten().copied().collect();
     let total = values.len().max(1) as f64;
     let mut issues = Vec::new();
-    let implausible: Vec<i64> = present.iter().copied().filter(|&s| !(YEAR_1900..YEAR_2100).contains(&s)).collect();
+    let implausible: Vec<i64> = present.iter().copied().filter(|&s| s <= YEAR_1900 || s >= YEAR_2100).collect();
     if !implausible.is_empty() {
         let mut issue = Issue::new(
             IssueKind::ImplausibleDates,
             Severity::Check,
             format!(
-                "{} ({}) have dates before 1900 or after 2100, for example {}. Such dates are usually \
+                "{} ({}) have dates on or before 1 January 1900, or after 2100, for example {}. Such dates are usually \
                  placeholders for \"unknown\".",
                 rows(implausible.len()),
                 percent(implausible.len() as f64 / total),

@@ -82,6 +82,21 @@ pub enum IssueKind {
 }
 
 impl IssueKind {
+    /// Order among findings of the same severity: what most changes a
+    /// model's trustworthiness comes first.
+    fn priority(self) -> u8 {
+        match self {
+            Self::Leakage => 0,
+            Self::PersonalData => 1,
+            Self::Imbalance => 2,
+            Self::Constant => 3,
+            Self::Identifier => 4,
+            Self::Missing => 5,
+            Self::DisguisedMissing => 6,
+            _ => 7,
+        }
+    }
+
     /// A short title for the finding, as a heading.
     pub fn title(self) -> &'static str {
         match self {
@@ -249,7 +264,7 @@ pub fn analyse(table: &Table, target: Option<&str>, progress: &Progress) -> Resu
         } else if let Some(view) = &target_view {
             issues.extend(target::leakage(column, view));
         }
-        issues.sort_by(|a, b| b.severity.cmp(&a.severity));
+        sort_issues(&mut issues);
         let severity = issues.iter().map(|i| i.severity).max().unwrap_or(Severity::Ok);
         columns.push(ColumnHealth {
             name: column.name.clone(),
@@ -268,7 +283,7 @@ pub fn analyse(table: &Table, target: Option<&str>, progress: &Progress) -> Resu
     }
     progress.report(0.9, "Looking for repeated rows");
     let mut table_issues = rows::check(table, progress)?;
-    table_issues.sort_by(|a, b| b.severity.cmp(&a.severity));
+    sort_issues(&mut table_issues);
     let severity = columns
         .iter()
         .map(|c| c.severity)
@@ -287,6 +302,11 @@ pub fn analyse(table: &Table, target: Option<&str>, progress: &Progress) -> Resu
         columns,
         notices: table.notices.clone(),
     })
+}
+
+/// Worst first; among equals, the more consequential kind first.
+fn sort_issues(issues: &mut [Issue]) {
+    issues.sort_by_key(|i| (std::cmp::Reverse(i.severity), i.kind.priority()));
 }
 
 fn headline(columns: &[ColumnHealth], table_issues: &[Issue]) -> String {

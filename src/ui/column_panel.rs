@@ -47,6 +47,9 @@ pub fn column_panel_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCom
         if health.issues.is_empty() {
             ui.label("Nothing to report: the values look complete and plausible.");
         }
+        // Two findings can offer the same fix (a mostly-empty leaking column);
+        // its button is shown once, under the first.
+        let mut offered = Vec::new();
         for issue in &health.issues {
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.set_width(ui.available_width());
@@ -55,7 +58,8 @@ pub fn column_panel_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCom
                     ui.label(RichText::new(issue.kind.title()).strong()).on_hover_text(issue.kind.glossary());
                 });
                 ui.label(&issue.message);
-                if let Some(fix) = &issue.fix {
+                if let Some(fix) = issue.fix.as_ref().filter(|f| !offered.contains(f)) {
+                    offered.push(fix);
                     if ui.button(fix.describe()).clicked() {
                         commands.push(AppCommand::ApplyFix(fix.clone()));
                     }

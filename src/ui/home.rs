@@ -28,11 +28,15 @@ pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
         ui.add_space(16.0);
         ui.label(RichText::new("Samples").strong());
         ui.weak("Real public data, bundled so that everything works offline.");
-        ui.horizontal_wrapped(|ui| {
-            for sample in SAMPLES {
-                sample_card_ui(ui, sample, commands);
-            }
-        });
+        // Cards in rows that fit the window.
+        let per_row = ((ui.available_width() + 8.0) / (CARD_WIDTH + 30.0)).floor().max(1.0) as usize;
+        for row in SAMPLES.chunks(per_row) {
+            ui.horizontal(|ui| {
+                for sample in row {
+                    sample_card_ui(ui, sample, commands);
+                }
+            });
+        }
         if !state.settings.recent.is_empty() {
             ui.add_space(16.0);
             ui.label(RichText::new("Recent files").strong());
@@ -49,9 +53,11 @@ pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
     });
 }
 
+const CARD_WIDTH: f32 = 250.0;
+
 fn sample_card_ui(ui: &mut Ui, sample: &'static clearbox::samples::Sample, commands: &mut Vec<AppCommand>) {
     egui::Frame::group(ui.style()).inner_margin(10.0).show(ui, |ui| {
-        ui.set_width(250.0);
+        ui.set_width(CARD_WIDTH);
         ui.set_min_height(70.0);
         ui.vertical(|ui| {
             if ui.button(RichText::new(sample.title).strong()).clicked() {

@@ -52,17 +52,36 @@ fn titanic_leakage_personal_data_and_identifiers_are_flagged() {
 }
 
 #[test]
-fn adult_question_marks_are_disguised_missing_with_a_fix() {
-    let report = profile_json(&["--sample", "adult", "--target", "income"]);
-    let workclass = column(&report, "workclass");
-    let issue = workclass["issues"]
-        .as_array()
-        .expect("issues")
-        .iter()
-        .find(|i| i["kind"] == "disguised_missing")
-        .expect("'?' is flagged");
-    assert!(issue["message"].as_str().unwrap_or("").contains("'?'"));
-    assert_eq!(issue["fix"]["action"], "treat_as_missing");
+fn disguised_missing_values_are_flagged_with_fixes_that_replay() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("clients.csv");
+    let mut text = String::from("plan,age\n");
+    for i in 0..300 {
+        let plan = if i % 25 == 0 { "?" } else if i % 2 == 0 { "basic" } else { "pro" };
+        let age = if i % 30 == 0 { "-1".to_owned() } else { (20 + i % 50).to_string() };
+        text.push_str(&format!("{plan},{age}\n"));
+    }
+    std::fs::write(&data, text).expect("writes");
+    let report = profile_json(&[data.to_str().expect("utf-8")]);
+    let mut fixes = Vec::new();
+    for name in ["plan", "age"] {
+        let issue = column(&report, name)["issues"]
+            .as_array()
+            .expect("issues")
+            .iter()
+            .find(|i| i["kind"] == "disguised_missing")
+            .unwrap_or_else(|| panic!("{name}: disguised missing value flagged"))
+            .clone();
+        assert_eq!(issue["fix"]["action"], "treat_as_missing");
+        fixes.push(format!("(action: \"treat_as_missing\", column: \"{name}\", value: \"{}\")", issue["fix"]["value"].as_str().expect("value")));
+    }
+    assert_eq!(column(&report, "plan")["missing_fraction"], 0.0);
+    let recipe = dir.path().join("recipe.ron");
+    std::fs::write(&recipe, format!("(roles: {{}}, fixes: [{}])", fixes.join(", "))).expect("writes");
+    let fixed = profile_json(&[data.to_str().expect("utf-8"), "--recipe", recipe.to_str().expect("utf-8")]);
+    assert!((column(&fixed, "plan")["missing_fraction"].as_f64().expect("number") - 12.0 / 300.0).abs() < 1e-9);
+    assert!((column(&fixed, "age")["missing_fraction"].as_f64().expect("number") - 10.0 / 300.0).abs() < 1e-9);
+    assert!(!kinds(column(&fixed, "age")).contains(&"disguised_missing".to_owned()));
 }
 
 #[test]
