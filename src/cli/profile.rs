@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use clap::Args;
 use clearbox::data::{DataSource, Recipe, load};
-use clearbox::health::{HealthReport, Severity, analyse};
+use clearbox::health::{HealthReport, Severity, analyse, words};
 use clearbox::jobs::Progress;
 use clearbox::{ClearboxError, samples};
 
@@ -82,7 +82,7 @@ fn light(severity: Severity) -> &'static str {
 }
 
 fn print_text(report: &HealthReport) {
-    println!("{} — {} rows × {} columns", report.table, report.rows, report.columns.len());
+    println!("{} — {} × {} columns", report.table, words::rows(report.rows), report.columns.len());
     println!("{} {}", light(report.severity), report.headline);
     for notice in &report.notices {
         println!("  note: {notice}");

@@ -158,12 +158,12 @@ fn clean_names(names: Vec<String>) -> (Vec<String>, Vec<String>) {
         out.push(name);
     }
     if !unnamed.is_empty() {
-        let which: Vec<String> = unnamed.iter().take(5).map(usize::to_string).collect();
-        notices.push(format!(
-            "{} column(s) had no name (position {}); they are called column_N after their position.",
-            unnamed.len(),
-            which.join(", ")
-        ));
+        let names: Vec<String> = unnamed.iter().take(5).map(|i| format!("column_{i}")).collect();
+        notices.push(if unnamed.len() == 1 {
+            format!("1 column had no name; it is now called {}.", names[0])
+        } else {
+            format!("{} columns had no name; they are now called {}.", unnamed.len(), names.join(", "))
+        });
     }
     if !renamed.is_empty() {
         notices.push(format!(

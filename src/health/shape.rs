@@ -33,9 +33,10 @@ pub fn check(column: &Column, profile: &Profile, is_target: bool) -> Vec<Issue> 
                     IssueKind::NearConstant,
                     Severity::Check,
                     format!(
-                        "{} of filled-in rows have the same value '{value}'; only {} differ, too few to learn from.",
-                        percent(share),
-                        count(profile.present - top)
+                        "All but {} of the {} filled-in rows have the same value '{value}': too few differ \
+                         to learn from.",
+                        count(profile.present - top),
+                        count(profile.present)
                     ),
                 )
                 .with_fix(exclude()),
@@ -91,7 +92,8 @@ pub fn wants_log_scale(numeric: &NumericProfile) -> bool {
 
 fn tails(numeric: &NumericProfile, profile: &Profile) -> Vec<Issue> {
     let mut issues = Vec::new();
-    if profile.present < 20 || profile.distinct < 5 {
+    // Counts with a handful of values (children, visits) are not "tails".
+    if profile.present < 20 || profile.distinct < 10 {
         return issues;
     }
     let log = wants_log_scale(numeric);
@@ -100,7 +102,7 @@ fn tails(numeric: &NumericProfile, profile: &Profile) -> Vec<Issue> {
             IssueKind::Skew,
             Severity::Check,
             format!(
-                "Most values are small and a few are very large (half are below {}, the largest is {}). \
+                "Most values are small and a few are very large (half are at most {}, the largest is {}). \
                  Charts use a log scale for it and models compress the tail.",
                 number(numeric.quantile(0.5)),
                 number(numeric.max())
@@ -111,7 +113,7 @@ fn tails(numeric: &NumericProfile, profile: &Profile) -> Vec<Issue> {
             IssueKind::Skew,
             Severity::Ok,
             format!(
-                "Most values are large and a few are much smaller (half are above {}, the smallest is {}).",
+                "Most values are large and a few are much smaller (half are at least {}, the smallest is {}).",
                 number(numeric.quantile(0.5)),
                 number(numeric.min())
             ),
@@ -130,16 +132,17 @@ fn tails(numeric: &NumericProfile, profile: &Profile) -> Vec<Issue> {
     let share = outside.len() as f64 / profile.present as f64;
     if !outside.is_empty() && share <= 0.05 {
         let (lo, hi) = (numeric.quantile(0.05), numeric.quantile(0.95));
-        let extreme = outside
-            .iter()
-            .copied()
-            .max_by(|a, b| (a - numeric.mean).abs().total_cmp(&(b - numeric.mean).abs()))
-            .unwrap_or(f64::NAN);
+        let middle = scale(numeric.quantile(0.5));
+        let distance = |x: f64| (scale(x) - middle).abs() / spread;
+        let extreme = outside.iter().copied().max_by(|a, b| distance(*a).total_cmp(&distance(*b))).unwrap_or(f64::NAN);
+        // A value ten spreads away is more likely a typing error than a rare case.
+        let severity = if share >= 0.01 || distance(extreme) > 10.0 { Severity::Check } else { Severity::Ok };
+        let (these, are) = if outside.len() == 1 { ("value", "is") } else { ("values", "are") };
         issues.push(Issue::new(
             IssueKind::Outliers,
-            Severity::Check,
+            severity,
             format!(
-                "{} values ({}) are far outside the usual range of {} to {}, the most extreme being {}. \
+                "{} {these} ({}) {are} far outside the usual range of {} to {}, the most extreme being {}. \
                  Check they are real and not typing errors.",
                 count(outside.len()),
                 percent(share),
