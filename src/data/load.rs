@@ -56,8 +56,10 @@ pub fn load(source: &DataSource, progress: &Progress) -> Result<Table> {
     }
     let fingerprint = blake3::hash(&bytes).to_hex()[..16].to_owned();
     let rest = progress.scaled(READ_SHARE, 0.85 - READ_SHARE);
+    let mut reader_notices = Vec::new();
     let (names, columns): (Vec<String>, Vec<Inferred>) = if is_pq {
         let parquet = read_parquet(&label, &bytes, &rest)?;
+        reader_notices = parquet.notices;
         let inferred = parquet
             .values
             .into_iter()
@@ -80,6 +82,7 @@ pub fn load(source: &DataSource, progress: &Progress) -> Result<Table> {
         return Err(ClearboxError::HeaderOnly { file: label });
     }
     let (names, mut notices) = clean_names(names);
+    notices.extend(reader_notices);
     if is_pq {
         notices.extend(text_columns_that_are_numbers(&names, &columns));
     }

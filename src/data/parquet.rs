@@ -16,6 +16,8 @@ pub struct ParquetColumns {
     pub names: Vec<String>,
     /// Values per column.
     pub values: Vec<ColumnValues>,
+    /// What the user should know about columns that could not be read.
+    pub notices: Vec<String>,
 }
 
 /// Rows decoded per step; steps follow row-group boundaries.
@@ -48,6 +50,7 @@ pub fn read_parquet(file: &str, bytes: &[u8], progress: &Progress) -> Result<Par
     }
 
     let mut names = Vec::new();
+    let mut notices = Vec::new();
     let mut builders: Vec<Builder> = Vec::new();
     for (offset, len) in slices {
         progress.check_cancelled()?;
@@ -59,12 +62,19 @@ pub fn read_parquet(file: &str, bytes: &[u8], progress: &Progress) -> Result<Par
         if builders.is_empty() {
             names = frame.columns().iter().map(|c| c.name().to_string()).collect();
             builders = frame.columns().iter().map(|c| Builder::for_dtype(c.dtype(), total)).collect();
+            for (name, builder) in names.iter().zip(&builders) {
+                if matches!(builder, Builder::Unsupported(_)) {
+                    notices.push(format!(
+                        "Column '{name}' holds lists or binary data, which Clearbox cannot show; it is left empty."
+                    ));
+                }
+            }
         }
         for (builder, column) in builders.iter_mut().zip(frame.columns()) {
             builder.extend(column).map_err(bad)?;
         }
     }
-    Ok(ParquetColumns { names, values: builders.into_iter().map(Builder::finish).collect() })
+    Ok(ParquetColumns { names, values: builders.into_iter().map(Builder::finish).collect(), notices })
 }
 
 /// Collects one column's values across slices, in the shape its type asks for.
@@ -72,6 +82,8 @@ enum Builder {
     Number(Vec<f64>),
     Datetime(Vec<Option<i64>>, DateKind),
     Text(TextBuilder),
+    /// A nested or binary column: kept as an empty column so positions stay right.
+    Unsupported(usize),
 }
 
 /// How a polars date-like type counts time.
@@ -96,7 +108,11 @@ impl Builder {
             d if d.is_primitive_numeric() || d.is_bool() || matches!(d, DataType::Decimal(..)) => {
                 Self::Number(Vec::with_capacity(rows))
             }
-            _ => Self::Text(TextBuilder::with_capacity(rows)),
+            DataType::String | DataType::Categorical(..) | DataType::Enum(..) | DataType::Time => {
+                Self::Text(TextBuilder::with_capacity(rows))
+            }
+            // Lists, structs and binary blobs have no place in a flat table.
+            _ => Self::Unsupported(rows),
         }
     }
 
@@ -122,6 +138,7 @@ impl Builder {
                     builder.push(value);
                 }
             }
+            Self::Unsupported(_) => {}
         }
         Ok(())
     }
@@ -131,6 +148,10 @@ impl Builder {
             Self::Number(v) => ColumnValues::Number(v),
             Self::Datetime(v, _) => ColumnValues::Datetime(v),
             Self::Text(b) => ColumnValues::Text(b.finish()),
+            Self::Unsupported(rows) => ColumnValues::Text(crate::data::TextValues {
+                codes: vec![crate::data::table::MISSING_CODE; rows],
+                levels: Vec::new(),
+            }),
         }
     }
 }
@@ -140,3 +161,41 @@ pub fn is_parquet(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PAR1")
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polars::prelude::{DataFrame, NamedFrom, ParquetWriter, Series};
+
+    #[test]
+    fn typed_columns_come_through() {
+        let mut frame = DataFrame::new_infer_height(vec![
+            Series::new("amount".into(), &[1.5f64, 2.0, 3.25]).into(),
+            Series::new("count".into(), &[Some(1i32), None, Some(3)]).into(),
+            Series::new("plan".into(), &["basic", "", "pro"]).into(),
+            Series::new("active".into(), &[true, false, true]).into(),
+        ])
+        .expect("a frame");
+        let mut bytes = Vec::new();
+        ParquetWriter::new(&mut bytes).finish(&mut frame).expect("writes parquet");
+        assert!(is_parquet(&bytes));
+        let read = read_parquet("t.parquet", &bytes, &Progress::silent()).expect("reads");
+        assert_eq!(read.names, vec!["amount", "count", "plan", "active"]);
+        assert_eq!(read.values[0], ColumnValues::Number(vec![1.5, 2.0, 3.25]));
+        match &read.values[1] {
+            ColumnValues::Number(v) => assert!(v[1].is_nan() && v[2] == 3.0),
+            other => panic!("expected numbers, got {other:?}"),
+        }
+        match &read.values[2] {
+            ColumnValues::Text(t) => assert_eq!(t.get(1), Some(""), "an empty string is a value, not a gap"),
+            other => panic!("expected text, got {other:?}"),
+        }
+        assert_eq!(read.values[3], ColumnValues::Number(vec![1.0, 0.0, 1.0]));
+    }
+
+    #[test]
+    fn a_truncated_file_is_a_plain_error() {
+        let err = read_parquet("cut.parquet", b"PAR1 not really", &Progress::silent()).err();
+        assert!(matches!(err, Some(ClearboxError::BadParquet { .. })));
+    }
+}

@@ -16,7 +16,7 @@ pub fn column_list_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppComm
     egui::ScrollArea::vertical().auto_shrink(false).show_rows(ui, row_height, columns.len(), |ui, range| {
         for index in range {
             let column = &columns[index];
-            let health = dataset.report.as_ref().and_then(|r| r.column(&column.name));
+            let health = dataset.health_of(index);
             let severity = health.map_or(Severity::Ok, |h| h.severity);
             ui.horizontal(|ui| {
                 if health.is_some() {

@@ -10,7 +10,7 @@ use super::{charts, theme};
 
 /// Draws the detail panel for the selected column.
 pub fn column_panel_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
-    let Some(column) = dataset.selected.and_then(|i| dataset.table.columns.get(i)) else {
+    let Some((index, column)) = dataset.selected.and_then(|i| Some((i, dataset.table.columns.get(i)?))) else {
         ui.label("Pick a column on the left to see its details.");
         return;
     };
@@ -30,7 +30,7 @@ pub fn column_panel_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCom
             ui.weak(format!("Clearbox had guessed {}.", column.inferred_role.label()));
         }
         ui.add_space(6.0);
-        let Some(health) = dataset.report.as_ref().and_then(|r| r.column(&column.name)) else {
+        let Some(health) = dataset.health_of(index) else {
             ui.horizontal(|ui| {
                 ui.spinner();
                 ui.label("Checking this column…");

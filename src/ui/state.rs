@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use clearbox::data::{DataSource, Recipe, Table};
-use clearbox::health::HealthReport;
+use clearbox::health::{ColumnHealth, HealthReport};
 use clearbox::project::Settings;
 
 /// Which screen is showing.
@@ -67,6 +67,17 @@ pub struct Dataset {
     pub selected: Option<usize>,
     /// The column to predict, if chosen.
     pub target: Option<String>,
+}
+
+impl Dataset {
+    /// The health of the column at `index` of the working table. The report
+    /// lists columns in table order, so this is a direct look-up unless the
+    /// report is from before the last change (then it is found by name).
+    pub fn health_of(&self, index: usize) -> Option<&ColumnHealth> {
+        let report = self.report.as_ref()?;
+        let name = &self.table.columns.get(index)?.name;
+        report.columns.get(index).filter(|h| &h.name == name).or_else(|| report.column(name))
+    }
 }
 
 /// Everything the UI draws from.

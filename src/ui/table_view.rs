@@ -6,7 +6,7 @@ use egui::Ui;
 use egui_extras::{Column, TableBuilder};
 
 /// Columns drawn side by side at most; the column list reaches the rest.
-const MAX_SHOWN_COLUMNS: usize = 200;
+const MAX_SHOWN_COLUMNS: usize = 100;
 /// Characters shown per cell; the rest of a long text is cut.
 const MAX_CELL_CHARS: usize = 80;
 
