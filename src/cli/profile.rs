@@ -41,7 +41,7 @@ pub fn run(args: &ProfileArgs) -> clearbox::Result<()> {
     let original = load(&source, &Progress::silent())?;
     let loaded_at = started.elapsed();
     let table = match &args.recipe {
-        Some(path) => read_recipe(path)?.apply(&original),
+        Some(path) => Recipe::load(path)?.apply(&original),
         None => original,
     };
     let report = analyse(&table, args.target.as_deref(), &Progress::silent())?;
@@ -61,16 +61,6 @@ pub fn run(args: &ProfileArgs) -> clearbox::Result<()> {
         eprintln!("(loaded in {:.2} s, checked in {:.2} s)", loaded_at.as_secs_f64(), profiled.as_secs_f64());
     }
     Ok(())
-}
-
-fn read_recipe(path: &std::path::Path) -> clearbox::Result<Recipe> {
-    let text = std::fs::read_to_string(path).map_err(|e| ClearboxError::from_io(path, &e))?;
-    ron::from_str(&text).map_err(|e| {
-        ClearboxError::BadRequest(format!(
-            "'{}' is not a Clearbox recipe ({e}). Save one from the app's Data page.",
-            clearbox::error::display_name(path)
-        ))
-    })
 }
 
 fn light(severity: Severity) -> &'static str {

@@ -76,6 +76,25 @@ impl Recipe {
         }
     }
 
+    /// Writes the recipe as RON to `path`, atomically, for `clearbox profile --recipe`.
+    pub fn save(&self, path: &std::path::Path) -> crate::Result<()> {
+        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default()).map_err(|e| {
+            crate::ClearboxError::SaveFailed { path: path.display().to_string(), detail: e.to_string() }
+        })?;
+        crate::project::write_atomically(path, text.as_bytes())
+    }
+
+    /// Reads a recipe written by [`Recipe::save`].
+    pub fn load(path: &std::path::Path) -> crate::Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| crate::ClearboxError::from_io(path, &e))?;
+        ron::from_str(&text).map_err(|e| {
+            crate::ClearboxError::BadRequest(format!(
+                "'{}' is not a Clearbox recipe ({e}). Save one from the app's Data page.",
+                crate::error::display_name(path)
+            ))
+        })
+    }
+
     /// Applies the recipe to `original`, returning the table the user works with.
     /// Columns and values the recipe names but the table lacks are skipped, so
     /// a recipe saved on last month's file replays on this month's.
@@ -158,8 +177,11 @@ mod tests {
         recipe.roles.insert("age".into(), ColumnRole::Category);
         assert_eq!(recipe.fixes.len(), 2, "the same fix is recorded once");
 
-        let text = ron::to_string(&recipe).expect("serialises");
-        let replayed: Recipe = ron::from_str(&text).expect("parses");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("recipe.ron");
+        recipe.save(&path).expect("saves");
+        let replayed = Recipe::load(&path).expect("loads");
+        assert_eq!(replayed, recipe);
         let out = replayed.apply(&table());
         assert_eq!(out.columns.len(), 1);
         assert_eq!(out.columns[0].role, ColumnRole::Category);

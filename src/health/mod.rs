@@ -317,16 +317,20 @@ fn headline(columns: &[ColumnHealth], table_issues: &[Issue]) -> String {
     } else {
         ""
     };
+    // "1 column has" / "3 columns have": the verb follows the count.
     let cols = |n: usize| if n == 1 { "1 column".to_owned() } else { format!("{n} columns") };
+    let verbs = |n: usize| if n == 1 { ("has", "deserves") } else { ("have", "deserve") };
+    let total = columns.len();
     match (problems, checks) {
-        (0, 0) => format!("All {} look healthy.{table_note}", cols(columns.len())),
-        (0, c) => format!("{} of {} deserve a look; none has a serious problem.{table_note}", cols(c), columns.len()),
-        (p, 0) => format!("{} of {} have a problem to fix before modelling.{table_note}", cols(p), columns.len()),
+        (0, 0) if total == 1 => format!("The column looks healthy.{table_note}"),
+        (0, 0) => format!("All {total} columns look healthy.{table_note}"),
+        (0, c) => format!("{} of {total} {} a look; none has a serious problem.{table_note}", cols(c), verbs(c).1),
+        (p, 0) => format!("{} of {total} {} a problem to fix before modelling.{table_note}", cols(p), verbs(p).0),
         (p, c) => format!(
-            "{} of {} have a problem to fix before modelling, and {} more deserve a look.{table_note}",
+            "{} of {total} {} a problem to fix before modelling, and {c} more {} a look.{table_note}",
             cols(p),
-            columns.len(),
-            c
+            verbs(p).0,
+            verbs(c).1
         ),
     }
 }
@@ -336,5 +340,42 @@ fn numbers(column: &crate::data::Column) -> Option<&[f64]> {
     match column.values.as_ref() {
         ColumnValues::Number(v) => Some(v),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{DataSource, load};
+
+    #[test]
+    fn the_titanic_report_reads_right() {
+        let sample = crate::samples::find("titanic").expect("bundled");
+        let table = load(&DataSource::Sample(sample), &Progress::silent()).expect("loads");
+        let report = analyse(&table, Some("Survived"), &Progress::silent()).expect("analyses");
+        assert_eq!(report.severity, Severity::Problem);
+        assert!(report.headline.starts_with("4 columns of 15 have a problem"), "{}", report.headline);
+        let boat = report.column("boat").expect("boat");
+        assert_eq!(boat.issues[0].kind, IssueKind::Leakage, "leakage is listed first");
+        assert!(matches!(analyse(&table, Some("nope"), &Progress::silent()), Err(ClearboxError::UnknownColumn { .. })));
+    }
+
+    #[test]
+    fn one_column_gets_singular_verbs() {
+        let one = |severity| ColumnHealth {
+            name: "a".into(),
+            role: ColumnRole::Number,
+            missing_fraction: 0.0,
+            distinct: 1,
+            severity,
+            issues: Vec::new(),
+            summary: ColumnSummary::Empty,
+            caption: String::new(),
+        };
+        assert_eq!(
+            headline(&[one(Severity::Check), one(Severity::Ok)], &[]),
+            "1 column of 2 deserves a look; none has a serious problem."
+        );
+        assert_eq!(headline(&[one(Severity::Ok)], &[]), "The column looks healthy.");
     }
 }

@@ -34,7 +34,14 @@ pub struct ClearboxApp {
     device_job: Option<Job<ComputeDevice>>,
     load_job: Option<(DataSource, Job<Table>)>,
     analysis_job: Option<Job<HealthReport>>,
-    picker_job: Option<Job<Option<PathBuf>>>,
+    picker_job: Option<(FilePurpose, Job<Option<PathBuf>>)>,
+}
+
+/// What a native file dialog was opened for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FilePurpose {
+    OpenTable,
+    SaveRecipe,
 }
 
 impl ClearboxApp {
@@ -124,12 +131,55 @@ impl ClearboxApp {
                 }
             }
         }
-        if let Some(result) = self.picker_job.as_mut().and_then(Job::poll) {
-            self.picker_job = None;
-            if let Ok(Some(path)) = result {
-                self.start_load(DataSource::File(path));
+        if let Some((purpose, job)) = &mut self.picker_job {
+            if let Some(result) = job.poll() {
+                let purpose = *purpose;
+                self.picker_job = None;
+                if let Ok(Some(path)) = result {
+                    self.file_chosen(purpose, path);
+                }
             }
         }
+    }
+
+    fn file_chosen(&mut self, purpose: FilePurpose, path: PathBuf) {
+        match purpose {
+            FilePurpose::OpenTable => self.start_load(DataSource::File(path)),
+            FilePurpose::SaveRecipe => {
+                let Some(dataset) = &self.state.dataset else { return };
+                self.state.banner = Some(match dataset.recipe.save(&path) {
+                    Ok(()) => Banner::Info(format!(
+                        "Saved your changes to '{}'. Replay them with: clearbox profile FILE --recipe '{}'",
+                        clearbox::error::display_name(&path),
+                        path.display()
+                    )),
+                    Err(err) => Banner::Error(err.to_string()),
+                });
+            }
+        }
+    }
+
+    /// Opens a native file dialog on its own thread (it blocks the thread it runs on).
+    fn ask_for_file(&mut self, purpose: FilePurpose) {
+        if self.picker_job.is_some() {
+            return;
+        }
+        let job = Job::spawn("choosing a file", Some(self.wake.clone()), move |_| {
+            let dialog = rfd::FileDialog::new();
+            Ok(match purpose {
+                FilePurpose::OpenTable => dialog
+                    .set_title("Open a table")
+                    .add_filter("Tables", &["csv", "tsv", "txt", "parquet", "pq"])
+                    .add_filter("All files", &["*"])
+                    .pick_file(),
+                FilePurpose::SaveRecipe => dialog
+                    .set_title("Save your changes as a recipe")
+                    .set_file_name("recipe.ron")
+                    .add_filter("Clearbox recipe", &["ron"])
+                    .save_file(),
+            })
+        });
+        self.picker_job = Some((purpose, job));
     }
 
     fn opened(&mut self, source: DataSource, table: Table) {
@@ -196,18 +246,8 @@ impl ClearboxApp {
 
     fn handle(&mut self, command: AppCommand) {
         match command {
-            AppCommand::PickFile => {
-                if self.picker_job.is_none() {
-                    // The native dialog blocks its thread, so it gets its own.
-                    self.picker_job = Some(Job::spawn("choosing a file", Some(self.wake.clone()), |_| {
-                        Ok(rfd::FileDialog::new()
-                            .set_title("Open a table")
-                            .add_filter("Tables", &["csv", "tsv", "txt", "parquet", "pq"])
-                            .add_filter("All files", &["*"])
-                            .pick_file())
-                    }));
-                }
-            }
+            AppCommand::PickFile => self.ask_for_file(FilePurpose::OpenTable),
+            AppCommand::ExportRecipe => self.ask_for_file(FilePurpose::SaveRecipe),
             AppCommand::OpenFile(path) => self.start_load(DataSource::File(path)),
             AppCommand::OpenSample(id) => {
                 if let Some(sample) = samples::find(id) {

@@ -28,6 +28,8 @@ pub enum AppCommand {
     ApplyFix(Fix),
     /// Undo the fix at this position in the recipe.
     UndoFix(usize),
+    /// Save the open table's recipe to a file the user picks.
+    ExportRecipe,
     /// Choose (or clear) the column to predict.
     SetTarget(Option<String>),
     /// Close the message banner.

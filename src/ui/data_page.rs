@@ -78,9 +78,19 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
     for notice in &table.notices {
         ui.weak(notice);
     }
-    if !dataset.recipe.fixes.is_empty() {
+    if !dataset.recipe.is_empty() {
         ui.horizontal_wrapped(|ui| {
             ui.label("Your changes:");
+            if ui
+                .button("Save as recipe…")
+                .on_hover_text("A recipe replays these changes on the same or next month's file: clearbox profile FILE --recipe RECIPE.ron")
+                .clicked()
+            {
+                commands.push(AppCommand::ExportRecipe);
+            }
+            for (column, role) in &dataset.recipe.roles {
+                ui.label(format!("'{column}' is a {}", role.label()));
+            }
             for (i, fix) in dataset.recipe.fixes.iter().enumerate() {
                 ui.label(fix.describe());
                 if ui.small_button(format!("Undo: {}", fix.describe())).clicked() {
