@@ -135,8 +135,12 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Lists the adapters wgpu can see (none, without a Vulkan/Metal/DX12 driver).
 pub fn list_adapters() -> Vec<AdapterInfo> {
     guarded(|| {
-        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
-        let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
+        // Compute runs on Vulkan, Metal or DirectX 12; OpenGL is not asked,
+        // which also keeps EGL's display probing out of a headless process.
+        let mut descriptor = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
+        descriptor.backends = wgpu::Backends::PRIMARY;
+        let instance = wgpu::Instance::new(descriptor);
+        let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::PRIMARY));
         adapters.iter().map(|a| AdapterInfo::from_wgpu(&a.get_info())).collect()
     })
     .unwrap_or_default()
