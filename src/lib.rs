@@ -62,7 +62,9 @@ pub mod data;
 pub mod error;
 pub mod health;
 pub mod jobs;
+pub mod ml;
 pub mod project;
 pub mod samples;
+pub mod templates;
 
 pub use error::{ClearboxError, Result};

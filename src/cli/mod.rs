@@ -2,6 +2,7 @@
 
 mod devices;
 mod profile;
+mod train;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +32,10 @@ pub struct Args {
 pub enum Command {
     /// Check a table's health: missing values, identifiers, personal data, leakage...
     Profile(profile::ProfileArgs),
+    /// Train a model: `--template prediction --data FILE --target COLUMN`.
+    Train(train::TrainArgs),
+    /// Score a file with a saved model.
+    Predict(train::PredictArgs),
     /// List the compute devices Clearbox can see and the one it would use.
     Devices {
         /// Print one JSON object instead of text.
@@ -51,6 +56,8 @@ pub fn run(command: Command, device: DevicePreference) -> ExitCode {
     let outcome = match command {
         Command::Profile(args) => profile::run(&args),
         Command::Devices { json } => devices::run(device, json),
+        Command::Train(args) => train::train(&args, device),
+        Command::Predict(args) => train::predict(&args, device),
         Command::Samples => {
             for sample in clearbox::samples::SAMPLES {
                 println!("{:<14} {}", sample.id, sample.blurb);

@@ -2,6 +2,7 @@
 //! recording the user's changes in a [`Recipe`].
 
 pub mod csv;
+pub mod export;
 pub mod infer;
 pub mod load;
 pub mod parquet;

@@ -20,6 +20,7 @@ use serde::Serialize;
 use crate::data::{ColumnRole, ColumnValues, Fix, Table};
 use crate::error::{ClearboxError, Result};
 use crate::jobs::Progress;
+pub use shape::wants_log_scale;
 pub use summary::ColumnSummary;
 
 /// A traffic light.

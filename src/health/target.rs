@@ -7,6 +7,7 @@ use super::words::{count, percent};
 use super::{Issue, IssueKind, Severity};
 use crate::data::table::format_number;
 use crate::data::{Column, ColumnRole, ColumnValues, Fix};
+use crate::ml::metrics::auc;
 
 /// Classes beyond this are too many to treat the target as a category.
 const MAX_CLASSES: usize = 50;
@@ -273,30 +274,6 @@ fn missingness_leak(
     None
 }
 
-/// Area under the ROC curve of `(score, is_positive)` pairs, ties counted half.
-pub fn auc(scored: &[(f64, bool)]) -> Option<f64> {
-    let mut sorted = scored.to_vec();
-    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let positives = sorted.iter().filter(|s| s.1).count() as f64;
-    let negatives = sorted.len() as f64 - positives;
-    if positives == 0.0 || negatives == 0.0 {
-        return None;
-    }
-    // Sum of positive ranks (average rank for ties), Mann–Whitney style.
-    let mut rank_sum = 0.0;
-    let mut i = 0;
-    while i < sorted.len() {
-        let mut j = i;
-        while j < sorted.len() && sorted[j].0 == sorted[i].0 {
-            j += 1;
-        }
-        let average_rank = (i + j + 1) as f64 / 2.0;
-        rank_sum += average_rank * sorted[i..j].iter().filter(|s| s.1).count() as f64;
-        i = j;
-    }
-    Some((rank_sum - positives * (positives + 1.0) / 2.0) / (positives * negatives))
-}
-
 /// Cross-fitted R² of predicting `values` by the mean of each bin.
 fn amount_score(bins: &[u32], n_bins: u32, values: &[f64]) -> Option<f64> {
     let present: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
@@ -330,13 +307,6 @@ fn amount_score(bins: &[u32], n_bins: u32, values: &[f64]) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::data::infer;
-
-    #[test]
-    fn auc_matches_hand_counts() {
-        let scored = [(0.1, false), (0.4, true), (0.35, false), (0.8, true)];
-        assert_eq!(auc(&scored), Some(0.75 + 0.25 * 1.0));
-        assert_eq!(auc(&[(1.0, true), (1.0, false)]), Some(0.5));
-    }
 
     fn target(n: usize) -> Column {
         infer::column("y".into(), ColumnValues::Number((0..n).map(|i| (i % 3 == 0) as u8 as f64).collect()))

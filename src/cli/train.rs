@@ -1,0 +1,147 @@
+//! `clearbox train` and `clearbox predict`: the prediction template, scripted.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Args, ValueEnum};
+use clearbox::compute::{DevicePreference, select_device};
+use clearbox::data::export::write_table;
+use clearbox::data::{DataSource, load};
+use clearbox::health::words::percent;
+use clearbox::jobs::Progress;
+use clearbox::templates::prediction::{ChosenModel, PredictionRequest, SavedModel, Scores, score_table, train_prediction};
+use clearbox::{ClearboxError, samples};
+
+/// The templates `train` can run.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Template {
+    /// Learn a target column.
+    Prediction,
+}
+
+/// Options of `clearbox train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Which analysis to run.
+    #[arg(long, value_enum)]
+    template: Template,
+    /// The CSV or Parquet file to learn from.
+    #[arg(long, required_unless_present = "sample")]
+    data: Option<PathBuf>,
+    /// Learn from a bundled sample instead.
+    #[arg(long, conflicts_with = "data")]
+    sample: Option<String>,
+    /// The column to predict.
+    #[arg(long)]
+    target: String,
+    /// Columns to leave out, separated by commas.
+    #[arg(long, value_delimiter = ',')]
+    exclude: Vec<String>,
+    /// Seed for the split and the model: same seed, same result on the same device.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Folder to save the model in (default: <data>_<target>_model).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Options of `clearbox predict`.
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// A model folder made by `clearbox train`.
+    #[arg(long)]
+    model: PathBuf,
+    /// The file to score.
+    #[arg(long)]
+    data: PathBuf,
+    /// Where to write the scored rows (.csv or .parquet).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result<()> {
+    let Template::Prediction = args.template;
+    let source = match (&args.data, &args.sample) {
+        (_, Some(id)) => DataSource::Sample(samples::find(id).ok_or_else(|| {
+            ClearboxError::BadRequest(format!("There is no sample called '{id}'. The samples are: {}.", samples::ids()))
+        })?),
+        (Some(path), None) => DataSource::File(path.clone()),
+        (None, None) => return Err(ClearboxError::BadRequest("Name the data to learn from with --data.".into())),
+    };
+    let started = Instant::now();
+    let table = load(&source, &Progress::silent())?;
+    let device = select_device(preference)?;
+    let request = PredictionRequest { target: args.target.clone(), exclude: args.exclude.clone(), seed: args.seed };
+    let outcome = train_prediction(&table, &request, &device, &Progress::silent())?;
+    let stem = table.name.rsplit_once('.').map_or(table.name.as_str(), |(s, _)| s).replace(' ', "_").to_lowercase();
+    let dir = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("{stem}_{}_model", args.target)));
+    outcome.save(&dir)?;
+    let card = &outcome.card;
+    if args.json {
+        let left_out: Vec<_> = outcome.inputs.iter().filter(|c| !c.included).collect();
+        let value = serde_json::json!({
+            "task": card.target.task,
+            "target": card.target.name,
+            "classes": card.target.classes,
+            "device": card.device,
+            "inputs": card.inputs,
+            "left_out": left_out,
+            "split": { "train": card.split_sizes[0], "valid": card.split_sizes[1], "test": card.split_sizes[2] },
+            "metrics": { "test": card.deep.test },
+            "baseline": { "test": card.simple.test },
+            "chosen": card.chosen,
+            "epochs": { "deep": card.deep.history.len(), "simple": card.simple.history.len() },
+            "model_dir": dir,
+            "seconds": started.elapsed().as_secs_f64(),
+        });
+        println!("{value}");
+    } else {
+        println!("Predicting '{}': {}.", card.target.name, card.target.task.describe());
+        println!("{}", device.announcement);
+        println!(
+            "Trained on {} rows, stopped on {} validation rows, measured on {} test rows it never saw.",
+            card.split_sizes[0], card.split_sizes[1], card.split_sizes[2]
+        );
+        for choice in outcome.inputs.iter().filter(|c| !c.included) {
+            println!("Left out '{}': {}.", choice.column, choice.reason);
+        }
+        println!("Deep model:   {}", describe(&card.deep.test, &card.target.classes));
+        println!("Simple model: {}", describe(&card.simple.test, &card.target.classes));
+        if card.chosen == ChosenModel::Simple {
+            println!("The deep model does not beat the simple one here, so the simple model is kept for scoring.");
+        }
+        println!("Saved to {} ({:.1} s).", dir.display(), started.elapsed().as_secs_f64());
+    }
+    Ok(())
+}
+
+fn describe(scores: &Scores, classes: &[String]) -> String {
+    match scores {
+        Scores::Binary(s) => {
+            let positive = classes.get(1).map_or("yes", String::as_str);
+            format!(
+                "AUC {:.3}. Of every 100 rows it flags, {:.0} really are '{positive}'; picking at random finds {:.0}. \
+                 It catches {} of them.",
+                s.auc,
+                s.precision * 100.0,
+                s.base_rate * 100.0,
+                percent(s.recall)
+            )
+        }
+        Scores::Multiclass(s) => format!("right for {} of rows.", percent(s.accuracy)),
+        Scores::Regression(s) => format!("typical error {:.3} (RMSE {:.3}), explains {} of the variation.", s.mae, s.rmse, percent(s.r2.max(0.0))),
+    }
+}
+
+pub fn predict(args: &PredictArgs, preference: DevicePreference) -> clearbox::Result<()> {
+    let device = select_device(preference)?;
+    let model = SavedModel::load(&args.model, &device.device)?;
+    let table = load(&DataSource::File(args.data.clone()), &Progress::silent())?;
+    let scored = score_table(&model, &table, &device.device)?;
+    write_table(&table, scored.into_columns(), &args.out)?;
+    eprintln!("Scored {} rows into {}.", table.rows, args.out.display());
+    Ok(())
+}

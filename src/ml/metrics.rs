@@ -1,0 +1,179 @@
+//! How good a model is, measured on rows it never saw.
+
+use serde::{Deserialize, Serialize};
+
+/// Area under the ROC curve of `(score, is_positive)` pairs, ties counted
+/// half: the chance that a random positive scores above a random negative.
+pub fn auc(scored: &[(f64, bool)]) -> Option<f64> {
+    let mut sorted = scored.to_vec();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let positives = sorted.iter().filter(|s| s.1).count() as f64;
+    let negatives = sorted.len() as f64 - positives;
+    if positives == 0.0 || negatives == 0.0 {
+        return None;
+    }
+    // Sum of positive ranks (average rank for ties), Mann–Whitney style.
+    let mut rank_sum = 0.0;
+    let mut i = 0;
+    while i < sorted.len() {
+        let mut j = i;
+        while j < sorted.len() && sorted[j].0 == sorted[i].0 {
+            j += 1;
+        }
+        let average_rank = (i + j + 1) as f64 / 2.0;
+        rank_sum += average_rank * sorted[i..j].iter().filter(|s| s.1).count() as f64;
+        i = j;
+    }
+    Some((rank_sum - positives * (positives + 1.0) / 2.0) / (positives * negatives))
+}
+
+/// Scores of a yes/no model at one threshold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BinaryScores {
+    /// Area under the ROC curve (0.5 guessing, 1 perfect).
+    pub auc: f64,
+    /// Share of rows classified right at `threshold`.
+    pub accuracy: f64,
+    /// Of the rows flagged, the share that really are positive.
+    pub precision: f64,
+    /// Of the real positives, the share flagged.
+    pub recall: f64,
+    /// Probability above which a row is flagged.
+    pub threshold: f64,
+    /// Share of positives among all rows: what random flagging would find.
+    pub base_rate: f64,
+    /// `[[true negatives, false positives], [false negatives, true positives]]`.
+    pub confusion: [[usize; 2]; 2],
+}
+
+impl BinaryScores {
+    /// Scores `probabilities` of the positive class against `truth` at `threshold`.
+    pub fn measure(probabilities: &[f64], truth: &[bool], threshold: f64) -> Self {
+        let scored: Vec<(f64, bool)> = probabilities.iter().copied().zip(truth.iter().copied()).collect();
+        let mut confusion = [[0usize; 2]; 2];
+        for (p, t) in &scored {
+            confusion[usize::from(*t)][usize::from(*p >= threshold)] += 1;
+        }
+        let [[tn, fp], [fn_, tp]] = confusion;
+        let n = scored.len().max(1) as f64;
+        let ratio = |a: usize, b: usize| if a + b == 0 { 0.0 } else { a as f64 / (a + b) as f64 };
+        Self {
+            auc: auc(&scored).unwrap_or(0.5),
+            accuracy: (tp + tn) as f64 / n,
+            precision: ratio(tp, fp),
+            recall: ratio(tp, fn_),
+            threshold,
+            base_rate: (tp + fn_) as f64 / n,
+            confusion,
+        }
+    }
+}
+
+/// The threshold that best balances catching positives and raising false
+/// alarms (Youden's J: recall minus false-alarm rate), chosen on validation rows.
+pub fn balanced_threshold(probabilities: &[f64], truth: &[bool]) -> f64 {
+    let positives = truth.iter().filter(|t| **t).count().max(1) as f64;
+    let negatives = (truth.len() as f64 - positives).max(1.0);
+    let mut pairs: Vec<(f64, bool)> = probabilities.iter().copied().zip(truth.iter().copied()).collect();
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (mut tp, mut fp) = (0.0, 0.0);
+    let (mut best, mut best_j) = (0.5, f64::MIN);
+    for (i, (p, t)) in pairs.iter().enumerate() {
+        if *t { tp += 1.0 } else { fp += 1.0 }
+        let next_differs = pairs.get(i + 1).is_none_or(|n| n.0 < *p);
+        let j = tp / positives - fp / negatives;
+        if next_differs && j > best_j {
+            best_j = j;
+            best = *p;
+        }
+    }
+    best
+}
+
+/// Scores of a model choosing among several classes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassScores {
+    /// Share of rows classified right.
+    pub accuracy: f64,
+    /// Per class, the share of its rows recognised.
+    pub recall: Vec<f64>,
+    /// Rows by true class (outer) and predicted class (inner).
+    pub confusion: Vec<Vec<usize>>,
+}
+
+impl ClassScores {
+    /// Scores predicted class indices against true ones.
+    pub fn measure(predicted: &[usize], truth: &[usize], classes: usize) -> Self {
+        let mut confusion = vec![vec![0usize; classes]; classes];
+        for (p, t) in predicted.iter().zip(truth) {
+            if *p < classes && *t < classes {
+                confusion[*t][*p] += 1;
+            }
+        }
+        let correct: usize = (0..classes).map(|c| confusion[c][c]).sum();
+        let recall = (0..classes)
+            .map(|c| {
+                let total: usize = confusion[c].iter().sum();
+                if total == 0 { 0.0 } else { confusion[c][c] as f64 / total as f64 }
+            })
+            .collect();
+        Self { accuracy: correct as f64 / truth.len().max(1) as f64, recall, confusion }
+    }
+}
+
+/// Errors of a model predicting amounts, in the target's own units.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AmountScores {
+    /// Root mean squared error.
+    pub rmse: f64,
+    /// Mean absolute error.
+    pub mae: f64,
+    /// Share of the variation explained (1 perfect, 0 no better than the average).
+    pub r2: f64,
+}
+
+impl AmountScores {
+    /// Scores predictions against truth.
+    pub fn measure(predicted: &[f64], truth: &[f64]) -> Self {
+        let n = truth.len().max(1) as f64;
+        let mean = truth.iter().sum::<f64>() / n;
+        let (mut sse, mut sae, mut sst) = (0.0, 0.0, 0.0);
+        for (p, t) in predicted.iter().zip(truth) {
+            sse += (p - t).powi(2);
+            sae += (p - t).abs();
+            sst += (t - mean).powi(2);
+        }
+        Self { rmse: (sse / n).sqrt(), mae: sae / n, r2: if sst > 0.0 { 1.0 - sse / sst } else { 0.0 } }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auc_matches_hand_counts() {
+        let scored = [(0.1, false), (0.4, true), (0.35, false), (0.8, true)];
+        assert_eq!(auc(&scored), Some(1.0));
+        assert_eq!(auc(&[(1.0, true), (1.0, false)]), Some(0.5));
+        assert_eq!(auc(&[(0.9, false), (0.1, true)]), Some(0.0));
+    }
+
+    #[test]
+    fn binary_scores_count_right() {
+        let s = BinaryScores::measure(&[0.9, 0.8, 0.3, 0.2], &[true, false, true, false], 0.5);
+        assert_eq!(s.confusion, [[1, 1], [1, 1]]);
+        assert_eq!((s.precision, s.recall, s.accuracy, s.base_rate), (0.5, 0.5, 0.5, 0.5));
+        assert_eq!(balanced_threshold(&[0.9, 0.8, 0.3, 0.2], &[true, true, false, false]), 0.8);
+    }
+
+    #[test]
+    fn amount_and_class_scores() {
+        let a = AmountScores::measure(&[1.0, 2.0, 3.0], &[1.0, 2.0, 4.0]);
+        assert!((a.rmse - (1.0f64 / 3.0).sqrt()).abs() < 1e-12);
+        assert!((a.mae - 1.0 / 3.0).abs() < 1e-12);
+        let c = ClassScores::measure(&[0, 1, 2, 2], &[0, 1, 1, 2], 3);
+        assert_eq!(c.accuracy, 0.75);
+        assert_eq!(c.recall, vec![1.0, 0.5, 1.0]);
+    }
+}

@@ -1,0 +1,283 @@
+//! Turning table columns into the numbers a network reads. Everything is
+//! fitted on the training rows only and saved with the model, so new data is
+//! transformed exactly as the training data was.
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::infer::is_missing_token;
+use crate::data::{ColumnRole, ColumnValues, Table};
+use crate::error::{ClearboxError, Result};
+use crate::health::stats::quantile_sorted;
+
+/// How one input column becomes one or more numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Encoder {
+    /// An amount: optionally log-compressed, centred on the median, scaled by
+    /// the spread of the middle half, clipped; plus a was-missing flag.
+    Number { column: String, log: bool, center: f64, scale: f64, missing_flag: bool },
+    /// Labels: one slot per common label, one for rare or unseen labels, one for missing.
+    Category { column: String, levels: Vec<String> },
+    /// Yes/no: 1 for the positive labels, 0 otherwise, and a was-missing flag.
+    Boolean { column: String, positive: Vec<String> },
+    /// A date: the year (scaled), and month and weekday as points on a circle.
+    Date { column: String, center: f64, scale: f64 },
+}
+
+/// Values beyond this many spreads from the middle are clipped.
+const CLIP: f64 = 8.0;
+/// Most labels a category gets its own slot for.
+const MAX_LEVELS: usize = 40;
+
+impl Encoder {
+    /// The input column this encoder reads.
+    pub fn column(&self) -> &str {
+        match self {
+            Self::Number { column, .. } | Self::Category { column, .. } | Self::Boolean { column, .. } | Self::Date { column, .. } => column,
+        }
+    }
+
+    /// How many numbers it produces.
+    pub fn width(&self) -> usize {
+        match self {
+            Self::Number { missing_flag, .. } => 1 + usize::from(*missing_flag),
+            Self::Category { levels, .. } => levels.len() + 2,
+            Self::Boolean { .. } => 2,
+            Self::Date { .. } => 6,
+        }
+    }
+
+    /// Fits an encoder for `column` on the `train` rows.
+    fn fit(table: &Table, name: &str, train: &[usize]) -> Result<Self> {
+        let column = table.column(name).ok_or_else(|| missing_column(table, name))?;
+        let column_name = name.to_owned();
+        Ok(match (column.role, column.values.as_ref()) {
+            (ColumnRole::Boolean, values) => Self::Boolean { column: column_name, positive: positive_labels(values) },
+            (ColumnRole::Number, ColumnValues::Number(v)) => {
+                let mut present: Vec<f64> = train.iter().map(|&r| v[r]).filter(|x| !x.is_nan()).collect();
+                present.sort_by(f64::total_cmp);
+                let missing_flag = present.len() < train.len();
+                let skewed = crate::health::stats::Profile::of(&ColumnValues::Number(present.clone()))
+                    .numeric
+                    .is_some_and(|n| crate::health::wants_log_scale(&n));
+                if skewed {
+                    present.iter_mut().for_each(|x| *x = x.ln_1p());
+                }
+                let (center, scale) = robust_scale(&present);
+                Self::Number { column: column_name, log: skewed, center, scale, missing_flag }
+            }
+            (ColumnRole::Datetime, ColumnValues::Datetime(v)) => {
+                let mut years: Vec<f64> = train.iter().filter_map(|&r| v[r]).map(year_of).collect();
+                years.sort_by(f64::total_cmp);
+                let (center, scale) = robust_scale(&years);
+                Self::Date { column: column_name, center, scale }
+            }
+            (_, values) => {
+                let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+                for &r in train {
+                    if let Some(label) = label_of(values, r) {
+                        *counts.entry(label).or_default() += 1;
+                    }
+                }
+                let minimum = 5.max(train.len() / 1000);
+                let mut levels: Vec<(String, usize)> = counts.into_iter().filter(|(_, n)| *n >= minimum).collect();
+                levels.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                levels.truncate(MAX_LEVELS);
+                Self::Category { column: column_name, levels: levels.into_iter().map(|(l, _)| l).collect() }
+            }
+        })
+    }
+
+    /// Writes this encoder's numbers for `row` into `out` (length [`Encoder::width`]).
+    fn encode(&self, values: &ColumnValues, row: usize, out: &mut [f32]) {
+        match self {
+            Self::Number { log, center, scale, missing_flag, .. } => {
+                let x = match values {
+                    ColumnValues::Number(v) => v[row],
+                    other => label_of(other, row).and_then(|l| l.trim().parse().ok()).unwrap_or(f64::NAN),
+                };
+                if x.is_nan() {
+                    out[0] = 0.0;
+                    if *missing_flag {
+                        out[1] = 1.0;
+                    }
+                } else {
+                    let x = if *log { x.max(0.0).ln_1p() } else { x };
+                    out[0] = ((x - center) / scale).clamp(-CLIP, CLIP) as f32;
+                }
+            }
+            Self::Category { levels, .. } => {
+                let slot = match label_of(values, row) {
+                    None => levels.len() + 1,
+                    Some(label) => levels.iter().position(|l| *l == label).unwrap_or(levels.len()),
+                };
+                out[slot] = 1.0;
+            }
+            Self::Boolean { positive, .. } => match label_of(values, row) {
+                Some(label) => out[0] = f32::from(u8::from(positive.contains(&label))),
+                None => out[1] = 1.0,
+            },
+            Self::Date { center, scale, .. } => {
+                let ColumnValues::Datetime(v) = values else { return };
+                let Some(secs) = v[row] else {
+                    out[5] = 1.0;
+                    return;
+                };
+                out[0] = ((year_of(secs) - center) / scale).clamp(-CLIP, CLIP) as f32;
+                if let Some(dt) = chrono::DateTime::from_timestamp(secs, 0) {
+                    use chrono::Datelike;
+                    let month = std::f64::consts::TAU * f64::from(dt.month0()) / 12.0;
+                    let weekday = std::f64::consts::TAU * f64::from(dt.weekday().num_days_from_monday()) / 7.0;
+                    out[1] = month.sin() as f32;
+                    out[2] = month.cos() as f32;
+                    out[3] = weekday.sin() as f32;
+                    out[4] = weekday.cos() as f32;
+                }
+            }
+        }
+    }
+
+    /// Whether `values` can be read by this encoder.
+    fn accepts(&self, values: &ColumnValues) -> bool {
+        match (self, values) {
+            (Self::Date { .. }, ColumnValues::Datetime(_)) => true,
+            (Self::Date { .. }, _) => false,
+            (Self::Number { .. }, ColumnValues::Datetime(_)) => false,
+            _ => true,
+        }
+    }
+}
+
+/// All the encoders of a model, in input order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preprocessor {
+    /// One per input column.
+    pub encoders: Vec<Encoder>,
+}
+
+impl Preprocessor {
+    /// Fits encoders for `inputs` on the `train` rows of `table`.
+    pub fn fit(table: &Table, inputs: &[String], train: &[usize]) -> Result<Self> {
+        let encoders = inputs.iter().map(|name| Encoder::fit(table, name, train)).collect::<Result<_>>()?;
+        Ok(Self { encoders })
+    }
+
+    /// Numbers per row.
+    pub fn width(&self) -> usize {
+        self.encoders.iter().map(Encoder::width).sum()
+    }
+
+    /// Checks that `table` has every input column in a readable form, naming
+    /// the first one that is missing or changed.
+    pub fn check(&self, table: &Table) -> Result<()> {
+        for encoder in &self.encoders {
+            let column = table.column(encoder.column()).ok_or_else(|| missing_column(table, encoder.column()))?;
+            if !encoder.accepts(&column.values) {
+                return Err(ClearboxError::BadRequest(format!(
+                    "Column '{}' in '{}' no longer holds the kind of values the model was trained on. \
+                     Check the file is the same kind of export.",
+                    encoder.column(),
+                    table.name
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The rows of `table` as a row-major matrix of `rows.len() × width` numbers.
+    pub fn transform(&self, table: &Table, rows: &[usize]) -> Result<Vec<f32>> {
+        self.check(table)?;
+        let width = self.width();
+        let mut out = vec![0f32; rows.len() * width];
+        let mut offset = 0;
+        for encoder in &self.encoders {
+            let values = table.column(encoder.column()).map(|c| c.values.clone()).ok_or_else(|| missing_column(table, encoder.column()))?;
+            let w = encoder.width();
+            for (i, &row) in rows.iter().enumerate() {
+                encoder.encode(&values, row, &mut out[i * width + offset..i * width + offset + w]);
+            }
+            offset += w;
+        }
+        Ok(out)
+    }
+}
+
+fn missing_column(table: &Table, name: &str) -> ClearboxError {
+    ClearboxError::BadRequest(format!(
+        "'{}' has no column called '{name}', which the model needs. Its columns are: {}.",
+        table.name,
+        table.column_list()
+    ))
+}
+
+/// Median and the spread of the middle half (as a standard deviation); never zero.
+fn robust_scale(sorted: &[f64]) -> (f64, f64) {
+    if sorted.is_empty() {
+        return (0.0, 1.0);
+    }
+    let center = quantile_sorted(sorted, 0.5);
+    let iqr = (quantile_sorted(sorted, 0.75) - quantile_sorted(sorted, 0.25)) / 1.349;
+    let scale = if iqr > 1e-12 {
+        iqr
+    } else {
+        let mean = sorted.iter().sum::<f64>() / sorted.len() as f64;
+        let sd = (sorted.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / sorted.len() as f64).sqrt();
+        if sd > 1e-12 { sd } else { 1.0 }
+    };
+    (center, scale)
+}
+
+fn year_of(secs: i64) -> f64 {
+    1970.0 + secs as f64 / (365.2425 * 86_400.0)
+}
+
+/// The label on `row` as text, `None` when missing (or a missing token).
+fn label_of(values: &ColumnValues, row: usize) -> Option<String> {
+    match values {
+        ColumnValues::Text(t) => t.get(row).map(str::trim).filter(|l| !is_missing_token(l)).map(str::to_owned),
+        other if other.is_missing(row) => None,
+        other => Some(other.display(row).into_owned()),
+    }
+}
+
+/// Which labels of a yes/no column count as "yes".
+fn positive_labels(values: &ColumnValues) -> Vec<String> {
+    const YES: &[&str] = &["1", "yes", "y", "true", "t"];
+    let labels: Vec<String> = match values {
+        ColumnValues::Text(t) => t.levels.iter().map(|l| l.trim().to_owned()).collect(),
+        ColumnValues::Number(_) => vec!["1".into()],
+        ColumnValues::Datetime(_) => Vec::new(),
+    };
+    labels.into_iter().filter(|l| YES.contains(&l.to_ascii_lowercase().as_str())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{DataSource, load};
+    use crate::jobs::Progress;
+
+    #[test]
+    fn fitted_on_training_rows_only() {
+        let table = load(&DataSource::Sample(crate::samples::find("titanic").expect("sample")), &Progress::silent()).expect("loads");
+        let inputs = vec!["Age".to_string(), "Sex".to_string(), "Embarked".to_string()];
+        let train: Vec<usize> = (0..600).collect();
+        let fitted = Preprocessor::fit(&table, &inputs, &train).expect("fits");
+        // A change to a row outside the training rows does not change the fit.
+        let mut changed = table.clone();
+        if let Some(age) = changed.columns.iter_mut().find(|c| c.name == "Age") {
+            let mut v = match age.values.as_ref() { ColumnValues::Number(v) => v.clone(), _ => unreachable!() };
+            v[1000] = 1e9;
+            age.values = std::sync::Arc::new(ColumnValues::Number(v));
+        }
+        assert_eq!(Preprocessor::fit(&changed, &inputs, &train).expect("fits"), fitted);
+        let x = fitted.transform(&table, &[0, 5]).expect("transforms");
+        assert_eq!(x.len(), 2 * fitted.width());
+        // Row 5 has no age: value 0 and the missing flag set.
+        assert_eq!((x[fitted.width()], x[fitted.width() + 1]), (0.0, 1.0));
+        let unseen = table.clone();
+        let mut without = unseen;
+        without.columns.retain(|c| c.name != "Sex");
+        let err = fitted.transform(&without, &[0]).unwrap_err();
+        assert!(err.to_string().contains("'Sex'"), "{err}");
+    }
+}

@@ -1,0 +1,170 @@
+//! What is being predicted: the target column, the kind of problem it makes,
+//! and its values in the shape training needs.
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::{ColumnRole, ColumnValues, Table};
+use crate::data::table::format_number;
+use crate::error::{ClearboxError, Result};
+
+/// The kind of prediction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    /// Yes or no (two classes).
+    Binary,
+    /// One of several classes.
+    Multiclass,
+    /// A number.
+    Regression,
+}
+
+impl TaskKind {
+    /// The plain-words name of the problem.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Binary => "a yes/no question: which of two outcomes",
+            Self::Multiclass => "a choice among several classes",
+            Self::Regression => "a number",
+        }
+    }
+}
+
+/// Most classes a target may have to be predicted as a choice.
+pub const MAX_CLASSES: usize = 50;
+
+/// The target column as the model sees it; saved with the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetColumn {
+    /// The column's name.
+    pub name: String,
+    /// The kind of problem.
+    pub task: TaskKind,
+    /// Class labels as displayed; for yes/no the positive ("interesting") class is last.
+    pub classes: Vec<String>,
+}
+
+/// The target's values, one per row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TargetValues {
+    /// A class index per row, `None` when missing.
+    Classes(Vec<Option<u32>>),
+    /// A number per row, NaN when missing.
+    Amounts(Vec<f64>),
+}
+
+impl TargetValues {
+    /// Whether the target is known on `row`.
+    pub fn is_known(&self, row: usize) -> bool {
+        match self {
+            Self::Classes(v) => v.get(row).copied().flatten().is_some(),
+            Self::Amounts(v) => v.get(row).is_some_and(|x| !x.is_nan()),
+        }
+    }
+}
+
+/// Labels that name the "interesting" side of a yes/no outcome.
+const POSITIVE: &[&str] = &["1", "yes", "y", "true", "t", "bad", "churn", "default", "fraud", "positive", ">50k"];
+
+/// Reads `name` from `table` as a target, deciding the kind of problem.
+pub fn read_target(table: &Table, name: &str) -> Result<(TargetColumn, TargetValues)> {
+    let column = table.column(name).ok_or_else(|| ClearboxError::UnknownColumn {
+        column: name.to_owned(),
+        file: table.name.clone(),
+        available: table.column_list(),
+    })?;
+    let refuse = |why: &str| Err(ClearboxError::BadRequest(format!("'{name}' cannot be predicted: {why}")));
+    let (labels, rows): (Vec<String>, Vec<Option<u32>>) = match (column.role, column.values.as_ref()) {
+        (ColumnRole::Number, ColumnValues::Number(v)) => {
+            let known = v.iter().filter(|x| !x.is_nan()).count();
+            if known < 10 {
+                return refuse("it has fewer than 10 filled-in values. Choose a column with more data.");
+            }
+            let first = v.iter().find(|x| !x.is_nan()).copied();
+            if v.iter().filter(|x| !x.is_nan()).all(|x| Some(*x) == first) {
+                return refuse("every row has the same value, so there is nothing to learn. Choose another column.");
+            }
+            let target = TargetColumn { name: name.to_owned(), task: TaskKind::Regression, classes: Vec::new() };
+            return Ok((target, TargetValues::Amounts(v.clone())));
+        }
+        (ColumnRole::Boolean | ColumnRole::Category, ColumnValues::Number(v)) => {
+            let mut distinct: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
+            distinct.sort_by(f64::total_cmp);
+            distinct.dedup();
+            let rows = v.iter().map(|x| distinct.binary_search_by(|d| d.total_cmp(x)).ok().map(|i| i as u32)).collect();
+            (distinct.into_iter().map(format_number).collect(), rows)
+        }
+        (ColumnRole::Boolean | ColumnRole::Category, ColumnValues::Text(t)) => {
+            (t.levels.iter().map(|l| l.trim().to_owned()).collect(), (0..t.codes.len()).map(|i| t.get(i).map(|_| t.codes[i])).collect())
+        }
+        (role, _) => {
+            return refuse(&format!(
+                "it is a {} column. Choose a column of numbers, categories or yes/no values.",
+                role.label().to_lowercase()
+            ));
+        }
+    };
+    classes(name, labels, rows)
+}
+
+/// Keeps the classes that occur, orders them, and puts the positive one last.
+fn classes(name: &str, labels: Vec<String>, rows: Vec<Option<u32>>) -> Result<(TargetColumn, TargetValues)> {
+    let mut counts = vec![0usize; labels.len()];
+    rows.iter().flatten().for_each(|&c| counts[c as usize] += 1);
+    let mut used: Vec<usize> = (0..labels.len()).filter(|&i| counts[i] > 0).collect();
+    if used.len() < 2 {
+        return Err(ClearboxError::BadRequest(format!(
+            "'{name}' cannot be predicted: it has only one value. Choose a column where the outcome varies."
+        )));
+    }
+    if used.len() > MAX_CLASSES {
+        return Err(ClearboxError::BadRequest(format!(
+            "'{name}' has {} different values, too many to predict as classes. If it is an amount, \
+             give it the Number role.",
+            used.len()
+        )));
+    }
+    used.sort_by(|&a, &b| labels[a].cmp(&labels[b]));
+    if used.len() == 2 {
+        // The positive class goes last: a known "yes" word, else the rarer one.
+        let is_positive = |i: usize| POSITIVE.contains(&labels[i].to_ascii_lowercase().as_str());
+        let first_is_positive = is_positive(used[0]) && !is_positive(used[1]);
+        let first_is_rarer = !is_positive(used[1]) && counts[used[0]] < counts[used[1]];
+        if first_is_positive || first_is_rarer {
+            used.swap(0, 1);
+        }
+    }
+    let mut remap = vec![None; labels.len()];
+    for (new, &old) in used.iter().enumerate() {
+        remap[old] = Some(new as u32);
+    }
+    let task = if used.len() == 2 { TaskKind::Binary } else { TaskKind::Multiclass };
+    let target = TargetColumn { name: name.to_owned(), task, classes: used.iter().map(|&i| labels[i].clone()).collect() };
+    let rows = rows.into_iter().map(|r| r.and_then(|c| remap[c as usize])).collect();
+    Ok((target, TargetValues::Classes(rows)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{DataSource, load};
+    use crate::jobs::Progress;
+
+    fn sample(id: &str) -> Table {
+        load(&DataSource::Sample(crate::samples::find(id).expect("sample")), &Progress::silent()).expect("loads")
+    }
+
+    #[test]
+    fn kinds_and_positive_classes() {
+        let (t, _) = read_target(&sample("titanic"), "Survived").expect("a target");
+        assert_eq!((t.task, t.classes.clone()), (TaskKind::Binary, vec!["0".to_string(), "1".to_string()]));
+        let (t, _) = read_target(&sample("german_credit"), "credit_risk").expect("a target");
+        assert_eq!(t.classes, vec!["good", "bad"], "the rarer class is the one to find");
+        let (t, _) = read_target(&sample("penguins"), "species").expect("a target");
+        assert_eq!(t.task, TaskKind::Multiclass);
+        let (t, _) = read_target(&sample("titanic"), "Fare").expect("a target");
+        assert_eq!(t.task, TaskKind::Regression);
+        assert!(read_target(&sample("titanic"), "Name").is_err());
+        assert!(read_target(&sample("titanic"), "nope").is_err());
+    }
+}

@@ -1,0 +1,227 @@
+//! The training loop: mini-batches, AdamW, a learning rate that halves when
+//! progress stalls, early stopping on the validation loss (keeping the best
+//! weights), progress reports and cancellation between batches.
+
+use burn::module::Module;
+use burn::optim::{AdamWConfig, GradientsParams};
+use burn::tensor::activation::log_softmax;
+use burn::tensor::{Device, Tensor, TensorData};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use serde::{Deserialize, Serialize};
+
+use super::model::{Network, NetworkShape};
+use crate::error::{ClearboxError, Result};
+use crate::jobs::Progress;
+
+/// What each row should come out as.
+#[derive(Debug, Clone, Copy)]
+pub enum Labels<'a> {
+    /// A class index per row, and the number of classes.
+    Classes(&'a [u32], usize),
+    /// A standardised amount per row.
+    Amounts(&'a [f32]),
+}
+
+/// Rows ready for the network: a row-major matrix and its labels.
+#[derive(Debug, Clone, Copy)]
+pub struct Examples<'a> {
+    /// `rows × width` numbers.
+    pub x: &'a [f32],
+    /// Numbers per row.
+    pub width: usize,
+    /// One label per row.
+    pub labels: Labels<'a>,
+}
+
+impl Examples<'_> {
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.x.len() / self.width.max(1)
+    }
+}
+
+/// Settings of one training run; saved with the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainOptions {
+    /// Most passes over the training rows.
+    pub max_epochs: usize,
+    /// Rows per step.
+    pub batch: usize,
+    /// Starting step size.
+    pub learning_rate: f64,
+    /// AdamW's pull of weights towards zero.
+    pub weight_decay: f32,
+    /// Passes without a better validation loss before stopping.
+    pub patience: usize,
+    /// Seed for initial weights, dropout and row order.
+    pub seed: u64,
+}
+
+impl TrainOptions {
+    /// Defaults for the deep model on a table of `rows` training rows.
+    pub fn deep(rows: usize, seed: u64) -> Self {
+        Self { max_epochs: 200, batch: batch_for(rows), learning_rate: 1e-3, weight_decay: 1e-4, patience: 12, seed }
+    }
+
+    /// Defaults for the simple model.
+    pub fn simple(rows: usize, seed: u64) -> Self {
+        Self { max_epochs: 200, batch: batch_for(rows), learning_rate: 1e-2, weight_decay: 1e-4, patience: 8, seed }
+    }
+}
+
+/// Small tables get small batches so that there are enough steps per pass.
+fn batch_for(rows: usize) -> usize {
+    (rows / 32).clamp(32, 512).next_power_of_two().min(512)
+}
+
+/// The loss after each pass.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EpochLoss {
+    /// Average loss on the training rows.
+    pub train: f64,
+    /// Loss on the validation rows.
+    pub valid: f64,
+}
+
+/// A trained network with its history.
+#[derive(Debug)]
+pub struct Trained {
+    /// The weights from the pass with the lowest validation loss, ready for inference.
+    pub network: Network,
+    /// Loss per pass.
+    pub history: Vec<EpochLoss>,
+    /// The pass whose weights were kept (0-based).
+    pub best_epoch: usize,
+}
+
+/// Trains a network of `shape` on `train`, stopping early on `valid`.
+pub fn fit(
+    shape: &NetworkShape,
+    train: &Examples<'_>,
+    valid: &Examples<'_>,
+    options: &TrainOptions,
+    device: &Device,
+    progress: &Progress,
+) -> Result<Trained> {
+    if train.rows() == 0 || valid.rows() == 0 {
+        return Err(ClearboxError::BadRequest(
+            "There are too few rows with a known outcome to train on. Use a larger table.".into(),
+        ));
+    }
+    device.seed(options.seed);
+    let autodiff = device.clone().autodiff();
+    let mut network = shape.init(&autodiff);
+    let mut optimizer = AdamWConfig::new().with_weight_decay(options.weight_decay).init();
+    let mut rng = StdRng::seed_from_u64(options.seed);
+    let mut order: Vec<usize> = (0..train.rows()).collect();
+    let batch = options.batch.min(train.rows()).max(1);
+    let mut learning_rate = options.learning_rate;
+    let mut history = Vec::new();
+    let (mut best, mut best_epoch, mut best_loss, mut stale) = (network.valid(), 0, f64::INFINITY, 0);
+
+    for epoch in 0..options.max_epochs {
+        order.shuffle(&mut rng);
+        let mut total: Option<Tensor<1>> = None;
+        let steps = (train.rows() / batch).max(1);
+        for step in 0..steps {
+            progress.check_cancelled()?;
+            let rows = &order[step * batch..((step + 1) * batch).min(order.len())];
+            let (x, target) = batch_tensors(train, rows, &autodiff);
+            let loss = loss(network.forward(x), &target);
+            total = Some(match total {
+                Some(t) => t + loss.clone().detach(),
+                None => loss.clone().detach(),
+            });
+            let grads = GradientsParams::from_grads(loss.backward(), &network);
+            network = optimizer.step(learning_rate, network, grads);
+            let done = (epoch as f32 + (step + 1) as f32 / steps as f32) / options.max_epochs as f32;
+            progress.report(done, "Training");
+        }
+        let train_loss = total.map_or(f64::NAN, |t| f64::from(t.into_scalar::<f32>()) / steps as f64);
+        let snapshot = network.valid();
+        let valid_loss = evaluate(&snapshot, valid, device);
+        history.push(EpochLoss { train: train_loss, valid: valid_loss });
+        if valid_loss < best_loss - 1e-5 {
+            (best, best_epoch, best_loss, stale) = (snapshot, epoch, valid_loss, 0);
+        } else {
+            stale += 1;
+            if stale % 4 == 0 {
+                learning_rate *= 0.5;
+            }
+            if stale >= options.patience {
+                break;
+            }
+        }
+    }
+    Ok(Trained { network: best, history, best_epoch })
+}
+
+/// The loss of `network` on all of `examples`, in batches, without gradients.
+pub fn evaluate(network: &Network, examples: &Examples<'_>, device: &Device) -> f64 {
+    let rows: Vec<usize> = (0..examples.rows()).collect();
+    let mut sum = 0.0;
+    for chunk in rows.chunks(4096) {
+        let (x, target) = batch_tensors(examples, chunk, device);
+        let loss = loss(network.forward(x), &target);
+        sum += f64::from(loss.into_scalar::<f32>()) * chunk.len() as f64;
+    }
+    sum / rows.len().max(1) as f64
+}
+
+/// Raw outputs for every row of `x` (`rows × outputs`, row-major).
+pub fn predict(network: &Network, x: &[f32], width: usize, device: &Device) -> Result<Vec<f32>> {
+    let rows = x.len() / width.max(1);
+    let mut out = Vec::new();
+    for start in (0..rows).step_by(4096) {
+        let end = (start + 4096).min(rows);
+        let input = Tensor::<2>::from_data(TensorData::new(x[start * width..end * width].to_vec(), [end - start, width]), device);
+        let data = network.forward(input).into_data();
+        out.extend(data.try_to_vec::<f32>().map_err(|e| ClearboxError::Internal {
+            activity: "reading predictions".into(),
+            detail: format!("{e:?}"),
+        })?);
+    }
+    Ok(out)
+}
+
+/// The target of a batch in tensor form.
+enum Target {
+    OneHot(Tensor<2>),
+    Amounts(Tensor<2>),
+}
+
+fn batch_tensors(examples: &Examples<'_>, rows: &[usize], device: &Device) -> (Tensor<2>, Target) {
+    let w = examples.width;
+    let mut x = Vec::with_capacity(rows.len() * w);
+    for &r in rows {
+        x.extend_from_slice(&examples.x[r * w..(r + 1) * w]);
+    }
+    let x = Tensor::<2>::from_data(TensorData::new(x, [rows.len(), w]), device);
+    let target = match examples.labels {
+        Labels::Classes(classes, k) => {
+            let mut onehot = vec![0f32; rows.len() * k];
+            for (i, &r) in rows.iter().enumerate() {
+                onehot[i * k + classes[r] as usize] = 1.0;
+            }
+            Target::OneHot(Tensor::<2>::from_data(TensorData::new(onehot, [rows.len(), k]), device))
+        }
+        Labels::Amounts(values) => {
+            let y: Vec<f32> = rows.iter().map(|&r| values[r]).collect();
+            Target::Amounts(Tensor::<2>::from_data(TensorData::new(y, [rows.len(), 1]), device))
+        }
+    };
+    (x, target)
+}
+
+/// Mean cross-entropy for classes, mean squared error for amounts.
+fn loss(output: Tensor<2>, target: &Target) -> Tensor<1> {
+    match target {
+        Target::OneHot(onehot) => {
+            let rows = onehot.dims()[0] as f32;
+            (log_softmax(output, 1) * onehot.clone()).sum().mul_scalar(-1.0 / rows)
+        }
+        Target::Amounts(y) => (output - y.clone()).powf_scalar(2.0).mean(),
+    }
+}

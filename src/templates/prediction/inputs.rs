@@ -1,0 +1,50 @@
+//! Step 2 of the prediction wizard: which columns the model may use. All
+//! usable columns by default; identifiers, free text, personal data, constant
+//! and leaking columns are left out with the reason shown.
+
+use serde::Serialize;
+
+use crate::data::{ColumnRole, Table};
+use crate::health::{HealthReport, IssueKind, Severity};
+
+/// One column's place in the model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputChoice {
+    /// The column.
+    pub column: String,
+    /// Whether the model uses it.
+    pub included: bool,
+    /// Why it is left out (empty when included).
+    pub reason: String,
+}
+
+/// The default inputs for predicting `target`, honouring the user's `exclude` list.
+pub fn choose_inputs(table: &Table, report: &HealthReport, target: &str, exclude: &[String]) -> Vec<InputChoice> {
+    table
+        .columns
+        .iter()
+        .filter(|c| c.name != target)
+        .map(|column| {
+            let issues = report.column(&column.name).map(|h| h.issues.as_slice()).unwrap_or_default();
+            let has = |kind: IssueKind| issues.iter().any(|i| i.kind == kind && i.severity > Severity::Ok);
+            let reason = if exclude.iter().any(|e| e == &column.name) {
+                "left out by you".to_owned()
+            } else if has(IssueKind::Leakage) {
+                format!("gives the answer away: it predicts '{target}' almost perfectly on its own (leakage)")
+            } else if has(IssueKind::PersonalData) {
+                "personal data".to_owned()
+            } else if column.role == ColumnRole::Identifier {
+                "an identifier: different on every row, so it predicts nothing".to_owned()
+            } else if column.role == ColumnRole::Text {
+                "free text, which models do not read yet".to_owned()
+            } else if has(IssueKind::Constant) {
+                "the same value on every row".to_owned()
+            } else if report.column(&column.name).is_some_and(|h| h.missing_fraction >= 1.0) {
+                "every value is missing".to_owned()
+            } else {
+                String::new()
+            };
+            InputChoice { column: column.name.clone(), included: reason.is_empty(), reason }
+        })
+        .collect()
+}
