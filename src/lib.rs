@@ -21,6 +21,18 @@
 //!   (missing and disguised missing, shape, dates, personal data, and, with a
 //!   target, imbalance and leakage), giving every column a traffic light,
 //!   plain sentences and fixes, plus chart data ([`health::summary`]).
+//! - [`ml`]: the building blocks of learning — the target and the kind of
+//!   problem ([`ml::task`]), a stratified train/validation/test split
+//!   ([`ml::split`]), preprocessing fitted on training rows only
+//!   ([`ml::preprocess`]), the burn network ([`ml::model`]; with no hidden
+//!   layers it is the simple logistic/linear model), its training loop with
+//!   early stopping and cancellation ([`ml::train`]), and metrics
+//!   ([`ml::metrics`]).
+//! - [`templates`]: the guided analyses. [`templates::prediction`] chooses
+//!   inputs from the health report (leaving out identifiers, personal data,
+//!   leaking columns), trains the deep and the simple model on the compute
+//!   device, scores both on the test rows, saves a model folder (model card in
+//!   RON plus burn weights) and scores new tables.
 //! - [`compute`]: picks the device models run on — a wgpu adapter when a real
 //!   graphics card is usable, else burn's `flex` CPU backend — and proves it
 //!   with a tiny burn computation before announcing it.
@@ -41,9 +53,16 @@
 //!                                             HealthReport ──▶ GUI panels / `clearbox profile --json`
 //! ```
 //!
-//! The templates (prediction, segmentation, reinforcement) will read the
-//! working table and the health report: identifiers, personal data and
-//! leaking columns found here are what they leave out by default.
+//! ```text
+//! Table + target ──read_target──▶ TargetValues ──stratified──▶ Split
+//!        │                                                     │
+//!        └──Preprocessor::fit(train rows)──▶ matrices ──fit (burn, device)──▶ deep + simple Network
+//!                                                              │
+//!                                   test rows ──▶ Scores ──▶ ModelCard (model.ron) + weights (*.bpk)
+//! ```
+//!
+//! The templates read the working table and the health report: identifiers,
+//! personal data and leaking columns found there are left out by default.
 //!
 //! ## Threading
 //!
@@ -54,8 +73,11 @@
 //! panic into an error. Cancelling forgets the job at once, so the window
 //! never waits; whatever was open before stays open. Graphics drivers are
 //! probed on a separate thread with a time limit, so a broken driver cannot
-//! hang start-up. Training (to come) will use its own burn device, separate
-//! from the one eframe draws with, so long kernels never stall a frame.
+//! hang start-up. Training takes a [`jobs::Progress`] like every long task and
+//! checks its cancel flag between batches; it uses its own burn device,
+//! separate from the one eframe draws with, so long kernels never stall a
+//! frame. (The prediction wizard in the GUI is the next step; today training
+//! runs from `clearbox train`.)
 
 pub mod compute;
 pub mod data;

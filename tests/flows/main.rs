@@ -6,6 +6,7 @@ mod cli;
 mod device;
 mod gui;
 mod intake;
+mod predict;
 
 #[allow(dead_code)]
 #[path = "../../src/ui/mod.rs"]

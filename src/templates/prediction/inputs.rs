@@ -27,9 +27,11 @@ pub fn choose_inputs(table: &Table, report: &HealthReport, target: &str, exclude
         .map(|column| {
             let issues = report.column(&column.name).map(|h| h.issues.as_slice()).unwrap_or_default();
             let has = |kind: IssueKind| issues.iter().any(|i| i.kind == kind && i.severity > Severity::Ok);
+            // Only near-certain leakage is left out by default; a "check" stays in with its warning.
+            let leaks = issues.iter().any(|i| i.kind == IssueKind::Leakage && i.severity == Severity::Problem);
             let reason = if exclude.iter().any(|e| e == &column.name) {
                 "left out by you".to_owned()
-            } else if has(IssueKind::Leakage) {
+            } else if leaks {
                 format!("gives the answer away: it predicts '{target}' almost perfectly on its own (leakage)")
             } else if has(IssueKind::PersonalData) {
                 "personal data".to_owned()
