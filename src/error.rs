@@ -39,7 +39,9 @@ pub enum ClearboxError {
         others: String,
     },
     /// Binary data that is neither CSV nor Parquet.
-    #[error("'{file}' is not a table Clearbox can read: it holds binary data. Choose a CSV or Parquet file.")]
+    #[error(
+        "'{file}' is not a table Clearbox can read: it holds binary data. Choose a CSV or Parquet file."
+    )]
     NotATable {
         /// The file as the user named it.
         file: String,
@@ -112,7 +114,9 @@ pub enum ClearboxError {
         detail: String,
     },
     /// A file of ours (settings, recipe) could not be written.
-    #[error("Could not save '{path}' ({detail}). Check there is free space and that you may write to that folder.")]
+    #[error(
+        "Could not save '{path}' ({detail}). Check there is free space and that you may write to that folder."
+    )]
     SaveFailed {
         /// Where we tried to write.
         path: String,
@@ -139,7 +143,10 @@ impl ClearboxError {
     /// True when the error comes from the user's input (bad file, bad option)
     /// rather than from Clearbox itself; the command line exits with code 2 then.
     pub fn is_user_input(&self) -> bool {
-        !matches!(self, Self::Internal { .. } | Self::SaveFailed { .. } | Self::Cancelled)
+        !matches!(
+            self,
+            Self::Internal { .. } | Self::SaveFailed { .. } | Self::Cancelled
+        )
     }
 
     /// Maps an I/O error on `path` to the sentence the user should see.

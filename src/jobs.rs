@@ -5,9 +5,9 @@
 //! and the worker wakes the GUI through the `wake` callback, so the library
 //! needs to know nothing about egui.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::error::{ClearboxError, Result};
@@ -174,9 +174,19 @@ impl<T: Send + 'static> Job<T> {
                 activity: "starting background work".into(),
                 detail: err.to_string(),
             }));
-            return Self { progress_rx, result_rx: rx, cancel, latest: None };
+            return Self {
+                progress_rx,
+                result_rx: rx,
+                cancel,
+                latest: None,
+            };
         }
-        Self { progress_rx, result_rx, cancel, latest: None }
+        Self {
+            progress_rx,
+            result_rx,
+            cancel,
+            latest: None,
+        }
     }
 
     /// Asks the work to stop. The front should forget the job right away; the
@@ -248,9 +258,11 @@ mod tests {
 
     #[test]
     fn cancel_stops_work_at_its_next_check() {
-        let job: Job<()> = Job::spawn("waiting", None, |p| loop {
-            p.check_cancelled()?;
-            std::thread::sleep(Duration::from_millis(1));
+        let job: Job<()> = Job::spawn("waiting", None, |p| {
+            loop {
+                p.check_cancelled()?;
+                std::thread::sleep(Duration::from_millis(1));
+            }
         });
         job.cancel();
         assert!(matches!(job.wait(), Err(ClearboxError::Cancelled)));

@@ -12,6 +12,10 @@ fn main() -> ExitCode {
     let args = cli::Args::parse();
     match args.command {
         Some(command) => cli::run(command, args.device),
-        None => ui::run(ui::Launch { device: args.device, open: args.open, sample: args.sample }),
+        None => ui::run(ui::Launch {
+            device: args.device,
+            open: args.open,
+            sample: args.sample,
+        }),
     }
 }

@@ -71,7 +71,9 @@ pub static SAMPLES: &[Sample] = &[
 
 /// The sample with this id (case-insensitive).
 pub fn find(id: &str) -> Option<&'static Sample> {
-    SAMPLES.iter().find(|s| s.id.eq_ignore_ascii_case(id.trim()))
+    SAMPLES
+        .iter()
+        .find(|s| s.id.eq_ignore_ascii_case(id.trim()))
 }
 
 /// The sample ids, for error messages.

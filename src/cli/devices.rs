@@ -16,7 +16,9 @@ pub fn run(preference: DevicePreference, json: bool) -> clearbox::Result<()> {
         return Ok(());
     }
     if adapters.is_empty() {
-        println!("No graphics adapters found (is a Vulkan, Metal or DirectX 12 driver installed?).");
+        println!(
+            "No graphics adapters found (is a Vulkan, Metal or DirectX 12 driver installed?)."
+        );
     }
     for a in &adapters {
         println!("- {} ({}, {})", a.name, a.backend, a.kind.words());

@@ -72,7 +72,11 @@ pub fn run(command: Command, device: DevicePreference) -> ExitCode {
             if let ClearboxError::Internal { detail, .. } = &err {
                 eprintln!("(details: {detail})");
             }
-            if err.is_user_input() { ExitCode::from(2) } else { ExitCode::FAILURE }
+            if err.is_user_input() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

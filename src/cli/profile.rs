@@ -32,7 +32,10 @@ pub struct ProfileArgs {
 pub fn run(args: &ProfileArgs) -> clearbox::Result<()> {
     let source = match (&args.file, &args.sample) {
         (_, Some(id)) => DataSource::Sample(samples::find(id).ok_or_else(|| {
-            ClearboxError::BadRequest(format!("There is no sample called '{id}'. The samples are: {}.", samples::ids()))
+            ClearboxError::BadRequest(format!(
+                "There is no sample called '{id}'. The samples are: {}.",
+                samples::ids()
+            ))
         })?),
         (Some(path), None) => DataSource::File(path.clone()),
         (None, None) => return Err(ClearboxError::BadRequest("Name a file to profile.".into())),
@@ -58,7 +61,11 @@ pub fn run(args: &ProfileArgs) -> clearbox::Result<()> {
         println!("{value}");
     } else {
         print_text(&report);
-        eprintln!("(loaded in {:.2} s, checked in {:.2} s)", loaded_at.as_secs_f64(), profiled.as_secs_f64());
+        eprintln!(
+            "(loaded in {:.2} s, checked in {:.2} s)",
+            loaded_at.as_secs_f64(),
+            profiled.as_secs_f64()
+        );
     }
     Ok(())
 }
@@ -72,7 +79,12 @@ fn light(severity: Severity) -> &'static str {
 }
 
 fn print_text(report: &HealthReport) {
-    println!("{} — {} × {} columns", report.table, words::rows(report.rows), report.columns.len());
+    println!(
+        "{} — {} × {} columns",
+        report.table,
+        words::rows(report.rows),
+        report.columns.len()
+    );
     println!("{} {}", light(report.severity), report.headline);
     for notice in &report.notices {
         println!("  note: {notice}");
@@ -82,7 +94,12 @@ fn print_text(report: &HealthReport) {
     }
     println!();
     for column in &report.columns {
-        println!("{} {} ({})", light(column.severity), column.name, column.role.label());
+        println!(
+            "{} {} ({})",
+            light(column.severity),
+            column.name,
+            column.role.label()
+        );
         for issue in &column.issues {
             println!("            - {}", issue.message);
         }

@@ -9,7 +9,9 @@ use clearbox::data::export::write_table;
 use clearbox::data::{DataSource, load};
 use clearbox::health::words::percent;
 use clearbox::jobs::Progress;
-use clearbox::templates::prediction::{ChosenModel, PredictionRequest, SavedModel, Scores, score_table, train_prediction};
+use clearbox::templates::prediction::{
+    ChosenModel, PredictionRequest, SavedModel, Scores, score_table, train_prediction,
+};
 use clearbox::{ClearboxError, samples};
 
 /// The templates `train` can run.
@@ -66,18 +68,37 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
     let Template::Prediction = args.template;
     let source = match (&args.data, &args.sample) {
         (_, Some(id)) => DataSource::Sample(samples::find(id).ok_or_else(|| {
-            ClearboxError::BadRequest(format!("There is no sample called '{id}'. The samples are: {}.", samples::ids()))
+            ClearboxError::BadRequest(format!(
+                "There is no sample called '{id}'. The samples are: {}.",
+                samples::ids()
+            ))
         })?),
         (Some(path), None) => DataSource::File(path.clone()),
-        (None, None) => return Err(ClearboxError::BadRequest("Name the data to learn from with --data.".into())),
+        (None, None) => {
+            return Err(ClearboxError::BadRequest(
+                "Name the data to learn from with --data.".into(),
+            ));
+        }
     };
     let started = Instant::now();
     let table = load(&source, &Progress::silent())?;
     let device = select_device(preference)?;
-    let request = PredictionRequest { target: args.target.clone(), exclude: args.exclude.clone(), seed: args.seed };
+    let request = PredictionRequest {
+        target: args.target.clone(),
+        exclude: args.exclude.clone(),
+        seed: args.seed,
+    };
     let outcome = train_prediction(&table, &request, &device, &Progress::silent())?;
-    let stem = table.name.rsplit_once('.').map_or(table.name.as_str(), |(s, _)| s).replace(' ', "_").to_lowercase();
-    let dir = args.out.clone().unwrap_or_else(|| PathBuf::from(format!("{stem}_{}_model", args.target)));
+    let stem = table
+        .name
+        .rsplit_once('.')
+        .map_or(table.name.as_str(), |(s, _)| s)
+        .replace(' ', "_")
+        .to_lowercase();
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("{stem}_{}_model", args.target)));
     outcome.save(&dir)?;
     let card = &outcome.card;
     if args.json {
@@ -99,7 +120,11 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         });
         println!("{value}");
     } else {
-        println!("Predicting '{}': {}.", card.target.name, card.target.task.describe());
+        println!(
+            "Predicting '{}': {}.",
+            card.target.name,
+            card.target.task.describe()
+        );
         println!("{}", device.announcement);
         println!(
             "Trained on {} rows, stopped on {} validation rows, measured on {} test rows it never saw.",
@@ -108,12 +133,24 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         for choice in outcome.inputs.iter().filter(|c| !c.included) {
             println!("Left out '{}': {}.", choice.column, choice.reason);
         }
-        println!("Deep model:   {}", describe(&card.deep.test, &card.target.classes));
-        println!("Simple model: {}", describe(&card.simple.test, &card.target.classes));
+        println!(
+            "Deep model:   {}",
+            describe(&card.deep.test, &card.target.classes)
+        );
+        println!(
+            "Simple model: {}",
+            describe(&card.simple.test, &card.target.classes)
+        );
         if card.chosen == ChosenModel::Simple {
-            println!("The deep model does not beat the simple one here, so the simple model is kept for scoring.");
+            println!(
+                "The deep model does not beat the simple one here, so the simple model is kept for scoring."
+            );
         }
-        println!("Saved to {} ({:.1} s).", dir.display(), started.elapsed().as_secs_f64());
+        println!(
+            "Saved to {} ({:.1} s).",
+            dir.display(),
+            started.elapsed().as_secs_f64()
+        );
     }
     Ok(())
 }
@@ -132,7 +169,12 @@ fn describe(scores: &Scores, classes: &[String]) -> String {
             )
         }
         Scores::Multiclass(s) => format!("right for {} of rows.", percent(s.accuracy)),
-        Scores::Regression(s) => format!("typical error {:.3} (RMSE {:.3}), explains {} of the variation.", s.mae, s.rmse, percent(s.r2.max(0.0))),
+        Scores::Regression(s) => format!(
+            "typical error {:.3} (RMSE {:.3}), explains {} of the variation.",
+            s.mae,
+            s.rmse,
+            percent(s.r2.max(0.0))
+        ),
     }
 }
 

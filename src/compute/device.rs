@@ -52,7 +52,10 @@ pub enum AdapterKind {
 impl AdapterKind {
     /// Whether this is real graphics hardware.
     pub fn is_hardware(self) -> bool {
-        matches!(self, Self::DiscreteGpu | Self::IntegratedGpu | Self::VirtualGpu)
+        matches!(
+            self,
+            Self::DiscreteGpu | Self::IntegratedGpu | Self::VirtualGpu
+        )
     }
 
     fn from_wgpu(kind: wgpu::DeviceType) -> Self {
@@ -141,7 +144,10 @@ pub fn list_adapters() -> Vec<AdapterInfo> {
         descriptor.backends = wgpu::Backends::PRIMARY;
         let instance = wgpu::Instance::new(descriptor);
         let adapters = pollster::block_on(instance.enumerate_adapters(wgpu::Backends::PRIMARY));
-        adapters.iter().map(|a| AdapterInfo::from_wgpu(&a.get_info())).collect()
+        adapters
+            .iter()
+            .map(|a| AdapterInfo::from_wgpu(&a.get_info()))
+            .collect()
     })
     .unwrap_or_default()
 }
@@ -160,7 +166,9 @@ pub fn select_device(preference: DevicePreference) -> Result<ComputeDevice> {
                 return cpu(NO_GPU);
             }
             match gpu() {
-                Ok(device) if matches!(&device.choice, DeviceChoice::Gpu(a) if a.kind.is_hardware()) => Ok(device),
+                Ok(device) if matches!(&device.choice, DeviceChoice::Gpu(a) if a.kind.is_hardware()) => {
+                    Ok(device)
+                }
                 Ok(_) => cpu(NO_GPU),
                 Err(detail) => cpu(&format!(
                     "The graphics card could not be used ({detail}): training will run on the processor, \
@@ -180,11 +188,16 @@ fn cpu(announcement: &str) -> Result<ComputeDevice> {
         activity: "testing the processor backend".into(),
         detail,
     })?;
-    Ok(ComputeDevice { device, choice: DeviceChoice::Cpu, announcement: announcement.to_owned() })
+    Ok(ComputeDevice {
+        device,
+        choice: DeviceChoice::Cpu,
+        announcement: announcement.to_owned(),
+    })
 }
 
 /// The wgpu runtime can be set up once per process, so the outcome is kept.
-static GPU: std::sync::OnceLock<std::result::Result<ComputeDevice, String>> = std::sync::OnceLock::new();
+static GPU: std::sync::OnceLock<std::result::Result<ComputeDevice, String>> =
+    std::sync::OnceLock::new();
 
 fn gpu() -> std::result::Result<ComputeDevice, String> {
     GPU.get_or_init(probe_gpu).clone()
@@ -203,9 +216,18 @@ fn probe_gpu() -> std::result::Result<ComputeDevice, String> {
                 "Running on {} ({}), a software stand-in for a graphics card: correct but slow.",
                 adapter.name, adapter.backend
             ),
-            kind => format!("Running on the {} {} ({}).", kind.words(), adapter.name, adapter.backend),
+            kind => format!(
+                "Running on the {} {} ({}).",
+                kind.words(),
+                adapter.name,
+                adapter.backend
+            ),
         };
-        Ok(ComputeDevice { device, choice: DeviceChoice::Gpu(adapter), announcement })
+        Ok(ComputeDevice {
+            device,
+            choice: DeviceChoice::Gpu(adapter),
+            announcement,
+        })
     })
     .unwrap_or_else(|| Err("the graphics driver did not answer in time or failed".into()))
 }

@@ -5,5 +5,6 @@
 mod device;
 
 pub use device::{
-    AdapterInfo, AdapterKind, ComputeDevice, DeviceChoice, DevicePreference, list_adapters, select_device,
+    AdapterInfo, AdapterKind, ComputeDevice, DeviceChoice, DevicePreference, list_adapters,
+    select_device,
 };

@@ -44,7 +44,11 @@ pub fn read_delimited(file: &str, bytes: &[u8], progress: &Progress) -> Result<R
     let sample = sniff::first_records(&text[..text.len().min(256 * 1024)], 50);
     let delimiter = sniff::sniff_delimiter(&sample);
     let has_header = sniff::sniff_header(&sample, delimiter);
-    let dialect = Dialect { delimiter, has_header, encoding };
+    let dialect = Dialect {
+        delimiter,
+        has_header,
+        encoding,
+    };
 
     let first = sample.first().copied().unwrap_or_default();
     let first_fields = sniff::split_record(first, delimiter);
@@ -56,7 +60,14 @@ pub fn read_delimited(file: &str, bytes: &[u8], progress: &Progress) -> Result<R
     };
     let data_start = if has_header { header_end(text) } else { 0 };
 
-    let scan = scan_records(file, &text[data_start..], delimiter, expected, has_header, progress)?;
+    let scan = scan_records(
+        file,
+        &text[data_start..],
+        delimiter,
+        expected,
+        has_header,
+        progress,
+    )?;
     if scan.records == 0 {
         return Err(ClearboxError::HeaderOnly { file: file.into() });
     }
@@ -65,8 +76,9 @@ pub fn read_delimited(file: &str, bytes: &[u8], progress: &Progress) -> Result<R
         .map(|i| Field::new(PlSmallStr::from(format!("c{i}")), DataType::String))
         .collect();
     let schema = Arc::new(schema);
-    let mut builders: Vec<TextBuilder> =
-        (0..expected).map(|_| TextBuilder::with_capacity(scan.records)).collect();
+    let mut builders: Vec<TextBuilder> = (0..expected)
+        .map(|_| TextBuilder::with_capacity(scan.records))
+        .collect();
     let data = &text[data_start..];
     let total = data.len().max(1) as f32;
     for chunk in &scan.chunks {
@@ -99,7 +111,9 @@ pub fn read_delimited(file: &str, bytes: &[u8], progress: &Progress) -> Result<R
         // Blank lines come back from polars as rows with no values: drop them,
         // as the record scan did.
         let rows = columns.first().map_or(0, Vec::len);
-        let keep: Vec<bool> = (0..rows).map(|r| columns.iter().any(|c| c[r].is_some())).collect();
+        let keep: Vec<bool> = (0..rows)
+            .map(|r| columns.iter().any(|c| c[r].is_some()))
+            .collect();
         for (builder, values) in builders.iter_mut().zip(&columns) {
             for (value, _) in values.iter().zip(&keep).filter(|(_, k)| **k) {
                 builder.push(*value);
@@ -150,7 +164,8 @@ impl RecordChecker {
             return; // blank line
         }
         self.records += 1;
-        let ragged = fields < self.expected || (fields > self.expected && last_filled > self.expected);
+        let ragged =
+            fields < self.expected || (fields > self.expected && last_filled > self.expected);
         if ragged {
             self.bad += 1;
             if self.first_bad.is_none() {
@@ -173,7 +188,12 @@ fn scan_records(
 ) -> Result<RecordScan> {
     // Lines in messages count from the top of the file, header included.
     let line_offset = if has_header { 2 } else { 1 };
-    let mut checker = RecordChecker { expected, records: 0, bad: 0, first_bad: None };
+    let mut checker = RecordChecker {
+        expected,
+        records: 0,
+        bad: 0,
+        first_bad: None,
+    };
     let mut chunks = Vec::new();
     let mut chunk_start = 0usize;
     let mut line = 0usize;
@@ -218,7 +238,12 @@ fn scan_records(
             if field_has_content {
                 last_filled = fields;
             }
-            checker.end_record(fields, last_filled, record_has_content, record_line + line_offset);
+            checker.end_record(
+                fields,
+                last_filled,
+                record_has_content,
+                record_line + line_offset,
+            );
             line += 1;
             record_line = line;
             fields = 1;
@@ -241,7 +266,12 @@ fn scan_records(
     if field_has_content {
         last_filled = fields;
     }
-    checker.end_record(fields, last_filled, record_has_content, record_line + line_offset);
+    checker.end_record(
+        fields,
+        last_filled,
+        record_has_content,
+        record_line + line_offset,
+    );
     if chunk_start < data.len() {
         chunks.push(chunk_start..data.len());
     }
@@ -259,7 +289,10 @@ fn scan_records(
             others,
         });
     }
-    Ok(RecordScan { records: checker.records, chunks })
+    Ok(RecordScan {
+        records: checker.records,
+        chunks,
+    })
 }
 
 #[cfg(test)]
@@ -281,7 +314,13 @@ mod tests {
     #[test]
     fn ragged_rows_name_the_line() {
         match read("a,b,c\n1,2,3\n4,5\n6,7,8,9\n") {
-            Err(ClearboxError::RaggedRows { line, found, expected, others, .. }) => {
+            Err(ClearboxError::RaggedRows {
+                line,
+                found,
+                expected,
+                others,
+                ..
+            }) => {
                 assert_eq!((line, found, expected), (3, 2, 3));
                 assert!(others.contains("1 more"));
             }
@@ -298,7 +337,10 @@ mod tests {
 
     #[test]
     fn header_only_and_empty_are_errors() {
-        assert!(matches!(read("a,b,c\n"), Err(ClearboxError::HeaderOnly { .. })));
+        assert!(matches!(
+            read("a,b,c\n"),
+            Err(ClearboxError::HeaderOnly { .. })
+        ));
         assert!(matches!(read("\n\n"), Err(ClearboxError::EmptyFile { .. })));
     }
 

@@ -7,8 +7,22 @@ use super::table::{Column, ColumnValues, TextValues};
 
 /// Strings people use to mean "no value". Compared trimmed and lower-cased.
 pub const MISSING_TOKENS: &[&str] = &[
-    "", "?", "-", "--", "n/a", "na", "nan", "null", "none", "nil", "unknown", "missing",
-    "#n/a", "not available", "undefined", "(blank)",
+    "",
+    "?",
+    "-",
+    "--",
+    "n/a",
+    "na",
+    "nan",
+    "null",
+    "none",
+    "nil",
+    "unknown",
+    "missing",
+    "#n/a",
+    "not available",
+    "undefined",
+    "(blank)",
 ];
 
 /// Whether `s` is one of the usual stand-ins for a missing value.
@@ -34,18 +48,36 @@ const PARSE_SHARE: f64 = 0.98;
 pub fn infer_values(text: TextValues) -> Inferred {
     let counts = text.level_counts();
     let token: Vec<bool> = text.levels.iter().map(|l| is_missing_token(l)).collect();
-    let filled: usize = counts.iter().zip(&token).filter(|(_, t)| !**t).map(|(c, _)| c).sum();
+    let filled: usize = counts
+        .iter()
+        .zip(&token)
+        .filter(|(_, t)| !**t)
+        .map(|(c, _)| c)
+        .sum();
     if filled == 0 {
-        return Inferred { values: ColumnValues::Text(text), converted_to_missing: Vec::new() };
+        return Inferred {
+            values: ColumnValues::Text(text),
+            converted_to_missing: Vec::new(),
+        };
     }
     for parser in [parse_number as fn(&str) -> Option<f64>, parse_decimal_comma] {
-        let parsed: Vec<Option<f64>> =
-            text.levels.iter().zip(&token).map(|(l, t)| if *t { None } else { parser(l) }).collect();
+        let parsed: Vec<Option<f64>> = text
+            .levels
+            .iter()
+            .zip(&token)
+            .map(|(l, t)| if *t { None } else { parser(l) })
+            .collect();
         if share_parsed(&parsed, &counts, filled) >= PARSE_SHARE {
             let values = text
                 .codes
                 .iter()
-                .map(|&c| parsed.get(c as usize).copied().flatten().unwrap_or(f64::NAN))
+                .map(|&c| {
+                    parsed
+                        .get(c as usize)
+                        .copied()
+                        .flatten()
+                        .unwrap_or(f64::NAN)
+                })
                 .collect();
             return Inferred {
                 values: ColumnValues::Number(values),
@@ -58,7 +90,13 @@ pub fn infer_values(text: TextValues) -> Inferred {
             .levels
             .iter()
             .zip(&token)
-            .map(|(l, t)| if *t { None } else { format.parse(l.trim()).map(|s| s as f64) })
+            .map(|(l, t)| {
+                if *t {
+                    None
+                } else {
+                    format.parse(l.trim()).map(|s| s as f64)
+                }
+            })
             .collect();
         if share_parsed(&parsed, &counts, filled) >= PARSE_SHARE {
             let values = text
@@ -72,11 +110,19 @@ pub fn infer_values(text: TextValues) -> Inferred {
             };
         }
     }
-    Inferred { values: ColumnValues::Text(text), converted_to_missing: Vec::new() }
+    Inferred {
+        values: ColumnValues::Text(text),
+        converted_to_missing: Vec::new(),
+    }
 }
 
 fn share_parsed(parsed: &[Option<f64>], counts: &[usize], filled: usize) -> f64 {
-    let ok: usize = parsed.iter().zip(counts).filter(|(p, _)| p.is_some()).map(|(_, c)| c).sum();
+    let ok: usize = parsed
+        .iter()
+        .zip(counts)
+        .filter(|(p, _)| p.is_some())
+        .map(|(_, c)| c)
+        .sum();
     ok as f64 / filled as f64
 }
 
@@ -128,7 +174,9 @@ impl DateFormat {
                 .ok()
                 .and_then(|d| d.and_hms_opt(0, 0, 0))
                 .map(|d| d.and_utc().timestamp()),
-            Self::DateTime(f) => NaiveDateTime::parse_from_str(s, f).ok().map(|d| d.and_utc().timestamp()),
+            Self::DateTime(f) => NaiveDateTime::parse_from_str(s, f)
+                .ok()
+                .map(|d| d.and_utc().timestamp()),
             Self::Zoned(f) => DateTime::parse_from_str(s, f).ok().map(|d| d.timestamp()),
             Self::Rfc3339 => DateTime::parse_from_rfc3339(s).ok().map(|d| d.timestamp()),
         }
@@ -171,7 +219,10 @@ fn pick_date_format(levels: &[String], token: &[bool]) -> Option<DateFormat> {
     if sample.is_empty() || !sample.iter().all(plausible) {
         return None;
     }
-    DATE_FORMATS.iter().copied().find(|f| sample.iter().all(|s| f.parse(s).is_some()))
+    DATE_FORMATS
+        .iter()
+        .copied()
+        .find(|f| sample.iter().all(|s| f.parse(s).is_some()))
 }
 
 /// Guesses a column's role from its values and its name.
@@ -189,7 +240,10 @@ pub fn infer_role(name: &str, values: &ColumnValues) -> ColumnRole {
             }
             let integers = present.iter().all(|x| x.fract() == 0.0);
             let unique = present.len() == filled && filled >= 20;
-            let (lo, hi) = (present.first().copied().unwrap_or(0.0), present.last().copied().unwrap_or(0.0));
+            let (lo, hi) = (
+                present.first().copied().unwrap_or(0.0),
+                present.last().copied().unwrap_or(0.0),
+            );
             let dense = hi - lo + 1.0 <= 1.1 * filled as f64;
             if integers && unique && (dense || name_says_identifier(name)) {
                 ColumnRole::Identifier
@@ -203,13 +257,21 @@ pub fn infer_role(name: &str, values: &ColumnValues) -> ColumnRole {
 
 fn text_role(name: &str, t: &TextValues, filled: usize) -> ColumnRole {
     let counts = t.level_counts();
-    let used: Vec<(&str, usize)> =
-        t.levels.iter().zip(&counts).filter(|(_, c)| **c > 0).map(|(l, c)| (l.trim(), *c)).collect();
+    let used: Vec<(&str, usize)> = t
+        .levels
+        .iter()
+        .zip(&counts)
+        .filter(|(_, c)| **c > 0)
+        .map(|(l, c)| (l.trim(), *c))
+        .collect();
     let real: Vec<&(&str, usize)> = used.iter().filter(|(l, _)| !is_missing_token(l)).collect();
     let lower: Vec<String> = real.iter().map(|(l, _)| l.to_ascii_lowercase()).collect();
-    let boolean_sets: [&[&str]; 4] =
-        [&["true", "false"], &["yes", "no"], &["y", "n"], &["t", "f"]];
-    if !lower.is_empty() && boolean_sets.iter().any(|set| lower.iter().all(|l| set.contains(&l.as_str()))) {
+    let boolean_sets: [&[&str]; 4] = [&["true", "false"], &["yes", "no"], &["y", "n"], &["t", "f"]];
+    if !lower.is_empty()
+        && boolean_sets
+            .iter()
+            .any(|set| lower.iter().all(|l| set.contains(&l.as_str())))
+    {
         return ColumnRole::Boolean;
     }
     let distinct = used.len();
@@ -217,7 +279,10 @@ fn text_role(name: &str, t: &TextValues, filled: usize) -> ColumnRole {
         return ColumnRole::Category;
     }
     let (chars, words) = used.iter().fold((0usize, 0usize), |(c, w), (l, n)| {
-        (c + l.chars().count() * n, w + l.split_whitespace().count() * n)
+        (
+            c + l.chars().count() * n,
+            w + l.split_whitespace().count() * n,
+        )
     });
     let avg_chars = chars as f64 / filled as f64;
     let avg_words = words as f64 / filled as f64;
@@ -246,12 +311,21 @@ pub fn name_says_identifier(name: &str) -> bool {
         || lower == "key"
         || trimmed.ends_with("ID")
         || (trimmed.ends_with("Id")
-            && trimmed[..trimmed.len() - 2].chars().last().is_some_and(char::is_lowercase))
+            && trimmed[..trimmed.len() - 2]
+                .chars()
+                .last()
+                .is_some_and(char::is_lowercase))
 }
 
 /// Builds a [`Column`] from a name and typed values, inferring its role.
 pub fn column(name: String, values: ColumnValues) -> Column {
-    column_with_notes(name, Inferred { values, converted_to_missing: Vec::new() })
+    column_with_notes(
+        name,
+        Inferred {
+            values,
+            converted_to_missing: Vec::new(),
+        },
+    )
 }
 
 /// Builds a [`Column`] from what [`infer_values`] produced.
@@ -310,14 +384,23 @@ mod tests {
             ColumnValues::Datetime(v) => assert_eq!(v[0], Some(1_574_553_634)),
             other => panic!("expected date-times, got {other:?}"),
         }
-        assert!(matches!(infer_values(text(&["31/12/2020", "01/02/2021"])).values, ColumnValues::Datetime(_)));
+        assert!(matches!(
+            infer_values(text(&["31/12/2020", "01/02/2021"])).values,
+            ColumnValues::Datetime(_)
+        ));
     }
 
     #[test]
     fn roles_follow_values_and_names() {
         let ids: Vec<f64> = (1..=50).map(f64::from).collect();
-        assert_eq!(infer_role("PassengerId", &ColumnValues::Number(ids.clone())), ColumnRole::Identifier);
-        assert_eq!(infer_role("x", &ColumnValues::Number(vec![0.0, 1.0, 1.0])), ColumnRole::Boolean);
+        assert_eq!(
+            infer_role("PassengerId", &ColumnValues::Number(ids.clone())),
+            ColumnRole::Identifier
+        );
+        assert_eq!(
+            infer_role("x", &ColumnValues::Number(vec![0.0, 1.0, 1.0])),
+            ColumnRole::Boolean
+        );
         let yes = infer_values(text(&["Yes", "No", "yes"])).values;
         assert_eq!(infer_role("churn", &yes), ColumnRole::Boolean);
         let cats = infer_values(text(&["red", "blue", "red", "green"])).values;

@@ -43,7 +43,11 @@ pub fn load(source: &DataSource, progress: &Progress) -> Result<Table> {
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"));
             let is_pq = is_parquet(&bytes) || (by_name && !bytes.is_empty());
-            (std::borrow::Cow::Owned(bytes), TableOrigin::File(path.clone()), is_pq)
+            (
+                std::borrow::Cow::Owned(bytes),
+                TableOrigin::File(path.clone()),
+                is_pq,
+            )
         }
         DataSource::Sample(sample) => (
             std::borrow::Cow::Borrowed(sample.bytes),
@@ -63,7 +67,10 @@ pub fn load(source: &DataSource, progress: &Progress) -> Result<Table> {
         let inferred = parquet
             .values
             .into_iter()
-            .map(|values| Inferred { values, converted_to_missing: Vec::new() })
+            .map(|values| Inferred {
+                values,
+                converted_to_missing: Vec::new(),
+            })
             .collect();
         (parquet.names, inferred)
     } else {
@@ -92,13 +99,22 @@ pub fn load(source: &DataSource, progress: &Progress) -> Result<Table> {
         .map(|(name, inferred)| infer::column_with_notes(name, inferred))
         .collect();
     progress.report(1.0, "Done");
-    Ok(Table { name: label, origin, columns, rows, notices, fingerprint })
+    Ok(Table {
+        name: label,
+        origin,
+        columns,
+        rows,
+        notices,
+        fingerprint,
+    })
 }
 
 /// Reads a whole file, reporting progress, and notices if it shrinks or fails mid-way.
 fn read_file(path: &Path, progress: &Progress) -> Result<Vec<u8>> {
     let file = std::fs::File::open(path).map_err(|e| ClearboxError::from_io(path, &e))?;
-    let meta = file.metadata().map_err(|e| ClearboxError::from_io(path, &e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| ClearboxError::from_io(path, &e))?;
     if meta.is_dir() {
         return Err(ClearboxError::Unreadable {
             file: display_name(path),
@@ -110,20 +126,30 @@ fn read_file(path: &Path, progress: &Progress) -> Result<Vec<u8>> {
 
 /// Reads `reader` to the end in pieces. `expected` is the size the file had
 /// when opened: ending short of it means the file changed underneath us.
-pub fn read_all(path: &Path, mut reader: impl Read, expected: u64, progress: &Progress) -> Result<Vec<u8>> {
+pub fn read_all(
+    path: &Path,
+    mut reader: impl Read,
+    expected: u64,
+    progress: &Progress,
+) -> Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
     let mut buffer = vec![0u8; 4 * 1024 * 1024];
     loop {
         progress.check_cancelled()?;
-        let read = reader.read(&mut buffer).map_err(|e| ClearboxError::ChangedDuringLoad {
-            file: display_name(path),
-            detail: e.to_string(),
-        })?;
+        let read = reader
+            .read(&mut buffer)
+            .map_err(|e| ClearboxError::ChangedDuringLoad {
+                file: display_name(path),
+                detail: e.to_string(),
+            })?;
         if read == 0 {
             break;
         }
         bytes.extend_from_slice(&buffer[..read]);
-        progress.report(READ_SHARE * bytes.len() as f32 / expected.max(1) as f32, "Reading the file");
+        progress.report(
+            READ_SHARE * bytes.len() as f32 / expected.max(1) as f32,
+            "Reading the file",
+        );
     }
     if (bytes.len() as u64) < expected {
         return Err(ClearboxError::ChangedDuringLoad {
@@ -161,17 +187,30 @@ fn clean_names(names: Vec<String>) -> (Vec<String>, Vec<String>) {
         out.push(name);
     }
     if !unnamed.is_empty() {
-        let names: Vec<String> = unnamed.iter().take(5).map(|i| format!("column_{i}")).collect();
+        let names: Vec<String> = unnamed
+            .iter()
+            .take(5)
+            .map(|i| format!("column_{i}"))
+            .collect();
         notices.push(if unnamed.len() == 1 {
             format!("1 column had no name; it is now called {}.", names[0])
         } else {
-            format!("{} columns had no name; they are now called {}.", unnamed.len(), names.join(", "))
+            format!(
+                "{} columns had no name; they are now called {}.",
+                unnamed.len(),
+                names.join(", ")
+            )
         });
     }
     if !renamed.is_empty() {
         notices.push(format!(
             "Some column names appeared twice, so the repeats were renamed: {}.",
-            renamed.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+            renamed
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     (out, notices)
@@ -235,6 +274,9 @@ mod tests {
             Path::new("/x/secret.csv"),
             &std::io::Error::from(std::io::ErrorKind::PermissionDenied),
         );
-        assert!(err.to_string().starts_with("Clearbox is not allowed to read 'secret.csv'"));
+        assert!(
+            err.to_string()
+                .starts_with("Clearbox is not allowed to read 'secret.csv'")
+        );
     }
 }

@@ -30,8 +30,13 @@ pub fn read_parquet(file: &str, bytes: &[u8], progress: &Progress) -> Result<Par
         detail: e.to_string(),
     };
     let mut reader = ParquetReader::new(Cursor::new(bytes));
-    let group_rows: Vec<usize> =
-        reader.get_metadata().map_err(bad)?.row_groups.iter().map(|g| g.num_rows()).collect();
+    let group_rows: Vec<usize> = reader
+        .get_metadata()
+        .map_err(bad)?
+        .row_groups
+        .iter()
+        .map(|g| g.num_rows())
+        .collect();
     let total: usize = group_rows.iter().sum();
 
     // Cut the file into slices that end on row-group boundaries.
@@ -60,8 +65,16 @@ pub fn read_parquet(file: &str, bytes: &[u8], progress: &Progress) -> Result<Par
             .finish()
             .map_err(bad)?;
         if builders.is_empty() {
-            names = frame.columns().iter().map(|c| c.name().to_string()).collect();
-            builders = frame.columns().iter().map(|c| Builder::for_dtype(c.dtype(), total)).collect();
+            names = frame
+                .columns()
+                .iter()
+                .map(|c| c.name().to_string())
+                .collect();
+            builders = frame
+                .columns()
+                .iter()
+                .map(|c| Builder::for_dtype(c.dtype(), total))
+                .collect();
             for (name, builder) in names.iter().zip(&builders) {
                 if matches!(builder, Builder::Unsupported(_)) {
                     notices.push(format!(
@@ -74,7 +87,11 @@ pub fn read_parquet(file: &str, bytes: &[u8], progress: &Progress) -> Result<Par
             builder.extend(column).map_err(bad)?;
         }
     }
-    Ok(ParquetColumns { names, values: builders.into_iter().map(Builder::finish).collect(), notices })
+    Ok(ParquetColumns {
+        names,
+        values: builders.into_iter().map(Builder::finish).collect(),
+        notices,
+    })
 }
 
 /// Collects one column's values across slices, in the shape its type asks for.
@@ -161,7 +178,6 @@ pub fn is_parquet(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PAR1")
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,7 +193,9 @@ mod tests {
         ])
         .expect("a frame");
         let mut bytes = Vec::new();
-        ParquetWriter::new(&mut bytes).finish(&mut frame).expect("writes parquet");
+        ParquetWriter::new(&mut bytes)
+            .finish(&mut frame)
+            .expect("writes parquet");
         assert!(is_parquet(&bytes));
         let read = read_parquet("t.parquet", &bytes, &Progress::silent()).expect("reads");
         assert_eq!(read.names, vec!["amount", "count", "plan", "active"]);
@@ -187,7 +205,9 @@ mod tests {
             other => panic!("expected numbers, got {other:?}"),
         }
         match &read.values[2] {
-            ColumnValues::Text(t) => assert_eq!(t.get(1), Some(""), "an empty string is a value, not a gap"),
+            ColumnValues::Text(t) => {
+                assert_eq!(t.get(1), Some(""), "an empty string is a value, not a gap")
+            }
             other => panic!("expected text, got {other:?}"),
         }
         assert_eq!(read.values[3], ColumnValues::Number(vec![1.0, 0.0, 1.0]));

@@ -78,15 +78,20 @@ impl Recipe {
 
     /// Writes the recipe as RON to `path`, atomically, for `clearbox profile --recipe`.
     pub fn save(&self, path: &std::path::Path) -> crate::Result<()> {
-        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default()).map_err(|e| {
-            crate::ClearboxError::SaveFailed { path: path.display().to_string(), detail: e.to_string() }
-        })?;
+        let text =
+            ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default()).map_err(|e| {
+                crate::ClearboxError::SaveFailed {
+                    path: path.display().to_string(),
+                    detail: e.to_string(),
+                }
+            })?;
         crate::project::write_atomically(path, text.as_bytes())
     }
 
     /// Reads a recipe written by [`Recipe::save`].
     pub fn load(path: &std::path::Path) -> crate::Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| crate::ClearboxError::from_io(path, &e))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| crate::ClearboxError::from_io(path, &e))?;
         ron::from_str(&text).map_err(|e| {
             crate::ClearboxError::BadRequest(format!(
                 "'{}' is not a Clearbox recipe ({e}). Save one from the app's Data page.",
@@ -125,14 +130,19 @@ fn blank_out(values: &ColumnValues, value: &str) -> ColumnValues {
         ColumnValues::Number(v) => {
             let target: Option<f64> = value.trim().parse().ok();
             ColumnValues::Number(
-                v.iter().map(|&x| if Some(x) == target { f64::NAN } else { x }).collect(),
+                v.iter()
+                    .map(|&x| if Some(x) == target { f64::NAN } else { x })
+                    .collect(),
             )
         }
         ColumnValues::Text(t) => {
             let mut t = t.clone();
             if let Some(code) = t.levels.iter().position(|l| l == value) {
                 let code = code as u32;
-                t.codes.iter_mut().filter(|c| **c == code).for_each(|c| *c = MISSING_CODE);
+                t.codes
+                    .iter_mut()
+                    .filter(|c| **c == code)
+                    .for_each(|c| *c = MISSING_CODE);
             }
             ColumnValues::Text(t)
         }
@@ -171,9 +181,16 @@ mod tests {
     #[test]
     fn fixes_replay_in_order_and_survive_a_round_trip() {
         let mut recipe = Recipe::default();
-        recipe.add_fix(Fix::TreatAsMissing { column: "age".into(), value: "-1".into() });
-        recipe.add_fix(Fix::ExcludeColumn { column: "id".into() });
-        recipe.add_fix(Fix::ExcludeColumn { column: "id".into() });
+        recipe.add_fix(Fix::TreatAsMissing {
+            column: "age".into(),
+            value: "-1".into(),
+        });
+        recipe.add_fix(Fix::ExcludeColumn {
+            column: "id".into(),
+        });
+        recipe.add_fix(Fix::ExcludeColumn {
+            column: "id".into(),
+        });
         recipe.roles.insert("age".into(), ColumnRole::Category);
         assert_eq!(recipe.fixes.len(), 2, "the same fix is recorded once");
 
@@ -186,6 +203,10 @@ mod tests {
         assert_eq!(out.columns.len(), 1);
         assert_eq!(out.columns[0].role, ColumnRole::Category);
         assert_eq!(out.columns[0].values.missing_count(), 1);
-        assert_eq!(table().columns[0].values.missing_count(), 0, "the original is untouched");
+        assert_eq!(
+            table().columns[0].values.missing_count(),
+            0,
+            "the original is untouched"
+        );
     }
 }

@@ -40,13 +40,19 @@ pub fn decode(bytes: &[u8]) -> (Cow<'_, [u8]>, TextEncoding) {
             encoding_rs::UTF_16BE
         };
         let (text, _) = encoding.decode_with_bom_removal(bytes);
-        return (Cow::Owned(text.into_owned().into_bytes()), TextEncoding::Utf16);
+        return (
+            Cow::Owned(text.into_owned().into_bytes()),
+            TextEncoding::Utf16,
+        );
     }
     if std::str::from_utf8(bytes).is_ok() {
         return (Cow::Borrowed(bytes), TextEncoding::Utf8);
     }
     let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-    (Cow::Owned(text.into_owned().into_bytes()), TextEncoding::Latin1)
+    (
+        Cow::Owned(text.into_owned().into_bytes()),
+        TextEncoding::Latin1,
+    )
 }
 
 /// Whether the start of a file looks like binary data rather than text.
@@ -139,8 +145,13 @@ pub fn sniff_delimiter(records: &[&[u8]]) -> u8 {
     let candidates = [b',', b';', b'\t', b'|'];
     let mut best = (b',', 0usize, 0usize); // (delimiter, consistent rows, fields)
     for &delimiter in &candidates {
-        let counts: Vec<usize> = records.iter().map(|r| split_record(r, delimiter).len()).collect();
-        let Some(&first) = counts.first() else { continue };
+        let counts: Vec<usize> = records
+            .iter()
+            .map(|r| split_record(r, delimiter).len())
+            .collect();
+        let Some(&first) = counts.first() else {
+            continue;
+        };
         if first < 2 {
             continue;
         }
@@ -156,9 +167,14 @@ pub fn sniff_delimiter(records: &[&[u8]]) -> u8 {
 /// its fields look like data (numbers or dates) in a column whose other rows
 /// hold the same kind of data, or unless it repeats a value.
 pub fn sniff_header(records: &[&[u8]], delimiter: u8) -> bool {
-    let Some(first) = records.first() else { return true };
+    let Some(first) = records.first() else {
+        return true;
+    };
     let header = split_record(first, delimiter);
-    let rows: Vec<Vec<String>> = records[1..].iter().map(|r| split_record(r, delimiter)).collect();
+    let rows: Vec<Vec<String>> = records[1..]
+        .iter()
+        .map(|r| split_record(r, delimiter))
+        .collect();
     if rows.is_empty() {
         // A single record: a header if nothing in it is a number.
         return !header.iter().any(|f| looks_numeric(f));

@@ -27,7 +27,9 @@ impl TextValues {
     /// The string on `row`, or `None` when missing.
     pub fn get(&self, row: usize) -> Option<&str> {
         match self.codes.get(row) {
-            Some(&code) if code != MISSING_CODE => self.levels.get(code as usize).map(String::as_str),
+            Some(&code) if code != MISSING_CODE => {
+                self.levels.get(code as usize).map(String::as_str)
+            }
             _ => None,
         }
     }
@@ -178,7 +180,12 @@ impl Table {
 
     /// A short, human list of the column names for error messages.
     pub fn column_list(&self) -> String {
-        let names: Vec<&str> = self.columns.iter().take(12).map(|c| c.name.as_str()).collect();
+        let names: Vec<&str> = self
+            .columns
+            .iter()
+            .take(12)
+            .map(|c| c.name.as_str())
+            .collect();
         let more = self.columns.len().saturating_sub(names.len());
         if more > 0 {
             format!("{} and {more} more", names.join(", "))

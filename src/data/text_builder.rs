@@ -16,7 +16,10 @@ impl TextBuilder {
     pub fn with_capacity(rows: usize) -> Self {
         Self {
             index: HashMap::new(),
-            values: TextValues { codes: Vec::with_capacity(rows), levels: Vec::new() },
+            values: TextValues {
+                codes: Vec::with_capacity(rows),
+                levels: Vec::new(),
+            },
         }
     }
 

@@ -19,7 +19,11 @@ pub fn check(column: &Column, now: i64) -> Vec<Issue> {
     let present: Vec<i64> = values.iter().flatten().copied().collect();
     let total = values.len().max(1) as f64;
     let mut issues = Vec::new();
-    let implausible: Vec<i64> = present.iter().copied().filter(|&s| s <= YEAR_1900 || s >= YEAR_2100).collect();
+    let implausible: Vec<i64> = present
+        .iter()
+        .copied()
+        .filter(|&s| s <= YEAR_1900 || s >= YEAR_2100)
+        .collect();
     if !implausible.is_empty() {
         let mut issue = Issue::new(
             IssueKind::ImplausibleDates,
@@ -40,7 +44,11 @@ pub fn check(column: &Column, now: i64) -> Vec<Issue> {
         }
         issues.push(issue);
     }
-    let future: Vec<i64> = present.iter().copied().filter(|&s| s > now && s < YEAR_2100).collect();
+    let future: Vec<i64> = present
+        .iter()
+        .copied()
+        .filter(|&s| s > now && s < YEAR_2100)
+        .collect();
     if let Some(latest) = future.iter().max() {
         issues.push(Issue::new(
             IssueKind::FutureDates,
@@ -67,15 +75,27 @@ mod tests {
         let now = 20_000 * day;
         let column = infer::column(
             "signed".into(),
-            ColumnValues::Datetime(vec![Some(19_000 * day), Some(21_000 * day), Some(YEAR_1900), Some(YEAR_1900)]),
+            ColumnValues::Datetime(vec![
+                Some(19_000 * day),
+                Some(21_000 * day),
+                Some(YEAR_1900),
+                Some(YEAR_1900),
+            ]),
         );
         let found = check(&column, now);
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].kind, IssueKind::ImplausibleDates);
         assert_eq!(
             found[0].fix,
-            Some(Fix::TreatAsMissing { column: "signed".into(), value: "1900-01-01".into() })
+            Some(Fix::TreatAsMissing {
+                column: "signed".into(),
+                value: "1900-01-01".into()
+            })
         );
-        assert!(found[1].message.starts_with("1 row (25%) have dates later than today"));
+        assert!(
+            found[1]
+                .message
+                .starts_with("1 row (25%) have dates later than today")
+        );
     }
 }

@@ -36,7 +36,11 @@ pub fn check(column: &Column, profile: &Profile, table_rows: usize) -> Vec<Issue
             .collect();
         tokens.sort_by(|a, b| b.1.cmp(&a.1));
         for (token, n) in tokens.into_iter().take(3) {
-            let shown = if token.trim().is_empty() { "an empty text".to_owned() } else { format!("'{token}'") };
+            let shown = if token.trim().is_empty() {
+                "an empty text".to_owned()
+            } else {
+                format!("'{token}'")
+            };
             issues.push(
                 Issue::new(
                     IssueKind::DisguisedMissing,
@@ -47,7 +51,10 @@ pub fn check(column: &Column, profile: &Profile, table_rows: usize) -> Vec<Issue
                         percent(n as f64 / table_rows.max(1) as f64)
                     ),
                 )
-                .with_fix(Fix::TreatAsMissing { column: column.name.clone(), value: token }),
+                .with_fix(Fix::TreatAsMissing {
+                    column: column.name.clone(),
+                    value: token,
+                }),
             );
         }
     }
@@ -71,7 +78,9 @@ fn plain_missing(column: &Column, profile: &Profile, table_rows: usize) -> Optio
                 Severity::Problem,
                 "Every value is missing, so this column tells nothing. Leave it out.".into(),
             )
-            .with_fix(Fix::ExcludeColumn { column: column.name.clone() }),
+            .with_fix(Fix::ExcludeColumn {
+                column: column.name.clone(),
+            }),
         );
     }
     let base = format!(
@@ -81,12 +90,18 @@ fn plain_missing(column: &Column, profile: &Profile, table_rows: usize) -> Optio
         percent(share)
     );
     let issue = if share < 0.05 {
-        Issue::new(IssueKind::Missing, Severity::Ok, format!("{base} That is few; models fill the gaps and note they were empty."))
+        Issue::new(
+            IssueKind::Missing,
+            Severity::Ok,
+            format!("{base} That is few; models fill the gaps and note they were empty."),
+        )
     } else if share < 0.4 {
         Issue::new(
             IssueKind::Missing,
             Severity::Check,
-            format!("{base} Models can cope, but check why they are missing: it is often a clue in itself."),
+            format!(
+                "{base} Models can cope, but check why they are missing: it is often a clue in itself."
+            ),
         )
     } else {
         Issue::new(
@@ -94,7 +109,9 @@ fn plain_missing(column: &Column, profile: &Profile, table_rows: usize) -> Optio
             Severity::Problem,
             format!("{base} With so many gaps the column is unreliable; consider leaving it out."),
         )
-        .with_fix(Fix::ExcludeColumn { column: column.name.clone() })
+        .with_fix(Fix::ExcludeColumn {
+            column: column.name.clone(),
+        })
     };
     Some(issue)
 }
@@ -109,7 +126,10 @@ fn sentinels(column: &Column, numeric: &NumericProfile, table_rows: usize) -> Ve
         let hits = numeric.count_equal(code);
         if hits >= min_count && hits < n / 2 {
             let below_code = numeric.sorted.partition_point(|v| *v < code);
-            let others_non_negative = below_code == 0 && numeric.sorted[below_code + hits..].iter().all(|v| *v >= 0.0);
+            let others_non_negative = below_code == 0
+                && numeric.sorted[below_code + hits..]
+                    .iter()
+                    .all(|v| *v >= 0.0);
             if others_non_negative {
                 found.push((code, hits, "is the only negative value"));
             }
@@ -118,7 +138,10 @@ fn sentinels(column: &Column, numeric: &NumericProfile, table_rows: usize) -> Ve
     for code in [9.0, 99.0, 999.0, 9999.0, 99999.0, 999999.0] {
         let hits = numeric.count_equal(code);
         if hits >= min_count && hits < n / 2 && numeric.max() == code {
-            let below = numeric.sorted[..n - hits].last().copied().unwrap_or(f64::NAN);
+            let below = numeric.sorted[..n - hits]
+                .last()
+                .copied()
+                .unwrap_or(f64::NAN);
             if below <= code / 2.0 {
                 found.push((code, hits, "sits far above every other value"));
             }
@@ -141,7 +164,10 @@ fn sentinels(column: &Column, numeric: &NumericProfile, table_rows: usize) -> Ve
                     percent(hits as f64 / table_rows.max(1) as f64)
                 ),
             )
-            .with_fix(Fix::TreatAsMissing { column: column.name.clone(), value: shown })
+            .with_fix(Fix::TreatAsMissing {
+                column: column.name.clone(),
+                value: shown,
+            })
         })
         .collect()
 }
@@ -161,19 +187,33 @@ fn zero_is_isolated(numeric: &NumericProfile) -> bool {
 }
 
 fn cells(n: usize) -> String {
-    if n == 1 { "1 cell".into() } else { format!("{} cells", count(n)) }
+    if n == 1 {
+        "1 cell".into()
+    } else {
+        format!("{} cells", count(n))
+    }
 }
 
 fn quoted_examples(values: &[(String, usize)]) -> String {
     let shown: Vec<String> = values
         .iter()
         .take(3)
-        .map(|(v, _)| if v.trim().is_empty() { "blanks".into() } else { format!("'{v}'") })
+        .map(|(v, _)| {
+            if v.trim().is_empty() {
+                "blanks".into()
+            } else {
+                format!("'{v}'")
+            }
+        })
         .collect();
     match shown.len() {
         0 => String::new(),
         1 => shown[0].clone(),
-        _ => format!("{} or {}", shown[..shown.len() - 1].join(", "), shown[shown.len() - 1]),
+        _ => format!(
+            "{} or {}",
+            shown[..shown.len() - 1].join(", "),
+            shown[shown.len() - 1]
+        ),
     }
 }
 
@@ -193,18 +233,39 @@ mod tests {
         let mut v: Vec<f64> = (0..200).map(|i| 20.0 + (i % 50) as f64).collect();
         v.extend([-1.0; 10]);
         let issues = issues_for(v);
-        let found = issues.iter().find(|i| i.kind == IssueKind::DisguisedMissing).expect("flagged");
-        assert!(found.message.contains("10 rows hold -1"), "{}", found.message);
-        assert_eq!(found.fix, Some(Fix::TreatAsMissing { column: "x".into(), value: "-1".into() }));
+        let found = issues
+            .iter()
+            .find(|i| i.kind == IssueKind::DisguisedMissing)
+            .expect("flagged");
+        assert!(
+            found.message.contains("10 rows hold -1"),
+            "{}",
+            found.message
+        );
+        assert_eq!(
+            found.fix,
+            Some(Fix::TreatAsMissing {
+                column: "x".into(),
+                value: "-1".into()
+            })
+        );
     }
 
     #[test]
     fn isolated_zeros_are_flagged_but_counts_are_not() {
         let mut pressure: Vec<f64> = (0..300).map(|i| 60.0 + (i % 40) as f64).collect();
         pressure.extend([0.0; 12]);
-        assert!(issues_for(pressure).iter().any(|i| i.kind == IssueKind::DisguisedMissing));
+        assert!(
+            issues_for(pressure)
+                .iter()
+                .any(|i| i.kind == IssueKind::DisguisedMissing)
+        );
         let children: Vec<f64> = (0..300).map(|i| (i % 7) as f64).collect();
-        assert!(!issues_for(children).iter().any(|i| i.kind == IssueKind::DisguisedMissing));
+        assert!(
+            !issues_for(children)
+                .iter()
+                .any(|i| i.kind == IssueKind::DisguisedMissing)
+        );
     }
 
     #[test]
@@ -218,8 +279,15 @@ mod tests {
     fn many_missing_values_are_a_problem() {
         let v = vec![1.0, f64::NAN, f64::NAN, f64::NAN, 2.0];
         let issues = issues_for(v);
-        let missing = issues.iter().find(|i| i.kind == IssueKind::Missing).expect("missing");
+        let missing = issues
+            .iter()
+            .find(|i| i.kind == IssueKind::Missing)
+            .expect("missing");
         assert_eq!(missing.severity, Severity::Problem);
-        assert!(missing.message.starts_with("3 of 5 values are missing (60%)"));
+        assert!(
+            missing
+                .message
+                .starts_with("3 of 5 values are missing (60%)")
+        );
     }
 }

@@ -122,7 +122,9 @@ impl IssueKind {
     /// A glossary sentence for readers who do not know the term.
     pub fn glossary(self) -> &'static str {
         match self {
-            Self::Missing => "Cells with no value. Models can work around a few; many make a column unreliable.",
+            Self::Missing => {
+                "Cells with no value. Models can work around a few; many make a column unreliable."
+            }
             Self::DisguisedMissing => {
                 "Values that look like data but mean \"unknown\": codes such as -1 or 999, question marks, \"N/A\", or blanks."
             }
@@ -155,7 +157,9 @@ impl IssueKind {
             Self::Imbalance => {
                 "One outcome is much rarer than the others. A model can look accurate by always guessing the common outcome."
             }
-            Self::SmallData => "With few rows, a handful of unusual cases can change the results a lot.",
+            Self::SmallData => {
+                "With few rows, a handful of unusual cases can change the results a lot."
+            }
         }
     }
 }
@@ -176,7 +180,12 @@ pub struct Issue {
 
 impl Issue {
     fn new(kind: IssueKind, severity: Severity, message: String) -> Self {
-        Self { kind, severity, message, fix: None }
+        Self {
+            kind,
+            severity,
+            message,
+            fix: None,
+        }
     }
 
     fn with_fix(mut self, fix: Fix) -> Self {
@@ -239,11 +248,17 @@ impl HealthReport {
 /// Checks `table`; with a `target`, also for imbalance and leakage.
 pub fn analyse(table: &Table, target: Option<&str>, progress: &Progress) -> Result<HealthReport> {
     let target_index = match target {
-        Some(name) => Some(table.column_index(name).ok_or_else(|| ClearboxError::UnknownColumn {
-            column: name.to_owned(),
-            file: table.name.clone(),
-            available: table.column_list(),
-        })?),
+        Some(name) => {
+            Some(
+                table
+                    .column_index(name)
+                    .ok_or_else(|| ClearboxError::UnknownColumn {
+                        column: name.to_owned(),
+                        file: table.name.clone(),
+                        available: table.column_list(),
+                    })?,
+            )
+        }
         None => None,
     };
     let target_view = target_index.and_then(|i| target::TargetView::new(&table.columns[i]));
@@ -266,7 +281,11 @@ pub fn analyse(table: &Table, target: Option<&str>, progress: &Progress) -> Resu
             issues.extend(target::leakage(column, view));
         }
         sort_issues(&mut issues);
-        let severity = issues.iter().map(|i| i.severity).max().unwrap_or(Severity::Ok);
+        let severity = issues
+            .iter()
+            .map(|i| i.severity)
+            .max()
+            .unwrap_or(Severity::Ok);
         columns.push(ColumnHealth {
             name: column.name.clone(),
             role: column.role,
@@ -311,22 +330,48 @@ fn sort_issues(issues: &mut [Issue]) {
 }
 
 fn headline(columns: &[ColumnHealth], table_issues: &[Issue]) -> String {
-    let problems = columns.iter().filter(|c| c.severity == Severity::Problem).count();
-    let checks = columns.iter().filter(|c| c.severity == Severity::Check).count();
+    let problems = columns
+        .iter()
+        .filter(|c| c.severity == Severity::Problem)
+        .count();
+    let checks = columns
+        .iter()
+        .filter(|c| c.severity == Severity::Check)
+        .count();
     let table_note = if table_issues.iter().any(|i| i.severity > Severity::Ok) {
         " The table as a whole also needs a look."
     } else {
         ""
     };
     // "1 column has" / "3 columns have": the verb follows the count.
-    let cols = |n: usize| if n == 1 { "1 column".to_owned() } else { format!("{n} columns") };
-    let verbs = |n: usize| if n == 1 { ("has", "deserves") } else { ("have", "deserve") };
+    let cols = |n: usize| {
+        if n == 1 {
+            "1 column".to_owned()
+        } else {
+            format!("{n} columns")
+        }
+    };
+    let verbs = |n: usize| {
+        if n == 1 {
+            ("has", "deserves")
+        } else {
+            ("have", "deserve")
+        }
+    };
     let total = columns.len();
     match (problems, checks) {
         (0, 0) if total == 1 => format!("The column looks healthy.{table_note}"),
         (0, 0) => format!("All {total} columns look healthy.{table_note}"),
-        (0, c) => format!("{} of {total} {} a look; none has a serious problem.{table_note}", cols(c), verbs(c).1),
-        (p, 0) => format!("{} of {total} {} a problem to fix before modelling.{table_note}", cols(p), verbs(p).0),
+        (0, c) => format!(
+            "{} of {total} {} a look; none has a serious problem.{table_note}",
+            cols(c),
+            verbs(c).1
+        ),
+        (p, 0) => format!(
+            "{} of {total} {} a problem to fix before modelling.{table_note}",
+            cols(p),
+            verbs(p).0
+        ),
         (p, c) => format!(
             "{} of {total} {} a problem to fix before modelling, and {c} more {} a look.{table_note}",
             cols(p),
@@ -355,10 +400,23 @@ mod tests {
         let table = load(&DataSource::Sample(sample), &Progress::silent()).expect("loads");
         let report = analyse(&table, Some("Survived"), &Progress::silent()).expect("analyses");
         assert_eq!(report.severity, Severity::Problem);
-        assert!(report.headline.starts_with("4 columns of 15 have a problem"), "{}", report.headline);
+        assert!(
+            report
+                .headline
+                .starts_with("4 columns of 15 have a problem"),
+            "{}",
+            report.headline
+        );
         let boat = report.column("boat").expect("boat");
-        assert_eq!(boat.issues[0].kind, IssueKind::Leakage, "leakage is listed first");
-        assert!(matches!(analyse(&table, Some("nope"), &Progress::silent()), Err(ClearboxError::UnknownColumn { .. })));
+        assert_eq!(
+            boat.issues[0].kind,
+            IssueKind::Leakage,
+            "leakage is listed first"
+        );
+        assert!(matches!(
+            analyse(&table, Some("nope"), &Progress::silent()),
+            Err(ClearboxError::UnknownColumn { .. })
+        ));
     }
 
     #[test]
@@ -377,6 +435,9 @@ mod tests {
             headline(&[one(Severity::Check), one(Severity::Ok)], &[]),
             "1 column of 2 deserves a look; none has a serious problem."
         );
-        assert_eq!(headline(&[one(Severity::Ok)], &[]), "The column looks healthy.");
+        assert_eq!(
+            headline(&[one(Severity::Ok)], &[]),
+            "The column looks healthy."
+        );
     }
 }

@@ -61,7 +61,9 @@ pub fn check(column: &Column, profile: &Profile) -> Option<Issue> {
                 kind.words()
             ),
         )
-        .with_fix(Fix::ExcludeColumn { column: column.name.clone() }),
+        .with_fix(Fix::ExcludeColumn {
+            column: column.name.clone(),
+        }),
     )
 }
 
@@ -84,9 +86,9 @@ fn by_name(name: &str) -> Option<PersonalKind> {
     } else if any(&["surname", "firstname", "lastname", "fullname", "forename"])
         || (has("name")
             && !any(&[
-                "product", "item", "company", "file", "brand", "store", "shop", "category", "class",
-                "model", "city", "country", "host", "team", "project", "region", "state", "plan",
-                "station", "species", "island", "column", "feature", "variable", "channel",
+                "product", "item", "company", "file", "brand", "store", "shop", "category",
+                "class", "model", "city", "country", "host", "team", "project", "region", "state",
+                "plan", "station", "species", "island", "column", "feature", "variable", "channel",
             ]))
     {
         Some(PersonalKind::Name)
@@ -122,18 +124,33 @@ fn name_words(name: &str) -> Vec<String> {
 
 fn by_values(column: &Column) -> Option<PersonalKind> {
     let sample: Vec<String> = match column.values.as_ref() {
-        ColumnValues::Text(t) => t.levels.iter().take(500).map(|s| s.trim().to_owned()).collect(),
+        ColumnValues::Text(t) => t
+            .levels
+            .iter()
+            .take(500)
+            .map(|s| s.trim().to_owned())
+            .collect(),
         ColumnValues::Number(v) => {
             // Card numbers stored as numbers: 13 to 19 digit integers.
-            v.iter().filter(|x| !x.is_nan()).take(500).map(|x| format!("{x:.0}")).collect()
+            v.iter()
+                .filter(|x| !x.is_nan())
+                .take(500)
+                .map(|x| format!("{x:.0}"))
+                .collect()
         }
         ColumnValues::Datetime(_) => return None,
     };
-    let sample: Vec<&str> = sample.iter().map(String::as_str).filter(|s| !s.is_empty()).collect();
+    let sample: Vec<&str> = sample
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !s.is_empty())
+        .collect();
     if sample.len() < 5 {
         return None;
     }
-    let share = |test: &dyn Fn(&str) -> bool| sample.iter().filter(|s| test(s)).count() as f64 / sample.len() as f64;
+    let share = |test: &dyn Fn(&str) -> bool| {
+        sample.iter().filter(|s| test(s)).count() as f64 / sample.len() as f64
+    };
     if share(&|s| EMAIL.is_match(s)) >= 0.5 {
         return Some(PersonalKind::Email);
     }
@@ -145,7 +162,9 @@ fn by_values(column: &Column) -> Option<PersonalKind> {
     }
     let phone_like = |s: &str| {
         let digits = s.chars().filter(char::is_ascii_digit).count();
-        PHONE.is_match(s) && (7..=15).contains(&digits) && (s.starts_with('+') || s.starts_with('0') || s.contains([' ', '-', '(']))
+        PHONE.is_match(s)
+            && (7..=15).contains(&digits)
+            && (s.starts_with('+') || s.starts_with('0') || s.contains([' ', '-', '(']))
     };
     if share(&phone_like) >= 0.8 {
         return Some(PersonalKind::Phone);
@@ -158,7 +177,11 @@ fn by_values(column: &Column) -> Option<PersonalKind> {
 
 /// An IBAN: country letters, check digits, account; valid under the mod-97 rule.
 fn is_iban(s: &str) -> bool {
-    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+    let compact: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
     let bytes = compact.as_bytes();
     if !(15..=34).contains(&bytes.len())
         || !bytes[..2].iter().all(u8::is_ascii_uppercase)
@@ -171,14 +194,23 @@ fn is_iban(s: &str) -> bool {
     let mut remainder = 0u32;
     for ch in rearranged {
         let value = ch.to_digit(36).unwrap_or(0);
-        remainder = if value >= 10 { (remainder * 100 + value) % 97 } else { (remainder * 10 + value) % 97 };
+        remainder = if value >= 10 {
+            (remainder * 100 + value) % 97
+        } else {
+            (remainder * 10 + value) % 97
+        };
     }
     remainder == 1
 }
 
 /// A payment card number: 13 to 19 digits passing the Luhn check.
 fn is_card_number(s: &str) -> bool {
-    let digits: Vec<u32> = s.chars().filter(|c| !matches!(c, ' ' | '-')).map(|c| c.to_digit(10)).collect::<Option<_>>().unwrap_or_default();
+    let digits: Vec<u32> = s
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-'))
+        .map(|c| c.to_digit(10))
+        .collect::<Option<_>>()
+        .unwrap_or_default();
     if !(13..=19).contains(&digits.len()) {
         return false;
     }
@@ -186,7 +218,13 @@ fn is_card_number(s: &str) -> bool {
         .iter()
         .rev()
         .enumerate()
-        .map(|(i, &d)| if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d })
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                if d * 2 > 9 { d * 2 - 9 } else { d * 2 }
+            } else {
+                d
+            }
+        })
         .sum();
     sum % 10 == 0
 }
@@ -214,11 +252,32 @@ mod tests {
     #[test]
     fn columns_are_flagged_by_values_and_by_name() {
         let check = |c: &Column| super::check(c, &Profile::of(&c.values));
-        let emails = text_column("contact", &["a@b.com", "c@d.org", "e@f.net", "g@h.io", "i@j.co"]);
+        let emails = text_column(
+            "contact",
+            &["a@b.com", "c@d.org", "e@f.net", "g@h.io", "i@j.co"],
+        );
         assert!(check(&emails).is_some_and(|i| i.message.contains("e-mail")));
-        let names = text_column("Name", &["Braund, Mr. Owen", "Cumings, Mrs. John", "Heikkinen, Miss. Laina", "Allen, Mr. William", "Moran, Mr. James"]);
+        let names = text_column(
+            "Name",
+            &[
+                "Braund, Mr. Owen",
+                "Cumings, Mrs. John",
+                "Heikkinen, Miss. Laina",
+                "Allen, Mr. William",
+                "Moran, Mr. James",
+            ],
+        );
         assert!(check(&names).is_some_and(|i| i.message.contains("names")));
-        let phones = text_column("x", &["+44 20 7946 0958", "020 7946 0000", "+1 (555) 010-9999", "0612345678", "+33 1 23 45 67 89"]);
+        let phones = text_column(
+            "x",
+            &[
+                "+44 20 7946 0958",
+                "020 7946 0000",
+                "+1 (555) 010-9999",
+                "0612345678",
+                "+33 1 23 45 67 89",
+            ],
+        );
         assert!(check(&phones).is_some_and(|i| i.message.contains("phone")));
         let products = text_column("product_name", &["Shoe", "Hat", "Bag", "Belt", "Scarf"]);
         assert!(check(&products).is_none());

@@ -49,7 +49,10 @@ pub fn duplicate_rows(table: &Table, progress: &Progress) -> Result<usize> {
     let mut hashes: Vec<u64> = vec![0x243F_6A88_85A3_08D3; table.rows];
     for (i, column) in table.columns.iter().enumerate() {
         progress.check_cancelled()?;
-        progress.report(0.9 + 0.1 * i as f32 / table.columns.len().max(1) as f32, "Looking for repeated rows");
+        progress.report(
+            0.9 + 0.1 * i as f32 / table.columns.len().max(1) as f32,
+            "Looking for repeated rows",
+        );
         match column.values.as_ref() {
             ColumnValues::Number(v) => {
                 for (h, x) in hashes.iter_mut().zip(v) {
@@ -93,8 +96,14 @@ mod tests {
             name: "t".into(),
             origin: TableOrigin::Sample("t".into()),
             columns: vec![
-                infer::column("a".into(), ColumnValues::Number(vec![1.0, 1.0, 2.0, f64::NAN, f64::NAN])),
-                infer::column("b".into(), ColumnValues::Number(vec![5.0, 5.0, 5.0, 7.0, 7.0])),
+                infer::column(
+                    "a".into(),
+                    ColumnValues::Number(vec![1.0, 1.0, 2.0, f64::NAN, f64::NAN]),
+                ),
+                infer::column(
+                    "b".into(),
+                    ColumnValues::Number(vec![5.0, 5.0, 5.0, 7.0, 7.0]),
+                ),
             ],
             rows: 5,
             notices: Vec::new(),
@@ -102,6 +111,10 @@ mod tests {
         };
         assert_eq!(duplicate_rows(&table, &Progress::silent()).ok(), Some(2));
         let issues = check(&table, &Progress::silent()).expect("checks");
-        assert!(issues[0].message.starts_with("2 rows (40%) are exact copies"));
+        assert!(
+            issues[0]
+                .message
+                .starts_with("2 rows (40%) are exact copies")
+        );
     }
 }

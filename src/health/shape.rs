@@ -9,12 +9,18 @@ use crate::data::{Column, ColumnRole, Fix};
 /// Findings about the distribution of `column`.
 pub fn check(column: &Column, profile: &Profile, is_target: bool) -> Vec<Issue> {
     let mut issues = Vec::new();
-    let exclude = || Fix::ExcludeColumn { column: column.name.clone() };
+    let exclude = || Fix::ExcludeColumn {
+        column: column.name.clone(),
+    };
     if profile.present == 0 {
         return issues;
     }
     if profile.distinct == 1 {
-        let value = profile.top.as_ref().map(|(v, _)| v.as_str()).unwrap_or_default();
+        let value = profile
+            .top
+            .as_ref()
+            .map(|(v, _)| v.as_str())
+            .unwrap_or_default();
         issues.push(
             Issue::new(
                 IssueKind::Constant,
@@ -127,17 +133,33 @@ fn tails(numeric: &NumericProfile, profile: &Profile) -> Vec<Issue> {
         return issues;
     }
     let (low, high) = (q1 - 3.0 * spread, q3 + 3.0 * spread);
-    let outside: Vec<f64> =
-        numeric.sorted.iter().copied().filter(|&x| scale(x) < low || scale(x) > high).collect();
+    let outside: Vec<f64> = numeric
+        .sorted
+        .iter()
+        .copied()
+        .filter(|&x| scale(x) < low || scale(x) > high)
+        .collect();
     let share = outside.len() as f64 / profile.present as f64;
     if !outside.is_empty() && share <= 0.05 {
         let (lo, hi) = (numeric.quantile(0.05), numeric.quantile(0.95));
         let middle = scale(numeric.quantile(0.5));
         let distance = |x: f64| (scale(x) - middle).abs() / spread;
-        let extreme = outside.iter().copied().max_by(|a, b| distance(*a).total_cmp(&distance(*b))).unwrap_or(f64::NAN);
+        let extreme = outside
+            .iter()
+            .copied()
+            .max_by(|a, b| distance(*a).total_cmp(&distance(*b)))
+            .unwrap_or(f64::NAN);
         // A value ten spreads away is more likely a typing error than a rare case.
-        let severity = if share >= 0.01 || distance(extreme) > 10.0 { Severity::Check } else { Severity::Ok };
-        let (these, are) = if outside.len() == 1 { ("value", "is") } else { ("values", "are") };
+        let severity = if share >= 0.01 || distance(extreme) > 10.0 {
+            Severity::Check
+        } else {
+            Severity::Ok
+        };
+        let (these, are) = if outside.len() == 1 {
+            ("value", "is")
+        } else {
+            ("values", "are")
+        };
         issues.push(Issue::new(
             IssueKind::Outliers,
             severity,
@@ -182,7 +204,14 @@ mod tests {
         let mut normal: Vec<f64> = (0..500).map(|i| 50.0 + ((i * 37) % 41) as f64).collect();
         normal.extend([900.0, 950.0]);
         let found = issues("age", ColumnValues::Number(normal));
-        let outliers = found.iter().find(|i| i.kind == IssueKind::Outliers).expect("outliers");
-        assert!(outliers.message.starts_with("2 values"), "{}", outliers.message);
+        let outliers = found
+            .iter()
+            .find(|i| i.kind == IssueKind::Outliers)
+            .expect("outliers");
+        assert!(
+            outliers.message.starts_with("2 values"),
+            "{}",
+            outliers.message
+        );
     }
 }

@@ -42,8 +42,17 @@ impl NumericProfile {
         });
         let var = m2 / n;
         let std = var.sqrt();
-        let skewness = if std > 0.0 { (m3 / n) / (var * std) } else { 0.0 };
-        Self { sorted, mean, std, skewness }
+        let skewness = if std > 0.0 {
+            (m3 / n) / (var * std)
+        } else {
+            0.0
+        };
+        Self {
+            sorted,
+            mean,
+            std,
+            skewness,
+        }
     }
 
     /// The `q` quantile (0..1), interpolated.
@@ -105,7 +114,9 @@ impl Profile {
             }
             ColumnValues::Datetime(v) => {
                 let present: Vec<f64> = v.iter().flatten().map(|&s| s as f64).collect();
-                Self::numeric(v.len(), present, |x| crate::data::table::format_datetime(x as i64))
+                Self::numeric(v.len(), present, |x| {
+                    crate::data::table::format_datetime(x as i64)
+                })
             }
             ColumnValues::Text(t) => {
                 let counts = t.level_counts();
@@ -117,7 +128,13 @@ impl Profile {
                     .max_by_key(|(_, c)| **c)
                     .filter(|(_, c)| **c > 0)
                     .map(|(i, c)| (t.levels[i].clone(), *c));
-                Self { missing: t.codes.len() - present, present, distinct, top, numeric: None }
+                Self {
+                    missing: t.codes.len() - present,
+                    present,
+                    distinct,
+                    top,
+                    numeric: None,
+                }
             }
         }
     }

@@ -47,13 +47,20 @@ pub fn summarise(column: &Column, profile: &Profile) -> ColumnSummary {
             let counts = t.level_counts();
             let mut order: Vec<usize> = (0..counts.len()).filter(|&i| counts[i] > 0).collect();
             order.sort_by(|&a, &b| counts[b].cmp(&counts[a]));
-            let top: Vec<(String, usize)> = order.iter().take(BARS).map(|&i| (t.levels[i].clone(), counts[i])).collect();
+            let top: Vec<(String, usize)> = order
+                .iter()
+                .take(BARS)
+                .map(|&i| (t.levels[i].clone(), counts[i]))
+                .collect();
             let other = order.iter().skip(BARS).map(|&i| counts[i]).sum();
             ColumnSummary::Bars { top, other }
         }
         ColumnValues::Number(_) | ColumnValues::Datetime(_) => {
-            let Some(numeric) = &profile.numeric else { return ColumnSummary::Empty };
-            if profile.distinct <= BARS && matches!(column.values.as_ref(), ColumnValues::Number(_)) {
+            let Some(numeric) = &profile.numeric else {
+                return ColumnSummary::Empty;
+            };
+            if profile.distinct <= BARS && matches!(column.values.as_ref(), ColumnValues::Number(_))
+            {
                 return few_values(&numeric.sorted);
             }
             let dates = matches!(column.values.as_ref(), ColumnValues::Datetime(_));
@@ -61,16 +68,25 @@ pub fn summarise(column: &Column, profile: &Profile) -> ColumnSummary {
             let (lo, hi) = (numeric.min(), numeric.max());
             let edges: Vec<f64> = if log_scale {
                 let (a, b) = (lo.ln_1p(), hi.ln_1p());
-                (0..=BINS).map(|i| (a + (b - a) * i as f64 / BINS as f64).exp_m1()).collect()
+                (0..=BINS)
+                    .map(|i| (a + (b - a) * i as f64 / BINS as f64).exp_m1())
+                    .collect()
             } else {
-                (0..=BINS).map(|i| lo + (hi - lo) * i as f64 / BINS as f64).collect()
+                (0..=BINS)
+                    .map(|i| lo + (hi - lo) * i as f64 / BINS as f64)
+                    .collect()
             };
             let mut counts = vec![0usize; BINS];
             for &x in &numeric.sorted {
                 let bin = edges[1..].partition_point(|e| *e < x).min(BINS - 1);
                 counts[bin] += 1;
             }
-            ColumnSummary::Histogram { edges, counts, log_scale, dates }
+            ColumnSummary::Histogram {
+                edges,
+                counts,
+                log_scale,
+                dates,
+            }
         }
     }
 }
@@ -128,10 +144,18 @@ mod tests {
 
     #[test]
     fn histograms_count_every_value() {
-        let column = infer::column("x".into(), ColumnValues::Number((0..100).map(f64::from).collect()));
+        let column = infer::column(
+            "x".into(),
+            ColumnValues::Number((0..100).map(f64::from).collect()),
+        );
         let profile = Profile::of(&column.values);
         match summarise(&column, &profile) {
-            ColumnSummary::Histogram { counts, edges, log_scale, .. } => {
+            ColumnSummary::Histogram {
+                counts,
+                edges,
+                log_scale,
+                ..
+            } => {
                 assert_eq!(counts.iter().sum::<usize>(), 100);
                 assert_eq!(edges.len(), counts.len() + 1);
                 assert!(!log_scale);

@@ -15,7 +15,11 @@ const MAX_CLASSES: usize = 50;
 /// The target column in the shape the checks need.
 pub enum TargetView {
     /// One class index per row (`None` when missing), and the class names.
-    Classes { name: String, labels: Vec<String>, rows: Vec<Option<u32>> },
+    Classes {
+        name: String,
+        labels: Vec<String>,
+        rows: Vec<Option<u32>>,
+    },
     /// A number per row (NaN when missing).
     Amount { name: String, values: Vec<f64> },
 }
@@ -25,14 +29,22 @@ impl TargetView {
     pub fn new(column: &Column) -> Option<Self> {
         let name = column.name.clone();
         match (column.role, column.values.as_ref()) {
-            (ColumnRole::Number, ColumnValues::Number(v)) => Some(Self::Amount { name, values: v.clone() }),
+            (ColumnRole::Number, ColumnValues::Number(v)) => Some(Self::Amount {
+                name,
+                values: v.clone(),
+            }),
             (ColumnRole::Boolean | ColumnRole::Category, ColumnValues::Number(v)) => {
                 let mut labels: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
                 labels.sort_by(f64::total_cmp);
                 labels.dedup();
                 let rows = v
                     .iter()
-                    .map(|x| labels.binary_search_by(|l| l.total_cmp(x)).ok().map(|i| i as u32))
+                    .map(|x| {
+                        labels
+                            .binary_search_by(|l| l.total_cmp(x))
+                            .ok()
+                            .map(|i| i as u32)
+                    })
                     .collect();
                 let labels = labels.into_iter().map(format_number).collect::<Vec<_>>();
                 (labels.len() <= MAX_CLASSES).then_some(Self::Classes { name, labels, rows })
@@ -41,7 +53,9 @@ impl TargetView {
                 (t.levels.len() <= MAX_CLASSES).then(|| Self::Classes {
                     name,
                     labels: t.levels.clone(),
-                    rows: (0..t.codes.len()).map(|i| t.get(i).map(|_| t.codes[i])).collect(),
+                    rows: (0..t.codes.len())
+                        .map(|i| t.get(i).map(|_| t.codes[i]))
+                        .collect(),
                 })
             }
             _ => None,
@@ -56,13 +70,20 @@ pub fn imbalance(column: &Column, _profile: &Profile) -> Option<Issue> {
     };
     let mut counts = vec![0usize; labels.len()];
     rows.iter().flatten().for_each(|&c| counts[c as usize] += 1);
-    let used: Vec<(usize, usize)> = counts.iter().copied().enumerate().filter(|(_, n)| *n > 0).collect();
+    let used: Vec<(usize, usize)> = counts
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, n)| *n > 0)
+        .collect();
     let total: usize = used.iter().map(|(_, n)| n).sum();
     if used.len() < 2 {
         return Some(Issue::new(
             IssueKind::Imbalance,
             Severity::Problem,
-            format!("Every row has the same '{name}', so there is nothing to predict. Choose another column."),
+            format!(
+                "Every row has the same '{name}', so there is nothing to predict. Choose another column."
+            ),
         ));
     }
     let &(rare, n) = used.iter().min_by_key(|(_, n)| *n)?;
@@ -97,19 +118,35 @@ pub fn imbalance(column: &Column, _profile: &Profile) -> Option<Issue> {
 /// Whether `column` predicts the target (almost) perfectly on its own.
 pub fn leakage(column: &Column, target: &TargetView) -> Option<Issue> {
     let (bins, missing_bin) = bin_rows(column);
-    let exclude = Fix::ExcludeColumn { column: column.name.clone() };
+    let exclude = Fix::ExcludeColumn {
+        column: column.name.clone(),
+    };
     match target {
         TargetView::Classes { name, labels, rows } => {
             if let Some(message) = missingness_leak(&bins, missing_bin, name, labels, rows) {
-                return Some(Issue::new(IssueKind::Leakage, Severity::Problem, message).with_fix(exclude));
+                return Some(
+                    Issue::new(IssueKind::Leakage, Severity::Problem, message).with_fix(exclude),
+                );
             }
             let (score, message) = class_score(&bins, missing_bin + 1, name, labels, rows)?;
-            let severity = if score >= 0.99 { Severity::Problem } else if score >= 0.95 { Severity::Check } else { return None };
+            let severity = if score >= 0.99 {
+                Severity::Problem
+            } else if score >= 0.95 {
+                Severity::Check
+            } else {
+                return None;
+            };
             Some(Issue::new(IssueKind::Leakage, severity, message).with_fix(exclude))
         }
         TargetView::Amount { name, values } => {
             let r2 = amount_score(&bins, missing_bin + 1, values)?;
-            let severity = if r2 >= 0.98 { Severity::Problem } else if r2 >= 0.95 { Severity::Check } else { return None };
+            let severity = if r2 >= 0.98 {
+                Severity::Problem
+            } else if r2 >= 0.95 {
+                Severity::Check
+            } else {
+                return None;
+            };
             Some(
                 Issue::new(
                     IssueKind::Leakage,
@@ -133,8 +170,9 @@ fn bin_rows(column: &Column) -> (Vec<u32>, u32) {
     let ordered = |values: Vec<Option<f64>>| {
         let mut sorted: Vec<f64> = values.iter().flatten().copied().collect();
         sorted.sort_by(f64::total_cmp);
-        let mut cuts: Vec<f64> =
-            (1..32).map(|j| super::stats::quantile_sorted(&sorted, j as f64 / 32.0)).collect();
+        let mut cuts: Vec<f64> = (1..32)
+            .map(|j| super::stats::quantile_sorted(&sorted, j as f64 / 32.0))
+            .collect();
         cuts.dedup();
         let missing = cuts.len() as u32 + 1;
         let bins = values
@@ -159,10 +197,18 @@ fn half(row: usize) -> usize {
 }
 
 /// Cross-fitted single-column score: the binary AUC, or the accuracy for more classes.
-fn class_score(bins: &[u32], n_bins: u32, name: &str, labels: &[String], rows: &[Option<u32>]) -> Option<(f64, String)> {
+fn class_score(
+    bins: &[u32],
+    n_bins: u32,
+    name: &str,
+    labels: &[String],
+    rows: &[Option<u32>],
+) -> Option<(f64, String)> {
     let k = labels.len();
     let mut prior = vec![0f64; k];
-    rows.iter().flatten().for_each(|&c| prior[c as usize] += 1.0);
+    rows.iter()
+        .flatten()
+        .for_each(|&c| prior[c as usize] += 1.0);
     let total: f64 = prior.iter().sum();
     if total < 20.0 {
         return None;
@@ -180,7 +226,11 @@ fn class_score(bins: &[u32], n_bins: u32, name: &str, labels: &[String], rows: &
             if let Some(c) = y.filter(|_| half(i) == fold) {
                 let cell = &counts[bins[i] as usize * k..][..k];
                 let n: f64 = cell.iter().sum();
-                let probs = cell.iter().zip(&prior).map(|(n_c, p)| (n_c + p) / (n + 1.0)).collect();
+                let probs = cell
+                    .iter()
+                    .zip(&prior)
+                    .map(|(n_c, p)| (n_c + p) / (n + 1.0))
+                    .collect();
                 predicted.push((c as usize, probs));
             }
         }
@@ -200,7 +250,13 @@ fn class_score(bins: &[u32], n_bins: u32, name: &str, labels: &[String], rows: &
     } else {
         let correct = predicted
             .iter()
-            .filter(|(c, p)| p.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map(|(i, _)| i) == Some(*c))
+            .filter(|(c, p)| {
+                p.iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.total_cmp(b.1))
+                    .map(|(i, _)| i)
+                    == Some(*c)
+            })
             .count();
         let accuracy = correct as f64 / predicted.len() as f64;
         let majority = prior.iter().copied().fold(0.0, f64::max);
@@ -309,7 +365,10 @@ mod tests {
     use crate::data::infer;
 
     fn target(n: usize) -> Column {
-        infer::column("y".into(), ColumnValues::Number((0..n).map(|i| (i % 3 == 0) as u8 as f64).collect()))
+        infer::column(
+            "y".into(),
+            ColumnValues::Number((0..n).map(|i| (i % 3 == 0) as u8 as f64).collect()),
+        )
     }
 
     #[test]
@@ -319,18 +378,40 @@ mod tests {
         let copy = infer::column("copy".into(), (*y.values).clone());
         let found = leakage(&copy, &view).expect("flagged");
         assert_eq!(found.severity, Severity::Problem);
-        let noise = infer::column("noise".into(), ColumnValues::Number((0..600).map(|i| ((i * 7919) % 101) as f64).collect()));
+        let noise = infer::column(
+            "noise".into(),
+            ColumnValues::Number((0..600).map(|i| ((i * 7919) % 101) as f64).collect()),
+        );
         assert!(leakage(&noise, &view).is_none());
     }
 
     #[test]
     fn filled_in_only_for_one_outcome_leaks() {
         // Like `body` on the Titanic: filled in only for some of those who died.
-        let y = infer::column("y".into(), ColumnValues::Number((0..600).map(|i| f64::from(i % 2 == 0)).collect()));
+        let y = infer::column(
+            "y".into(),
+            ColumnValues::Number((0..600).map(|i| f64::from(i % 2 == 0)).collect()),
+        );
         let view = TargetView::new(&y).expect("a target");
-        let body: Vec<f64> = (0..600).map(|i| if i % 4 == 1 { i as f64 } else { f64::NAN }).collect();
-        let found = leakage(&infer::column("body".into(), ColumnValues::Number(body)), &view).expect("flagged");
-        assert!(found.message.contains("filled in gives 'y' away"), "{}", found.message);
-        assert!(found.message.contains("'0' in 150 of 150 rows, against 50% overall"), "{}", found.message);
+        let body: Vec<f64> = (0..600)
+            .map(|i| if i % 4 == 1 { i as f64 } else { f64::NAN })
+            .collect();
+        let found = leakage(
+            &infer::column("body".into(), ColumnValues::Number(body)),
+            &view,
+        )
+        .expect("flagged");
+        assert!(
+            found.message.contains("filled in gives 'y' away"),
+            "{}",
+            found.message
+        );
+        assert!(
+            found
+                .message
+                .contains("'0' in 150 of 150 rows, against 50% overall"),
+            "{}",
+            found.message
+        );
     }
 }

@@ -53,7 +53,11 @@ fn trim(s: String) -> String {
 
 /// "1 row" / "3 rows".
 pub fn rows(n: usize) -> String {
-    if n == 1 { "1 row".into() } else { format!("{} rows", count(n)) }
+    if n == 1 {
+        "1 row".into()
+    } else {
+        format!("{} rows", count(n))
+    }
 }
 
 #[cfg(test)]

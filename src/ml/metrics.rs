@@ -49,14 +49,24 @@ pub struct BinaryScores {
 impl BinaryScores {
     /// Scores `probabilities` of the positive class against `truth` at `threshold`.
     pub fn measure(probabilities: &[f64], truth: &[bool], threshold: f64) -> Self {
-        let scored: Vec<(f64, bool)> = probabilities.iter().copied().zip(truth.iter().copied()).collect();
+        let scored: Vec<(f64, bool)> = probabilities
+            .iter()
+            .copied()
+            .zip(truth.iter().copied())
+            .collect();
         let mut confusion = [[0usize; 2]; 2];
         for (p, t) in &scored {
             confusion[usize::from(*t)][usize::from(*p >= threshold)] += 1;
         }
         let [[tn, fp], [fn_, tp]] = confusion;
         let n = scored.len().max(1) as f64;
-        let ratio = |a: usize, b: usize| if a + b == 0 { 0.0 } else { a as f64 / (a + b) as f64 };
+        let ratio = |a: usize, b: usize| {
+            if a + b == 0 {
+                0.0
+            } else {
+                a as f64 / (a + b) as f64
+            }
+        };
         Self {
             auc: auc(&scored).unwrap_or(0.5),
             accuracy: (tp + tn) as f64 / n,
@@ -74,12 +84,20 @@ impl BinaryScores {
 pub fn balanced_threshold(probabilities: &[f64], truth: &[bool]) -> f64 {
     let positives = truth.iter().filter(|t| **t).count().max(1) as f64;
     let negatives = (truth.len() as f64 - positives).max(1.0);
-    let mut pairs: Vec<(f64, bool)> = probabilities.iter().copied().zip(truth.iter().copied()).collect();
+    let mut pairs: Vec<(f64, bool)> = probabilities
+        .iter()
+        .copied()
+        .zip(truth.iter().copied())
+        .collect();
     pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
     let (mut tp, mut fp) = (0.0, 0.0);
     let (mut best, mut best_j) = (0.5, f64::MIN);
     for (i, (p, t)) in pairs.iter().enumerate() {
-        if *t { tp += 1.0 } else { fp += 1.0 }
+        if *t {
+            tp += 1.0
+        } else {
+            fp += 1.0
+        }
         let next_differs = pairs.get(i + 1).is_none_or(|n| n.0 < *p);
         let j = tp / positives - fp / negatives;
         if next_differs && j > best_j {
@@ -114,10 +132,18 @@ impl ClassScores {
         let recall = (0..classes)
             .map(|c| {
                 let total: usize = confusion[c].iter().sum();
-                if total == 0 { 0.0 } else { confusion[c][c] as f64 / total as f64 }
+                if total == 0 {
+                    0.0
+                } else {
+                    confusion[c][c] as f64 / total as f64
+                }
             })
             .collect();
-        Self { accuracy: correct as f64 / truth.len().max(1) as f64, recall, confusion }
+        Self {
+            accuracy: correct as f64 / truth.len().max(1) as f64,
+            recall,
+            confusion,
+        }
     }
 }
 
@@ -143,7 +169,11 @@ impl AmountScores {
             sae += (p - t).abs();
             sst += (t - mean).powi(2);
         }
-        Self { rmse: (sse / n).sqrt(), mae: sae / n, r2: if sst > 0.0 { 1.0 - sse / sst } else { 0.0 } }
+        Self {
+            rmse: (sse / n).sqrt(),
+            mae: sae / n,
+            r2: if sst > 0.0 { 1.0 - sse / sst } else { 0.0 },
+        }
     }
 }
 
@@ -163,8 +193,14 @@ mod tests {
     fn binary_scores_count_right() {
         let s = BinaryScores::measure(&[0.9, 0.8, 0.3, 0.2], &[true, false, true, false], 0.5);
         assert_eq!(s.confusion, [[1, 1], [1, 1]]);
-        assert_eq!((s.precision, s.recall, s.accuracy, s.base_rate), (0.5, 0.5, 0.5, 0.5));
-        assert_eq!(balanced_threshold(&[0.9, 0.8, 0.3, 0.2], &[true, true, false, false]), 0.8);
+        assert_eq!(
+            (s.precision, s.recall, s.accuracy, s.base_rate),
+            (0.5, 0.5, 0.5, 0.5)
+        );
+        assert_eq!(
+            balanced_threshold(&[0.9, 0.8, 0.3, 0.2], &[true, true, false, false]),
+            0.8
+        );
     }
 
     #[test]

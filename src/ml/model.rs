@@ -24,12 +24,22 @@ pub struct NetworkShape {
 impl NetworkShape {
     /// The default deep model for tabular data: two hidden layers of 256.
     pub fn deep(inputs: usize, outputs: usize) -> Self {
-        Self { inputs, hidden: vec![256, 256], outputs, dropout: 0.1 }
+        Self {
+            inputs,
+            hidden: vec![256, 256],
+            outputs,
+            dropout: 0.1,
+        }
     }
 
     /// The simple model: a straight line through the inputs.
     pub fn simple(inputs: usize, outputs: usize) -> Self {
-        Self { inputs, hidden: Vec::new(), outputs, dropout: 0.0 }
+        Self {
+            inputs,
+            hidden: Vec::new(),
+            outputs,
+            dropout: 0.0,
+        }
     }
 
     /// Builds a freshly initialised network on `device`.

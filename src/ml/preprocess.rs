@@ -14,13 +14,26 @@ use crate::health::stats::quantile_sorted;
 pub enum Encoder {
     /// An amount: optionally log-compressed, centred on the median, scaled by
     /// the spread of the middle half, clipped; plus a was-missing flag.
-    Number { column: String, log: bool, center: f64, scale: f64, missing_flag: bool },
+    Number {
+        column: String,
+        log: bool,
+        center: f64,
+        scale: f64,
+        missing_flag: bool,
+    },
     /// Labels: one slot per common label, one for rare or unseen labels, one for missing.
     Category { column: String, levels: Vec<String> },
     /// Yes/no: 1 for the positive labels, 0 otherwise, and a was-missing flag.
-    Boolean { column: String, positive: Vec<String> },
+    Boolean {
+        column: String,
+        positive: Vec<String>,
+    },
     /// A date: the year (scaled), and month and weekday as points on a circle.
-    Date { column: String, center: f64, scale: f64 },
+    Date {
+        column: String,
+        center: f64,
+        scale: f64,
+    },
 }
 
 /// Values beyond this many spreads from the middle are clipped.
@@ -32,7 +45,10 @@ impl Encoder {
     /// The input column this encoder reads.
     pub fn column(&self) -> &str {
         match self {
-            Self::Number { column, .. } | Self::Category { column, .. } | Self::Boolean { column, .. } | Self::Date { column, .. } => column,
+            Self::Number { column, .. }
+            | Self::Category { column, .. }
+            | Self::Boolean { column, .. }
+            | Self::Date { column, .. } => column,
         }
     }
 
@@ -48,41 +64,66 @@ impl Encoder {
 
     /// Fits an encoder for `column` on the `train` rows.
     fn fit(table: &Table, name: &str, train: &[usize]) -> Result<Self> {
-        let column = table.column(name).ok_or_else(|| missing_column(table, name))?;
+        let column = table
+            .column(name)
+            .ok_or_else(|| missing_column(table, name))?;
         let column_name = name.to_owned();
         Ok(match (column.role, column.values.as_ref()) {
-            (ColumnRole::Boolean, values) => Self::Boolean { column: column_name, positive: positive_labels(values) },
+            (ColumnRole::Boolean, values) => Self::Boolean {
+                column: column_name,
+                positive: positive_labels(values),
+            },
             (ColumnRole::Number, ColumnValues::Number(v)) => {
-                let mut present: Vec<f64> = train.iter().map(|&r| v[r]).filter(|x| !x.is_nan()).collect();
+                let mut present: Vec<f64> = train
+                    .iter()
+                    .map(|&r| v[r])
+                    .filter(|x| !x.is_nan())
+                    .collect();
                 present.sort_by(f64::total_cmp);
                 let missing_flag = present.len() < train.len();
-                let skewed = crate::health::stats::Profile::of(&ColumnValues::Number(present.clone()))
-                    .numeric
-                    .is_some_and(|n| crate::health::wants_log_scale(&n));
+                let skewed =
+                    crate::health::stats::Profile::of(&ColumnValues::Number(present.clone()))
+                        .numeric
+                        .is_some_and(|n| crate::health::wants_log_scale(&n));
                 if skewed {
                     present.iter_mut().for_each(|x| *x = x.ln_1p());
                 }
                 let (center, scale) = robust_scale(&present);
-                Self::Number { column: column_name, log: skewed, center, scale, missing_flag }
+                Self::Number {
+                    column: column_name,
+                    log: skewed,
+                    center,
+                    scale,
+                    missing_flag,
+                }
             }
             (ColumnRole::Datetime, ColumnValues::Datetime(v)) => {
                 let mut years: Vec<f64> = train.iter().filter_map(|&r| v[r]).map(year_of).collect();
                 years.sort_by(f64::total_cmp);
                 let (center, scale) = robust_scale(&years);
-                Self::Date { column: column_name, center, scale }
+                Self::Date {
+                    column: column_name,
+                    center,
+                    scale,
+                }
             }
             (_, values) => {
-                let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+                let mut counts: std::collections::HashMap<String, usize> =
+                    std::collections::HashMap::new();
                 for &r in train {
                     if let Some(label) = label_of(values, r) {
                         *counts.entry(label).or_default() += 1;
                     }
                 }
                 let minimum = 5.max(train.len() / 1000);
-                let mut levels: Vec<(String, usize)> = counts.into_iter().filter(|(_, n)| *n >= minimum).collect();
+                let mut levels: Vec<(String, usize)> =
+                    counts.into_iter().filter(|(_, n)| *n >= minimum).collect();
                 levels.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                 levels.truncate(MAX_LEVELS);
-                Self::Category { column: column_name, levels: levels.into_iter().map(|(l, _)| l).collect() }
+                Self::Category {
+                    column: column_name,
+                    levels: levels.into_iter().map(|(l, _)| l).collect(),
+                }
             }
         })
     }
@@ -90,10 +131,18 @@ impl Encoder {
     /// Writes this encoder's numbers for `row` into `out` (length [`Encoder::width`]).
     fn encode(&self, values: &ColumnValues, row: usize, out: &mut [f32]) {
         match self {
-            Self::Number { log, center, scale, missing_flag, .. } => {
+            Self::Number {
+                log,
+                center,
+                scale,
+                missing_flag,
+                ..
+            } => {
                 let x = match values {
                     ColumnValues::Number(v) => v[row],
-                    other => label_of(other, row).and_then(|l| l.trim().parse().ok()).unwrap_or(f64::NAN),
+                    other => label_of(other, row)
+                        .and_then(|l| l.trim().parse().ok())
+                        .unwrap_or(f64::NAN),
                 };
                 if x.is_nan() {
                     out[0] = 0.0;
@@ -108,7 +157,10 @@ impl Encoder {
             Self::Category { levels, .. } => {
                 let slot = match label_of(values, row) {
                     None => levels.len() + 1,
-                    Some(label) => levels.iter().position(|l| *l == label).unwrap_or(levels.len()),
+                    Some(label) => levels
+                        .iter()
+                        .position(|l| *l == label)
+                        .unwrap_or(levels.len()),
                 };
                 out[slot] = 1.0;
             }
@@ -117,7 +169,9 @@ impl Encoder {
                 None => out[1] = 1.0,
             },
             Self::Date { center, scale, .. } => {
-                let ColumnValues::Datetime(v) = values else { return };
+                let ColumnValues::Datetime(v) = values else {
+                    return;
+                };
                 let Some(secs) = v[row] else {
                     out[5] = 1.0;
                     return;
@@ -126,7 +180,9 @@ impl Encoder {
                 if let Some(dt) = chrono::DateTime::from_timestamp(secs, 0) {
                     use chrono::Datelike;
                     let month = std::f64::consts::TAU * f64::from(dt.month0()) / 12.0;
-                    let weekday = std::f64::consts::TAU * f64::from(dt.weekday().num_days_from_monday()) / 7.0;
+                    let weekday = std::f64::consts::TAU
+                        * f64::from(dt.weekday().num_days_from_monday())
+                        / 7.0;
                     out[1] = month.sin() as f32;
                     out[2] = month.cos() as f32;
                     out[3] = weekday.sin() as f32;
@@ -157,7 +213,10 @@ pub struct Preprocessor {
 impl Preprocessor {
     /// Fits encoders for `inputs` on the `train` rows of `table`.
     pub fn fit(table: &Table, inputs: &[String], train: &[usize]) -> Result<Self> {
-        let encoders = inputs.iter().map(|name| Encoder::fit(table, name, train)).collect::<Result<_>>()?;
+        let encoders = inputs
+            .iter()
+            .map(|name| Encoder::fit(table, name, train))
+            .collect::<Result<_>>()?;
         Ok(Self { encoders })
     }
 
@@ -170,7 +229,9 @@ impl Preprocessor {
     /// the first one that is missing or changed.
     pub fn check(&self, table: &Table) -> Result<()> {
         for encoder in &self.encoders {
-            let column = table.column(encoder.column()).ok_or_else(|| missing_column(table, encoder.column()))?;
+            let column = table
+                .column(encoder.column())
+                .ok_or_else(|| missing_column(table, encoder.column()))?;
             if !encoder.accepts(&column.values) {
                 return Err(ClearboxError::BadRequest(format!(
                     "Column '{}' in '{}' no longer holds the kind of values the model was trained on. \
@@ -190,10 +251,17 @@ impl Preprocessor {
         let mut out = vec![0f32; rows.len() * width];
         let mut offset = 0;
         for encoder in &self.encoders {
-            let values = table.column(encoder.column()).map(|c| c.values.clone()).ok_or_else(|| missing_column(table, encoder.column()))?;
+            let values = table
+                .column(encoder.column())
+                .map(|c| c.values.clone())
+                .ok_or_else(|| missing_column(table, encoder.column()))?;
             let w = encoder.width();
             for (i, &row) in rows.iter().enumerate() {
-                encoder.encode(&values, row, &mut out[i * width + offset..i * width + offset + w]);
+                encoder.encode(
+                    &values,
+                    row,
+                    &mut out[i * width + offset..i * width + offset + w],
+                );
             }
             offset += w;
         }
@@ -220,7 +288,8 @@ fn robust_scale(sorted: &[f64]) -> (f64, f64) {
         iqr
     } else {
         let mean = sorted.iter().sum::<f64>() / sorted.len() as f64;
-        let sd = (sorted.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / sorted.len() as f64).sqrt();
+        let sd =
+            (sorted.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / sorted.len() as f64).sqrt();
         if sd > 1e-12 { sd } else { 1.0 }
     };
     (center, scale)
@@ -233,7 +302,11 @@ fn year_of(secs: i64) -> f64 {
 /// The label on `row` as text, `None` when missing (or a missing token).
 fn label_of(values: &ColumnValues, row: usize) -> Option<String> {
     match values {
-        ColumnValues::Text(t) => t.get(row).map(str::trim).filter(|l| !is_missing_token(l)).map(str::to_owned),
+        ColumnValues::Text(t) => t
+            .get(row)
+            .map(str::trim)
+            .filter(|l| !is_missing_token(l))
+            .map(str::to_owned),
         other if other.is_missing(row) => None,
         other => Some(other.display(row).into_owned()),
     }
@@ -247,7 +320,10 @@ fn positive_labels(values: &ColumnValues) -> Vec<String> {
         ColumnValues::Number(_) => vec!["1".into()],
         ColumnValues::Datetime(_) => Vec::new(),
     };
-    labels.into_iter().filter(|l| YES.contains(&l.to_ascii_lowercase().as_str())).collect()
+    labels
+        .into_iter()
+        .filter(|l| YES.contains(&l.to_ascii_lowercase().as_str()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -258,18 +334,28 @@ mod tests {
 
     #[test]
     fn fitted_on_training_rows_only() {
-        let table = load(&DataSource::Sample(crate::samples::find("titanic").expect("sample")), &Progress::silent()).expect("loads");
+        let table = load(
+            &DataSource::Sample(crate::samples::find("titanic").expect("sample")),
+            &Progress::silent(),
+        )
+        .expect("loads");
         let inputs = vec!["Age".to_string(), "Sex".to_string(), "Embarked".to_string()];
         let train: Vec<usize> = (0..600).collect();
         let fitted = Preprocessor::fit(&table, &inputs, &train).expect("fits");
         // A change to a row outside the training rows does not change the fit.
         let mut changed = table.clone();
         if let Some(age) = changed.columns.iter_mut().find(|c| c.name == "Age") {
-            let mut v = match age.values.as_ref() { ColumnValues::Number(v) => v.clone(), _ => unreachable!() };
+            let mut v = match age.values.as_ref() {
+                ColumnValues::Number(v) => v.clone(),
+                _ => unreachable!(),
+            };
             v[1000] = 1e9;
             age.values = std::sync::Arc::new(ColumnValues::Number(v));
         }
-        assert_eq!(Preprocessor::fit(&changed, &inputs, &train).expect("fits"), fitted);
+        assert_eq!(
+            Preprocessor::fit(&changed, &inputs, &train).expect("fits"),
+            fitted
+        );
         let x = fitted.transform(&table, &[0, 5]).expect("transforms");
         assert_eq!(x.len(), 2 * fitted.width());
         // Row 5 has no age: value 0 and the missing flag set.

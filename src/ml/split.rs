@@ -40,7 +40,11 @@ pub fn stratified(target: &TargetValues, seed: u64) -> Split {
         }
         TargetValues::Amounts(v) => vec![(0..v.len()).filter(|&i| !v[i].is_nan()).collect()],
     };
-    let mut split = Split { train: Vec::new(), valid: Vec::new(), test: Vec::new() };
+    let mut split = Split {
+        train: Vec::new(),
+        valid: Vec::new(),
+        test: Vec::new(),
+    };
     for group in &mut groups {
         group.shuffle(&mut rng);
         let n = group.len();
@@ -62,7 +66,15 @@ mod tests {
 
     #[test]
     fn splits_are_disjoint_stratified_and_repeatable() {
-        let rows: Vec<Option<u32>> = (0..1000).map(|i| if i == 7 { None } else { Some(u32::from(i % 10 == 0)) }).collect();
+        let rows: Vec<Option<u32>> = (0..1000)
+            .map(|i| {
+                if i == 7 {
+                    None
+                } else {
+                    Some(u32::from(i % 10 == 0))
+                }
+            })
+            .collect();
         let target = TargetValues::Classes(rows);
         let a = stratified(&target, 42);
         assert_eq!(a, stratified(&target, 42));
@@ -70,7 +82,13 @@ mod tests {
         assert_eq!(a.train.len() + a.valid.len() + a.test.len(), 999);
         let positives = |set: &[usize]| set.iter().filter(|&&i| i % 10 == 0).count();
         assert_eq!(positives(&a.test), 15);
-        let mut all: Vec<usize> = a.train.iter().chain(&a.valid).chain(&a.test).copied().collect();
+        let mut all: Vec<usize> = a
+            .train
+            .iter()
+            .chain(&a.valid)
+            .chain(&a.test)
+            .copied()
+            .collect();
         all.sort_unstable();
         all.dedup();
         assert_eq!(all.len(), 999);

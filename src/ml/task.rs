@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::{ColumnRole, ColumnValues, Table};
 use crate::data::table::format_number;
+use crate::data::{ColumnRole, ColumnValues, Table};
 use crate::error::{ClearboxError, Result};
 
 /// The kind of prediction.
@@ -64,39 +64,69 @@ impl TargetValues {
 }
 
 /// Labels that name the "interesting" side of a yes/no outcome.
-const POSITIVE: &[&str] = &["1", "yes", "y", "true", "t", "bad", "churn", "default", "fraud", "positive", ">50k"];
+const POSITIVE: &[&str] = &[
+    "1", "yes", "y", "true", "t", "bad", "churn", "default", "fraud", "positive", ">50k",
+];
 
 /// Reads `name` from `table` as a target, deciding the kind of problem.
 pub fn read_target(table: &Table, name: &str) -> Result<(TargetColumn, TargetValues)> {
-    let column = table.column(name).ok_or_else(|| ClearboxError::UnknownColumn {
-        column: name.to_owned(),
-        file: table.name.clone(),
-        available: table.column_list(),
-    })?;
-    let refuse = |why: &str| Err(ClearboxError::BadRequest(format!("'{name}' cannot be predicted: {why}")));
-    let (labels, rows): (Vec<String>, Vec<Option<u32>>) = match (column.role, column.values.as_ref()) {
+    let column = table
+        .column(name)
+        .ok_or_else(|| ClearboxError::UnknownColumn {
+            column: name.to_owned(),
+            file: table.name.clone(),
+            available: table.column_list(),
+        })?;
+    let refuse = |why: &str| {
+        Err(ClearboxError::BadRequest(format!(
+            "'{name}' cannot be predicted: {why}"
+        )))
+    };
+    let (labels, rows): (Vec<String>, Vec<Option<u32>>) = match (
+        column.role,
+        column.values.as_ref(),
+    ) {
         (ColumnRole::Number, ColumnValues::Number(v)) => {
             let known = v.iter().filter(|x| !x.is_nan()).count();
             if known < 10 {
-                return refuse("it has fewer than 10 filled-in values. Choose a column with more data.");
+                return refuse(
+                    "it has fewer than 10 filled-in values. Choose a column with more data.",
+                );
             }
             let first = v.iter().find(|x| !x.is_nan()).copied();
             if v.iter().filter(|x| !x.is_nan()).all(|x| Some(*x) == first) {
-                return refuse("every row has the same value, so there is nothing to learn. Choose another column.");
+                return refuse(
+                    "every row has the same value, so there is nothing to learn. Choose another column.",
+                );
             }
-            let target = TargetColumn { name: name.to_owned(), task: TaskKind::Regression, classes: Vec::new() };
+            let target = TargetColumn {
+                name: name.to_owned(),
+                task: TaskKind::Regression,
+                classes: Vec::new(),
+            };
             return Ok((target, TargetValues::Amounts(v.clone())));
         }
         (ColumnRole::Boolean | ColumnRole::Category, ColumnValues::Number(v)) => {
             let mut distinct: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
             distinct.sort_by(f64::total_cmp);
             distinct.dedup();
-            let rows = v.iter().map(|x| distinct.binary_search_by(|d| d.total_cmp(x)).ok().map(|i| i as u32)).collect();
+            let rows = v
+                .iter()
+                .map(|x| {
+                    distinct
+                        .binary_search_by(|d| d.total_cmp(x))
+                        .ok()
+                        .map(|i| i as u32)
+                })
+                .collect();
             (distinct.into_iter().map(format_number).collect(), rows)
         }
-        (ColumnRole::Boolean | ColumnRole::Category, ColumnValues::Text(t)) => {
-            (t.levels.iter().map(|l| l.trim().to_owned()).collect(), (0..t.codes.len()).map(|i| t.get(i).map(|_| t.codes[i])).collect())
-        }
+        (ColumnRole::Boolean | ColumnRole::Category, ColumnValues::Text(t)) => (
+            t.levels.iter().map(|l| l.trim().to_owned()).collect(),
+            (0..t.codes.len())
+                .map(|i| t.get(i).map(|_| t.codes[i]))
+                .collect(),
+        ),
         (role, _) => {
             return refuse(&format!(
                 "it is a {} column. Choose a column of numbers, categories or yes/no values.",
@@ -108,7 +138,11 @@ pub fn read_target(table: &Table, name: &str) -> Result<(TargetColumn, TargetVal
 }
 
 /// Keeps the classes that occur, orders them, and puts the positive one last.
-fn classes(name: &str, labels: Vec<String>, rows: Vec<Option<u32>>) -> Result<(TargetColumn, TargetValues)> {
+fn classes(
+    name: &str,
+    labels: Vec<String>,
+    rows: Vec<Option<u32>>,
+) -> Result<(TargetColumn, TargetValues)> {
     let mut counts = vec![0usize; labels.len()];
     rows.iter().flatten().for_each(|&c| counts[c as usize] += 1);
     let mut used: Vec<usize> = (0..labels.len()).filter(|&i| counts[i] > 0).collect();
@@ -138,9 +172,20 @@ fn classes(name: &str, labels: Vec<String>, rows: Vec<Option<u32>>) -> Result<(T
     for (new, &old) in used.iter().enumerate() {
         remap[old] = Some(new as u32);
     }
-    let task = if used.len() == 2 { TaskKind::Binary } else { TaskKind::Multiclass };
-    let target = TargetColumn { name: name.to_owned(), task, classes: used.iter().map(|&i| labels[i].clone()).collect() };
-    let rows = rows.into_iter().map(|r| r.and_then(|c| remap[c as usize])).collect();
+    let task = if used.len() == 2 {
+        TaskKind::Binary
+    } else {
+        TaskKind::Multiclass
+    };
+    let target = TargetColumn {
+        name: name.to_owned(),
+        task,
+        classes: used.iter().map(|&i| labels[i].clone()).collect(),
+    };
+    let rows = rows
+        .into_iter()
+        .map(|r| r.and_then(|c| remap[c as usize]))
+        .collect();
     Ok((target, TargetValues::Classes(rows)))
 }
 
@@ -151,15 +196,26 @@ mod tests {
     use crate::jobs::Progress;
 
     fn sample(id: &str) -> Table {
-        load(&DataSource::Sample(crate::samples::find(id).expect("sample")), &Progress::silent()).expect("loads")
+        load(
+            &DataSource::Sample(crate::samples::find(id).expect("sample")),
+            &Progress::silent(),
+        )
+        .expect("loads")
     }
 
     #[test]
     fn kinds_and_positive_classes() {
         let (t, _) = read_target(&sample("titanic"), "Survived").expect("a target");
-        assert_eq!((t.task, t.classes.clone()), (TaskKind::Binary, vec!["0".to_string(), "1".to_string()]));
+        assert_eq!(
+            (t.task, t.classes.clone()),
+            (TaskKind::Binary, vec!["0".to_string(), "1".to_string()])
+        );
         let (t, _) = read_target(&sample("german_credit"), "credit_risk").expect("a target");
-        assert_eq!(t.classes, vec!["good", "bad"], "the rarer class is the one to find");
+        assert_eq!(
+            t.classes,
+            vec!["good", "bad"],
+            "the rarer class is the one to find"
+        );
         let (t, _) = read_target(&sample("penguins"), "species").expect("a target");
         assert_eq!(t.task, TaskKind::Multiclass);
         let (t, _) = read_target(&sample("titanic"), "Fare").expect("a target");

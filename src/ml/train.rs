@@ -62,12 +62,26 @@ pub struct TrainOptions {
 impl TrainOptions {
     /// Defaults for the deep model on a table of `rows` training rows.
     pub fn deep(rows: usize, seed: u64) -> Self {
-        Self { max_epochs: 200, batch: batch_for(rows), learning_rate: 1e-3, weight_decay: 1e-4, patience: 12, seed }
+        Self {
+            max_epochs: 200,
+            batch: batch_for(rows),
+            learning_rate: 1e-3,
+            weight_decay: 1e-4,
+            patience: 12,
+            seed,
+        }
     }
 
     /// Defaults for the simple model.
     pub fn simple(rows: usize, seed: u64) -> Self {
-        Self { max_epochs: 200, batch: batch_for(rows), learning_rate: 1e-2, weight_decay: 1e-4, patience: 8, seed }
+        Self {
+            max_epochs: 200,
+            batch: batch_for(rows),
+            learning_rate: 1e-2,
+            weight_decay: 1e-4,
+            patience: 8,
+            seed,
+        }
     }
 }
 
@@ -113,13 +127,16 @@ pub fn fit(
     device.seed(options.seed);
     let autodiff = device.clone().autodiff();
     let mut network = shape.init(&autodiff);
-    let mut optimizer = AdamWConfig::new().with_weight_decay(options.weight_decay).init();
+    let mut optimizer = AdamWConfig::new()
+        .with_weight_decay(options.weight_decay)
+        .init();
     let mut rng = StdRng::seed_from_u64(options.seed);
     let mut order: Vec<usize> = (0..train.rows()).collect();
     let batch = options.batch.min(train.rows()).max(1);
     let mut learning_rate = options.learning_rate;
     let mut history = Vec::new();
-    let (mut best, mut best_epoch, mut best_loss, mut stale) = (network.valid(), 0, f64::INFINITY, 0);
+    let (mut best, mut best_epoch, mut best_loss, mut stale) =
+        (network.valid(), 0, f64::INFINITY, 0);
 
     for epoch in 0..options.max_epochs {
         order.shuffle(&mut rng);
@@ -136,13 +153,19 @@ pub fn fit(
             });
             let grads = GradientsParams::from_grads(loss.backward(), &network);
             network = optimizer.step(learning_rate, network, grads);
-            let done = (epoch as f32 + (step + 1) as f32 / steps as f32) / options.max_epochs as f32;
+            let done =
+                (epoch as f32 + (step + 1) as f32 / steps as f32) / options.max_epochs as f32;
             progress.report(done, "Training");
         }
-        let train_loss = total.map_or(f64::NAN, |t| f64::from(t.into_scalar::<f32>()) / steps as f64);
+        let train_loss = total.map_or(f64::NAN, |t| {
+            f64::from(t.into_scalar::<f32>()) / steps as f64
+        });
         let snapshot = network.valid();
         let valid_loss = evaluate(&snapshot, valid, device);
-        history.push(EpochLoss { train: train_loss, valid: valid_loss });
+        history.push(EpochLoss {
+            train: train_loss,
+            valid: valid_loss,
+        });
         if valid_loss < best_loss - 1e-5 {
             (best, best_epoch, best_loss, stale) = (snapshot, epoch, valid_loss, 0);
         } else {
@@ -155,7 +178,11 @@ pub fn fit(
             }
         }
     }
-    Ok(Trained { network: best, history, best_epoch })
+    Ok(Trained {
+        network: best,
+        history,
+        best_epoch,
+    })
 }
 
 /// The loss of `network` on all of `examples`, in batches, without gradients.
@@ -176,12 +203,18 @@ pub fn predict(network: &Network, x: &[f32], width: usize, device: &Device) -> R
     let mut out = Vec::new();
     for start in (0..rows).step_by(4096) {
         let end = (start + 4096).min(rows);
-        let input = Tensor::<2>::from_data(TensorData::new(x[start * width..end * width].to_vec(), [end - start, width]), device);
+        let input = Tensor::<2>::from_data(
+            TensorData::new(x[start * width..end * width].to_vec(), [end - start, width]),
+            device,
+        );
         let data = network.forward(input).into_data();
-        out.extend(data.try_to_vec::<f32>().map_err(|e| ClearboxError::Internal {
-            activity: "reading predictions".into(),
-            detail: format!("{e:?}"),
-        })?);
+        out.extend(
+            data.try_to_vec::<f32>()
+                .map_err(|e| ClearboxError::Internal {
+                    activity: "reading predictions".into(),
+                    detail: format!("{e:?}"),
+                })?,
+        );
     }
     Ok(out)
 }
@@ -205,11 +238,17 @@ fn batch_tensors(examples: &Examples<'_>, rows: &[usize], device: &Device) -> (T
             for (i, &r) in rows.iter().enumerate() {
                 onehot[i * k + classes[r] as usize] = 1.0;
             }
-            Target::OneHot(Tensor::<2>::from_data(TensorData::new(onehot, [rows.len(), k]), device))
+            Target::OneHot(Tensor::<2>::from_data(
+                TensorData::new(onehot, [rows.len(), k]),
+                device,
+            ))
         }
         Labels::Amounts(values) => {
             let y: Vec<f32> = rows.iter().map(|&r| values[r]).collect();
-            Target::Amounts(Tensor::<2>::from_data(TensorData::new(y, [rows.len(), 1]), device))
+            Target::Amounts(Tensor::<2>::from_data(
+                TensorData::new(y, [rows.len(), 1]),
+                device,
+            ))
         }
     };
     (x, target)
@@ -220,7 +259,9 @@ fn loss(output: Tensor<2>, target: &Target) -> Tensor<1> {
     match target {
         Target::OneHot(onehot) => {
             let rows = onehot.dims()[0] as f32;
-            (log_softmax(output, 1) * onehot.clone()).sum().mul_scalar(-1.0 / rows)
+            (log_softmax(output, 1) * onehot.clone())
+                .sum()
+                .mul_scalar(-1.0 / rows)
         }
         Target::Amounts(y) => (output - y.clone()).powf_scalar(2.0).mean(),
     }

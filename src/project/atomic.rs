@@ -9,10 +9,19 @@ use crate::error::{ClearboxError, Result};
 /// is flushed to disk and then renamed over the target: readers see the old
 /// file or the new one, never a mix.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let failed = |e: std::io::Error| ClearboxError::SaveFailed { path: path.display().to_string(), detail: e.to_string() };
-    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let failed = |e: std::io::Error| ClearboxError::SaveFailed {
+        path: path.display().to_string(),
+        detail: e.to_string(),
+    };
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder).map_err(failed)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
     let temp = folder.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&temp)?;
@@ -37,7 +46,9 @@ mod tests {
         write_atomically(&path, b"first version, rather long").expect("writes");
         write_atomically(&path, b"second").expect("writes again");
         assert_eq!(std::fs::read(&path).expect("reads"), b"second");
-        let leftovers = std::fs::read_dir(path.parent().expect("parent")).expect("lists").count();
+        let leftovers = std::fs::read_dir(path.parent().expect("parent"))
+            .expect("lists")
+            .count();
         assert_eq!(leftovers, 1);
     }
 }

@@ -34,13 +34,19 @@ pub struct Settings {
 /// (`$XDG_CONFIG_HOME/clearbox`, `~/Library/Application Support/Clearbox`,
 /// `%APPDATA%\\Clearbox`). `None` when no home folder is known.
 pub fn default_path() -> Option<PathBuf> {
-    let env = |key: &str| std::env::var_os(key).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let env = |key: &str| {
+        std::env::var_os(key)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     let folder = if cfg!(target_os = "windows") {
         env("APPDATA")?.join("Clearbox")
     } else if cfg!(target_os = "macos") {
         env("HOME")?.join("Library/Application Support/Clearbox")
     } else {
-        env("XDG_CONFIG_HOME").or_else(|| env("HOME").map(|h| h.join(".config")))?.join("clearbox")
+        env("XDG_CONFIG_HOME")
+            .or_else(|| env("HOME").map(|h| h.join(".config")))?
+            .join("clearbox")
     };
     Some(folder.join("settings.ron"))
 }
@@ -49,14 +55,21 @@ impl Settings {
     /// Reads settings from `path`. A missing or damaged file gives defaults:
     /// losing the list of recent files must never stop the app from starting.
     pub fn load(path: &Path) -> Self {
-        std::fs::read_to_string(path).ok().and_then(|text| ron::from_str(&text).ok()).unwrap_or_default()
+        std::fs::read_to_string(path)
+            .ok()
+            .and_then(|text| ron::from_str(&text).ok())
+            .unwrap_or_default()
     }
 
     /// Writes settings to `path` atomically.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let text = ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default()).map_err(|e| {
-            crate::error::ClearboxError::SaveFailed { path: path.display().to_string(), detail: e.to_string() }
-        })?;
+        let text =
+            ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default()).map_err(|e| {
+                crate::error::ClearboxError::SaveFailed {
+                    path: path.display().to_string(),
+                    detail: e.to_string(),
+                }
+            })?;
         write_atomically(path, text.as_bytes())
     }
 
@@ -79,13 +92,21 @@ mod tests {
         let path = dir.path().join("settings.ron");
         let mut settings = Settings::default();
         for i in 0..10 {
-            settings.remember(RecentFile { path: format!("/d/{i}.csv").into(), shape: (i, 2) });
+            settings.remember(RecentFile {
+                path: format!("/d/{i}.csv").into(),
+                shape: (i, 2),
+            });
         }
-        settings.remember(RecentFile { path: "/d/3.csv".into(), shape: (3, 2) });
+        settings.remember(RecentFile {
+            path: "/d/3.csv".into(),
+            shape: (3, 2),
+        });
         assert_eq!(settings.recent.len(), RECENT_LIMIT);
         assert_eq!(settings.recent[0].path, PathBuf::from("/d/3.csv"));
         let mut recipe = Recipe::default();
-        recipe.add_fix(Fix::ExcludeColumn { column: "id".into() });
+        recipe.add_fix(Fix::ExcludeColumn {
+            column: "id".into(),
+        });
         settings.recipes.insert("/d/3.csv".into(), recipe);
         settings.save(&path).expect("saves");
         assert_eq!(Settings::load(&path), settings);

@@ -50,13 +50,22 @@ impl ClearboxApp {
         theme::apply(&cc.egui_ctx);
         let ctx = cc.egui_ctx.clone();
         let wake: Wake = Arc::new(move || ctx.request_repaint());
-        let settings = config.settings_path.as_deref().map(Settings::load).unwrap_or_default();
+        let settings = config
+            .settings_path
+            .as_deref()
+            .map(Settings::load)
+            .unwrap_or_default();
         let preference = config.device;
-        let device_job = Some(Job::spawn("checking the compute device", Some(wake.clone()), move |_| {
-            select_device(preference)
-        }));
+        let device_job = Some(Job::spawn(
+            "checking the compute device",
+            Some(wake.clone()),
+            move |_| select_device(preference),
+        ));
         let mut app = Self {
-            state: AppState { settings, ..AppState::default() },
+            state: AppState {
+                settings,
+                ..AppState::default()
+            },
             settings_path: config.settings_path,
             wake,
             device_job,
@@ -76,23 +85,35 @@ impl ClearboxApp {
         }
         let label = source.label();
         let job_source = source.clone();
-        let job = Job::spawn("loading the file", Some(self.wake.clone()), move |progress| load(&job_source, progress));
-        self.state.loading = Some(LoadingView { label, fraction: 0.0, message: "Opening".into() });
+        let job = Job::spawn(
+            "loading the file",
+            Some(self.wake.clone()),
+            move |progress| load(&job_source, progress),
+        );
+        self.state.loading = Some(LoadingView {
+            label,
+            fraction: 0.0,
+            message: "Opening".into(),
+        });
         self.state.banner = None;
         self.load_job = Some((source, job));
     }
 
     fn start_analysis(&mut self) {
-        let Some(dataset) = &mut self.state.dataset else { return };
+        let Some(dataset) = &mut self.state.dataset else {
+            return;
+        };
         if let Some(job) = self.analysis_job.take() {
             job.cancel();
         }
         let table = dataset.table.clone();
         let target = dataset.target.clone();
         dataset.analysing = true;
-        self.analysis_job = Some(Job::spawn("checking the data's health", Some(self.wake.clone()), move |progress| {
-            analyse(&table, target.as_deref(), progress)
-        }));
+        self.analysis_job = Some(Job::spawn(
+            "checking the data's health",
+            Some(self.wake.clone()),
+            move |progress| analyse(&table, target.as_deref(), progress),
+        ));
     }
 
     /// Takes in news from the background jobs.
@@ -100,7 +121,10 @@ impl ClearboxApp {
         if let Some(result) = self.device_job.as_mut().and_then(Job::poll) {
             self.device_job = None;
             self.state.device = match result {
-                Ok(device) => DeviceStatus::Ready { label: device.label(), announcement: device.announcement },
+                Ok(device) => DeviceStatus::Ready {
+                    label: device.label(),
+                    announcement: device.announcement,
+                },
                 Err(err) => DeviceStatus::Failed(err.to_string()),
             };
         }
@@ -146,7 +170,9 @@ impl ClearboxApp {
         match purpose {
             FilePurpose::OpenTable => self.start_load(DataSource::File(path)),
             FilePurpose::SaveRecipe => {
-                let Some(dataset) = &self.state.dataset else { return };
+                let Some(dataset) = &self.state.dataset else {
+                    return;
+                };
                 self.state.banner = Some(match dataset.recipe.save(&path) {
                     Ok(()) => Banner::Info(format!(
                         "Saved your changes to '{}'. Replay them with: clearbox profile FILE --recipe '{}'",
@@ -184,12 +210,24 @@ impl ClearboxApp {
 
     fn opened(&mut self, source: DataSource, table: Table) {
         let key = recipe_key(&source);
-        let recipe = self.state.settings.recipes.get(&key).cloned().unwrap_or_default();
+        let recipe = self
+            .state
+            .settings
+            .recipes
+            .get(&key)
+            .cloned()
+            .unwrap_or_default();
         if let DataSource::File(path) = &source {
-            self.state.settings.remember(RecentFile { path: path.clone(), shape: (table.rows, table.columns.len()) });
+            self.state.settings.remember(RecentFile {
+                path: path.clone(),
+                shape: (table.rows, table.columns.len()),
+            });
         }
         let target = match &source {
-            DataSource::Sample(s) => s.suggested_target.filter(|t| table.column(t).is_some()).map(str::to_owned),
+            DataSource::Sample(s) => s
+                .suggested_target
+                .filter(|t| table.column(t).is_some())
+                .map(str::to_owned),
             DataSource::File(_) => None,
         };
         let original = Arc::new(table);
@@ -219,18 +257,30 @@ impl ClearboxApp {
 
     /// Re-applies the recipe after a change, remembers it and re-checks health.
     fn recipe_changed(&mut self) {
-        let Some(dataset) = &mut self.state.dataset else { return };
+        let Some(dataset) = &mut self.state.dataset else {
+            return;
+        };
         dataset.table = Arc::new(dataset.recipe.apply(&dataset.original));
         let columns = dataset.table.columns.len();
-        dataset.selected = dataset.selected.map(|i| i.min(columns.saturating_sub(1))).filter(|_| columns > 0);
-        if dataset.target.as_ref().is_some_and(|t| dataset.table.column(t).is_none()) {
+        dataset.selected = dataset
+            .selected
+            .map(|i| i.min(columns.saturating_sub(1)))
+            .filter(|_| columns > 0);
+        if dataset
+            .target
+            .as_ref()
+            .is_some_and(|t| dataset.table.column(t).is_none())
+        {
             dataset.target = None;
         }
         let key = recipe_key(&dataset.source);
         if dataset.recipe.is_empty() {
             self.state.settings.recipes.remove(&key);
         } else {
-            self.state.settings.recipes.insert(key, dataset.recipe.clone());
+            self.state
+                .settings
+                .recipes
+                .insert(key, dataset.recipe.clone());
         }
         self.save_settings();
         self.start_analysis();
@@ -311,7 +361,13 @@ impl eframe::App for ClearboxApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.poll_jobs();
         let mut commands = Vec::new();
-        let dropped: Vec<PathBuf> = ui.ctx().input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        let dropped: Vec<PathBuf> = ui.ctx().input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
         if let Some(path) = dropped.into_iter().next() {
             commands.push(AppCommand::OpenFile(path));
         }

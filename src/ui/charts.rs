@@ -12,7 +12,12 @@ use super::theme;
 pub fn summary_chart_ui(ui: &mut Ui, name: &str, summary: &ColumnSummary) {
     match summary {
         ColumnSummary::Empty => {}
-        ColumnSummary::Histogram { edges, counts, log_scale, dates } => {
+        ColumnSummary::Histogram {
+            edges,
+            counts,
+            log_scale,
+            dates,
+        } => {
             // Log-scaled bins are drawn evenly on ln(1 + x) and labelled in the column's units.
             let to_axis = |x: f64| if *log_scale { x.ln_1p() } else { x };
             let from_axis = move |x: f64| if *log_scale { x.exp_m1() } else { x };
@@ -21,7 +26,9 @@ pub fn summary_chart_ui(ui: &mut Ui, name: &str, summary: &ColumnSummary) {
                 .enumerate()
                 .map(|(i, &n)| {
                     let (a, b) = (to_axis(edges[i]), to_axis(edges[i + 1]));
-                    Bar::new((a + b) / 2.0, n as f64).width((b - a).max(f64::EPSILON)).fill(theme::DATA)
+                    Bar::new((a + b) / 2.0, n as f64)
+                        .width((b - a).max(f64::EPSILON))
+                        .fill(theme::DATA)
                 })
                 .collect();
             let dates = *dates;
@@ -33,7 +40,11 @@ pub fn summary_chart_ui(ui: &mut Ui, name: &str, summary: &ColumnSummary) {
                 .allow_boxed_zoom(false)
                 .x_axis_formatter(move |mark, _| {
                     let x = from_axis(mark.value);
-                    if dates { format_datetime(x as i64) } else { words::number(x) }
+                    if dates {
+                        format_datetime(x as i64)
+                    } else {
+                        words::number(x)
+                    }
                 })
                 .y_axis_formatter(|mark, _| words::number(mark.value))
                 .show(ui, |plot| plot.bar_chart(BarChart::new("rows", bars)));
@@ -53,7 +64,11 @@ pub fn summary_chart_ui(ui: &mut Ui, name: &str, summary: &ColumnSummary) {
             let bars: Vec<Bar> = values
                 .iter()
                 .enumerate()
-                .map(|(i, &n)| Bar::new((count - i) as f64, n as f64).width(0.7).fill(theme::DATA))
+                .map(|(i, &n)| {
+                    Bar::new((count - i) as f64, n as f64)
+                        .width(0.7)
+                        .fill(theme::DATA)
+                })
                 .collect();
             Plot::new(format!("bars {name}"))
                 .height((24.0 * count as f32).clamp(80.0, 300.0))
@@ -64,13 +79,21 @@ pub fn summary_chart_ui(ui: &mut Ui, name: &str, summary: &ColumnSummary) {
                 .show_grid([true, false])
                 .y_axis_formatter(move |mark, _| {
                     let position = mark.value.round();
-                    if (mark.value - position).abs() > 1e-6 || position < 1.0 || position > count as f64 {
+                    if (mark.value - position).abs() > 1e-6
+                        || position < 1.0
+                        || position > count as f64
+                    {
                         return String::new();
                     }
-                    labels.get(count - position as usize).cloned().unwrap_or_default()
+                    labels
+                        .get(count - position as usize)
+                        .cloned()
+                        .unwrap_or_default()
                 })
                 .x_axis_formatter(|mark, _| words::number(mark.value))
-                .show(ui, |plot| plot.bar_chart(BarChart::new("rows", bars).horizontal()));
+                .show(ui, |plot| {
+                    plot.bar_chart(BarChart::new("rows", bars).horizontal())
+                });
         }
     }
 }

@@ -10,61 +10,77 @@ use super::{charts, theme};
 
 /// Draws the detail panel for the selected column.
 pub fn column_panel_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
-    let Some((index, column)) = dataset.selected.and_then(|i| Some((i, dataset.table.columns.get(i)?))) else {
+    let Some((index, column)) = dataset
+        .selected
+        .and_then(|i| Some((i, dataset.table.columns.get(i)?)))
+    else {
         ui.label("Pick a column on the left to see its details.");
         return;
     };
-    egui::ScrollArea::vertical().auto_shrink(false).show(ui, |ui| {
-        ui.heading(&column.name);
-        ui.horizontal_wrapped(|ui| {
-            ui.label("Role:").on_hover_text("What the column means. Clearbox guessed it; change it if the guess is wrong.");
-            for role in ColumnRole::ALL {
-                let response = ui.selectable_label(column.role == role, role.label()).on_hover_text(role.explanation());
-                if response.clicked() && column.role != role {
-                    commands.push(AppCommand::SetRole { column: column.name.clone(), role });
-                }
-            }
-        });
-        ui.weak(column.role.explanation());
-        if column.role != column.inferred_role {
-            ui.weak(format!("Clearbox had guessed {}.", column.inferred_role.label()));
-        }
-        ui.add_space(6.0);
-        let Some(health) = dataset.health_of(index) else {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label("Checking this column…");
-            });
-            return;
-        };
-        charts::summary_chart_ui(ui, &column.name, &health.summary);
-        ui.label(&health.caption);
-        ui.add_space(8.0);
-        ui.horizontal(|ui| {
-            ui.label(RichText::new("Health").strong());
-            theme::light_ui(ui, health.severity);
-        });
-        if health.issues.is_empty() {
-            ui.label("Nothing to report: the values look complete and plausible.");
-        }
-        // Two findings can offer the same fix (a mostly-empty leaking column);
-        // its button is shown once, under the first.
-        let mut offered = Vec::new();
-        for issue in &health.issues {
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                ui.horizontal(|ui| {
-                    theme::dot_ui(ui, issue.severity);
-                    ui.label(RichText::new(issue.kind.title()).strong()).on_hover_text(issue.kind.glossary());
-                });
-                ui.label(&issue.message);
-                if let Some(fix) = issue.fix.as_ref().filter(|f| !offered.contains(f)) {
-                    offered.push(fix);
-                    if ui.button(fix.describe()).clicked() {
-                        commands.push(AppCommand::ApplyFix(fix.clone()));
+    egui::ScrollArea::vertical()
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            ui.heading(&column.name);
+            ui.horizontal_wrapped(|ui| {
+                ui.label("Role:").on_hover_text(
+                    "What the column means. Clearbox guessed it; change it if the guess is wrong.",
+                );
+                for role in ColumnRole::ALL {
+                    let response = ui
+                        .selectable_label(column.role == role, role.label())
+                        .on_hover_text(role.explanation());
+                    if response.clicked() && column.role != role {
+                        commands.push(AppCommand::SetRole {
+                            column: column.name.clone(),
+                            role,
+                        });
                     }
                 }
             });
-        }
-    });
+            ui.weak(column.role.explanation());
+            if column.role != column.inferred_role {
+                ui.weak(format!(
+                    "Clearbox had guessed {}.",
+                    column.inferred_role.label()
+                ));
+            }
+            ui.add_space(6.0);
+            let Some(health) = dataset.health_of(index) else {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label("Checking this column…");
+                });
+                return;
+            };
+            charts::summary_chart_ui(ui, &column.name, &health.summary);
+            ui.label(&health.caption);
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                ui.label(RichText::new("Health").strong());
+                theme::light_ui(ui, health.severity);
+            });
+            if health.issues.is_empty() {
+                ui.label("Nothing to report: the values look complete and plausible.");
+            }
+            // Two findings can offer the same fix (a mostly-empty leaking column);
+            // its button is shown once, under the first.
+            let mut offered = Vec::new();
+            for issue in &health.issues {
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    ui.set_width(ui.available_width());
+                    ui.horizontal(|ui| {
+                        theme::dot_ui(ui, issue.severity);
+                        ui.label(RichText::new(issue.kind.title()).strong())
+                            .on_hover_text(issue.kind.glossary());
+                    });
+                    ui.label(&issue.message);
+                    if let Some(fix) = issue.fix.as_ref().filter(|f| !offered.contains(f)) {
+                        offered.push(fix);
+                        if ui.button(fix.describe()).clicked() {
+                            commands.push(AppCommand::ApplyFix(fix.clone()));
+                        }
+                    }
+                });
+            }
+        });
 }

@@ -12,12 +12,18 @@ use super::{column_list, column_panel, table_view, theme};
 pub fn data_page_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
     header_ui(ui, dataset, commands);
     ui.separator();
-    egui::Panel::left("columns").resizable(true).default_size(270.0).show(ui, |ui| {
-        column_list::column_list_ui(ui, dataset, commands);
-    });
-    egui::Panel::right("column detail").resizable(true).default_size(380.0).show(ui, |ui| {
-        column_panel::column_panel_ui(ui, dataset, commands);
-    });
+    egui::Panel::left("columns")
+        .resizable(true)
+        .default_size(270.0)
+        .show(ui, |ui| {
+            column_list::column_list_ui(ui, dataset, commands);
+        });
+    egui::Panel::right("column detail")
+        .resizable(true)
+        .default_size(380.0)
+        .show(ui, |ui| {
+            column_panel::column_panel_ui(ui, dataset, commands);
+        });
     egui::CentralPanel::default().show(ui, |ui| {
         table_view::table_view_ui(ui, &dataset.table);
     });
@@ -30,7 +36,11 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
             commands.push(AppCommand::GoHome);
         }
         ui.heading(&table.name);
-        ui.label(format!("{} × {} columns", words::rows(table.rows), table.columns.len()));
+        ui.label(format!(
+            "{} × {} columns",
+            words::rows(table.rows),
+            table.columns.len()
+        ));
     });
     ui.horizontal(|ui| {
         ui.label("Column to predict:");
@@ -64,7 +74,8 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
             for issue in &report.table_issues {
                 ui.horizontal(|ui| {
                     theme::dot_ui(ui, issue.severity);
-                    ui.label(&issue.message).on_hover_text(issue.kind.glossary());
+                    ui.label(&issue.message)
+                        .on_hover_text(issue.kind.glossary());
                 });
             }
         }

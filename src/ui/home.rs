@@ -12,7 +12,9 @@ pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.add_space(12.0);
         ui.heading("Clearbox");
-        ui.label("Open a table to see how healthy it is, then find groups in it or predict a column.");
+        ui.label(
+            "Open a table to see how healthy it is, then find groups in it or predict a column.",
+        );
         ui.add_space(8.0);
         ui.horizontal(|ui| {
             if ui.button("Open a file…").clicked() {
@@ -20,7 +22,10 @@ pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
             }
             ui.weak("CSV or Parquet. You can also drop a file onto this window.");
             if let Some(dataset) = &state.dataset {
-                if ui.button(format!("Back to {}", dataset.table.name)).clicked() {
+                if ui
+                    .button(format!("Back to {}", dataset.table.name))
+                    .clicked()
+                {
                     commands.push(AppCommand::GoToData);
                 }
             }
@@ -29,7 +34,9 @@ pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
         ui.label(RichText::new("Samples").strong());
         ui.weak("Real public data, bundled so that everything works offline.");
         // Cards in rows that fit the window.
-        let per_row = ((ui.available_width() + 8.0) / (CARD_WIDTH + 30.0)).floor().max(1.0) as usize;
+        let per_row = ((ui.available_width() + 8.0) / (CARD_WIDTH + 30.0))
+            .floor()
+            .max(1.0) as usize;
         for row in SAMPLES.chunks(per_row) {
             ui.horizontal(|ui| {
                 for sample in row {
@@ -43,10 +50,18 @@ pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
             for recent in &state.settings.recent {
                 ui.horizontal(|ui| {
                     let name = clearbox::error::display_name(&recent.path);
-                    if ui.link(&name).on_hover_text(recent.path.display().to_string()).clicked() {
+                    if ui
+                        .link(&name)
+                        .on_hover_text(recent.path.display().to_string())
+                        .clicked()
+                    {
                         commands.push(AppCommand::OpenFile(recent.path.clone()));
                     }
-                    ui.weak(format!("{} × {} columns", words::rows(recent.shape.0), recent.shape.1));
+                    ui.weak(format!(
+                        "{} × {} columns",
+                        words::rows(recent.shape.0),
+                        recent.shape.1
+                    ));
                 });
             }
         }
@@ -55,15 +70,21 @@ pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
 
 const CARD_WIDTH: f32 = 250.0;
 
-fn sample_card_ui(ui: &mut Ui, sample: &'static clearbox::samples::Sample, commands: &mut Vec<AppCommand>) {
-    egui::Frame::group(ui.style()).inner_margin(10.0).show(ui, |ui| {
-        ui.set_width(CARD_WIDTH);
-        ui.set_min_height(70.0);
-        ui.vertical(|ui| {
-            if ui.button(RichText::new(sample.title).strong()).clicked() {
-                commands.push(AppCommand::OpenSample(sample.id));
-            }
-            ui.label(sample.blurb);
+fn sample_card_ui(
+    ui: &mut Ui,
+    sample: &'static clearbox::samples::Sample,
+    commands: &mut Vec<AppCommand>,
+) {
+    egui::Frame::group(ui.style())
+        .inner_margin(10.0)
+        .show(ui, |ui| {
+            ui.set_width(CARD_WIDTH);
+            ui.set_min_height(70.0);
+            ui.vertical(|ui| {
+                if ui.button(RichText::new(sample.title).strong()).clicked() {
+                    commands.push(AppCommand::OpenSample(sample.id));
+                }
+                ui.label(sample.blurb);
+            });
         });
-    });
 }

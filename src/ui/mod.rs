@@ -4,8 +4,8 @@
 
 mod app;
 mod charts;
-mod column_panel;
 mod column_list;
+mod column_panel;
 mod commands;
 mod data_page;
 mod home;
@@ -36,7 +36,10 @@ pub fn run(launch: Launch) -> ExitCode {
         (Some(id), _) => match clearbox::samples::find(id) {
             Some(sample) => Some(clearbox::data::DataSource::Sample(sample)),
             None => {
-                eprintln!("There is no sample called '{id}'. The samples are: {}.", clearbox::samples::ids());
+                eprintln!(
+                    "There is no sample called '{id}'. The samples are: {}.",
+                    clearbox::samples::ids()
+                );
                 return ExitCode::from(2);
             }
         },
@@ -56,7 +59,11 @@ pub fn run(launch: Launch) -> ExitCode {
             .with_drag_and_drop(true),
         ..Default::default()
     };
-    match eframe::run_native("Clearbox", options, Box::new(|cc| Ok(Box::new(ClearboxApp::new(cc, config))))) {
+    match eframe::run_native(
+        "Clearbox",
+        options,
+        Box::new(|cc| Ok(Box::new(ClearboxApp::new(cc, config)))),
+    ) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!(

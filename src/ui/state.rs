@@ -76,7 +76,11 @@ impl Dataset {
     pub fn health_of(&self, index: usize) -> Option<&ColumnHealth> {
         let report = self.report.as_ref()?;
         let name = &self.table.columns.get(index)?.name;
-        report.columns.get(index).filter(|h| &h.name == name).or_else(|| report.column(name))
+        report
+            .columns
+            .get(index)
+            .filter(|h| &h.name == name)
+            .or_else(|| report.column(name))
     }
 }
 

@@ -15,18 +15,29 @@ pub fn status_bar_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppComman
                     ui.spinner();
                     ui.label("Checking the compute device…");
                 }
-                DeviceStatus::Ready { label, announcement } => {
-                    ui.label(format!("Compute: {label}")).on_hover_text(announcement);
+                DeviceStatus::Ready {
+                    label,
+                    announcement,
+                } => {
+                    ui.label(format!("Compute: {label}"))
+                        .on_hover_text(announcement);
                     ui.weak(announcement);
                 }
                 DeviceStatus::Failed(message) => {
-                    ui.colored_label(theme::PROBLEM, format!("Compute device unavailable: {message}"));
+                    ui.colored_label(
+                        theme::PROBLEM,
+                        format!("Compute device unavailable: {message}"),
+                    );
                 }
             }
             if let Some(loading) = &state.loading {
                 ui.separator();
                 ui.label(format!("Opening {}: {}", loading.label, loading.message));
-                ui.add(egui::ProgressBar::new(loading.fraction).desired_width(180.0).show_percentage());
+                ui.add(
+                    egui::ProgressBar::new(loading.fraction)
+                        .desired_width(180.0)
+                        .show_percentage(),
+                );
                 if ui.button("Cancel").clicked() {
                     commands.push(AppCommand::CancelLoad);
                 }
@@ -42,13 +53,15 @@ pub fn banner_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) 
         Banner::Error(text) => (theme::PROBLEM, text),
         Banner::Info(text) => (theme::DATA, text),
     };
-    egui::Frame::group(ui.style()).stroke(egui::Stroke::new(1.5, colour)).show(ui, |ui| {
-        ui.horizontal(|ui| {
-            ui.label(egui::RichText::new(text).color(colour));
-            if ui.small_button("Close message").clicked() {
-                commands.push(AppCommand::DismissBanner);
-            }
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.5, colour))
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(egui::RichText::new(text).color(colour));
+                if ui.small_button("Close message").clicked() {
+                    commands.push(AppCommand::DismissBanner);
+                }
+            });
         });
-    });
     ui.add_space(6.0);
 }

@@ -35,7 +35,8 @@ pub fn colour(severity: Severity) -> Color32 {
 pub fn dot_ui(ui: &mut Ui, severity: Severity) {
     let size = ui.text_style_height(&egui::TextStyle::Body) * 0.7;
     let (rect, _) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
-    ui.painter().circle_filled(rect.center(), size / 2.0, colour(severity));
+    ui.painter()
+        .circle_filled(rect.center(), size / 2.0, colour(severity));
 }
 
 /// Draws a traffic-light dot and its word.

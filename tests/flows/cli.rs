@@ -7,23 +7,40 @@ use serde_json::Value;
 use super::{fixture, sample};
 
 fn clearbox(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_clearbox")).args(args).output().expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_clearbox"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
 
 fn profile_json(args: &[&str]) -> Value {
     let mut all = vec!["profile", "--json"];
     all.extend_from_slice(args);
     let out = clearbox(&all);
-    assert!(out.status.success(), "profile failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "profile failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("one JSON object")
 }
 
 fn column<'a>(report: &'a Value, name: &str) -> &'a Value {
-    report["columns"].as_array().expect("columns").iter().find(|c| c["name"] == name).expect("column present")
+    report["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .find(|c| c["name"] == name)
+        .expect("column present")
 }
 
 fn kinds(column: &Value) -> Vec<String> {
-    column["issues"].as_array().expect("issues").iter().map(|i| i["kind"].as_str().unwrap_or("").to_owned()).collect()
+    column["issues"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap_or("").to_owned())
+        .collect()
 }
 
 #[test]
@@ -32,10 +49,16 @@ fn titanic_leakage_personal_data_and_identifiers_are_flagged() {
     let report = profile_json(&[path.to_str().expect("utf-8 path"), "--target", "Survived"]);
     assert_eq!(report["rows"], 1309);
     for leaky in ["boat", "body"] {
-        assert!(kinds(column(&report, leaky)).contains(&"leakage".to_owned()), "{leaky} should leak");
+        assert!(
+            kinds(column(&report, leaky)).contains(&"leakage".to_owned()),
+            "{leaky} should leak"
+        );
     }
     for honest in ["Sex", "Pclass", "Age", "Fare"] {
-        assert!(!kinds(column(&report, honest)).contains(&"leakage".to_owned()), "{honest} does not leak");
+        assert!(
+            !kinds(column(&report, honest)).contains(&"leakage".to_owned()),
+            "{honest} does not leak"
+        );
     }
     let name = kinds(column(&report, "Name"));
     assert!(name.contains(&"personal_data".to_owned()) || name.contains(&"identifier".to_owned()));
@@ -44,7 +67,10 @@ fn titanic_leakage_personal_data_and_identifiers_are_flagged() {
     let age = column(&report, "Age");
     assert_eq!(age["role"], "number");
     let missing = age["missing_fraction"].as_f64().expect("a number");
-    assert!((missing - 263.0 / 1309.0).abs() < 1e-9, "Age has 263 missing values, got {missing}");
+    assert!(
+        (missing - 263.0 / 1309.0).abs() < 1e-9,
+        "Age has 263 missing values, got {missing}"
+    );
     for issue in age["issues"].as_array().expect("issues") {
         assert!(["ok", "check", "problem"].contains(&issue["severity"].as_str().unwrap_or("")));
         assert!(!issue["message"].as_str().unwrap_or("").is_empty());
@@ -57,8 +83,18 @@ fn disguised_missing_values_are_flagged_with_fixes_that_replay() {
     let data = dir.path().join("clients.csv");
     let mut text = String::from("plan,age\n");
     for i in 0..300 {
-        let plan = if i % 25 == 0 { "?" } else if i % 2 == 0 { "basic" } else { "pro" };
-        let age = if i % 30 == 0 { "-1".to_owned() } else { (20 + i % 50).to_string() };
+        let plan = if i % 25 == 0 {
+            "?"
+        } else if i % 2 == 0 {
+            "basic"
+        } else {
+            "pro"
+        };
+        let age = if i % 30 == 0 {
+            "-1".to_owned()
+        } else {
+            (20 + i % 50).to_string()
+        };
         text.push_str(&format!("{plan},{age}\n"));
     }
     std::fs::write(&data, text).expect("writes");
@@ -73,14 +109,39 @@ fn disguised_missing_values_are_flagged_with_fixes_that_replay() {
             .unwrap_or_else(|| panic!("{name}: disguised missing value flagged"))
             .clone();
         assert_eq!(issue["fix"]["action"], "treat_as_missing");
-        fixes.push(format!("(action: \"treat_as_missing\", column: \"{name}\", value: \"{}\")", issue["fix"]["value"].as_str().expect("value")));
+        fixes.push(format!(
+            "(action: \"treat_as_missing\", column: \"{name}\", value: \"{}\")",
+            issue["fix"]["value"].as_str().expect("value")
+        ));
     }
     assert_eq!(column(&report, "plan")["missing_fraction"], 0.0);
     let recipe = dir.path().join("recipe.ron");
-    std::fs::write(&recipe, format!("(roles: {{}}, fixes: [{}])", fixes.join(", "))).expect("writes");
-    let fixed = profile_json(&[data.to_str().expect("utf-8"), "--recipe", recipe.to_str().expect("utf-8")]);
-    assert!((column(&fixed, "plan")["missing_fraction"].as_f64().expect("number") - 12.0 / 300.0).abs() < 1e-9);
-    assert!((column(&fixed, "age")["missing_fraction"].as_f64().expect("number") - 10.0 / 300.0).abs() < 1e-9);
+    std::fs::write(
+        &recipe,
+        format!("(roles: {{}}, fixes: [{}])", fixes.join(", ")),
+    )
+    .expect("writes");
+    let fixed = profile_json(&[
+        data.to_str().expect("utf-8"),
+        "--recipe",
+        recipe.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        (column(&fixed, "plan")["missing_fraction"]
+            .as_f64()
+            .expect("number")
+            - 12.0 / 300.0)
+            .abs()
+            < 1e-9
+    );
+    assert!(
+        (column(&fixed, "age")["missing_fraction"]
+            .as_f64()
+            .expect("number")
+            - 10.0 / 300.0)
+            .abs()
+            < 1e-9
+    );
     assert!(!kinds(column(&fixed, "age")).contains(&"disguised_missing".to_owned()));
 }
 
@@ -93,20 +154,46 @@ fn a_recipe_replays_fixes_from_the_command_line() {
         r#"(roles: {"Pclass": category}, fixes: [(action: "exclude_column", column: "boat"), (action: "treat_as_missing", column: "Fare", value: "0")])"#,
     )
     .expect("writes");
-    let report = profile_json(&["--sample", "titanic", "--recipe", recipe.to_str().expect("utf-8")]);
-    let names: Vec<&str> = report["columns"].as_array().expect("columns").iter().filter_map(|c| c["name"].as_str()).collect();
+    let report = profile_json(&[
+        "--sample",
+        "titanic",
+        "--recipe",
+        recipe.to_str().expect("utf-8"),
+    ]);
+    let names: Vec<&str> = report["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
     assert!(!names.contains(&"boat"));
     assert_eq!(column(&report, "Pclass")["role"], "category");
-    let fare = column(&report, "Fare")["missing_fraction"].as_f64().expect("number");
+    let fare = column(&report, "Fare")["missing_fraction"]
+        .as_f64()
+        .expect("number");
     assert!(fare > 10.0 / 1309.0, "zero fares became missing: {fare}");
 }
 
 fn assert_plain_failure(out: &Output, file_name: &str) {
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{file_name}: exit code 2 expected, stderr: {stderr}");
-    assert!(!stderr.contains("panicked"), "{file_name}: no panic trace, got {stderr}");
-    assert_eq!(stderr.trim().lines().count(), 1, "{file_name}: one sentence, got {stderr}");
-    assert!(stderr.contains(file_name), "{file_name}: the message names the file: {stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{file_name}: exit code 2 expected, stderr: {stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked"),
+        "{file_name}: no panic trace, got {stderr}"
+    );
+    assert_eq!(
+        stderr.trim().lines().count(),
+        1,
+        "{file_name}: one sentence, got {stderr}"
+    );
+    assert!(
+        stderr.contains(file_name),
+        "{file_name}: the message names the file: {stderr}"
+    );
     assert!(out.stdout.is_empty());
 }
 
@@ -116,15 +203,27 @@ fn every_bad_file_gets_exit_code_2_and_one_sentence() {
     let mut seen = 0;
     for entry in std::fs::read_dir(&folder).expect("bad_files exists") {
         let path = entry.expect("entry").path();
-        let name = path.file_name().and_then(|n| n.to_str()).expect("name").to_owned();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("name")
+            .to_owned();
         let out = clearbox(&["profile", path.to_str().expect("utf-8")]);
         assert_plain_failure(&out, &name);
         seen += 1;
     }
     assert!(seen >= 6, "all bad files were tried");
-    let ragged = clearbox(&["profile", fixture("bad_files/ragged_rows.csv").to_str().expect("utf-8")]);
+    let ragged = clearbox(&[
+        "profile",
+        fixture("bad_files/ragged_rows.csv")
+            .to_str()
+            .expect("utf-8"),
+    ]);
     let message = String::from_utf8_lossy(&ragged.stderr);
-    assert!(message.contains("Line 3") && message.contains("1 more line"), "{message}");
+    assert!(
+        message.contains("Line 3") && message.contains("1 more line"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -135,7 +234,10 @@ fn a_missing_file_and_a_folder_are_explained() {
     let dir = tempfile::tempdir().expect("temp dir");
     let folder = dir.path().join("data.csv");
     std::fs::create_dir(&folder).expect("mkdir");
-    assert_plain_failure(&clearbox(&["profile", folder.to_str().expect("utf-8")]), "data.csv");
+    assert_plain_failure(
+        &clearbox(&["profile", folder.to_str().expect("utf-8")]),
+        "data.csv",
+    );
 }
 
 #[test]
@@ -172,7 +274,16 @@ fn a_ten_thousand_column_file_and_a_ten_megabyte_cell_load() {
     let wide = dir.path().join("wide.csv");
     let header: Vec<String> = (0..10_000).map(|i| format!("c{i}")).collect();
     let row: Vec<String> = (0..10_000).map(|i| (i % 7).to_string()).collect();
-    std::fs::write(&wide, format!("{}\n{}\n{}\n", header.join(","), row.join(","), row.join(","))).expect("writes");
+    std::fs::write(
+        &wide,
+        format!(
+            "{}\n{}\n{}\n",
+            header.join(","),
+            row.join(","),
+            row.join(",")
+        ),
+    )
+    .expect("writes");
     let report = profile_json(&[wide.to_str().expect("utf-8")]);
     assert_eq!(report["columns"].as_array().map(Vec::len), Some(10_000));
 
@@ -186,7 +297,11 @@ fn a_ten_thousand_column_file_and_a_ten_megabyte_cell_load() {
 #[test]
 fn devices_lists_and_chooses_the_processor_when_asked() {
     let out = clearbox(&["devices", "--json", "--device", "cpu"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let value: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(value["chosen"]["kind"], "cpu");
     assert!(value["adapters"].is_array());
@@ -199,6 +314,9 @@ fn text_output_has_lights_and_sentences() {
     let out = clearbox(&["profile", "--sample", "penguins"]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.starts_with("Penguins — 344 rows × 8 columns"), "{text}");
+    assert!(
+        text.starts_with("Penguins — 344 rows × 8 columns"),
+        "{text}"
+    );
     assert!(text.contains("[ check ]") || text.contains("[ good  ]"));
 }

@@ -1,7 +1,9 @@
 //! The compute device, including the wgpu path on a software Vulkan driver
 //! (lavapipe), which `.ci/run` installs so the GPU code path runs everywhere.
 
-use clearbox::compute::{AdapterKind, DeviceChoice, DevicePreference, list_adapters, select_device};
+use clearbox::compute::{
+    AdapterKind, DeviceChoice, DevicePreference, list_adapters, select_device,
+};
 
 #[test]
 fn a_burn_computation_runs_through_wgpu() {
@@ -9,7 +11,8 @@ fn a_burn_computation_runs_through_wgpu() {
         !list_adapters().is_empty(),
         "no Vulkan adapter: install mesa-vulkan-drivers and libvulkan1 (see .ci/run)"
     );
-    let device = select_device(DevicePreference::Gpu).expect("wgpu runs on lavapipe or a real card");
+    let device =
+        select_device(DevicePreference::Gpu).expect("wgpu runs on lavapipe or a real card");
     match &device.choice {
         DeviceChoice::Gpu(adapter) => assert!(!adapter.name.is_empty()),
         DeviceChoice::Cpu => panic!("asked for the GPU path, got the processor"),

@@ -11,15 +11,28 @@ use super::ui::state::{Banner, Page};
 use super::ui::{AppConfig, ClearboxApp};
 
 fn harness(settings: &std::path::Path) -> Harness<'static, ClearboxApp> {
-    let config = AppConfig { device: DevicePreference::Cpu, settings_path: Some(settings.to_path_buf()), open: None };
-    Harness::builder().with_size([1280.0, 800.0]).build_eframe(move |cc| ClearboxApp::new(cc, config))
+    let config = AppConfig {
+        device: DevicePreference::Cpu,
+        settings_path: Some(settings.to_path_buf()),
+        open: None,
+    };
+    Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| ClearboxApp::new(cc, config))
 }
 
 /// Steps frames until `done` holds; background jobs run on real threads.
-fn step_until(harness: &mut Harness<'_, ClearboxApp>, what: &str, done: impl Fn(&ClearboxApp) -> bool) {
+fn step_until(
+    harness: &mut Harness<'_, ClearboxApp>,
+    what: &str,
+    done: impl Fn(&ClearboxApp) -> bool,
+) {
     let start = Instant::now();
     while !done(harness.state()) {
-        assert!(start.elapsed() < Duration::from_secs(120), "timed out waiting for {what}");
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "timed out waiting for {what}"
+        );
         harness.step();
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -42,11 +55,17 @@ impl egui::DroppedFile for Dropped {
 }
 
 fn drop_file(harness: &mut Harness<'_, ClearboxApp>, path: std::path::PathBuf) {
-    harness.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(path)));
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(path)));
 }
 
 fn report_ready(app: &ClearboxApp) -> bool {
-    app.state.dataset.as_ref().is_some_and(|d| d.report.is_some() && !d.analysing)
+    app.state
+        .dataset
+        .as_ref()
+        .is_some_and(|d| d.report.is_some() && !d.analysing)
 }
 
 #[test]
@@ -63,8 +82,16 @@ fn open_a_sample_see_its_health_and_change_a_role() {
 
     assert_eq!(harness.state().state.page, Page::Data);
     // The table shows the data, the health panel its findings.
-    assert!(!harness.query_all_by_label("bill_length_mm").collect::<Vec<_>>().is_empty());
-    assert!(harness.query_all_by_label_contains("Adelie").count() > 3, "rows of the table are drawn");
+    assert!(
+        !harness
+            .query_all_by_label("bill_length_mm")
+            .collect::<Vec<_>>()
+            .is_empty()
+    );
+    assert!(
+        harness.query_all_by_label_contains("Adelie").count() > 3,
+        "rows of the table are drawn"
+    );
     harness.get_by_label("Health");
     harness.get_by_label_contains("Compute: CPU");
 
@@ -72,21 +99,40 @@ fn open_a_sample_see_its_health_and_change_a_role() {
     harness.get_by_label_contains("year — Number").click();
     harness.run_steps(2);
     harness.get_by_label("Category").click();
-    step_until(&mut harness, "the re-check after the role change", report_ready);
+    step_until(
+        &mut harness,
+        "the re-check after the role change",
+        report_ready,
+    );
     let dataset = harness.state().state.dataset.as_ref().expect("still open");
-    assert_eq!(dataset.recipe.roles.get("year"), Some(&ColumnRole::Category));
-    assert_eq!(dataset.table.column("year").map(|c| c.role), Some(ColumnRole::Category));
+    assert_eq!(
+        dataset.recipe.roles.get("year"),
+        Some(&ColumnRole::Category)
+    );
+    assert_eq!(
+        dataset.table.column("year").map(|c| c.role),
+        Some(ColumnRole::Category)
+    );
     harness.get_by_label_contains("year — Category");
 
     // The change is kept: it is in the settings file and comes back on reopening.
     let saved = clearbox::project::Settings::load(&settings);
-    assert_eq!(saved.recipes.get("sample:penguins").and_then(|r| r.roles.get("year")), Some(&ColumnRole::Category));
+    assert_eq!(
+        saved
+            .recipes
+            .get("sample:penguins")
+            .and_then(|r| r.roles.get("year")),
+        Some(&ColumnRole::Category)
+    );
     harness.get_by_label("Home").click();
     harness.run_steps(2);
     harness.get_by_label("Penguins").click();
     step_until(&mut harness, "the reopened report", report_ready);
     let dataset = harness.state().state.dataset.as_ref().expect("open again");
-    assert_eq!(dataset.table.column("year").map(|c| c.role), Some(ColumnRole::Category));
+    assert_eq!(
+        dataset.table.column("year").map(|c| c.role),
+        Some(ColumnRole::Category)
+    );
 }
 
 #[test]
@@ -103,10 +149,20 @@ fn a_fix_is_applied_in_one_click_and_can_be_undone() {
     step_until(&mut harness, "the report without body", report_ready);
     let dataset = harness.state().state.dataset.as_ref().expect("open");
     assert!(dataset.table.column("body").is_none());
-    assert!(dataset.original.column("body").is_some(), "the original data is kept");
+    assert!(
+        dataset.original.column("body").is_some(),
+        "the original data is kept"
+    );
     harness.get_by_label("Undo: Leave out 'body'").click();
     step_until(&mut harness, "the report with body back", report_ready);
-    assert!(harness.state().state.dataset.as_ref().is_some_and(|d| d.table.column("body").is_some()));
+    assert!(
+        harness
+            .state()
+            .state
+            .dataset
+            .as_ref()
+            .is_some_and(|d| d.table.column("body").is_some())
+    );
 }
 
 #[test]
@@ -118,13 +174,26 @@ fn a_bad_file_and_a_cancelled_load_keep_what_was_open() {
 
     // Dropping a broken file shows a sentence and keeps the open table.
     drop_file(&mut harness, super::fixture("bad_files/ragged_rows.csv"));
-    step_until(&mut harness, "the error banner", |app| app.state.banner.is_some());
+    step_until(&mut harness, "the error banner", |app| {
+        app.state.banner.is_some()
+    });
     match &harness.state().state.banner {
-        Some(Banner::Error(text)) => assert!(text.contains("ragged_rows.csv") && text.contains("Line 3"), "{text}"),
+        Some(Banner::Error(text)) => assert!(
+            text.contains("ragged_rows.csv") && text.contains("Line 3"),
+            "{text}"
+        ),
         other => panic!("expected an error banner, got {other:?}"),
     }
     harness.get_by_label_contains("Line 3 of 'ragged_rows.csv'");
-    assert_eq!(harness.state().state.dataset.as_ref().map(|d| d.table.name.as_str()), Some("German credit"));
+    assert_eq!(
+        harness
+            .state()
+            .state
+            .dataset
+            .as_ref()
+            .map(|d| d.table.name.as_str()),
+        Some("German credit")
+    );
 
     // A big file starts loading; Cancel stops it at once and keeps German credit.
     let big = dir.path().join("big.csv");
@@ -134,11 +203,24 @@ fn a_bad_file_and_a_cancelled_load_keep_what_was_open() {
     }
     std::fs::write(&big, text).expect("writes");
     drop_file(&mut harness, big);
-    step_until(&mut harness, "the load to start", |app| app.state.loading.is_some());
+    step_until(&mut harness, "the load to start", |app| {
+        app.state.loading.is_some()
+    });
     harness.get_by_label("Cancel").click();
     harness.run_steps(2);
-    assert!(harness.state().state.loading.is_none(), "cancel is immediate");
-    assert_eq!(harness.state().state.dataset.as_ref().map(|d| d.table.name.as_str()), Some("German credit"));
+    assert!(
+        harness.state().state.loading.is_none(),
+        "cancel is immediate"
+    );
+    assert_eq!(
+        harness
+            .state()
+            .state
+            .dataset
+            .as_ref()
+            .map(|d| d.table.name.as_str()),
+        Some("German credit")
+    );
 }
 
 #[test]

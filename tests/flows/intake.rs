@@ -6,7 +6,11 @@ use clearbox::jobs::Progress;
 use super::fixture;
 
 fn open(name: &str) -> clearbox::data::Table {
-    load(&DataSource::File(fixture(&format!("odd_files/{name}"))), &Progress::silent()).expect("loads")
+    load(
+        &DataSource::File(fixture(&format!("odd_files/{name}"))),
+        &Progress::silent(),
+    )
+    .expect("loads")
 }
 
 #[test]
@@ -16,7 +20,10 @@ fn latin1_and_bom_files_read_correctly() {
     assert_eq!(latin.columns[0].values.display(0), "Zürich");
     assert_eq!(latin.columns[2].values.display(1), "crème brûlée");
     let bom = open("utf8_bom.csv");
-    assert_eq!(bom.columns[0].name, "name", "the byte-order mark is not part of the name");
+    assert_eq!(
+        bom.columns[0].name, "name",
+        "the byte-order mark is not part of the name"
+    );
     assert_eq!(bom.columns[0].values.display(1), "Björn");
 }
 
@@ -44,27 +51,48 @@ fn semicolons_and_decimal_commas_are_understood() {
 #[test]
 fn bundled_samples_load_with_sensible_roles() {
     for sample in clearbox::samples::SAMPLES {
-        let table = load(&DataSource::Sample(sample), &Progress::silent()).expect("every sample loads");
+        let table =
+            load(&DataSource::Sample(sample), &Progress::silent()).expect("every sample loads");
         assert!(table.rows > 100, "{} has rows", sample.id);
         if let Some(target) = sample.suggested_target {
-            assert!(table.column(target).is_some(), "{}: suggested target exists", sample.id);
+            assert!(
+                table.column(target).is_some(),
+                "{}: suggested target exists",
+                sample.id
+            );
         }
     }
-    let penguins = load(&DataSource::Sample(clearbox::samples::find("penguins").expect("sample")), &Progress::silent())
-        .expect("loads");
+    let penguins = load(
+        &DataSource::Sample(clearbox::samples::find("penguins").expect("sample")),
+        &Progress::silent(),
+    )
+    .expect("loads");
     let role = |name: &str| penguins.column(name).map(|c| c.role);
     assert_eq!(role("species"), Some(ColumnRole::Category));
     assert_eq!(role("bill_length_mm"), Some(ColumnRole::Number));
-    let bandit = load(&DataSource::Sample(clearbox::samples::find("open_bandit").expect("sample")), &Progress::silent())
-        .expect("loads");
-    assert_eq!(bandit.column("timestamp").map(|c| c.role), Some(ColumnRole::Datetime));
-    assert_eq!(bandit.column("column_1").map(|c| c.role), Some(ColumnRole::Identifier));
-    assert_eq!(bandit.column("click").map(|c| c.role), Some(ColumnRole::Boolean));
+    let bandit = load(
+        &DataSource::Sample(clearbox::samples::find("open_bandit").expect("sample")),
+        &Progress::silent(),
+    )
+    .expect("loads");
+    assert_eq!(
+        bandit.column("timestamp").map(|c| c.role),
+        Some(ColumnRole::Datetime)
+    );
+    assert_eq!(
+        bandit.column("column_1").map(|c| c.role),
+        Some(ColumnRole::Identifier)
+    );
+    assert_eq!(
+        bandit.column("click").map(|c| c.role),
+        Some(ColumnRole::Boolean)
+    );
 }
 
 #[test]
 fn the_three_million_row_parquet_file_opens_when_present() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/datasets/drift/vega_flights_3m_2001.parquet");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/datasets/drift/vega_flights_3m_2001.parquet");
     if !path.exists() {
         eprintln!("skipped: {} is not beside this checkout", path.display());
         return;

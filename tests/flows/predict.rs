@@ -6,17 +6,26 @@ use std::process::{Command, Output};
 use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::{DataSource, load};
 use clearbox::jobs::{Job, Progress};
-use clearbox::templates::prediction::{PredictionRequest, SavedModel, Scores, score_table, train_prediction};
+use clearbox::templates::prediction::{
+    PredictionRequest, SavedModel, Scores, score_table, train_prediction,
+};
 use serde_json::Value;
 
 use super::sample;
 
 fn clearbox(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_clearbox")).args(args).output().expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_clearbox"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
 }
 
 fn table(id: &str) -> clearbox::data::Table {
-    load(&DataSource::Sample(clearbox::samples::find(id).expect("sample")), &Progress::silent()).expect("loads")
+    load(
+        &DataSource::Sample(clearbox::samples::find(id).expect("sample")),
+        &Progress::silent(),
+    )
+    .expect("loads")
 }
 
 #[test]
@@ -24,35 +33,84 @@ fn train_then_predict_from_the_command_line() {
     let dir = tempfile::tempdir().expect("temp dir");
     let model = dir.path().join("titanic_model");
     let out = clearbox(&[
-        "train", "--template", "prediction", "--sample", "titanic", "--target", "Survived", "--exclude", "boat,body",
-        "--device", "cpu", "--out", model.to_str().expect("utf-8"), "--json",
+        "train",
+        "--template",
+        "prediction",
+        "--sample",
+        "titanic",
+        "--target",
+        "Survived",
+        "--exclude",
+        "boat,body",
+        "--device",
+        "cpu",
+        "--out",
+        model.to_str().expect("utf-8"),
+        "--json",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
     assert_eq!(report["task"], "binary");
     assert_eq!(report["device"], "CPU");
     let auc = report["metrics"]["test"]["auc"].as_f64().expect("auc");
-    let baseline = report["baseline"]["test"]["auc"].as_f64().expect("baseline auc");
-    assert!(auc > 0.8 && baseline > 0.75, "test AUC {auc}, simple model {baseline}");
+    let baseline = report["baseline"]["test"]["auc"]
+        .as_f64()
+        .expect("baseline auc");
+    assert!(
+        auc > 0.8 && baseline > 0.75,
+        "test AUC {auc}, simple model {baseline}"
+    );
     assert!(report["metrics"]["test"]["accuracy"].is_f64());
-    let left_out: Vec<&str> = report["left_out"].as_array().expect("list").iter().filter_map(|c| c["column"].as_str()).collect();
-    assert!(left_out.contains(&"PassengerId") && left_out.contains(&"Name") && left_out.contains(&"boat"));
+    let left_out: Vec<&str> = report["left_out"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|c| c["column"].as_str())
+        .collect();
+    assert!(
+        left_out.contains(&"PassengerId")
+            && left_out.contains(&"Name")
+            && left_out.contains(&"boat")
+    );
     assert_eq!(report["model_dir"], model.to_str().expect("utf-8"));
 
     let scored = dir.path().join("scored.csv");
     let out = clearbox(&[
-        "predict", "--model", model.to_str().expect("utf-8"), "--data", sample("titanic.csv").to_str().expect("utf-8"),
-        "--out", scored.to_str().expect("utf-8"), "--device", "cpu",
+        "predict",
+        "--model",
+        model.to_str().expect("utf-8"),
+        "--data",
+        sample("titanic.csv").to_str().expect("utf-8"),
+        "--out",
+        scored.to_str().expect("utf-8"),
+        "--device",
+        "cpu",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let written = load(&DataSource::File(scored), &Progress::silent()).expect("the scored file reads back");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written =
+        load(&DataSource::File(scored), &Progress::silent()).expect("the scored file reads back");
     assert_eq!(written.rows, 1309);
     for name in ["prediction", "probability_0", "probability_1", "Survived"] {
         assert!(written.column(name).is_some(), "{name} is written");
     }
-    let p = |name: &str, row: usize| written.column(name).map(|c| c.values.display(row).parse::<f64>().unwrap_or(f64::NAN));
+    let p = |name: &str, row: usize| {
+        written
+            .column(name)
+            .map(|c| c.values.display(row).parse::<f64>().unwrap_or(f64::NAN))
+    };
     let total = p("probability_0", 3).unwrap_or(0.0) + p("probability_1", 3).unwrap_or(0.0);
-    assert!((total - 1.0).abs() < 1e-4, "probabilities add up to 1, got {total}");
+    assert!(
+        (total - 1.0).abs() < 1e-4,
+        "probabilities add up to 1, got {total}"
+    );
 }
 
 #[test]
@@ -60,10 +118,54 @@ fn bad_requests_exit_with_code_2_and_a_sentence() {
     let dir = tempfile::tempdir().expect("temp dir");
     let model = dir.path().join("m");
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["train", "--template", "prediction", "--sample", "penguins", "--target", "wingspan"], "no column called 'wingspan'"),
-        (vec!["train", "--template", "prediction", "--sample", "open_bandit", "--target", "propensity_score"], "same value"),
-        (vec!["train", "--template", "prediction", "--sample", "titanic", "--target", "Name"], "cannot be predicted"),
-        (vec!["predict", "--model", dir.path().to_str().expect("utf-8"), "--data", "x.csv", "--out", "y.csv"], "not a Clearbox model folder"),
+        (
+            vec![
+                "train",
+                "--template",
+                "prediction",
+                "--sample",
+                "penguins",
+                "--target",
+                "wingspan",
+            ],
+            "no column called 'wingspan'",
+        ),
+        (
+            vec![
+                "train",
+                "--template",
+                "prediction",
+                "--sample",
+                "open_bandit",
+                "--target",
+                "propensity_score",
+            ],
+            "same value",
+        ),
+        (
+            vec![
+                "train",
+                "--template",
+                "prediction",
+                "--sample",
+                "titanic",
+                "--target",
+                "Name",
+            ],
+            "cannot be predicted",
+        ),
+        (
+            vec![
+                "predict",
+                "--model",
+                dir.path().to_str().expect("utf-8"),
+                "--data",
+                "x.csv",
+                "--out",
+                "y.csv",
+            ],
+            "not a Clearbox model folder",
+        ),
     ];
     for (args, expected) in cases {
         let out = clearbox(&args);
@@ -74,28 +176,59 @@ fn bad_requests_exit_with_code_2_and_a_sentence() {
     }
     // A file without a column the model needs names that column.
     let out = clearbox(&[
-        "train", "--template", "prediction", "--sample", "penguins", "--target", "species", "--device", "cpu",
-        "--out", model.to_str().expect("utf-8"),
+        "train",
+        "--template",
+        "prediction",
+        "--sample",
+        "penguins",
+        "--target",
+        "species",
+        "--device",
+        "cpu",
+        "--out",
+        model.to_str().expect("utf-8"),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let partial = dir.path().join("partial.csv");
     std::fs::write(&partial, "island,bill_length_mm\nDream,40\nBiscoe,45\n").expect("writes");
     let out = clearbox(&[
-        "predict", "--model", model.to_str().expect("utf-8"), "--data", partial.to_str().expect("utf-8"), "--out",
+        "predict",
+        "--model",
+        model.to_str().expect("utf-8"),
+        "--data",
+        partial.to_str().expect("utf-8"),
+        "--out",
         dir.path().join("o.csv").to_str().expect("utf-8"),
     ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no column called 'bill_depth_mm'"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no column called 'bill_depth_mm'"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
 fn a_saved_model_predicts_exactly_as_before_and_classes_are_learned() {
     let device = select_device(DevicePreference::Cpu).expect("cpu");
     let penguins = table("penguins");
-    let request = PredictionRequest { target: "species".into(), exclude: Vec::new(), seed: 7 };
-    let outcome = train_prediction(&penguins, &request, &device, &Progress::silent()).expect("trains");
+    let request = PredictionRequest {
+        target: "species".into(),
+        exclude: Vec::new(),
+        seed: 7,
+    };
+    let outcome =
+        train_prediction(&penguins, &request, &device, &Progress::silent()).expect("trains");
     match &outcome.card.deep.test {
-        Scores::Multiclass(s) => assert!(s.accuracy >= 0.9, "penguin species are easy: {}", s.accuracy),
+        Scores::Multiclass(s) => assert!(
+            s.accuracy >= 0.9,
+            "penguin species are easy: {}",
+            s.accuracy
+        ),
         other => panic!("expected class scores, got {other:?}"),
     }
     let dir = tempfile::tempdir().expect("temp dir");
@@ -105,8 +238,12 @@ fn a_saved_model_predicts_exactly_as_before_and_classes_are_learned() {
     let a = score_table(&first, &penguins, &device.device).expect("scores");
     let b = score_table(&second, &penguins, &device.device).expect("scores");
     assert_eq!(a, b);
-    let again = train_prediction(&penguins, &request, &device, &Progress::silent()).expect("trains again");
-    assert_eq!(again.card.deep.test, outcome.card.deep.test, "same seed, same device, same model");
+    let again =
+        train_prediction(&penguins, &request, &device, &Progress::silent()).expect("trains again");
+    assert_eq!(
+        again.card.deep.test, outcome.card.deep.test,
+        "same seed, same device, same model"
+    );
 }
 
 #[test]
@@ -118,17 +255,29 @@ fn amounts_are_predicted_in_their_own_units() {
         let size = 40 + (i * 37) % 160;
         let rooms = 1 + (i * 7) % 5;
         let noise = ((i * 7919) % 21) as f64 - 10.0;
-        text.push_str(&format!("{size},{rooms},{}\n", 3000.0 * size as f64 + 10000.0 * rooms as f64 + noise * 1000.0));
+        text.push_str(&format!(
+            "{size},{rooms},{}\n",
+            3000.0 * size as f64 + 10000.0 * rooms as f64 + noise * 1000.0
+        ));
     }
     std::fs::write(&path, text).expect("writes");
     let prices = load(&DataSource::File(path), &Progress::silent()).expect("loads");
     let device = select_device(DevicePreference::Cpu).expect("cpu");
-    let request = PredictionRequest { target: "price".into(), exclude: Vec::new(), seed: 1 };
-    let outcome = train_prediction(&prices, &request, &device, &Progress::silent()).expect("trains");
+    let request = PredictionRequest {
+        target: "price".into(),
+        exclude: Vec::new(),
+        seed: 1,
+    };
+    let outcome =
+        train_prediction(&prices, &request, &device, &Progress::silent()).expect("trains");
     match (&outcome.card.deep.test, &outcome.card.simple.test) {
         (Scores::Regression(deep), Scores::Regression(simple)) => {
             assert!(simple.r2 > 0.95, "a straight line fits: R² {}", simple.r2);
-            assert!(simple.rmse < 20_000.0, "errors are in the price's units: {}", simple.rmse);
+            assert!(
+                simple.rmse < 20_000.0,
+                "errors are in the price's units: {}",
+                simple.rmse
+            );
             assert!(deep.r2 > 0.8, "R² {}", deep.r2);
         }
         other => panic!("expected amount scores, got {other:?}"),
@@ -140,12 +289,23 @@ fn cancel_stops_training_promptly() {
     let device = select_device(DevicePreference::Cpu).expect("cpu");
     let telco = table("telco_churn");
     let job = Job::spawn("training", None, move |progress| {
-        let request = PredictionRequest { target: "churn".into(), exclude: Vec::new(), seed: 1 };
+        let request = PredictionRequest {
+            target: "churn".into(),
+            exclude: Vec::new(),
+            seed: 1,
+        };
         train_prediction(&telco, &request, &device, progress).map(|_| ())
     });
     std::thread::sleep(std::time::Duration::from_millis(300));
     let asked = std::time::Instant::now();
     job.cancel();
-    assert!(matches!(job.wait(), Err(clearbox::ClearboxError::Cancelled)));
-    assert!(asked.elapsed() < std::time::Duration::from_secs(1), "stopped in {:?}", asked.elapsed());
+    assert!(matches!(
+        job.wait(),
+        Err(clearbox::ClearboxError::Cancelled)
+    ));
+    assert!(
+        asked.elapsed() < std::time::Duration::from_secs(1),
+        "stopped in {:?}",
+        asked.elapsed()
+    );
 }

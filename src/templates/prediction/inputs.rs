@@ -19,7 +19,12 @@ pub struct InputChoice {
 }
 
 /// The default inputs for predicting `target`, honouring the user's `exclude` list.
-pub fn choose_inputs(table: &Table, report: &HealthReport, target: &str, exclude: &[String]) -> Vec<InputChoice> {
+pub fn choose_inputs(
+    table: &Table,
+    report: &HealthReport,
+    target: &str,
+    exclude: &[String],
+) -> Vec<InputChoice> {
     table
         .columns
         .iter()

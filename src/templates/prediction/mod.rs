@@ -89,7 +89,11 @@ pub fn train_prediction(
     let (target, values) = read_target(table, &request.target)?;
     let report = crate::health::analyse(table, Some(&request.target), &progress.scaled(0.0, 0.05))?;
     let inputs = choose_inputs(table, &report, &request.target, &request.exclude);
-    let used: Vec<String> = inputs.iter().filter(|c| c.included).map(|c| c.column.clone()).collect();
+    let used: Vec<String> = inputs
+        .iter()
+        .filter(|c| c.included)
+        .map(|c| c.column.clone())
+        .collect();
     if used.is_empty() {
         return Err(ClearboxError::BadRequest(format!(
             "No column is left to predict '{}' from: every other column was left out. Include some columns.",
@@ -107,17 +111,39 @@ pub fn train_prediction(
         TaskKind::Regression => 1,
         _ => target.classes.len(),
     };
-    let train_set = Examples { x: &x_train, width, labels: labels.labels(0, outputs) };
-    let valid_set = Examples { x: &x_valid, width, labels: labels.labels(1, outputs) };
+    let train_set = Examples {
+        x: &x_train,
+        width,
+        labels: labels.labels(0, outputs),
+    };
+    let valid_set = Examples {
+        x: &x_valid,
+        width,
+        labels: labels.labels(1, outputs),
+    };
     let rows = split.train.len();
     progress.report(0.05, "Training the simple model");
     let simple_options = TrainOptions::simple(rows, request.seed);
     let simple_shape = NetworkShape::simple(width, outputs);
-    let simple = fit(&simple_shape, &train_set, &valid_set, &simple_options, &device.device, &progress.scaled(0.05, 0.15))?;
+    let simple = fit(
+        &simple_shape,
+        &train_set,
+        &valid_set,
+        &simple_options,
+        &device.device,
+        &progress.scaled(0.05, 0.15),
+    )?;
     progress.report(0.2, "Training the deep model");
     let deep_options = TrainOptions::deep(rows, request.seed);
     let deep_shape = NetworkShape::deep(width, outputs);
-    let deep = fit(&deep_shape, &train_set, &valid_set, &deep_options, &device.device, &progress.scaled(0.2, 0.78))?;
+    let deep = fit(
+        &deep_shape,
+        &train_set,
+        &valid_set,
+        &deep_options,
+        &device.device,
+        &progress.scaled(0.2, 0.78),
+    )?;
     progress.report(0.98, "Measuring on the test rows");
 
     let judge = |trained: &Trained| -> Result<(Scores, Option<f64>)> {
@@ -127,10 +153,16 @@ pub fn train_prediction(
     };
     let (deep_scores, deep_threshold) = judge(&deep)?;
     let (simple_scores, simple_threshold) = judge(&simple)?;
-    let chosen = if deep_scores.headline() >= simple_scores.headline() { ChosenModel::Deep } else { ChosenModel::Simple };
+    let chosen = if deep_scores.headline() >= simple_scores.headline() {
+        ChosenModel::Deep
+    } else {
+        ChosenModel::Simple
+    };
     let card = ModelCard {
         clearbox_version: env!("CARGO_PKG_VERSION").to_owned(),
-        created: chrono::Utc::now().format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        created: chrono::Utc::now()
+            .format("%Y-%m-%d %H:%M:%S UTC")
+            .to_string(),
         data_name: table.name.clone(),
         data_fingerprint: table.fingerprint.clone(),
         device: device.label(),
@@ -140,12 +172,31 @@ pub fn train_prediction(
         preprocessor,
         amount_scale: labels.amount_scale,
         split_sizes: [split.train.len(), split.valid.len(), split.test.len()],
-        deep: saved::ModelPart { shape: deep_shape, options: deep_options, threshold: deep_threshold, test: deep_scores, history: deep.history.clone(), best_epoch: deep.best_epoch },
-        simple: saved::ModelPart { shape: simple_shape, options: simple_options, threshold: simple_threshold, test: simple_scores, history: simple.history.clone(), best_epoch: simple.best_epoch },
+        deep: saved::ModelPart {
+            shape: deep_shape,
+            options: deep_options,
+            threshold: deep_threshold,
+            test: deep_scores,
+            history: deep.history.clone(),
+            best_epoch: deep.best_epoch,
+        },
+        simple: saved::ModelPart {
+            shape: simple_shape,
+            options: simple_options,
+            threshold: simple_threshold,
+            test: simple_scores,
+            history: simple.history.clone(),
+            best_epoch: simple.best_epoch,
+        },
         chosen,
     };
     progress.report(1.0, "Done");
-    Ok(PredictionOutcome { card, deep: deep.network, simple: simple.network, inputs })
+    Ok(PredictionOutcome {
+        card,
+        deep: deep.network,
+        simple: simple.network,
+        inputs,
+    })
 }
 
 /// The labels of each set in the shape training needs.
@@ -170,10 +221,14 @@ impl LabelSets {
             TargetValues::Amounts(v) => {
                 let train: Vec<f64> = split.train.iter().map(|&r| v[r]).collect();
                 let mean = train.iter().sum::<f64>() / train.len().max(1) as f64;
-                let sd = (train.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / train.len().max(1) as f64).sqrt().max(1e-12);
+                let sd = (train.iter().map(|x| (x - mean).powi(2)).sum::<f64>()
+                    / train.len().max(1) as f64)
+                    .sqrt()
+                    .max(1e-12);
                 Self {
                     classes: Default::default(),
-                    amounts: sets.map(|rows| rows.iter().map(|&r| ((v[r] - mean) / sd) as f32).collect()),
+                    amounts: sets
+                        .map(|rows| rows.iter().map(|&r| ((v[r] - mean) / sd) as f32).collect()),
                     raw_amounts: sets.map(|rows| rows.iter().map(|&r| v[r]).collect()),
                     amount_scale: Some((mean, sd)),
                 }
@@ -189,11 +244,20 @@ impl LabelSets {
     }
 
     /// Test scores from raw outputs; for yes/no the threshold is chosen on validation rows.
-    fn score(&self, target: &TargetColumn, valid_out: &[f32], test_out: &[f32]) -> (Scores, Option<f64>) {
+    fn score(
+        &self,
+        target: &TargetColumn,
+        valid_out: &[f32],
+        test_out: &[f32],
+    ) -> (Scores, Option<f64>) {
         match (target.task, self.amount_scale) {
             (TaskKind::Regression, Some((mean, sd))) => {
-                let predicted: Vec<f64> = test_out.iter().map(|&o| f64::from(o) * sd + mean).collect();
-                (Scores::Regression(AmountScores::measure(&predicted, &self.raw_amounts[2])), None)
+                let predicted: Vec<f64> =
+                    test_out.iter().map(|&o| f64::from(o) * sd + mean).collect();
+                (
+                    Scores::Regression(AmountScores::measure(&predicted, &self.raw_amounts[2])),
+                    None,
+                )
             }
             (TaskKind::Binary, _) => {
                 let valid_p = saved::positive_probabilities(valid_out, 2);
@@ -201,13 +265,19 @@ impl LabelSets {
                 let threshold = balanced_threshold(&valid_p, &truth_valid);
                 let test_p = saved::positive_probabilities(test_out, 2);
                 let truth: Vec<bool> = self.classes[2].iter().map(|&c| c == 1).collect();
-                (Scores::Binary(BinaryScores::measure(&test_p, &truth, threshold)), Some(threshold))
+                (
+                    Scores::Binary(BinaryScores::measure(&test_p, &truth, threshold)),
+                    Some(threshold),
+                )
             }
             _ => {
                 let k = target.classes.len();
                 let predicted: Vec<usize> = test_out.chunks(k).map(saved::argmax).collect();
                 let truth: Vec<usize> = self.classes[2].iter().map(|&c| c as usize).collect();
-                (Scores::Multiclass(ClassScores::measure(&predicted, &truth, k)), None)
+                (
+                    Scores::Multiclass(ClassScores::measure(&predicted, &truth, k)),
+                    None,
+                )
             }
         }
     }

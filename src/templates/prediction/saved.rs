@@ -76,7 +76,10 @@ impl PredictionOutcome {
     /// Saves the model folder `dir` (created if needed). Each file is written
     /// to a temporary name and renamed, so a crash never leaves a torn file.
     pub fn save(&self, dir: &Path) -> Result<()> {
-        let failed = |detail: String| ClearboxError::SaveFailed { path: dir.display().to_string(), detail };
+        let failed = |detail: String| ClearboxError::SaveFailed {
+            path: dir.display().to_string(),
+            detail,
+        };
         std::fs::create_dir_all(dir).map_err(|e| failed(e.to_string()))?;
         for (network, name) in [(&self.deep, DEEP), (&self.simple, SIMPLE)] {
             let temp = dir.join(format!(".{name}.tmp"));
@@ -174,7 +177,11 @@ pub fn score_table(model: &SavedModel, table: &Table, device: &Device) -> Result
     Ok(match (card.target.task, card.amount_scale) {
         (TaskKind::Regression, Some((mean, sd))) => {
             let amounts: Vec<f64> = out.iter().map(|&o| f64::from(o) * sd + mean).collect();
-            Scored { predictions: Vec::new(), probabilities: Vec::new(), amounts }
+            Scored {
+                predictions: Vec::new(),
+                probabilities: Vec::new(),
+                amounts,
+            }
         }
         _ => {
             let k = card.target.classes.len();
@@ -196,7 +203,11 @@ pub fn score_table(model: &SavedModel, table: &Table, device: &Device) -> Result
                 .enumerate()
                 .map(|(c, name)| (name.clone(), probabilities.iter().map(|p| p[c]).collect()))
                 .collect();
-            Scored { predictions, probabilities: per_class, amounts: Vec::new() }
+            Scored {
+                predictions,
+                probabilities: per_class,
+                amounts: Vec::new(),
+            }
         }
     })
 }
@@ -216,9 +227,15 @@ pub fn positive_probabilities(out: &[f32], k: usize) -> Vec<f64> {
 
 /// Index of the largest raw output.
 pub fn argmax(row: &[f32]) -> usize {
-    row.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i)
+    row.iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map_or(0, |(i, _)| i)
 }
 
 fn argmax_f64(row: &[f64]) -> usize {
-    row.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i)
+    row.iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map_or(0, |(i, _)| i)
 }
