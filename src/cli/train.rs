@@ -39,6 +39,9 @@ pub struct TrainArgs {
     /// Columns to leave out, separated by commas.
     #[arg(long, value_delimiter = ',')]
     exclude: Vec<String>,
+    /// Columns to use even where the health report would leave them out (leakage, personal data...).
+    #[arg(long, value_delimiter = ',')]
+    include: Vec<String>,
     /// Seed for the split and the model: same seed, same result on the same device.
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -86,9 +89,10 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
     let request = PredictionRequest {
         target: args.target.clone(),
         exclude: args.exclude.clone(),
+        include: args.include.clone(),
         seed: args.seed,
     };
-    let outcome = train_prediction(&table, &request, &device, &Progress::silent())?;
+    let outcome = train_prediction(&table, &request, &device, &Progress::silent(), &|_| {})?;
     let stem = table
         .name
         .rsplit_once('.')

@@ -108,6 +108,64 @@ pub fn balanced_threshold(probabilities: &[f64], truth: &[bool]) -> f64 {
     best
 }
 
+/// Curves of a yes/no model, each as (x, y) points from 0 to 1.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BinaryCurves {
+    /// ROC: share of negatives flagged (x) against share of positives caught (y).
+    pub roc: Vec<(f64, f64)>,
+    /// Gains: share of rows contacted, best-scored first (x), against share of positives found (y).
+    pub gains: Vec<(f64, f64)>,
+    /// Calibration: average predicted probability (x) against the real share of positives (y), by tenths.
+    pub calibration: Vec<(f64, f64)>,
+}
+
+impl BinaryCurves {
+    /// Computes the curves of `probabilities` against `truth`.
+    pub fn measure(probabilities: &[f64], truth: &[bool]) -> Self {
+        let mut pairs: Vec<(f64, bool)> = probabilities
+            .iter()
+            .copied()
+            .zip(truth.iter().copied())
+            .collect();
+        pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let n = pairs.len().max(1) as f64;
+        let positives = pairs.iter().filter(|p| p.1).count().max(1) as f64;
+        let negatives = (pairs.len() as f64 - positives).max(1.0);
+        let (mut tp, mut fp) = (0.0, 0.0);
+        let mut roc = vec![(0.0, 0.0)];
+        let mut gains = vec![(0.0, 0.0)];
+        let step = (pairs.len() / 200).max(1);
+        for (i, (_, t)) in pairs.iter().enumerate() {
+            if *t {
+                tp += 1.0
+            } else {
+                fp += 1.0
+            }
+            if (i + 1) % step == 0 || i + 1 == pairs.len() {
+                roc.push((fp / negatives, tp / positives));
+                gains.push(((i + 1) as f64 / n, tp / positives));
+            }
+        }
+        let mut bins = vec![(0.0, 0.0, 0usize); 10];
+        for (p, t) in &pairs {
+            let b = ((p * 10.0) as usize).min(9);
+            bins[b].0 += p;
+            bins[b].1 += f64::from(u8::from(*t));
+            bins[b].2 += 1;
+        }
+        let calibration = bins
+            .iter()
+            .filter(|b| b.2 > 0)
+            .map(|b| (b.0 / b.2 as f64, b.1 / b.2 as f64))
+            .collect();
+        Self {
+            roc,
+            gains,
+            calibration,
+        }
+    }
+}
+
 /// Scores of a model choosing among several classes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassScores {
@@ -201,6 +259,15 @@ mod tests {
             balanced_threshold(&[0.9, 0.8, 0.3, 0.2], &[true, true, false, false]),
             0.8
         );
+    }
+
+    #[test]
+    fn curves_run_from_corner_to_corner() {
+        let c = BinaryCurves::measure(&[0.9, 0.7, 0.4, 0.1], &[true, false, true, false]);
+        assert_eq!(c.roc.first(), Some(&(0.0, 0.0)));
+        assert_eq!(c.roc.last(), Some(&(1.0, 1.0)));
+        assert_eq!(c.gains[1], (0.25, 0.5));
+        assert!(!c.calibration.is_empty());
     }
 
     #[test]

@@ -13,13 +13,16 @@ use crate::health::stats::quantile_sorted;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Encoder {
     /// An amount: optionally log-compressed, centred on the median, scaled by
-    /// the spread of the middle half, clipped; plus a was-missing flag.
+    /// the spread of the middle half, clipped; plus a was-missing flag, and a
+    /// piecewise-linear encoding over the training quantiles (`edges`), which
+    /// lets a network bend its response to a number where the data bends.
     Number {
         column: String,
         log: bool,
         center: f64,
         scale: f64,
         missing_flag: bool,
+        edges: Vec<f64>,
     },
     /// Labels: one slot per common label, one for rare or unseen labels, one for missing.
     Category { column: String, levels: Vec<String> },
@@ -38,6 +41,8 @@ pub enum Encoder {
 
 /// Values beyond this many spreads from the middle are clipped.
 const CLIP: f64 = 8.0;
+/// Pieces of the piecewise-linear encoding of a number.
+const PIECES: usize = 8;
 /// Most labels a category gets its own slot for.
 const MAX_LEVELS: usize = 40;
 
@@ -55,7 +60,11 @@ impl Encoder {
     /// How many numbers it produces.
     pub fn width(&self) -> usize {
         match self {
-            Self::Number { missing_flag, .. } => 1 + usize::from(*missing_flag),
+            Self::Number {
+                missing_flag,
+                edges,
+                ..
+            } => 1 + usize::from(*missing_flag) + edges.len().saturating_sub(1),
             Self::Category { levels, .. } => levels.len() + 2,
             Self::Boolean { .. } => 2,
             Self::Date { .. } => 6,
@@ -89,12 +98,20 @@ impl Encoder {
                     present.iter_mut().for_each(|x| *x = x.ln_1p());
                 }
                 let (center, scale) = robust_scale(&present);
+                let mut edges: Vec<f64> = (0..=PIECES)
+                    .map(|i| quantile_sorted(&present, i as f64 / PIECES as f64))
+                    .collect();
+                edges.dedup();
+                if edges.len() < 3 {
+                    edges.clear(); // a handful of values: the scaled number says it all
+                }
                 Self::Number {
                     column: column_name,
                     log: skewed,
                     center,
                     scale,
                     missing_flag,
+                    edges,
                 }
             }
             (ColumnRole::Datetime, ColumnValues::Datetime(v)) => {
@@ -136,6 +153,7 @@ impl Encoder {
                 center,
                 scale,
                 missing_flag,
+                edges,
                 ..
             } => {
                 let x = match values {
@@ -152,6 +170,11 @@ impl Encoder {
                 } else {
                     let x = if *log { x.max(0.0).ln_1p() } else { x };
                     out[0] = ((x - center) / scale).clamp(-CLIP, CLIP) as f32;
+                    let first = 1 + usize::from(*missing_flag);
+                    for (j, pair) in edges.windows(2).enumerate() {
+                        out[first + j] =
+                            ((x - pair[0]) / (pair[1] - pair[0])).clamp(0.0, 1.0) as f32;
+                    }
                 }
             }
             Self::Category { levels, .. } => {

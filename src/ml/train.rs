@@ -118,6 +118,7 @@ pub fn fit(
     options: &TrainOptions,
     device: &Device,
     progress: &Progress,
+    on_epoch: &dyn Fn(EpochLoss),
 ) -> Result<Trained> {
     if train.rows() == 0 || valid.rows() == 0 {
         return Err(ClearboxError::BadRequest(
@@ -162,10 +163,12 @@ pub fn fit(
         });
         let snapshot = network.valid();
         let valid_loss = evaluate(&snapshot, valid, device);
-        history.push(EpochLoss {
+        let record = EpochLoss {
             train: train_loss,
             valid: valid_loss,
-        });
+        };
+        on_epoch(record);
+        history.push(record);
         if valid_loss < best_loss - 1e-5 {
             (best, best_epoch, best_loss, stale) = (snapshot, epoch, valid_loss, 0);
         } else {

@@ -12,8 +12,9 @@ use clearbox::project::{RecentFile, Settings};
 use clearbox::{ClearboxError, samples};
 
 use super::commands::AppCommand;
+use super::prediction_flow::{PredictionRunner, refresh_inputs};
 use super::state::{AppState, Banner, Dataset, DeviceStatus, LoadingView, Page, recipe_key};
-use super::{data_page, home, status_bar, theme};
+use super::{data_page, home, predict_page, status_bar, theme};
 
 /// How the app starts.
 pub struct AppConfig {
@@ -35,6 +36,7 @@ pub struct ClearboxApp {
     load_job: Option<(DataSource, Job<Table>)>,
     analysis_job: Option<Job<HealthReport>>,
     picker_job: Option<(FilePurpose, Job<Option<PathBuf>>)>,
+    prediction: PredictionRunner,
 }
 
 /// What a native file dialog was opened for.
@@ -42,6 +44,7 @@ pub struct ClearboxApp {
 enum FilePurpose {
     OpenTable,
     SaveRecipe,
+    SaveModel,
 }
 
 impl ClearboxApp {
@@ -72,6 +75,7 @@ impl ClearboxApp {
             load_job: None,
             analysis_job: None,
             picker_job: None,
+            prediction: PredictionRunner::default(),
         };
         if let Some(source) = config.open {
             app.start_load(source);
@@ -121,13 +125,19 @@ impl ClearboxApp {
         if let Some(result) = self.device_job.as_mut().and_then(Job::poll) {
             self.device_job = None;
             self.state.device = match result {
-                Ok(device) => DeviceStatus::Ready {
-                    label: device.label(),
-                    announcement: device.announcement,
-                },
+                Ok(device) => {
+                    let status = DeviceStatus::Ready {
+                        label: device.label(),
+                        announcement: device.announcement.clone(),
+                    };
+                    self.prediction.device = Some(device);
+                    refresh_inputs(&mut self.state, self.prediction.device.as_ref());
+                    status
+                }
                 Err(err) => DeviceStatus::Failed(err.to_string()),
             };
         }
+        self.prediction.poll(&mut self.state);
         if let Some((source, job)) = &mut self.load_job {
             if let (Some(view), Some(update)) = (&mut self.state.loading, job.latest_progress()) {
                 view.fraction = update.fraction;
@@ -149,7 +159,10 @@ impl ClearboxApp {
             if let Some(dataset) = &mut self.state.dataset {
                 dataset.analysing = false;
                 match result {
-                    Ok(report) => dataset.report = Some(report),
+                    Ok(report) => {
+                        dataset.report = Some(report);
+                        refresh_inputs(&mut self.state, self.prediction.device.as_ref());
+                    }
                     Err(ClearboxError::Cancelled) => {}
                     Err(err) => self.state.banner = Some(Banner::Error(err.to_string())),
                 }
@@ -169,6 +182,19 @@ impl ClearboxApp {
     fn file_chosen(&mut self, purpose: FilePurpose, path: PathBuf) {
         match purpose {
             FilePurpose::OpenTable => self.start_load(DataSource::File(path)),
+            FilePurpose::SaveModel => {
+                let Some(outcome) = &self.state.wizard.outcome else {
+                    return;
+                };
+                self.state.banner = Some(match outcome.save(&path) {
+                    Ok(()) => Banner::Info(format!(
+                        "Saved the model to '{}'. Score new rows with: clearbox predict --model '{}' --data FILE --out scored.csv",
+                        clearbox::error::display_name(&path),
+                        path.display()
+                    )),
+                    Err(err) => Banner::Error(err.to_string()),
+                });
+            }
             FilePurpose::SaveRecipe => {
                 let Some(dataset) = &self.state.dataset else {
                     return;
@@ -198,6 +224,9 @@ impl ClearboxApp {
                     .add_filter("Tables", &["csv", "tsv", "txt", "parquet", "pq"])
                     .add_filter("All files", &["*"])
                     .pick_file(),
+                FilePurpose::SaveModel => dialog
+                    .set_title("Choose a folder for the model")
+                    .pick_folder(),
                 FilePurpose::SaveRecipe => dialog
                     .set_title("Save your changes as a recipe")
                     .set_file_name("recipe.ron")
@@ -240,6 +269,8 @@ impl ClearboxApp {
                 recipe.roles.len()
             )));
         }
+        // A new table starts a new wizard; a finished model stays only with its data.
+        self.state.wizard = Default::default();
         self.state.dataset = Some(Dataset {
             source,
             original,
@@ -353,6 +384,15 @@ impl ClearboxApp {
                 }
             }
             AppCommand::DismissBanner => self.state.banner = None,
+            AppCommand::SaveModel => self.ask_for_file(FilePurpose::SaveModel),
+            wizard_command => {
+                if self
+                    .prediction
+                    .handle(&mut self.state, wizard_command, &self.wake)
+                {
+                    self.start_analysis();
+                }
+            }
         }
     }
 }
@@ -376,6 +416,9 @@ impl eframe::App for ClearboxApp {
             status_bar::banner_ui(ui, &self.state, &mut commands);
             match (self.state.page, &self.state.dataset) {
                 (Page::Data, Some(dataset)) => data_page::data_page_ui(ui, dataset, &mut commands),
+                (Page::Predict, Some(dataset)) => {
+                    predict_page::predict_page_ui(ui, dataset, &self.state.wizard, &mut commands)
+                }
                 _ => home::home_ui(ui, &self.state, &mut commands),
             }
         });

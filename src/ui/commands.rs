@@ -34,4 +34,20 @@ pub enum AppCommand {
     SetTarget(Option<String>),
     /// Close the message banner.
     DismissBanner,
+    /// Open the prediction wizard on the open table.
+    StartPrediction,
+    /// Go to a step of the wizard.
+    GoToStep(super::state::WizardStep),
+    /// Choose the column to predict in the wizard.
+    ChooseTarget(String),
+    /// Use or leave out a column.
+    SetInput { column: String, included: bool },
+    /// Start training.
+    Train,
+    /// Stop training; keep everything else.
+    CancelTraining,
+    /// Move the yes/no threshold on the results page.
+    SetThreshold(f64),
+    /// Save the trained model to a folder the user picks.
+    SaveModel,
 }

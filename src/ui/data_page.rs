@@ -36,6 +36,15 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
             commands.push(AppCommand::GoHome);
         }
         ui.heading(&table.name);
+        if ui
+            .button("Predict a column…")
+            .on_hover_text(
+                "Train a model that learns one column from the others, and see how good it is.",
+            )
+            .clicked()
+        {
+            commands.push(AppCommand::StartPrediction);
+        }
         ui.label(format!(
             "{} × {} columns",
             words::rows(table.rows),

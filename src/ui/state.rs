@@ -14,6 +14,8 @@ pub enum Page {
     Home,
     /// The open table and its health.
     Data,
+    /// The prediction wizard on the open table.
+    Predict,
 }
 
 /// What we know about the compute device.
@@ -99,6 +101,8 @@ pub struct AppState {
     pub banner: Option<Banner>,
     /// Remembered between sessions.
     pub settings: Settings,
+    /// The prediction wizard.
+    pub wizard: PredictionWizard,
 }
 
 /// The key a source's recipe is stored under in the settings.
@@ -107,4 +111,85 @@ pub fn recipe_key(source: &DataSource) -> String {
         DataSource::File(path) => path.display().to_string(),
         DataSource::Sample(sample) => format!("sample:{}", sample.id),
     }
+}
+
+/// The steps of the prediction wizard, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum WizardStep {
+    /// Pick the column to predict.
+    Goal,
+    /// Choose which columns the model may use.
+    Inputs,
+    /// See how the rows will be split and how long it will take.
+    Check,
+    /// Training, live.
+    Train,
+    /// How good the model is.
+    Results,
+}
+
+impl WizardStep {
+    /// All steps, in order.
+    pub const ALL: [WizardStep; 5] = [
+        Self::Goal,
+        Self::Inputs,
+        Self::Check,
+        Self::Train,
+        Self::Results,
+    ];
+
+    /// The step's name in the step bar.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Goal => "1 Goal",
+            Self::Inputs => "2 Inputs",
+            Self::Check => "3 Check",
+            Self::Train => "4 Train",
+            Self::Results => "5 Results",
+        }
+    }
+}
+
+/// Training in progress, as the screen shows it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TrainingView {
+    /// 0..1.
+    pub fraction: f32,
+    /// What is happening now.
+    pub message: String,
+    /// Loss per pass of the simple model.
+    pub simple: Vec<clearbox::ml::train::EpochLoss>,
+    /// Loss per pass of the deep model.
+    pub deep: Vec<clearbox::ml::train::EpochLoss>,
+    /// Seconds since training started.
+    pub elapsed: f64,
+}
+
+/// The prediction wizard's state.
+#[derive(Debug, Default)]
+pub struct PredictionWizard {
+    /// Where the user is.
+    pub step: Option<WizardStep>,
+    /// The column to predict.
+    pub target: Option<String>,
+    /// What kind of problem that makes, in words (or why it cannot be predicted).
+    pub task_sentence: String,
+    /// Whether the target can be predicted.
+    pub target_ok: bool,
+    /// Every other column, with whether it is used and why not.
+    pub inputs: Vec<clearbox::templates::prediction::InputChoice>,
+    /// Rows for training, validation and test.
+    pub split_rows: [usize; 3],
+    /// Forecast of training time in seconds.
+    pub estimate_seconds: f64,
+    /// Training in progress.
+    pub training: Option<TrainingView>,
+    /// The trained models.
+    pub outcome: Option<Arc<clearbox::templates::prediction::PredictionOutcome>>,
+    /// The threshold the user chose on the results page.
+    pub threshold: f64,
+    /// Scores of the chosen model at `threshold` on the test rows.
+    pub at_threshold: Option<clearbox::ml::metrics::BinaryScores>,
+    /// ROC, gains and calibration of the chosen model.
+    pub curves: Option<clearbox::ml::metrics::BinaryCurves>,
 }

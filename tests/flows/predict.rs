@@ -219,10 +219,11 @@ fn a_saved_model_predicts_exactly_as_before_and_classes_are_learned() {
     let request = PredictionRequest {
         target: "species".into(),
         exclude: Vec::new(),
+        include: Vec::new(),
         seed: 7,
     };
-    let outcome =
-        train_prediction(&penguins, &request, &device, &Progress::silent()).expect("trains");
+    let outcome = train_prediction(&penguins, &request, &device, &Progress::silent(), &|_| {})
+        .expect("trains");
     match &outcome.card.deep.test {
         Scores::Multiclass(s) => assert!(
             s.accuracy >= 0.9,
@@ -238,8 +239,8 @@ fn a_saved_model_predicts_exactly_as_before_and_classes_are_learned() {
     let a = score_table(&first, &penguins, &device.device).expect("scores");
     let b = score_table(&second, &penguins, &device.device).expect("scores");
     assert_eq!(a, b);
-    let again =
-        train_prediction(&penguins, &request, &device, &Progress::silent()).expect("trains again");
+    let again = train_prediction(&penguins, &request, &device, &Progress::silent(), &|_| {})
+        .expect("trains again");
     assert_eq!(
         again.card.deep.test, outcome.card.deep.test,
         "same seed, same device, same model"
@@ -266,10 +267,11 @@ fn amounts_are_predicted_in_their_own_units() {
     let request = PredictionRequest {
         target: "price".into(),
         exclude: Vec::new(),
+        include: Vec::new(),
         seed: 1,
     };
     let outcome =
-        train_prediction(&prices, &request, &device, &Progress::silent()).expect("trains");
+        train_prediction(&prices, &request, &device, &Progress::silent(), &|_| {}).expect("trains");
     match (&outcome.card.deep.test, &outcome.card.simple.test) {
         (Scores::Regression(deep), Scores::Regression(simple)) => {
             assert!(simple.r2 > 0.95, "a straight line fits: R² {}", simple.r2);
@@ -292,9 +294,10 @@ fn cancel_stops_training_promptly() {
         let request = PredictionRequest {
             target: "churn".into(),
             exclude: Vec::new(),
+            include: Vec::new(),
             seed: 1,
         };
-        train_prediction(&telco, &request, &device, progress).map(|_| ())
+        train_prediction(&telco, &request, &device, progress, &|_| {}).map(|_| ())
     });
     std::thread::sleep(std::time::Duration::from_millis(300));
     let asked = std::time::Instant::now();

@@ -18,12 +18,15 @@ pub struct InputChoice {
     pub reason: String,
 }
 
-/// The default inputs for predicting `target`, honouring the user's `exclude` list.
+/// The default inputs for predicting `target`. Columns in `include` are used
+/// whatever the health report says (the user's override); columns in
+/// `exclude` are left out.
 pub fn choose_inputs(
     table: &Table,
     report: &HealthReport,
     target: &str,
     exclude: &[String],
+    include: &[String],
 ) -> Vec<InputChoice> {
     table
         .columns
@@ -34,8 +37,8 @@ pub fn choose_inputs(
             let has = |kind: IssueKind| issues.iter().any(|i| i.kind == kind && i.severity > Severity::Ok);
             // Only near-certain leakage is left out by default; a "check" stays in with its warning.
             let leaks = issues.iter().any(|i| i.kind == IssueKind::Leakage && i.severity == Severity::Problem);
-            let reason = if exclude.iter().any(|e| e == &column.name) {
-                "left out by you".to_owned()
+            let reason = if include.iter().any(|i| i == &column.name) {
+                String::new()
             } else if leaks {
                 format!("gives the answer away: it predicts '{target}' almost perfectly on its own (leakage)")
             } else if has(IssueKind::PersonalData) {
@@ -48,6 +51,8 @@ pub fn choose_inputs(
                 "the same value on every row".to_owned()
             } else if report.column(&column.name).is_some_and(|h| h.missing_fraction >= 1.0) {
                 "every value is missing".to_owned()
+            } else if exclude.iter().any(|e| e == &column.name) {
+                "left out by you".to_owned()
             } else {
                 String::new()
             };

@@ -1,0 +1,201 @@
+//! The prediction wizard: Goal → Inputs → Check → Train → Results.
+
+use clearbox::health::words;
+use egui::{RichText, Ui};
+use egui_plot::{Line, Plot, PlotPoints};
+
+use super::commands::AppCommand;
+use super::state::{Dataset, PredictionWizard, WizardStep};
+use super::{predict_results, theme};
+
+/// Draws the wizard.
+pub fn predict_page_ui(
+    ui: &mut Ui,
+    dataset: &Dataset,
+    wizard: &PredictionWizard,
+    commands: &mut Vec<AppCommand>,
+) {
+    ui.horizontal(|ui| {
+        if ui.button("Back to the data").clicked() {
+            commands.push(AppCommand::GoToData);
+        }
+        ui.heading(format!("Predict a column of {}", dataset.table.name));
+    });
+    let current = wizard.step.unwrap_or(WizardStep::Goal);
+    ui.horizontal(|ui| {
+        for step in WizardStep::ALL {
+            if ui.selectable_label(step == current, step.label()).clicked() {
+                commands.push(AppCommand::GoToStep(step));
+            }
+        }
+    });
+    ui.separator();
+    egui::ScrollArea::vertical()
+        .auto_shrink(false)
+        .show(ui, |ui| match current {
+            WizardStep::Goal => goal_ui(ui, dataset, wizard, commands),
+            WizardStep::Inputs => inputs_ui(ui, wizard, commands),
+            WizardStep::Check => check_ui(ui, wizard, commands),
+            WizardStep::Train => train_ui(ui, wizard, commands),
+            WizardStep::Results => predict_results::results_ui(ui, wizard, commands),
+        });
+}
+
+fn next_button(ui: &mut Ui, enabled: bool, step: WizardStep, commands: &mut Vec<AppCommand>) {
+    ui.add_space(10.0);
+    if ui.add_enabled(enabled, egui::Button::new("Next")).clicked() {
+        commands.push(AppCommand::GoToStep(step));
+    }
+}
+
+fn goal_ui(
+    ui: &mut Ui,
+    dataset: &Dataset,
+    wizard: &PredictionWizard,
+    commands: &mut Vec<AppCommand>,
+) {
+    ui.label(RichText::new("Which column should the model learn to predict?").strong());
+    let current = wizard
+        .target
+        .clone()
+        .unwrap_or_else(|| "Choose a column".into());
+    egui::ComboBox::from_label("Column to predict")
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            for column in &dataset.table.columns {
+                let chosen = wizard.target.as_deref() == Some(column.name.as_str());
+                if ui.selectable_label(chosen, &column.name).clicked() {
+                    commands.push(AppCommand::ChooseTarget(column.name.clone()));
+                }
+            }
+        });
+    if !wizard.task_sentence.is_empty() {
+        let colour = if wizard.target_ok {
+            theme::GOOD
+        } else {
+            theme::PROBLEM
+        };
+        ui.colored_label(colour, &wizard.task_sentence);
+    }
+    ui.weak("If the kind of problem is wrong, change the column's role on the data page.");
+    next_button(ui, wizard.target_ok, WizardStep::Inputs, commands);
+}
+
+fn inputs_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppCommand>) {
+    let used = wizard.inputs.iter().filter(|c| c.included).count();
+    ui.label(
+        RichText::new(format!(
+            "The model may use {used} of {} columns.",
+            wizard.inputs.len()
+        ))
+        .strong(),
+    );
+    ui.weak(
+        "Columns that would mislead a model are left out, with the reason. Tick a box to override.",
+    );
+    if wizard.inputs.is_empty() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Checking the columns against the target…");
+        });
+    }
+    for choice in &wizard.inputs {
+        ui.horizontal(|ui| {
+            let mut included = choice.included;
+            if ui.checkbox(&mut included, &choice.column).changed() {
+                commands.push(AppCommand::SetInput {
+                    column: choice.column.clone(),
+                    included,
+                });
+            }
+            if !choice.reason.is_empty() {
+                ui.weak(format!("left out: {}", choice.reason));
+            }
+        });
+    }
+    next_button(ui, used > 0, WizardStep::Check, commands);
+}
+
+fn check_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppCommand>) {
+    let [train, valid, test] = wizard.split_rows;
+    ui.label(RichText::new("How the rows will be used").strong());
+    ui.label(format!(
+        "The model learns from {} rows, {} rows decide when it has learned enough, and {} rows are kept \
+         aside to measure it honestly at the end. Each group has the same mix of outcomes.",
+        words::count(train),
+        words::count(valid),
+        words::count(test)
+    ));
+    ui.label(format!(
+        "Training should take about {} on this computer (a rough estimate; it stops early when the model stops improving).",
+        duration(wizard.estimate_seconds)
+    ));
+    ui.add_space(10.0);
+    if ui
+        .add_enabled(wizard.target_ok, egui::Button::new("Train"))
+        .clicked()
+    {
+        commands.push(AppCommand::Train);
+    }
+}
+
+fn train_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppCommand>) {
+    let Some(view) = &wizard.training else {
+        ui.label("Training has not started. Go to Check and press Train.");
+        return;
+    };
+    ui.horizontal(|ui| {
+        ui.spinner();
+        ui.label(format!(
+            "{} — {} elapsed",
+            view.message,
+            duration(view.elapsed)
+        ));
+    });
+    ui.add(egui::ProgressBar::new(view.fraction).show_percentage());
+    if view.fraction > 0.05 {
+        let remaining = view.elapsed * f64::from((1.0 - view.fraction) / view.fraction);
+        ui.weak(format!(
+            "At most about {} left; it usually finishes sooner.",
+            duration(remaining)
+        ));
+    }
+    if ui.button("Cancel training").clicked() {
+        commands.push(AppCommand::CancelTraining);
+    }
+    ui.label("The lines show the model's error after each pass: on the rows it learns from, and on the rows it is checked on. When the second stops falling, training stops.");
+    let line =
+        |points: Vec<[f64; 2]>, name: &str| Line::new(name.to_owned(), PlotPoints::from(points));
+    let to_points = |losses: &[clearbox::ml::train::EpochLoss], valid: bool| -> Vec<[f64; 2]> {
+        losses
+            .iter()
+            .enumerate()
+            .map(|(i, l)| [i as f64 + 1.0, if valid { l.valid } else { l.train }])
+            .collect()
+    };
+    Plot::new("training loss")
+        .height(260.0)
+        .legend(egui_plot::Legend::default())
+        .x_axis_label("pass over the data")
+        .y_axis_label("error (loss)")
+        .show(ui, |plot| {
+            plot.line(line(
+                to_points(&view.deep, false),
+                "deep model: learning rows",
+            ));
+            plot.line(line(to_points(&view.deep, true), "deep model: check rows"));
+            plot.line(line(
+                to_points(&view.simple, true),
+                "simple model: check rows",
+            ));
+        });
+}
+
+/// "12 seconds", "3 minutes".
+pub fn duration(seconds: f64) -> String {
+    if seconds < 90.0 {
+        format!("{:.0} seconds", seconds.max(1.0))
+    } else {
+        format!("{:.0} minutes", seconds / 60.0)
+    }
+}

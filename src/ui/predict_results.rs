@@ -1,0 +1,199 @@
+//! The results page: how good the model is on rows it never saw, in words,
+//! next to the simple model; for yes/no, a threshold slider that updates the
+//! sentences, the confusion table, and ROC, gains and calibration curves.
+
+use clearbox::health::words::{count, percent};
+use clearbox::ml::metrics::{BinaryCurves, BinaryScores};
+use clearbox::templates::prediction::{ChosenModel, PredictionOutcome, Scores};
+use egui::{RichText, Ui};
+use egui_plot::{Line, Plot, PlotPoints};
+
+use super::commands::AppCommand;
+use super::state::PredictionWizard;
+
+/// Draws the results.
+pub fn results_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppCommand>) {
+    let Some(outcome) = &wizard.outcome else {
+        ui.label("No model yet. Train one first.");
+        return;
+    };
+    let card = &outcome.card;
+    ui.label(
+        RichText::new(format!(
+            "How well '{}' is predicted, on {} test rows the model never saw",
+            card.target.name,
+            count(card.split_sizes[2])
+        ))
+        .strong(),
+    );
+    ui.horizontal(|ui| {
+        ui.label(format!("Deep model: {}", headline(&card.deep.test)));
+    });
+    ui.label(format!(
+        "Simple model (the bar to beat): {}",
+        headline(&card.simple.test)
+    ));
+    match card.chosen {
+        ChosenModel::Deep => ui.label("The deep model does at least as well as the simple one, so it is the one used."),
+        ChosenModel::Simple => ui.colored_label(
+            super::theme::CHECK,
+            "The deep model does not beat the simple one on this table, so the simple model is offered instead.",
+        ),
+    };
+    for choice in outcome.inputs.iter().filter(|c| !c.included) {
+        ui.weak(format!("Left out '{}': {}.", choice.column, choice.reason));
+    }
+    if ui.button("Save the model…").clicked() {
+        commands.push(AppCommand::SaveModel);
+    }
+    ui.separator();
+    match (&wizard.at_threshold, &wizard.curves) {
+        (Some(scores), Some(curves)) => {
+            binary_ui(ui, outcome, wizard.threshold, scores, curves, commands)
+        }
+        _ => other_ui(ui, outcome),
+    }
+}
+
+fn headline(scores: &Scores) -> String {
+    match scores {
+        Scores::Binary(s) => format!("AUC {:.3} (0.5 is guessing, 1 is perfect)", s.auc),
+        Scores::Multiclass(s) => format!("right for {} of rows", percent(s.accuracy)),
+        Scores::Regression(s) => format!(
+            "typical error {:.3}, explains {} of the differences",
+            s.mae,
+            percent(s.r2.max(0.0))
+        ),
+    }
+}
+
+fn binary_ui(
+    ui: &mut Ui,
+    outcome: &PredictionOutcome,
+    threshold: f64,
+    scores: &BinaryScores,
+    curves: &BinaryCurves,
+    commands: &mut Vec<AppCommand>,
+) {
+    let positive = outcome
+        .card
+        .target
+        .classes
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| "yes".into());
+    let mut t = threshold;
+    let slider =
+        ui.add(egui::Slider::new(&mut t, 0.01..=0.99).text("Flag a row when the chance is above"));
+    if slider.changed() {
+        commands.push(AppCommand::SetThreshold(t));
+    }
+    ui.label(format!(
+        "Of every 100 rows the model flags, {:.0} really are '{positive}'; picking at random finds {:.0}.",
+        scores.precision * 100.0,
+        scores.base_rate * 100.0
+    ));
+    ui.label(format!(
+        "It catches {:.0} of every 100 '{positive}' rows; flagging at random catches as many as it flags.",
+        scores.recall * 100.0
+    ));
+    ui.label(format!(
+        "Overall it is right for {} of rows.",
+        percent(scores.accuracy)
+    ));
+    let [[tn, fp], [fn_, tp]] = scores.confusion;
+    egui::Grid::new("confusion").striped(true).show(ui, |ui| {
+        ui.label("");
+        ui.strong("flagged");
+        ui.strong("not flagged");
+        ui.end_row();
+        ui.strong(format!("really '{positive}'"));
+        ui.label(format!("{tp} caught"));
+        ui.label(format!("{fn_} missed"));
+        ui.end_row();
+        ui.strong("really not");
+        ui.label(format!("{fp} false alarms"));
+        ui.label(format!("{tn} rightly left alone"));
+        ui.end_row();
+    });
+    ui.add_space(8.0);
+    ui.columns(3, |columns| {
+        curve_ui(
+            &mut columns[0],
+            "ROC curve",
+            "higher and further left is better; the diagonal is guessing",
+            &curves.roc,
+        );
+        curve_ui(
+            &mut columns[1],
+            "Gains",
+            "share found when contacting the top-scored share first",
+            &curves.gains,
+        );
+        curve_ui(
+            &mut columns[2],
+            "Calibration",
+            "on the diagonal, a 30% chance really happens 30% of the time",
+            &curves.calibration,
+        );
+    });
+}
+
+fn curve_ui(ui: &mut Ui, title: &str, sentence: &str, points: &[(f64, f64)]) {
+    ui.strong(title);
+    ui.weak(sentence);
+    let line: Vec<[f64; 2]> = points.iter().map(|(x, y)| [*x, *y]).collect();
+    Plot::new(title)
+        .height(200.0)
+        .data_aspect(1.0)
+        .include_x(0.0)
+        .include_x(1.0)
+        .include_y(0.0)
+        .include_y(1.0)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .show(ui, |plot| {
+            plot.line(
+                Line::new("diagonal", PlotPoints::from(vec![[0.0, 0.0], [1.0, 1.0]]))
+                    .color(egui::Color32::GRAY),
+            );
+            plot.line(
+                Line::new(title.to_owned(), PlotPoints::from(line)).color(super::theme::DATA),
+            );
+        });
+}
+
+fn other_ui(ui: &mut Ui, outcome: &PredictionOutcome) {
+    let card = &outcome.card;
+    match (&card.deep.test, card.chosen) {
+        (Scores::Multiclass(s), _) => {
+            ui.label("How often each class is recognised:");
+            for (class, recall) in card.target.classes.iter().zip(&s.recall) {
+                ui.label(format!("'{class}': {} of its rows", percent(*recall)));
+            }
+        }
+        (Scores::Regression(s), _) => {
+            ui.label(format!(
+                "On a typical row the prediction is off by {:.3} (in '{}' units); larger misses count more in the RMSE of {:.3}.",
+                s.mae, card.target.name, s.rmse
+            ));
+            let points: Vec<[f64; 2]> = outcome
+                .test_predictions
+                .amounts
+                .iter()
+                .map(|(t, p)| [*t, *p])
+                .collect();
+            ui.weak("Each point is a test row: its true value across, the prediction up. Perfect predictions lie on the diagonal.");
+            Plot::new("predicted vs actual")
+                .height(260.0)
+                .data_aspect(1.0)
+                .show(ui, |plot| {
+                    plot.points(
+                        egui_plot::Points::new("rows", PlotPoints::from(points)).radius(1.5),
+                    );
+                });
+        }
+        _ => {}
+    }
+}
