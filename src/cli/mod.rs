@@ -1,5 +1,6 @@
 //! The command line: every step the GUI offers, scriptable.
 
+mod bench;
 mod devices;
 mod profile;
 mod train;
@@ -44,6 +45,9 @@ pub enum Command {
     },
     /// List the bundled sample tables.
     Samples,
+    /// Measure speed: `bench train` (rows per second), `bench open FILE` (load and profile time).
+    #[command(subcommand)]
+    Bench(bench::BenchTarget),
 }
 
 fn parse_device(s: &str) -> Result<DevicePreference, String> {
@@ -58,6 +62,7 @@ pub fn run(command: Command, device: DevicePreference) -> ExitCode {
         Command::Devices { json } => devices::run(device, json),
         Command::Train(args) => train::train(&args, device),
         Command::Predict(args) => train::predict(&args, device),
+        Command::Bench(target) => bench::run(&target, device),
         Command::Samples => {
             for sample in clearbox::samples::SAMPLES {
                 println!("{:<14} {}", sample.id, sample.blurb);

@@ -3,6 +3,7 @@
 //! numbers ([`preprocess`]), the burn network ([`model`]), its training loop
 //! ([`train`]) and how results are measured ([`metrics`]).
 
+pub mod bench;
 pub mod metrics;
 pub mod model;
 pub mod preprocess;

@@ -28,7 +28,7 @@ impl NetworkShape {
             inputs,
             hidden: vec![256, 256],
             outputs,
-            dropout: 0.1,
+            dropout: 0.25,
         }
     }
 

@@ -65,9 +65,9 @@ impl TrainOptions {
         Self {
             max_epochs: 200,
             batch: batch_for(rows),
-            learning_rate: 1e-3,
-            weight_decay: 1e-4,
-            patience: 12,
+            learning_rate: 5e-4,
+            weight_decay: 1e-3,
+            patience: 16,
             seed,
         }
     }

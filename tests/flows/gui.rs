@@ -286,3 +286,49 @@ fn the_prediction_wizard_trains_a_model_and_shows_results() {
     );
     assert!(wizard.at_threshold.is_some() && wizard.curves.is_some());
 }
+
+#[test]
+fn three_million_rows_open_while_the_window_keeps_drawing() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/datasets/drift/vega_flights_3m_2001.parquet");
+    if !path.exists() {
+        eprintln!("skipped: {} is not beside this checkout", path.display());
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = harness(&dir.path().join("settings.ron"));
+    drop_file(&mut harness, path);
+    // Frames keep coming while the file loads, and they show its progress.
+    let mut frames_while_loading = 0;
+    let mut fractions = Vec::new();
+    let start = Instant::now();
+    while harness.state().state.dataset.is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "timed out loading"
+        );
+        harness.step();
+        if let Some(loading) = &harness.state().state.loading {
+            frames_while_loading += 1;
+            fractions.push(loading.fraction);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(
+        frames_while_loading > 3,
+        "the window drew {frames_while_loading} frames during the load"
+    );
+    assert!(
+        fractions.windows(2).all(|w| w[1] >= w[0]),
+        "progress only moves forward"
+    );
+    step_until(&mut harness, "the 3M-row report", report_ready);
+    let dataset = harness.state().state.dataset.as_ref().expect("open");
+    assert_eq!(dataset.table.rows, 3_000_000);
+    assert!(
+        harness
+            .query_all_by_label_contains("3,000,000 rows")
+            .count()
+            >= 1
+    );
+}

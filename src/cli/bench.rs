@@ -1,0 +1,72 @@
+//! `clearbox bench`: speed figures that live outside the tests.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Subcommand;
+use clearbox::compute::{DevicePreference, select_device};
+use clearbox::data::{DataSource, load};
+use clearbox::health::analyse;
+use clearbox::jobs::Progress;
+use clearbox::ml::bench::train_throughput;
+
+/// What to measure.
+#[derive(Debug, Subcommand)]
+pub enum BenchTarget {
+    /// Training throughput of the default network on a synthetic table.
+    Train {
+        /// Rows in the synthetic table.
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: usize,
+        /// Numbers per row.
+        #[arg(long, default_value_t = 64)]
+        width: usize,
+        /// Rows per step.
+        #[arg(long, default_value_t = 4096)]
+        batch: usize,
+        /// Passes over the table (the first is timed apart).
+        #[arg(long, default_value_t = 3)]
+        passes: usize,
+    },
+    /// Time to open a file and check its health.
+    Open {
+        /// The file.
+        file: PathBuf,
+    },
+}
+
+pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Result<()> {
+    match target {
+        BenchTarget::Train {
+            rows,
+            width,
+            batch,
+            passes,
+        } => {
+            let device = select_device(preference)?;
+            let report = train_throughput(
+                &device.device,
+                *rows,
+                *width,
+                *batch,
+                *passes,
+                &Progress::silent(),
+            )?;
+            let mut value = serde_json::to_value(&report).unwrap_or_default();
+            value["device"] = serde_json::json!(device.label());
+            println!("{value}");
+        }
+        BenchTarget::Open { file } => {
+            let started = Instant::now();
+            let table = load(&DataSource::File(file.clone()), &Progress::silent())?;
+            let loaded = started.elapsed().as_secs_f64();
+            analyse(&table, None, &Progress::silent())?;
+            let total = started.elapsed().as_secs_f64();
+            println!(
+                "{}",
+                serde_json::json!({ "rows": table.rows, "columns": table.columns.len(), "load_seconds": loaded, "profile_seconds": total - loaded })
+            );
+        }
+    }
+    Ok(())
+}
