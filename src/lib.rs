@@ -76,8 +76,8 @@
 //! hang start-up. Training takes a [`jobs::Progress`] like every long task and
 //! checks its cancel flag between batches; it uses its own burn device,
 //! separate from the one eframe draws with, so long kernels never stall a
-//! frame. (The prediction wizard in the GUI is the next step; today training
-//! runs from `clearbox train`.)
+//! frame. The GUI's prediction wizard runs training as a job and receives
+//! each pass's losses through a second channel for its live chart.
 
 pub mod compute;
 pub mod data;

@@ -50,6 +50,27 @@ pub enum Command {
     Bench(bench::BenchTarget),
 }
 
+/// The table a verb works on: a bundled sample by id, or a file.
+fn data_source(
+    file: Option<&PathBuf>,
+    sample: Option<&str>,
+    missing: &str,
+) -> clearbox::Result<clearbox::data::DataSource> {
+    use clearbox::data::DataSource;
+    match (file, sample) {
+        (_, Some(id)) => clearbox::samples::find(id)
+            .map(DataSource::Sample)
+            .ok_or_else(|| {
+                ClearboxError::BadRequest(format!(
+                    "There is no sample called '{id}'. The samples are: {}.",
+                    clearbox::samples::ids()
+                ))
+            }),
+        (Some(path), None) => Ok(DataSource::File(path.clone())),
+        (None, None) => Err(ClearboxError::BadRequest(missing.to_owned())),
+    }
+}
+
 fn parse_device(s: &str) -> Result<DevicePreference, String> {
     s.parse()
 }

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
-use clearbox::data::{DataSource, Recipe, load};
+use clearbox::data::{Recipe, load};
 use clearbox::health::{HealthReport, Severity, analyse, words};
 use clearbox::jobs::Progress;
-use clearbox::{ClearboxError, samples};
+use clearbox::ClearboxError;
 
 /// Options of `clearbox profile`.
 #[derive(Debug, Args)]
@@ -30,16 +30,11 @@ pub struct ProfileArgs {
 }
 
 pub fn run(args: &ProfileArgs) -> clearbox::Result<()> {
-    let source = match (&args.file, &args.sample) {
-        (_, Some(id)) => DataSource::Sample(samples::find(id).ok_or_else(|| {
-            ClearboxError::BadRequest(format!(
-                "There is no sample called '{id}'. The samples are: {}.",
-                samples::ids()
-            ))
-        })?),
-        (Some(path), None) => DataSource::File(path.clone()),
-        (None, None) => return Err(ClearboxError::BadRequest("Name a file to profile.".into())),
-    };
+    let source = super::data_source(
+        args.file.as_ref(),
+        args.sample.as_deref(),
+        "Name a file to profile.",
+    )?;
     let started = Instant::now();
     let original = load(&source, &Progress::silent())?;
     let loaded_at = started.elapsed();

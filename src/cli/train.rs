@@ -12,7 +12,6 @@ use clearbox::jobs::Progress;
 use clearbox::templates::prediction::{
     ChosenModel, PredictionRequest, SavedModel, Scores, score_table, train_prediction,
 };
-use clearbox::{ClearboxError, samples};
 
 /// The templates `train` can run.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -69,20 +68,11 @@ pub struct PredictArgs {
 
 pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result<()> {
     let Template::Prediction = args.template;
-    let source = match (&args.data, &args.sample) {
-        (_, Some(id)) => DataSource::Sample(samples::find(id).ok_or_else(|| {
-            ClearboxError::BadRequest(format!(
-                "There is no sample called '{id}'. The samples are: {}.",
-                samples::ids()
-            ))
-        })?),
-        (Some(path), None) => DataSource::File(path.clone()),
-        (None, None) => {
-            return Err(ClearboxError::BadRequest(
-                "Name the data to learn from with --data.".into(),
-            ));
-        }
-    };
+    let source = super::data_source(
+        args.data.as_ref(),
+        args.sample.as_deref(),
+        "Name the data to learn from with --data.",
+    )?;
     let started = Instant::now();
     let table = load(&source, &Progress::silent())?;
     let device = select_device(preference)?;

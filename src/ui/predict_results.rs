@@ -174,20 +174,22 @@ fn other_ui(ui: &mut Ui, outcome: &PredictionOutcome) {
             }
             ui.add_space(6.0);
             ui.weak("Test rows by their real class (rows) and the class predicted (columns):");
-            egui::Grid::new("class confusion").striped(true).show(ui, |ui| {
-                ui.label("");
-                for class in &card.target.classes {
-                    ui.strong(format!("predicted '{class}'"));
-                }
-                ui.end_row();
-                for (class, row) in card.target.classes.iter().zip(&s.confusion) {
-                    ui.strong(format!("really '{class}'"));
-                    for n in row {
-                        ui.label(count(*n));
+            egui::Grid::new("class confusion")
+                .striped(true)
+                .show(ui, |ui| {
+                    ui.label("");
+                    for class in &card.target.classes {
+                        ui.strong(format!("predicted '{class}'"));
                     }
                     ui.end_row();
-                }
-            });
+                    for (class, row) in card.target.classes.iter().zip(&s.confusion) {
+                        ui.strong(format!("really '{class}'"));
+                        for n in row {
+                            ui.label(count(*n));
+                        }
+                        ui.end_row();
+                    }
+                });
         }
         (Scores::Regression(s), _) => {
             ui.label(format!(
