@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Args;
+use clearbox::ClearboxError;
 use clearbox::data::{Recipe, load};
 use clearbox::health::{HealthReport, Severity, analyse, words};
 use clearbox::jobs::Progress;
-use clearbox::ClearboxError;
 
 /// Options of `clearbox profile`.
 #[derive(Debug, Args)]
