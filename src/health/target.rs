@@ -5,12 +5,9 @@
 use super::stats::Profile;
 use super::words::{count, percent};
 use super::{Issue, IssueKind, Severity};
-use crate::data::table::format_number;
-use crate::data::{Column, ColumnRole, ColumnValues, Fix};
+use crate::data::{Column, ColumnValues, Fix};
 use crate::ml::metrics::auc;
-
-/// Classes beyond this are too many to treat the target as a category.
-const MAX_CLASSES: usize = 50;
+use crate::ml::task::{TargetValues, target_of};
 
 /// The target column in the shape the checks need.
 pub enum TargetView {
@@ -25,46 +22,34 @@ pub enum TargetView {
 }
 
 impl TargetView {
-    /// Reads `column` as a target; `None` for roles that cannot be one.
+    /// Reads `column` as the prediction template would; `None` when it
+    /// cannot be a target (free text, one value, too many classes).
     pub fn new(column: &Column) -> Option<Self> {
-        let name = column.name.clone();
-        match (column.role, column.values.as_ref()) {
-            (ColumnRole::Number, ColumnValues::Number(v)) => Some(Self::Amount {
+        let (target, values) = target_of(column).ok()?;
+        let name = target.name;
+        Some(match values {
+            TargetValues::Classes(rows) => Self::Classes {
                 name,
-                values: v.clone(),
-            }),
-            (ColumnRole::Boolean | ColumnRole::Category, ColumnValues::Number(v)) => {
-                let mut labels: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();
-                labels.sort_by(f64::total_cmp);
-                labels.dedup();
-                let rows = v
-                    .iter()
-                    .map(|x| {
-                        labels
-                            .binary_search_by(|l| l.total_cmp(x))
-                            .ok()
-                            .map(|i| i as u32)
-                    })
-                    .collect();
-                let labels = labels.into_iter().map(format_number).collect::<Vec<_>>();
-                (labels.len() <= MAX_CLASSES).then_some(Self::Classes { name, labels, rows })
-            }
-            (ColumnRole::Boolean | ColumnRole::Category, ColumnValues::Text(t)) => {
-                (t.levels.len() <= MAX_CLASSES).then(|| Self::Classes {
-                    name,
-                    labels: t.levels.clone(),
-                    rows: (0..t.codes.len())
-                        .map(|i| t.get(i).map(|_| t.codes[i]))
-                        .collect(),
-                })
-            }
-            _ => None,
-        }
+                labels: target.classes,
+                rows,
+            },
+            TargetValues::Amounts(values) => Self::Amount { name, values },
+        })
     }
 }
 
 /// Whether one outcome is much rarer than the others.
-pub fn imbalance(column: &Column, _profile: &Profile) -> Option<Issue> {
+pub fn imbalance(column: &Column, profile: &Profile) -> Option<Issue> {
+    if profile.distinct == 1 {
+        return Some(Issue::new(
+            IssueKind::Imbalance,
+            Severity::Problem,
+            format!(
+                "Every row has the same '{}', so there is nothing to predict. Choose another column.",
+                column.name
+            ),
+        ));
+    }
     let TargetView::Classes { name, labels, rows } = TargetView::new(column)? else {
         return None;
     };
@@ -77,15 +62,6 @@ pub fn imbalance(column: &Column, _profile: &Profile) -> Option<Issue> {
         .filter(|(_, n)| *n > 0)
         .collect();
     let total: usize = used.iter().map(|(_, n)| n).sum();
-    if used.len() < 2 {
-        return Some(Issue::new(
-            IssueKind::Imbalance,
-            Severity::Problem,
-            format!(
-                "Every row has the same '{name}', so there is nothing to predict. Choose another column."
-            ),
-        ));
-    }
     let &(rare, n) = used.iter().min_by_key(|(_, n)| *n)?;
     let share = n as f64 / total as f64;
     let label = &labels[rare];
@@ -383,6 +359,26 @@ mod tests {
             ColumnValues::Number((0..600).map(|i| ((i * 7919) % 101) as f64).collect()),
         );
         assert!(leakage(&noise, &view).is_none());
+    }
+
+    #[test]
+    fn rare_and_single_outcomes_are_reported() {
+        let rare = infer::column(
+            "fraud".into(),
+            ColumnValues::Number((0..1000).map(|i| f64::from(i % 50 == 0)).collect()),
+        );
+        let found = imbalance(&rare, &Profile::of(&rare.values)).expect("flagged");
+        assert_eq!(found.severity, Severity::Check);
+        assert!(
+            found
+                .message
+                .starts_with("Only 2 in every 100 rows have 'fraud' = '1'"),
+            "{}",
+            found.message
+        );
+        let single = infer::column("y".into(), ColumnValues::Number(vec![1.0; 30]));
+        let found = imbalance(&single, &Profile::of(&single.values)).expect("flagged");
+        assert_eq!(found.severity, Severity::Problem);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::table::format_number;
-use crate::data::{ColumnRole, ColumnValues, Table};
+use crate::data::{Column, ColumnRole, ColumnValues, Table};
 use crate::error::{ClearboxError, Result};
 
 /// The kind of prediction.
@@ -77,6 +77,12 @@ pub fn read_target(table: &Table, name: &str) -> Result<(TargetColumn, TargetVal
             file: table.name.clone(),
             available: table.column_list(),
         })?;
+    target_of(column)
+}
+
+/// Reads `column` as a target, deciding the kind of problem from its role.
+pub fn target_of(column: &Column) -> Result<(TargetColumn, TargetValues)> {
+    let name = column.name.as_str();
     let refuse = |why: &str| {
         Err(ClearboxError::BadRequest(format!(
             "'{name}' cannot be predicted: {why}"
