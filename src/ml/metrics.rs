@@ -54,6 +54,17 @@ impl BinaryScores {
             .copied()
             .zip(truth.iter().copied())
             .collect();
+        Self::at_threshold(probabilities, truth, threshold, auc(&scored).unwrap_or(0.5))
+    }
+
+    /// Like [`BinaryScores::measure`] with the AUC already known (it does not
+    /// depend on the threshold), so moving a slider costs one pass, not a sort.
+    pub fn at_threshold(probabilities: &[f64], truth: &[bool], threshold: f64, auc: f64) -> Self {
+        let scored: Vec<(f64, bool)> = probabilities
+            .iter()
+            .copied()
+            .zip(truth.iter().copied())
+            .collect();
         let mut confusion = [[0usize; 2]; 2];
         for (p, t) in &scored {
             confusion[usize::from(*t)][usize::from(*p >= threshold)] += 1;
@@ -68,7 +79,7 @@ impl BinaryScores {
             }
         };
         Self {
-            auc: auc(&scored).unwrap_or(0.5),
+            auc,
             accuracy: (tp + tn) as f64 / n,
             precision: ratio(tp, fp),
             recall: ratio(tp, fn_),
@@ -259,6 +270,17 @@ mod tests {
             balanced_threshold(&[0.9, 0.8, 0.3, 0.2], &[true, true, false, false]),
             0.8
         );
+    }
+
+    #[test]
+    fn moving_the_threshold_trades_precision_for_recall() {
+        let p = [0.95, 0.9, 0.7, 0.6, 0.4, 0.3, 0.2, 0.1];
+        let t = [true, true, false, true, false, true, false, false];
+        let strict = BinaryScores::measure(&p, &t, 0.8);
+        let loose = BinaryScores::at_threshold(&p, &t, 0.25, strict.auc);
+        assert_eq!(loose, BinaryScores::measure(&p, &t, 0.25));
+        assert!(strict.precision > loose.precision && strict.recall < loose.recall);
+        assert_eq!((strict.precision, loose.recall), (1.0, 1.0));
     }
 
     #[test]

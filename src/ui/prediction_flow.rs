@@ -194,6 +194,7 @@ impl PredictionRunner {
                 wizard.curves = (!probabilities.is_empty())
                     .then(|| BinaryCurves::measure(probabilities, &outcome.test_predictions.truth));
                 wizard.outcome = Some(outcome);
+                wizard.at_threshold = None;
                 set_threshold(wizard, threshold.unwrap_or(0.5));
                 wizard.step = Some(WizardStep::Results);
             }
@@ -251,12 +252,17 @@ fn chosen_probabilities(outcome: &PredictionOutcome) -> &[f64] {
     }
 }
 
+/// Moves the threshold. The AUC does not depend on it, so a known one is
+/// kept; `at_threshold` must be cleared when a new model arrives.
 fn set_threshold(wizard: &mut PredictionWizard, threshold: f64) {
     wizard.threshold = threshold;
+    let known_auc = wizard.at_threshold.as_ref().map(|s| s.auc);
     wizard.at_threshold = wizard.outcome.as_ref().and_then(|outcome| {
         let probabilities = chosen_probabilities(outcome);
-        (!probabilities.is_empty()).then(|| {
-            BinaryScores::measure(probabilities, &outcome.test_predictions.truth, threshold)
+        let truth = &outcome.test_predictions.truth;
+        (!probabilities.is_empty()).then(|| match known_auc {
+            Some(auc) => BinaryScores::at_threshold(probabilities, truth, threshold, auc),
+            None => BinaryScores::measure(probabilities, truth, threshold),
         })
     });
 }
