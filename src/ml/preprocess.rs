@@ -42,7 +42,7 @@ pub enum Encoder {
 /// Values beyond this many spreads from the middle are clipped.
 const CLIP: f64 = 8.0;
 /// Pieces of the piecewise-linear encoding of a number.
-const PIECES: usize = 8;
+const PIECES: usize = 16;
 /// Most labels a category gets its own slot for.
 const MAX_LEVELS: usize = 40;
 
