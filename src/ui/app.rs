@@ -270,7 +270,7 @@ impl ClearboxApp {
             )));
         }
         // A new table starts a new wizard; a finished model stays only with its data.
-        self.state.wizard = Default::default();
+        self.prediction.reset(&mut self.state);
         self.state.dataset = Some(Dataset {
             source,
             original,
@@ -288,6 +288,8 @@ impl ClearboxApp {
 
     /// Re-applies the recipe after a change, remembers it and re-checks health.
     fn recipe_changed(&mut self) {
+        // Results stay only until the data they were computed on changes.
+        self.prediction.reset(&mut self.state);
         let Some(dataset) = &mut self.state.dataset else {
             return;
         };

@@ -162,6 +162,18 @@ impl PredictionRunner {
         state.wizard.step = Some(WizardStep::Train);
     }
 
+    /// Forgets the wizard (the table it was built on changed): a running
+    /// training is cancelled so its result cannot land on other data.
+    pub fn reset(&mut self, state: &mut AppState) {
+        if let Some((job, _, _)) = self.job.take() {
+            job.cancel();
+        }
+        state.wizard = PredictionWizard::default();
+        if state.page == Page::Predict {
+            state.page = Page::Data;
+        }
+    }
+
     /// Takes in training news; called every frame.
     pub fn poll(&mut self, state: &mut AppState) {
         let Some((job, events, started)) = &mut self.job else {
