@@ -262,11 +262,18 @@ impl ClearboxApp {
         let original = Arc::new(table);
         let working = Arc::new(recipe.apply(&original));
         if !recipe.is_empty() {
+            let count = |n: usize, one: &str, many: &str| {
+                if n == 1 {
+                    format!("1 {one}")
+                } else {
+                    format!("{n} {many}")
+                }
+            };
             self.state.banner = Some(Banner::Info(format!(
-                "Your earlier changes to this table were applied again ({} fix(es), {} role change(s)). \
-                 Undo them on the right.",
-                recipe.fixes.len(),
-                recipe.roles.len()
+                "Your earlier changes to this table were applied again: {} and {}. Undo them under \
+                 \"Your changes\".",
+                count(recipe.fixes.len(), "fix", "fixes"),
+                count(recipe.roles.len(), "role change", "role changes")
             )));
         }
         // A new table starts a new wizard; a finished model stays only with its data.

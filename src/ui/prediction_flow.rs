@@ -106,6 +106,11 @@ impl PredictionRunner {
             }
         }
         let changed = dataset.target.as_deref() != Some(target.as_str());
+        if changed {
+            // The inputs depend on the report for this target; until it is
+            // ready the Inputs step shows that it is checking.
+            wizard.inputs.clear();
+        }
         dataset.target = Some(target);
         if !changed {
             refresh_inputs(state, self.device.as_ref());
