@@ -138,6 +138,10 @@ pub fn fit(
     let mut history = Vec::new();
     let (mut best, mut best_epoch, mut best_loss, mut stale) =
         (network.valid(), 0, f64::INFINITY, 0);
+    // Progress is measured against the pass where training would stop if the
+    // validation loss stopped improving now, so the bar moves steadily
+    // instead of crawling towards `max_epochs` and jumping at an early stop.
+    let mut shown = 0f32;
 
     for epoch in 0..options.max_epochs {
         order.shuffle(&mut rng);
@@ -154,9 +158,11 @@ pub fn fit(
             });
             let grads = GradientsParams::from_grads(loss.backward(), &network);
             network = optimizer.step(learning_rate, network, grads);
-            let done =
-                (epoch as f32 + (step + 1) as f32 / steps as f32) / options.max_epochs as f32;
-            progress.report(done, "Training");
+            let expected_end =
+                (best_epoch + options.patience + 1).clamp(epoch + 1, options.max_epochs);
+            let done = (epoch as f32 + (step + 1) as f32 / steps as f32) / expected_end as f32;
+            shown = shown.max(done.min(0.99));
+            progress.report(shown, "Training");
         }
         let train_loss = total.map_or(f64::NAN, |t| {
             f64::from(t.into_scalar::<f32>()) / steps as f64

@@ -156,7 +156,7 @@ fn train_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppComman
     if view.fraction > 0.05 {
         let remaining = view.elapsed * f64::from((1.0 - view.fraction) / view.fraction);
         ui.weak(format!(
-            "At most about {} left; it usually finishes sooner.",
+            "About {} left, if the model stops improving now; longer if it keeps improving.",
             duration(remaining)
         ));
     }
