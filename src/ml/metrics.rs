@@ -90,17 +90,23 @@ impl BinaryScores {
     }
 }
 
-/// The threshold that best balances catching positives and raising false
-/// alarms (Youden's J: recall minus false-alarm rate), chosen on validation rows.
-pub fn balanced_threshold(probabilities: &[f64], truth: &[bool]) -> f64 {
-    let positives = truth.iter().filter(|t| **t).count().max(1) as f64;
-    let negatives = (truth.len() as f64 - positives).max(1.0);
+/// `(probability, truth)` pairs, highest probability first.
+fn best_first(probabilities: &[f64], truth: &[bool]) -> Vec<(f64, bool)> {
     let mut pairs: Vec<(f64, bool)> = probabilities
         .iter()
         .copied()
         .zip(truth.iter().copied())
         .collect();
     pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+    pairs
+}
+
+/// The threshold that best balances catching positives and raising false
+/// alarms (Youden's J: recall minus false-alarm rate), chosen on validation rows.
+pub fn balanced_threshold(probabilities: &[f64], truth: &[bool]) -> f64 {
+    let positives = truth.iter().filter(|t| **t).count().max(1) as f64;
+    let negatives = (truth.len() as f64 - positives).max(1.0);
+    let pairs = best_first(probabilities, truth);
     let (mut tp, mut fp) = (0.0, 0.0);
     let (mut best, mut best_j) = (0.5, f64::MIN);
     for (i, (p, t)) in pairs.iter().enumerate() {
@@ -133,12 +139,7 @@ pub struct BinaryCurves {
 impl BinaryCurves {
     /// Computes the curves of `probabilities` against `truth`.
     pub fn measure(probabilities: &[f64], truth: &[bool]) -> Self {
-        let mut pairs: Vec<(f64, bool)> = probabilities
-            .iter()
-            .copied()
-            .zip(truth.iter().copied())
-            .collect();
-        pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let pairs = best_first(probabilities, truth);
         let n = pairs.len().max(1) as f64;
         let positives = pairs.iter().filter(|p| p.1).count().max(1) as f64;
         let negatives = (pairs.len() as f64 - positives).max(1.0);

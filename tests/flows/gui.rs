@@ -61,6 +61,16 @@ fn drop_file(harness: &mut Harness<'_, ClearboxApp>, path: std::path::PathBuf) {
         .push(std::sync::Arc::new(Dropped(path)));
 }
 
+/// The name of the table open in the app, if any.
+fn open_table(harness: &Harness<'_, ClearboxApp>) -> Option<String> {
+    harness
+        .state()
+        .state
+        .dataset
+        .as_ref()
+        .map(|d| d.table.name.clone())
+}
+
 fn report_ready(app: &ClearboxApp) -> bool {
     app.state
         .dataset
@@ -185,15 +195,7 @@ fn a_bad_file_and_a_cancelled_load_keep_what_was_open() {
         other => panic!("expected an error banner, got {other:?}"),
     }
     harness.get_by_label_contains("Line 3 of 'ragged_rows.csv'");
-    assert_eq!(
-        harness
-            .state()
-            .state
-            .dataset
-            .as_ref()
-            .map(|d| d.table.name.as_str()),
-        Some("German credit")
-    );
+    assert_eq!(open_table(&harness).as_deref(), Some("German credit"));
 
     // A big file starts loading; Cancel stops it at once and keeps German credit.
     let big = dir.path().join("big.csv");
@@ -212,15 +214,7 @@ fn a_bad_file_and_a_cancelled_load_keep_what_was_open() {
         harness.state().state.loading.is_none(),
         "cancel is immediate"
     );
-    assert_eq!(
-        harness
-            .state()
-            .state
-            .dataset
-            .as_ref()
-            .map(|d| d.table.name.as_str()),
-        Some("German credit")
-    );
+    assert_eq!(open_table(&harness).as_deref(), Some("German credit"));
 }
 
 #[test]
