@@ -43,6 +43,8 @@ pub enum Encoder {
 const CLIP: f64 = 8.0;
 /// Pieces of the piecewise-linear encoding of a number.
 const PIECES: usize = 16;
+/// Fewest rows that earn a piece of their own among the values left after ties.
+const MIN_PIECE_ROWS: usize = 20;
 /// Most labels a category gets its own slot for.
 const MAX_LEVELS: usize = 40;
 
@@ -98,13 +100,7 @@ impl Encoder {
                     present.iter_mut().for_each(|x| *x = x.ln_1p());
                 }
                 let (center, scale) = robust_scale(&present);
-                let mut edges: Vec<f64> = (0..=PIECES)
-                    .map(|i| quantile_sorted(&present, i as f64 / PIECES as f64))
-                    .collect();
-                edges.dedup();
-                if edges.len() < 3 {
-                    edges.clear(); // a handful of values: the scaled number says it all
-                }
+                let edges = piece_edges(&present);
                 Self::Number {
                     column: column_name,
                     log: skewed,
@@ -301,6 +297,39 @@ fn missing_column(table: &Table, name: &str) -> ClearboxError {
 }
 
 /// Median and the spread of the middle half (as a standard deviation); never zero.
+/// Edges of the piecewise-linear encoding: training quantiles, so each piece
+/// holds about as many rows. When one value holds many rows (amounts that
+/// are mostly zero), its quantiles coincide and collapse; the freed pieces
+/// then go to the quantiles of the other values, where the signal usually
+/// is (a capital gain of 7 000 is not one of 500).
+fn piece_edges(sorted: &[f64]) -> Vec<f64> {
+    let quantiles = |values: &[f64], pieces: usize| -> Vec<f64> {
+        (0..=pieces)
+            .map(|i| quantile_sorted(values, i as f64 / pieces as f64))
+            .collect()
+    };
+    let mut edges = quantiles(sorted, PIECES);
+    edges.dedup();
+    let spare = PIECES + 1 - edges.len();
+    if spare > 1 {
+        let rest: Vec<f64> = sorted
+            .iter()
+            .copied()
+            .filter(|x| edges.binary_search_by(|e| e.total_cmp(x)).is_err())
+            .collect();
+        if rest.len() >= MIN_PIECE_ROWS * 2 {
+            let pieces = spare.min(rest.len() / MIN_PIECE_ROWS);
+            edges.extend(quantiles(&rest, pieces));
+            edges.sort_by(f64::total_cmp);
+            edges.dedup();
+        }
+    }
+    if edges.len() < 3 {
+        edges.clear(); // a handful of values: the scaled number says it all
+    }
+    edges
+}
+
 fn robust_scale(sorted: &[f64]) -> (f64, f64) {
     if sorted.is_empty() {
         return (0.0, 1.0);
@@ -388,5 +417,21 @@ mod tests {
         without.columns.retain(|c| c.name != "Sex");
         let err = fitted.transform(&without, &[0]).unwrap_err();
         assert!(err.to_string().contains("'Sex'"), "{err}");
+    }
+
+    #[test]
+    fn mostly_zero_amounts_get_pieces_among_the_other_values() {
+        // 90% zeros, then gains spread from 1 000 to 100 000: plain quantiles
+        // collapse to a single piece; the spare pieces go to the non-zero gains.
+        let mut values: Vec<f64> = vec![0.0; 900];
+        values.extend((0..100).map(|i| 1_000.0 + 990.0 * f64::from(i)));
+        values.sort_by(f64::total_cmp);
+        let edges = piece_edges(&values);
+        assert_eq!(edges.first(), Some(&0.0));
+        let above_zero = edges.iter().filter(|&&e| e > 0.0).count();
+        assert!(above_zero >= 4, "edges {edges:?}");
+        assert!(edges.windows(2).all(|w| w[0] < w[1]), "edges {edges:?}");
+        // A column with one value needs no pieces at all.
+        assert!(piece_edges(&[3.0; 500]).is_empty());
     }
 }

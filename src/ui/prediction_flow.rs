@@ -203,10 +203,7 @@ impl PredictionRunner {
             Ok(outcome) => {
                 let wizard = &mut state.wizard;
                 let outcome = Arc::new(outcome);
-                let threshold = match outcome.card.chosen {
-                    ChosenModel::Deep => outcome.card.deep.threshold,
-                    ChosenModel::Simple => outcome.card.simple.threshold,
-                };
+                let threshold = outcome.card.chosen_part().threshold;
                 let probabilities = chosen_probabilities(&outcome);
                 wizard.curves = (!probabilities.is_empty())
                     .then(|| BinaryCurves::measure(probabilities, &outcome.test_predictions.truth));

@@ -68,6 +68,16 @@ pub struct ModelCard {
     pub chosen: ChosenModel,
 }
 
+impl ModelCard {
+    /// The part used for scoring.
+    pub fn chosen_part(&self) -> &ModelPart {
+        match self.chosen {
+            ChosenModel::Deep => &self.deep,
+            ChosenModel::Simple => &self.simple,
+        }
+    }
+}
+
 const CARD: &str = "model.ron";
 const DEEP: &str = "deep.bpk";
 const SIMPLE: &str = "simple.bpk";
@@ -115,9 +125,10 @@ impl SavedModel {
         };
         let text = std::fs::read_to_string(dir.join(CARD)).map_err(|_| not_a_model())?;
         let card: ModelCard = ron::from_str(&text).map_err(|_| not_a_model())?;
-        let (part, file) = match card.chosen {
-            ChosenModel::Deep => (&card.deep, DEEP),
-            ChosenModel::Simple => (&card.simple, SIMPLE),
+        let part = card.chosen_part();
+        let file = match card.chosen {
+            ChosenModel::Deep => DEEP,
+            ChosenModel::Simple => SIMPLE,
         };
         let path: PathBuf = dir.join(file);
         if !path.is_file() {
@@ -133,10 +144,7 @@ impl SavedModel {
 
     /// The threshold of the chosen model (yes/no only).
     pub fn threshold(&self) -> Option<f64> {
-        match self.card.chosen {
-            ChosenModel::Deep => self.card.deep.threshold,
-            ChosenModel::Simple => self.card.simple.threshold,
-        }
+        self.card.chosen_part().threshold
     }
 }
 
