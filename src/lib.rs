@@ -22,9 +22,9 @@
 //!   target, imbalance and leakage), giving every column a traffic light,
 //!   plain sentences and fixes, plus chart data ([`health::summary`]).
 //! - [`ml`]: the building blocks of learning — the target and the kind of
-//!   problem ([`ml::task`]), a stratified train/validation/test split
-//!   ([`ml::split`]), preprocessing fitted on training rows only
-//!   ([`ml::preprocess`]), the burn network ([`ml::model`]; with no hidden
+//!   problem ([`ml::task`]), the train/validation/test split (stratified at
+//!   random, or by time on a date or year column: [`ml::split`]),
+//!   preprocessing fitted on training rows only ([`ml::preprocess`]), the burn network ([`ml::model`]; with no hidden
 //!   layers it is the simple logistic/linear model), its training loop with
 //!   early stopping and cancellation ([`ml::train`]), and metrics
 //!   ([`ml::metrics`]).
@@ -54,7 +54,7 @@
 //! ```
 //!
 //! ```text
-//! Table + target ──read_target──▶ TargetValues ──stratified──▶ Split
+//! Table + target ──read_target──▶ TargetValues ──SplitPlan──▶ Split
 //!        │                                                     │
 //!        └──Preprocessor::fit(train rows)──▶ matrices ──fit (burn, device)──▶ deep + simple Network
 //!                                                              │

@@ -9,6 +9,7 @@ use clearbox::data::export::write_table;
 use clearbox::data::{DataSource, load};
 use clearbox::health::words::percent;
 use clearbox::jobs::Progress;
+use clearbox::ml::split::SplitPlan;
 use clearbox::templates::prediction::{
     ChosenModel, PredictionRequest, SavedModel, Scores, score_table, train_prediction,
 };
@@ -44,6 +45,9 @@ pub struct TrainArgs {
     /// Seed for the split and the model: same seed, same result on the same device.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Split by time on this date (or year) column: oldest rows train, newest test.
+    #[arg(long)]
+    time_column: Option<String>,
     /// Folder to save the model in (default: <data>_<target>_model).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -81,6 +85,10 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         exclude: args.exclude.clone(),
         include: args.include.clone(),
         seed: args.seed,
+        split: args
+            .time_column
+            .clone()
+            .map_or(SplitPlan::Stratified, |column| SplitPlan::ByTime { column }),
     };
     let outcome = train_prediction(&table, &request, &device, &Progress::silent(), &|_| {})?;
     let stem = table
@@ -104,7 +112,13 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
             "device": card.device,
             "inputs": card.inputs,
             "left_out": left_out,
-            "split": { "train": card.split_sizes[0], "valid": card.split_sizes[1], "test": card.split_sizes[2] },
+            "split": {
+                "train": card.split_sizes[0],
+                "valid": card.split_sizes[1],
+                "test": card.split_sizes[2],
+                "plan": card.split_plan,
+                "sentence": card.split_sentence,
+            },
             "metrics": { "test": card.deep.test },
             "baseline": { "test": card.simple.test },
             "chosen": card.chosen,
@@ -120,10 +134,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
             card.target.task.describe()
         );
         println!("{}", device.announcement);
-        println!(
-            "Trained on {} rows, stopped on {} validation rows, measured on {} test rows it never saw.",
-            card.split_sizes[0], card.split_sizes[1], card.split_sizes[2]
-        );
+        println!("{}", card.split_sentence);
         for choice in outcome.inputs.iter().filter(|c| !c.included) {
             println!("Left out '{}': {}.", choice.column, choice.reason);
         }

@@ -6,6 +6,9 @@ use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
 use super::task::TargetValues;
+use crate::data::{ColumnRole, ColumnValues, Table};
+use crate::error::{ClearboxError, Result};
+use crate::health::words;
 
 /// Which rows each stage may see. Test rows are never used for fitting
 /// anything — not the preprocessing, not the model, not the threshold.
@@ -17,6 +20,174 @@ pub struct Split {
     pub valid: Vec<usize>,
     /// Rows held back for the final, honest score.
     pub test: Vec<usize>,
+    /// For a split by time: where the sets begin, and the rows left out for having no time.
+    pub cutoffs: Option<TimeCutoffs>,
+}
+
+/// Where a split by time puts its boundaries, in the time column's own words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeCutoffs {
+    /// The time column.
+    pub column: String,
+    /// The earliest time of the validation rows.
+    pub valid_from: String,
+    /// The earliest time of the test rows.
+    pub test_from: String,
+    /// Rows with a known outcome but no time, left out of every set.
+    pub undated: usize,
+}
+
+/// How rows are divided between training, validation and test.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum SplitPlan {
+    /// At random, with the same mix of outcomes in each set.
+    #[default]
+    Stratified,
+    /// Oldest rows for training, newest for the test: the model is judged on
+    /// a later period than it learned from, as it will be used.
+    ByTime {
+        /// A date-time column, or a number that counts time (a year, a period).
+        column: String,
+    },
+}
+
+impl SplitPlan {
+    /// Splits the rows of `table` whose `target` is known.
+    pub fn split(&self, table: &Table, target: &TargetValues, seed: u64) -> Result<Split> {
+        match self {
+            Self::Stratified => Ok(stratified(target, seed)),
+            Self::ByTime { column } => by_time(table, target, column),
+        }
+    }
+}
+
+/// Whether a column can order rows in time.
+pub fn orders_time(values: &ColumnValues) -> bool {
+    matches!(values, ColumnValues::Number(_) | ColumnValues::Datetime(_))
+}
+
+/// Columns worth offering for a split by time: dates, then numbers whose
+/// name says they count time (a year, a month, a period). Any number column
+/// can still be named explicitly.
+pub fn time_columns(table: &Table, target: &str) -> Vec<String> {
+    let named_for_time = |name: &str| {
+        let name = name.to_lowercase();
+        ["year", "month", "week", "quarter", "period", "date", "time"]
+            .iter()
+            .any(|w| name.contains(w))
+    };
+    let dates = table
+        .columns
+        .iter()
+        .filter(|c| c.role == ColumnRole::Datetime);
+    let numbers = table
+        .columns
+        .iter()
+        .filter(|c| c.role == ColumnRole::Number && named_for_time(&c.name));
+    dates
+        .chain(numbers)
+        .filter(|c| c.name != target && orders_time(&c.values))
+        .map(|c| c.name.clone())
+        .collect()
+}
+
+/// Oldest 70% train, next 15% validate, newest 15% test (ties keep file order).
+fn by_time(table: &Table, target: &TargetValues, column: &str) -> Result<Split> {
+    let values = table
+        .column(column)
+        .map(|c| c.values.as_ref())
+        .ok_or_else(|| {
+            ClearboxError::BadRequest(format!(
+                "There is no column '{column}' to split by time. The columns are: {}.",
+                table.column_list()
+            ))
+        })?;
+    let time = |row: usize| -> Option<f64> {
+        match values {
+            ColumnValues::Number(v) => Some(v[row]).filter(|x| !x.is_nan()),
+            ColumnValues::Datetime(v) => v[row].map(|s| s as f64),
+            ColumnValues::Text(_) => None,
+        }
+    };
+    if !orders_time(values) {
+        return Err(ClearboxError::BadRequest(format!(
+            "'{column}' holds text, so it cannot put rows in time order. Choose a date or a number \
+             such as a year."
+        )));
+    }
+    let known: Vec<usize> = (0..target.len()).filter(|&r| target.is_known(r)).collect();
+    let (mut dated, undated): (Vec<usize>, Vec<usize>) =
+        known.into_iter().partition(|&r| time(r).is_some());
+    dated.sort_by(|&a, &b| {
+        time(a)
+            .partial_cmp(&time(b))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let n = dated.len();
+    let test = (n as f64 * TEST_SHARE).round() as usize;
+    let valid = (n as f64 * VALID_SHARE).round() as usize;
+    let train_end = n - test - valid;
+    if train_end == 0 || valid == 0 || test == 0 {
+        return Err(ClearboxError::BadRequest(format!(
+            "Only {} rows have both an outcome and a value in '{column}': too few to split by time. \
+             Split at random instead.",
+            words::count(n)
+        )));
+    }
+    let first = |i: usize| values.display(dated[i]).into_owned();
+    let cutoffs = TimeCutoffs {
+        column: column.to_owned(),
+        valid_from: first(train_end),
+        test_from: first(train_end + valid),
+        undated: undated.len(),
+    };
+    let mut sets = [
+        dated[..train_end].to_vec(),
+        dated[train_end..train_end + valid].to_vec(),
+        dated[train_end + valid..].to_vec(),
+    ];
+    sets.iter_mut().for_each(|s| s.sort_unstable());
+    let [train, valid, test] = sets;
+    Ok(Split {
+        train,
+        valid,
+        test,
+        cutoffs: Some(cutoffs),
+    })
+}
+
+impl Split {
+    /// One sentence on how the rows will be used, with the counts.
+    pub fn describe(&self) -> String {
+        let (train, valid, test) = (
+            words::count(self.train.len()),
+            words::count(self.valid.len()),
+            words::count(self.test.len()),
+        );
+        match &self.cutoffs {
+            None => format!(
+                "The model learns from {train} rows, {valid} rows decide when it has learned enough, \
+             and {test} rows are kept aside to measure it honestly at the end. The rows are drawn \
+             at random and each group has the same mix of outcomes."
+            ),
+            Some(c) => {
+                let undated = match c.undated {
+                    0 => String::new(),
+                    n => format!(
+                        " {} rows with no '{}' are left out.",
+                        words::count(n),
+                        c.column
+                    ),
+                };
+                format!(
+                    "Rows are split by '{}': the model learns from the oldest {train} rows, the next \
+             {valid} (from {}) decide when it has learned enough, and the newest {test} (from \
+             {}) are kept aside to measure it, as if it were already in use.{undated}",
+                    c.column, c.valid_from, c.test_from
+                )
+            }
+        }
+    }
 }
 
 /// Shares of the known rows for validation and test.
@@ -44,6 +215,7 @@ pub fn stratified(target: &TargetValues, seed: u64) -> Split {
         train: Vec::new(),
         valid: Vec::new(),
         test: Vec::new(),
+        cutoffs: None,
     };
     for group in &mut groups {
         group.shuffle(&mut rng);
@@ -92,5 +264,49 @@ mod tests {
         all.sort_unstable();
         all.dedup();
         assert_eq!(all.len(), 999);
+    }
+
+    #[test]
+    fn a_split_by_time_tests_on_the_newest_rows() {
+        // Row r is from year 2000 + (199 - r) / 10: the file runs newest first.
+        let years: Vec<f64> = (0..200).map(|r| f64::from(2000 + (199 - r) / 10)).collect();
+        let churn: Vec<f64> = (0..200).map(|r| f64::from(r % 2)).collect();
+        let table = Table {
+            name: "t".into(),
+            origin: crate::data::table::TableOrigin::Sample("t".into()),
+            columns: vec![
+                crate::data::infer::column("year".into(), ColumnValues::Number(years)),
+                crate::data::infer::column("churn".into(), ColumnValues::Number(churn)),
+            ],
+            rows: 200,
+            notices: Vec::new(),
+            fingerprint: String::new(),
+        };
+        let (_, target) = crate::ml::task::read_target(&table, "churn").expect("target");
+        let plan = SplitPlan::ByTime {
+            column: "year".into(),
+        };
+        let split = plan.split(&table, &target, 1).expect("splits");
+        assert_eq!(
+            (split.train.len(), split.valid.len(), split.test.len()),
+            (140, 30, 30)
+        );
+        let year = |r: usize| 2000 + (199 - r) / 10;
+        let newest_train = split.train.iter().map(|&r| year(r)).max();
+        let oldest_test = split.test.iter().map(|&r| year(r)).min();
+        assert!(
+            newest_train <= oldest_test,
+            "{newest_train:?} {oldest_test:?}"
+        );
+        let sentence = split.describe();
+        assert!(
+            sentence.contains("'year'") && sentence.contains("from 2017"),
+            "{sentence}"
+        );
+        assert_eq!(time_columns(&table, "churn"), vec!["year".to_string()]);
+        let text = SplitPlan::ByTime {
+            column: "nope".into(),
+        };
+        assert!(text.split(&table, &target, 1).is_err());
     }
 }

@@ -54,6 +54,19 @@ pub enum TargetValues {
 }
 
 impl TargetValues {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Self::Classes(v) => v.len(),
+            Self::Amounts(v) => v.len(),
+        }
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Whether the target is known on `row`.
     pub fn is_known(&self, row: usize) -> bool {
         match self {

@@ -42,6 +42,8 @@ pub enum AppCommand {
     ChooseTarget(String),
     /// Use or leave out a column.
     SetInput { column: String, included: bool },
+    /// Split the rows at random or by a time column.
+    SetSplitPlan(clearbox::ml::split::SplitPlan),
     /// Start training.
     Train,
     /// Stop training; keep everything else.

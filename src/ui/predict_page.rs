@@ -1,6 +1,6 @@
 //! The prediction wizard: Goal → Inputs → Check → Train → Results.
 
-use clearbox::health::words;
+use clearbox::ml::split::SplitPlan;
 use egui::{RichText, Ui};
 use egui_plot::{Line, Plot, PlotPoints};
 
@@ -117,26 +117,60 @@ fn inputs_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppComma
 }
 
 fn check_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppCommand>) {
-    let [train, valid, test] = wizard.split_rows;
     ui.label(RichText::new("How the rows will be used").strong());
-    ui.label(format!(
-        "The model learns from {} rows, {} rows decide when it has learned enough, and {} rows are kept \
-         aside to measure it honestly at the end. Each group has the same mix of outcomes.",
-        words::count(train),
-        words::count(valid),
-        words::count(test)
-    ));
+    split_choice_ui(ui, wizard, commands);
+    if wizard.split_ok {
+        ui.label(&wizard.split_sentence);
+    } else {
+        ui.colored_label(theme::CHECK, &wizard.split_sentence);
+    }
     ui.label(format!(
         "Training should take about {} on this computer (a rough estimate; it stops early when the model stops improving).",
         duration(wizard.estimate_seconds)
     ));
     ui.add_space(10.0);
     if ui
-        .add_enabled(wizard.target_ok, egui::Button::new("Train"))
+        .add_enabled(
+            wizard.target_ok && wizard.split_ok,
+            egui::Button::new("Train"),
+        )
         .clicked()
     {
         commands.push(AppCommand::Train);
     }
+}
+
+/// At random, or by one of the table's time columns (only offered when it has one).
+fn split_choice_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppCommand>) {
+    if wizard.time_columns.is_empty() {
+        return;
+    }
+    let label = |plan: &SplitPlan| match plan {
+        SplitPlan::Stratified => "At random".to_owned(),
+        SplitPlan::ByTime { column } => format!("By time: '{column}'"),
+    };
+    let options =
+        std::iter::once(SplitPlan::Stratified).chain(wizard.time_columns.iter().map(|column| {
+            SplitPlan::ByTime {
+                column: column.clone(),
+            }
+        }));
+    ui.horizontal(|ui| {
+        let response = egui::ComboBox::from_label("Split the rows")
+            .selected_text(label(&wizard.split_plan))
+            .show_ui(ui, |ui| {
+                for plan in options {
+                    let selected = plan == wizard.split_plan;
+                    if ui.selectable_label(selected, label(&plan)).clicked() && !selected {
+                        commands.push(AppCommand::SetSplitPlan(plan));
+                    }
+                }
+            });
+        response.response.on_hover_text(
+            "By time: the model learns from older rows and is tested on the newest ones, as it \
+             will be used. Choose it when the future may differ from the past.",
+        );
+    });
 }
 
 fn train_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppCommand>) {

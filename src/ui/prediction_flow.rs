@@ -8,10 +8,11 @@ use std::time::Instant;
 
 use clearbox::ClearboxError;
 use clearbox::compute::ComputeDevice;
+use clearbox::data::Table;
 use clearbox::jobs::{Job, Wake};
 use clearbox::ml::metrics::{BinaryCurves, BinaryScores};
-use clearbox::ml::split::stratified;
-use clearbox::ml::task::read_target;
+use clearbox::ml::split::{SplitPlan, time_columns};
+use clearbox::ml::task::{TargetValues, read_target};
 use clearbox::templates::prediction::{
     ChosenModel, PredictionOutcome, PredictionRequest, TrainingEvent, choose_inputs,
     estimate_seconds, train_prediction,
@@ -69,6 +70,11 @@ impl PredictionRunner {
                     state.wizard.step = Some(step);
                 }
             }
+            AppCommand::SetSplitPlan(plan) => {
+                state.wizard.split_plan = plan;
+                state.wizard.outcome = None;
+                refresh_split(state);
+            }
             AppCommand::Train => self.start(state, wake),
             AppCommand::CancelTraining => {
                 if let Some((job, _, _)) = self.job.take() {
@@ -90,6 +96,12 @@ impl PredictionRunner {
         let wizard = &mut state.wizard;
         wizard.outcome = None;
         wizard.target = Some(target.clone());
+        wizard.time_columns = time_columns(&dataset.table, &target);
+        if let SplitPlan::ByTime { column } = &wizard.split_plan
+            && !wizard.time_columns.contains(column)
+        {
+            wizard.split_plan = SplitPlan::Stratified;
+        }
         match read_target(&dataset.table, &target) {
             Ok((column, values)) => {
                 wizard.target_ok = true;
@@ -97,8 +109,7 @@ impl PredictionRunner {
                     "Clearbox will treat '{target}' as {}.",
                     column.task.describe()
                 );
-                let split = stratified(&values, SEED);
-                wizard.split_rows = [split.train.len(), split.valid.len(), split.test.len()];
+                describe_split(wizard, &dataset.table, &values);
             }
             Err(err) => {
                 wizard.target_ok = false;
@@ -147,6 +158,7 @@ impl PredictionRunner {
             exclude: pick(false),
             include: pick(true),
             seed: SEED,
+            split: state.wizard.split_plan.clone(),
         };
         let table = dataset.table.clone();
         let device = device.clone();
@@ -257,6 +269,27 @@ fn refresh_plan(state: &mut AppState, device: Option<&ComputeDevice>) {
         .map(|c| c.column.clone())
         .collect();
     state.wizard.estimate_seconds = estimate_seconds(&dataset.table, &used, device);
+}
+
+/// Redoes the split sentence for the current target and plan.
+fn refresh_split(state: &mut AppState) {
+    let (Some(dataset), Some(target)) = (&state.dataset, &state.wizard.target) else {
+        return;
+    };
+    match read_target(&dataset.table, target) {
+        Ok((_, values)) => describe_split(&mut state.wizard, &dataset.table, &values),
+        Err(err) => {
+            state.wizard.split_ok = false;
+            state.wizard.split_sentence = err.to_string();
+        }
+    }
+}
+
+fn describe_split(wizard: &mut PredictionWizard, table: &Table, values: &TargetValues) {
+    (wizard.split_ok, wizard.split_sentence) = match wizard.split_plan.split(table, values, SEED) {
+        Ok(split) => (true, split.describe()),
+        Err(err) => (false, err.to_string()),
+    };
 }
 
 fn chosen_probabilities(outcome: &PredictionOutcome) -> &[f64] {

@@ -178,8 +178,14 @@ pub struct PredictionWizard {
     pub target_ok: bool,
     /// Every other column, with whether it is used and why not.
     pub inputs: Vec<clearbox::templates::prediction::InputChoice>,
-    /// Rows for training, validation and test.
-    pub split_rows: [usize; 3],
+    /// How rows are divided between training, validation and test.
+    pub split_plan: clearbox::ml::split::SplitPlan,
+    /// That split in one sentence with its counts, or why it cannot be made.
+    pub split_sentence: String,
+    /// Whether the split can be made.
+    pub split_ok: bool,
+    /// Columns the rows can be split by in time.
+    pub time_columns: Vec<String>,
     /// Forecast of training time in seconds.
     pub estimate_seconds: f64,
     /// Training in progress.

@@ -282,6 +282,41 @@ fn the_prediction_wizard_trains_a_model_and_shows_results() {
 }
 
 #[test]
+fn the_check_step_offers_a_split_by_time() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = harness(&dir.path().join("settings.ron"));
+    step_until(&mut harness, "the device check", |app| {
+        !matches!(app.state.device, super::ui::state::DeviceStatus::Checking)
+    });
+    harness.get_by_label("Employment 2015 vs 2018").click();
+    step_until(&mut harness, "the census report", report_ready);
+    harness.get_by_label("Predict a column…").click();
+    harness.run_steps(2);
+    harness.get_by_label("Column to predict").click();
+    harness.run_steps(2);
+    harness.get_by_label("employed").click();
+    step_until(&mut harness, "the inputs", |app| {
+        !app.state.wizard.inputs.is_empty()
+    });
+    harness.get_by_label("Next").click();
+    harness.run_steps(2);
+    harness.get_by_label("Next").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("drawn at random");
+    harness.get_by_label("Split the rows").click();
+    harness.run_steps(2);
+    harness.get_by_label("By time: 'year'").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("Rows are split by 'year'");
+    assert_eq!(
+        harness.state().state.wizard.split_plan,
+        clearbox::ml::split::SplitPlan::ByTime {
+            column: "year".into()
+        }
+    );
+}
+
+#[test]
 fn three_million_rows_open_while_the_window_keeps_drawing() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/datasets/drift/vega_flights_3m_2001.parquet");

@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::{DataSource, load};
 use clearbox::jobs::{Job, Progress};
+use clearbox::ml::split::SplitPlan;
 use clearbox::templates::prediction::{
     ChosenModel, PredictionRequest, SavedModel, Scores, score_table, train_prediction,
 };
@@ -156,6 +157,20 @@ fn bad_requests_exit_with_code_2_and_a_sentence() {
         ),
         (
             vec![
+                "train",
+                "--template",
+                "prediction",
+                "--sample",
+                "titanic",
+                "--target",
+                "Survived",
+                "--time-column",
+                "Name",
+            ],
+            "cannot put rows in time order",
+        ),
+        (
+            vec![
                 "predict",
                 "--model",
                 dir.path().to_str().expect("utf-8"),
@@ -221,6 +236,7 @@ fn a_saved_model_predicts_exactly_as_before_and_classes_are_learned() {
         exclude: Vec::new(),
         include: Vec::new(),
         seed: 7,
+        split: Default::default(),
     };
     let outcome = train_prediction(&penguins, &request, &device, &Progress::silent(), &|_| {})
         .expect("trains");
@@ -282,6 +298,7 @@ fn amounts_are_predicted_in_their_own_units() {
         exclude: Vec::new(),
         include: Vec::new(),
         seed: 1,
+        split: Default::default(),
     };
     let outcome =
         train_prediction(&prices, &request, &device, &Progress::silent(), &|_| {}).expect("trains");
@@ -309,6 +326,7 @@ fn cancel_stops_training_promptly() {
             exclude: Vec::new(),
             include: Vec::new(),
             seed: 1,
+            split: Default::default(),
         };
         train_prediction(&telco, &request, &device, progress, &|_| {}).map(|_| ())
     });
@@ -323,5 +341,38 @@ fn cancel_stops_training_promptly() {
         asked.elapsed() < std::time::Duration::from_secs(1),
         "stopped in {:?}",
         asked.elapsed()
+    );
+}
+
+#[test]
+fn a_split_by_time_trains_on_the_past_and_tests_on_the_newest_rows() {
+    let census = table("census_drift");
+    let device = select_device(DevicePreference::Cpu).expect("cpu");
+    let request = PredictionRequest {
+        target: "employed".into(),
+        exclude: vec!["prediction".into(), "predicted_probability".into()],
+        include: Vec::new(),
+        seed: 3,
+        split: SplitPlan::ByTime {
+            column: "year".into(),
+        },
+    };
+    let outcome =
+        train_prediction(&census, &request, &device, &Progress::silent(), &|_| {}).expect("trains");
+    let card = &outcome.card;
+    assert_eq!(card.split_plan, request.split);
+    // 2 500 rows from 2015, then 2 500 from 2018: the newest 30% are all from 2018.
+    assert_eq!(card.split_sizes, [3500, 750, 750]);
+    assert!(
+        card.split_sentence.contains("'year'") && card.split_sentence.contains("from 2018"),
+        "{}",
+        card.split_sentence
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    outcome.save(dir.path()).expect("saves");
+    let loaded = SavedModel::load(dir.path(), &device.device).expect("loads");
+    assert_eq!(
+        loaded.card.split_plan, request.split,
+        "the plan is saved with the model"
     );
 }

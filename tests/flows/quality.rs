@@ -32,6 +32,7 @@ fn train(name: &str, target: &str, exclude: &[&str]) -> Option<(Scores, Scores)>
         exclude: exclude.iter().map(|c| (*c).to_owned()).collect(),
         include: Vec::new(),
         seed: 42,
+        split: Default::default(),
     };
     let outcome =
         train_prediction(&table, &request, &device, &Progress::silent(), &|_| {}).expect("trains");

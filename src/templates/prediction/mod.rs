@@ -17,7 +17,7 @@ use crate::jobs::Progress;
 use crate::ml::metrics::{AmountScores, BinaryScores, ClassScores, balanced_threshold};
 use crate::ml::model::{Network, NetworkShape};
 use crate::ml::preprocess::Preprocessor;
-use crate::ml::split::{Split, stratified};
+use crate::ml::split::{Split, SplitPlan};
 use crate::ml::task::{TargetColumn, TargetValues, TaskKind, read_target};
 use crate::ml::train::{EpochLoss, Examples, Labels, TrainOptions, Trained, fit, predict};
 
@@ -32,6 +32,8 @@ pub struct PredictionRequest {
     pub include: Vec<String>,
     /// Seed: same seed, same data, same device → same model.
     pub seed: u64,
+    /// How rows are divided between training, validation and test.
+    pub split: SplitPlan,
 }
 
 /// Test-split scores of one model.
@@ -162,7 +164,7 @@ pub fn train_prediction(
             request.target
         )));
     }
-    let split = stratified(&values, request.seed);
+    let split = request.split.split(table, &values, request.seed)?;
     let preprocessor = Preprocessor::fit(table, &used, &split.train)?;
     let width = preprocessor.width();
     let x_train = preprocessor.transform(table, &split.train)?;
@@ -248,6 +250,8 @@ pub fn train_prediction(
         preprocessor,
         amount_scale: labels.amount_scale,
         split_sizes: [split.train.len(), split.valid.len(), split.test.len()],
+        split_plan: request.split.clone(),
+        split_sentence: split.describe(),
         deep: saved::ModelPart {
             shape: deep_shape,
             options: deep_options,

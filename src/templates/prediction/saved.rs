@@ -14,6 +14,7 @@ use crate::data::export::ExtraColumn;
 use crate::error::{ClearboxError, Result, display_name};
 use crate::ml::model::{Network, NetworkShape};
 use crate::ml::preprocess::Preprocessor;
+use crate::ml::split::SplitPlan;
 use crate::ml::task::{TargetColumn, TaskKind};
 use crate::ml::train::{EpochLoss, TrainOptions, predict};
 use crate::project::write_atomically;
@@ -60,6 +61,12 @@ pub struct ModelCard {
     pub amount_scale: Option<(f64, f64)>,
     /// Rows in the training, validation and test sets.
     pub split_sizes: [usize; 3],
+    /// How the rows were split.
+    #[serde(default)]
+    pub split_plan: SplitPlan,
+    /// The split in one sentence, with its counts (and dates, for a split by time).
+    #[serde(default)]
+    pub split_sentence: String,
     /// The deep model.
     pub deep: ModelPart,
     /// The simple model it was measured against.
