@@ -296,7 +296,6 @@ fn missing_column(table: &Table, name: &str) -> ClearboxError {
     ))
 }
 
-/// Median and the spread of the middle half (as a standard deviation); never zero.
 /// Edges of the piecewise-linear encoding: training quantiles, so each piece
 /// holds about as many rows. When one value holds many rows (amounts that
 /// are mostly zero), its quantiles coincide and collapse; the freed pieces
@@ -330,6 +329,7 @@ fn piece_edges(sorted: &[f64]) -> Vec<f64> {
     edges
 }
 
+/// Median and the spread of the middle half (as a standard deviation); never zero.
 fn robust_scale(sorted: &[f64]) -> (f64, f64) {
     if sorted.is_empty() {
         return (0.0, 1.0);
