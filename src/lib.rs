@@ -82,6 +82,7 @@
 pub mod compute;
 pub mod data;
 pub mod error;
+pub mod explain;
 pub mod health;
 pub mod jobs;
 pub mod ml;

@@ -2,6 +2,7 @@
 
 mod bench;
 mod devices;
+mod explain;
 mod profile;
 mod train;
 
@@ -37,6 +38,8 @@ pub enum Command {
     Train(train::TrainArgs),
     /// Score a file with a saved model.
     Predict(train::PredictArgs),
+    /// Explain a saved model's predictions: reasons per row, main drivers, what would change a decision.
+    Explain(explain::ExplainArgs),
     /// List the compute devices Clearbox can see and the one it would use.
     Devices {
         /// Print one JSON object instead of text.
@@ -83,6 +86,7 @@ pub fn run(command: Command, device: DevicePreference) -> ExitCode {
         Command::Devices { json } => devices::run(device, json),
         Command::Train(args) => train::train(&args, device),
         Command::Predict(args) => train::predict(&args, device),
+        Command::Explain(args) => explain::run(&args, device),
         Command::Bench(target) => bench::run(&target, device),
         Command::Samples => {
             for sample in clearbox::samples::SAMPLES {

@@ -142,7 +142,7 @@ impl Encoder {
     }
 
     /// Writes this encoder's numbers for `row` into `out` (length [`Encoder::width`]).
-    fn encode(&self, values: &ColumnValues, row: usize, out: &mut [f32]) {
+    pub(crate) fn encode(&self, values: &ColumnValues, row: usize, out: &mut [f32]) {
         match self {
             Self::Number {
                 log,

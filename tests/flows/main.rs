@@ -4,6 +4,7 @@
 
 mod cli;
 mod device;
+mod explain;
 mod gui;
 mod intake;
 mod predict;

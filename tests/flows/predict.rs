@@ -255,13 +255,12 @@ fn a_saved_model_predicts_exactly_as_before_and_classes_are_learned() {
         loaded.card, outcome.card,
         "the model card survives the round trip"
     );
-    let in_memory = SavedModel {
-        card: outcome.card.clone(),
-        network: match outcome.card.chosen {
-            ChosenModel::Deep => outcome.deep.clone(),
-            ChosenModel::Simple => outcome.simple.clone(),
-        },
-    };
+    let in_memory = SavedModel::from_outcome(&outcome);
+    assert_eq!(
+        loaded.background, in_memory.background,
+        "the background rows for explanations are saved"
+    );
+    assert!(!loaded.background.is_empty());
     let before = score_table(&in_memory, &penguins, &device.device).expect("scores");
     let after = score_table(&loaded, &penguins, &device.device).expect("scores");
     assert_eq!(

@@ -8,7 +8,7 @@ mod saved;
 use serde::{Deserialize, Serialize};
 
 pub use inputs::{InputChoice, choose_inputs};
-pub use saved::{ModelCard, SavedModel, Scored, score_table};
+pub use saved::{ModelCard, SavedModel, Scored, argmax, score_table, softmax};
 
 use crate::compute::ComputeDevice;
 use crate::data::Table;
@@ -82,7 +82,13 @@ pub struct PredictionOutcome {
     pub inputs: Vec<InputChoice>,
     /// The test rows' outcomes and predictions.
     pub test_predictions: TestPredictions,
+    /// Up to [`BACKGROUND_ROWS`] encoded training rows, saved with the model
+    /// as the "average row" explanations compare with.
+    pub background: Vec<f32>,
 }
+
+/// Training rows kept with a model for its explanations.
+pub const BACKGROUND_ROWS: usize = 200;
 
 /// News from a training run, for live charts.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -270,6 +276,18 @@ pub fn train_prediction(
         },
         chosen,
     };
+    let background = {
+        use rand::SeedableRng;
+        use rand::seq::SliceRandom;
+        // Positions within the training matrix, not row numbers.
+        let mut at: Vec<usize> = (0..split.train.len()).collect();
+        at.shuffle(&mut rand::rngs::StdRng::seed_from_u64(request.seed));
+        at.truncate(BACKGROUND_ROWS);
+        at.sort_unstable();
+        at.iter()
+            .flat_map(|&i| x_train[i * width..(i + 1) * width].iter().copied())
+            .collect()
+    };
     progress.report(1.0, "Done");
     Ok(PredictionOutcome {
         card,
@@ -277,6 +295,7 @@ pub fn train_prediction(
         simple: simple.network,
         inputs,
         test_predictions,
+        background,
     })
 }
 

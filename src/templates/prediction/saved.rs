@@ -88,6 +88,8 @@ impl ModelCard {
 const CARD: &str = "model.ron";
 const DEEP: &str = "deep.bpk";
 const SIMPLE: &str = "simple.bpk";
+/// Encoded training rows that explanations compare with (little-endian f32).
+const BACKGROUND: &str = "background.bin";
 
 impl PredictionOutcome {
     /// Saves the model folder `dir` (created if needed). Each file is written
@@ -105,6 +107,12 @@ impl PredictionOutcome {
                 .map_err(|e| failed(format!("{e:?}")))?;
             std::fs::rename(&temp, dir.join(name)).map_err(|e| failed(e.to_string()))?;
         }
+        let background: Vec<u8> = self
+            .background
+            .iter()
+            .flat_map(|x| x.to_le_bytes())
+            .collect();
+        write_atomically(&dir.join(BACKGROUND), &background)?;
         let card = ron::ser::to_string_pretty(&self.card, ron::ser::PrettyConfig::default())
             .map_err(|e| failed(e.to_string()))?;
         write_atomically(&dir.join(CARD), card.as_bytes())
@@ -118,6 +126,9 @@ pub struct SavedModel {
     pub card: ModelCard,
     /// The network chosen for scoring, on the device it was loaded to.
     pub network: Network,
+    /// A sample of encoded training rows (`rows × width`) for explanations;
+    /// empty for folders saved before Clearbox kept one.
+    pub background: Vec<f32>,
 }
 
 impl SavedModel {
@@ -146,7 +157,34 @@ impl SavedModel {
             "The weights in '{}' could not be read ({e:?}). The model folder may be damaged; train it again.",
             display_name(&path)
         )))?;
-        Ok(Self { card, network })
+        let width = card.preprocessor.width().max(1);
+        let background = std::fs::read(dir.join(BACKGROUND))
+            .ok()
+            .filter(|bytes| bytes.len() % (4 * width) == 0)
+            .map(|bytes| {
+                bytes
+                    .chunks_exact(4)
+                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Self {
+            card,
+            network,
+            background,
+        })
+    }
+
+    /// The chosen model of a training run still in memory.
+    pub fn from_outcome(outcome: &PredictionOutcome) -> Self {
+        Self {
+            card: outcome.card.clone(),
+            network: match outcome.card.chosen {
+                ChosenModel::Deep => outcome.deep.clone(),
+                ChosenModel::Simple => outcome.simple.clone(),
+            },
+            background: outcome.background.clone(),
+        }
     }
 
     /// The threshold of the chosen model (yes/no only).
