@@ -28,6 +28,21 @@ pub enum BenchTarget {
         #[arg(long, default_value_t = 3)]
         passes: usize,
     },
+    /// Explanations per second: a model of `--columns` number columns explains `--rows` rows.
+    Explain {
+        /// Rows to explain.
+        #[arg(long, default_value_t = 1000)]
+        rows: usize,
+        /// Input columns of the model.
+        #[arg(long, default_value_t = 20)]
+        columns: usize,
+        /// Background rows.
+        #[arg(long, default_value_t = 100)]
+        background: usize,
+        /// Coalitions per row (all of them when they fit).
+        #[arg(long, default_value_t = 2048)]
+        coalitions: usize,
+    },
     /// Time to open a file and check its health.
     Open {
         /// The file.
@@ -52,6 +67,24 @@ pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Resu
                 *passes,
                 &Progress::silent(),
             )?;
+            let mut value = serde_json::to_value(&report).unwrap_or_default();
+            value["device"] = serde_json::json!(device.label());
+            println!("{value}");
+        }
+        BenchTarget::Explain {
+            rows,
+            columns,
+            background,
+            coalitions,
+        } => {
+            let device = select_device(preference)?;
+            let options = clearbox::explain::ExplainOptions {
+                background: *background,
+                coalitions: *coalitions,
+                seed: 0,
+            };
+            let report =
+                clearbox::explain::bench::explain_throughput(&device, *columns, *rows, &options)?;
             let mut value = serde_json::to_value(&report).unwrap_or_default();
             value["device"] = serde_json::json!(device.label());
             println!("{value}");

@@ -48,7 +48,7 @@ pub enum Command {
     },
     /// List the bundled sample tables.
     Samples,
-    /// Measure speed: `bench train` (rows per second), `bench open FILE` (load and profile time).
+    /// Measure speed: `bench train` (rows per second), `bench explain` (rows explained per second), `bench open FILE`.
     #[command(subcommand)]
     Bench(bench::BenchTarget),
 }

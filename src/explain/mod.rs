@@ -11,6 +11,7 @@
 //! background row's value, so one-hot levels and number pieces are never
 //! shown apart.
 
+pub mod bench;
 pub mod counterfactual;
 pub mod importance;
 pub mod letter;
