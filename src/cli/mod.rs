@@ -3,6 +3,7 @@
 mod bench;
 mod devices;
 mod profile;
+mod segment;
 mod train;
 
 use std::path::PathBuf;
@@ -33,7 +34,7 @@ pub struct Args {
 pub enum Command {
     /// Check a table's health: missing values, identifiers, personal data, leakage...
     Profile(profile::ProfileArgs),
-    /// Train a model: `--template prediction --data FILE --target COLUMN`.
+    /// Train a model: `--template prediction --data FILE --target COLUMN`, or find groups: `--template segmentation --data FILE`.
     Train(train::TrainArgs),
     /// Score a file with a saved model.
     Predict(train::PredictArgs),
