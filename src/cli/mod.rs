@@ -46,7 +46,7 @@ pub enum Command {
     },
     /// List the bundled sample tables.
     Samples,
-    /// Measure speed: `bench train` (rows per second), `bench open FILE` (load and profile time).
+    /// Measure speed: `bench train` (rows per second), `bench kmeans` (k-means seconds), `bench open FILE` (load and profile time).
     #[command(subcommand)]
     Bench(bench::BenchTarget),
 }
