@@ -7,6 +7,7 @@ mod device;
 mod gui;
 mod intake;
 mod predict;
+mod segment;
 
 #[allow(dead_code)]
 #[path = "../../src/ui/mod.rs"]

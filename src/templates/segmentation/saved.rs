@@ -162,9 +162,9 @@ pub fn assign_table(
 /// `segment` (1-based group number) and `segment_name` columns for export.
 pub fn segment_columns(assignments: &[u32], names: &[String]) -> Vec<ExtraColumn> {
     vec![
-        ExtraColumn::Numbers(
+        ExtraColumn::Whole(
             "segment".into(),
-            assignments.iter().map(|&a| f64::from(a) + 1.0).collect(),
+            assignments.iter().map(|&a| i64::from(a) + 1).collect(),
         ),
         ExtraColumn::Text(
             "segment_name".into(),
