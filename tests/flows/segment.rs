@@ -167,6 +167,9 @@ fn the_wizard_ends_on_named_groups() {
     harness.get_by_label_contains("Clearbox found 3 groups among 344 rows.");
     harness.get_by_label_contains("3 groups: each group up to 3");
     harness.get_by_label("Save groups…");
+    // Kept for review, not compared: found groups may differ in the last
+    // digit between processors.
+    let _ = harness.try_snapshot("segment_results");
     harness.get_by_label("Export with segment column…");
     let names = harness.state().state.segments.names.clone();
     assert_eq!(names.len(), 3);
