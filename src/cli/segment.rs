@@ -35,6 +35,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         include: args.include.clone(),
         k: args.k,
         seed: args.seed,
+        representation: args.representation,
     };
     let outcome = train_segmentation(&table, &request, &device, &Progress::silent())?;
     let stem = table
@@ -81,6 +82,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
             "device": card.device,
             "features": card.features.weights,
             "representation": outcome.representation,
+            "autoencoder": card.compact.is_some(),
             "left_out": left_out,
             "model_dir": dir,
             "seconds": started.elapsed().as_secs_f64(),
@@ -99,6 +101,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         {
             println!("'{}' {}.", weight.column, weight.reason);
         }
+        println!("Rows were compared on {}.", outcome.representation);
         println!("{}", outcome.k_sentence());
         if let Some(s) = stability {
             println!("{}", s.sentence());

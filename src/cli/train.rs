@@ -40,6 +40,9 @@ pub struct TrainArgs {
     /// Number of groups (segmentation only; default: chosen from 2 to 10).
     #[arg(long)]
     pub k: Option<usize>,
+    /// How rows are compared (segmentation only): auto, scaled, or autoencoder.
+    #[arg(long, default_value = "auto")]
+    pub representation: clearbox::templates::segmentation::Representation,
     /// Columns to leave out, separated by commas.
     #[arg(long, value_delimiter = ',')]
     pub exclude: Vec<String>,

@@ -132,6 +132,7 @@ impl SegmentationRunner {
                     include: pick(true),
                     k: None,
                     seed: SEED,
+                    representation: Default::default(),
                 };
                 state.segments.outcome = None;
                 state.segments.step = Some(SegmentStep::Run);

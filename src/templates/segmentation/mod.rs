@@ -7,6 +7,7 @@
 //! preprocessor) → [`kmeans`] for every k in a range → [`choose_k`] →
 //! [`stability`] → [`profile`] and a 2-D [`pca`] map → [`saved`].
 
+pub mod autoencoder;
 pub mod choose_k;
 pub mod features;
 pub mod kmeans;
@@ -21,6 +22,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::index::sample;
 
+pub use autoencoder::{CompactCode, Representation};
 pub use choose_k::{KChoice, KScore, choose_k};
 pub use features::{ColumnWeight, Features};
 pub use kmeans::{Clustering, KMeansOptions};
@@ -52,6 +54,8 @@ pub struct SegmentationRequest {
     pub k: Option<usize>,
     /// Seed: same seed, same data, same device → same groups.
     pub seed: u64,
+    /// How rows are represented (the app decides by default).
+    pub representation: Representation,
 }
 
 /// One row of the group comparison chart.
@@ -84,7 +88,8 @@ pub struct SegmentationOutcome {
     pub examples: Vec<Vec<usize>>,
     /// How the rows were represented, in words.
     pub representation: String,
-    /// The scaled rows, kept so another k can be shown without starting over.
+    /// The rows as grouped (scaled columns, or their compact code), kept so
+    /// another k can be shown without starting over.
     pub features_matrix: Arc<Vec<f32>>,
     /// The grouping for every k tried.
     pub tried: Arc<Vec<Clustering>>,
@@ -126,8 +131,36 @@ pub fn train_segmentation(
         )));
     }
     progress.report(0.05, "Scaling the columns");
-    let (features, x) = Features::fit(table, &used, progress)?;
-    let width = features.width();
+    let (features, scaled) = Features::fit(table, &used, progress)?;
+    let (x, compact) = if request.representation.compresses(features.width()) {
+        progress.report(0.06, "Learning a compact representation");
+        let code = autoencoder::train_autoencoder(
+            &scaled,
+            features.width(),
+            request.seed,
+            &device.device,
+            &progress.scaled(0.06, 0.1),
+        )?;
+        (code.codes(&scaled), Some(code))
+    } else {
+        (scaled, None)
+    };
+    let width = compact.as_ref().map_or(features.width(), |c| c.shape.code);
+    let representation = match &compact {
+        Some(code) => format!(
+            "a compact code of {} numbers learned by a small autoencoder from the {} scaled numbers of the chosen columns, because the table is wide",
+            code.shape.code,
+            features.width()
+        ),
+        None => format!(
+            "the chosen columns, scaled so each counts equally (labels unrelated to the rest count less){}",
+            if request.representation == Representation::Auto {
+                "; the table is narrow enough to compare rows directly, so no autoencoder was needed"
+            } else {
+                ""
+            }
+        ),
+    };
     let mut ks: Vec<usize> = (*K_RANGE.start()..=top).collect();
     if let Some(k) = request.k.filter(|k| !ks.contains(k)) {
         ks.push(k);
@@ -164,9 +197,11 @@ pub fn train_segmentation(
         .collect();
     let automatic = choose_k(&in_range);
     let chosen = request.k.unwrap_or(automatic.k);
-    let card = SegmentCard::new(table, &device.label(), request.seed, features, scores);
+    let mut card = SegmentCard::new(table, &device.label(), request.seed, features, scores);
+    card.compact = compact;
     let partial = Partial {
         card,
+        representation,
         inputs,
         automatic,
         features_matrix: Arc::new(x),
@@ -178,6 +213,7 @@ pub fn train_segmentation(
 /// Everything that does not depend on the chosen k.
 struct Partial {
     card: SegmentCard,
+    representation: String,
     inputs: Vec<InputChoice>,
     automatic: KChoice,
     features_matrix: Arc<Vec<f32>>,
@@ -196,7 +232,7 @@ impl SegmentationOutcome {
     ) -> Result<SegmentationOutcome> {
         let mut tried = (*self.tried).clone();
         if !tried.iter().any(|c| c.k == k) {
-            let width = self.card.features.width();
+            let width = self.card.representation_width();
             let found = kmeans::kmeans(
                 &self.features_matrix,
                 width,
@@ -208,6 +244,7 @@ impl SegmentationOutcome {
         }
         Partial {
             card: self.card.clone(),
+            representation: self.representation.clone(),
             inputs: self.inputs.clone(),
             automatic: self.automatic.clone(),
             features_matrix: self.features_matrix.clone(),
@@ -237,7 +274,7 @@ impl Partial {
         device: &burn::tensor::Device,
         progress: &Progress,
     ) -> Result<SegmentationOutcome> {
-        let width = self.card.features.width();
+        let width = self.card.representation_width();
         let x = &self.features_matrix;
         let found = self
             .tried
@@ -288,7 +325,7 @@ impl Partial {
             map,
             comparison,
             examples,
-            representation: "the chosen columns, scaled so each counts equally (labels unrelated to the rest count less)".into(),
+            representation: self.representation,
             features_matrix: self.features_matrix,
             tried: self.tried,
         })

@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::SegmentationOutcome;
+use super::autoencoder::CompactCode;
 use super::choose_k::KScore;
 use super::features::Features;
 use super::kmeans::{DeviceRows, assign};
@@ -42,6 +43,9 @@ pub struct SegmentCard {
     pub k: usize,
     /// How columns become numbers.
     pub features: Features,
+    /// For wide tables: the autoencoder's encoder, applied after `features`.
+    #[serde(default)]
+    pub compact: Option<CompactCode>,
     /// Group centres, one per group, in the scaled numbers.
     pub centroids: Vec<Vec<f32>>,
     /// Group names (editable).
@@ -75,12 +79,31 @@ impl SegmentCard {
             seed,
             k: 0,
             features,
+            compact: None,
             centroids: Vec::new(),
             names: Vec::new(),
             sizes: Vec::new(),
             k_scores,
             stability: None,
         }
+    }
+}
+
+impl SegmentCard {
+    /// Numbers per row as grouped: the code's width, or the scaled columns'.
+    pub fn representation_width(&self) -> usize {
+        self.compact
+            .as_ref()
+            .map_or(self.features.width(), |c| c.shape.code)
+    }
+
+    /// The rows of `table` as grouped.
+    pub fn represent(&self, table: &Table, rows: &[usize]) -> Result<Vec<f32>> {
+        let x = self.features.transform(table, rows)?;
+        Ok(match &self.compact {
+            Some(code) => code.codes(&x),
+            None => x,
+        })
     }
 }
 
@@ -136,7 +159,7 @@ impl SavedSegments {
             || card
                 .centroids
                 .iter()
-                .any(|c| c.len() != card.features.width())
+                .any(|c| c.len() != card.representation_width())
         {
             return Err(unreadable());
         }
@@ -152,8 +175,8 @@ pub fn assign_table(
 ) -> Result<Vec<u32>> {
     let card = &saved.card;
     let rows: Vec<usize> = (0..table.rows).collect();
-    let x = card.features.transform(table, &rows)?;
-    let width = card.features.width();
+    let x = card.represent(table, &rows)?;
+    let width = card.representation_width();
     let centroids: Vec<f32> = card.centroids.iter().flatten().copied().collect();
     let on_device = DeviceRows::upload(&x, width, device);
     Ok(assign(&on_device, &centroids, card.k, device)?.0)

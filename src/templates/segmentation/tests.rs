@@ -15,6 +15,7 @@ fn request(exclude: &str) -> SegmentationRequest {
         include: Vec::new(),
         k: None,
         seed: 42,
+        representation: Representation::Auto,
     }
 }
 
@@ -120,4 +121,48 @@ fn same_seed_same_groups_and_another_k_on_request() {
             .starts_with("Showing 4 groups, as you chose.")
     );
     assert!(four.assignments.iter().all(|&g| g < 4));
+}
+
+#[test]
+fn wide_tables_are_compressed_first_and_new_rows_get_the_same_groups() {
+    let table = load(
+        &DataSource::Sample(crate::samples::find("german_credit").expect("sample")),
+        &Progress::silent(),
+    )
+    .expect("loads");
+    let device = select_device(DevicePreference::Cpu).expect("cpu");
+    let outcome = train_segmentation(
+        &table,
+        &request("credit_risk"),
+        &device,
+        &Progress::silent(),
+    )
+    .expect("groups");
+    let code = outcome
+        .card
+        .compact
+        .as_ref()
+        .expect("an autoencoder for a wide table");
+    assert!(outcome.card.features.width() > autoencoder::WIDE);
+    assert_eq!(outcome.card.representation_width(), code.shape.code);
+    assert!(
+        outcome.representation.contains("autoencoder"),
+        "{}",
+        outcome.representation
+    );
+    // Saved and loaded, the groups put the same rows in the same groups.
+    let dir = tempfile::tempdir().expect("temp dir");
+    outcome.save(dir.path()).expect("saves");
+    assert!(SavedSegments::is_segments_folder(dir.path()));
+    let saved = SavedSegments::load(dir.path()).expect("loads");
+    let again = assign_table(&saved, &table, &device.device).expect("assigns");
+    assert_eq!(again, outcome.assignments);
+    assert_eq!(
+        saved.card.names,
+        outcome
+            .profiles
+            .iter()
+            .map(|p| p.name.clone())
+            .collect::<Vec<_>>()
+    );
 }
