@@ -86,7 +86,8 @@ pub fn results_ui(
     {
         ui.weak(format!("'{}' {}.", weight.column, weight.reason));
     }
-    for choice in outcome.inputs.iter().filter(|c| !c.included) {
+    // The wizard's list carries the reasons as the user saw them.
+    for choice in wizard.inputs.iter().filter(|c| !c.included) {
         ui.weak(format!("Left out '{}': {}.", choice.column, choice.reason));
     }
     ui.horizontal(|ui| {
