@@ -150,10 +150,13 @@ fn column_stats(table: &Table, name: &str, assignments: &[u32], k: usize) -> Opt
             let mut levels: Vec<String> = Vec::new();
             let mut counts = vec![Vec::new(); k];
             for (row, &g) in assignments.iter().enumerate() {
-                if values.is_missing(row) {
-                    continue;
-                }
-                let label = values.display(row);
+                // Missing values count in the group's size (a share of a
+                // sparse column is of all rows), but are never a trait.
+                let label = if values.is_missing(row) {
+                    std::borrow::Cow::Borrowed(MISSING)
+                } else {
+                    values.display(row)
+                };
                 let i = match levels.iter().position(|l| *l == label) {
                     Some(i) => i,
                     None => {
@@ -243,9 +246,11 @@ fn strongest_trait(name: &str, stats: &ColumnStats, g: usize) -> Option<Trait> {
             if in_group == 0.0 || rest_n == 0.0 {
                 return None;
             }
+            let yes_no = levels.iter().all(|l| l == "0" || l == "1" || l == MISSING);
             levels
                 .iter()
                 .enumerate()
+                .filter(|(_, level)| level.as_str() != MISSING)
                 .map(|(i, level)| {
                     let here = counts[g][i];
                     let total: f64 = counts.iter().map(|c| c[i]).sum();
@@ -254,7 +259,8 @@ fn strongest_trait(name: &str, stats: &ColumnStats, g: usize) -> Option<Trait> {
                     let spread = (p_all * (1.0 - p_all)).sqrt().max(1e-9);
                     (level, p_group, p_rest, (p_group - p_rest) / spread)
                 })
-                .filter(|(_, _, _, s)| *s > 0.0)
+                // A label held by under a quarter of the group does not describe it.
+                .filter(|(_, p_group, _, s)| *s > 0.0 && *p_group >= MIN_LABEL_SHARE)
                 .max_by(|a, b| a.3.total_cmp(&b.3))
                 .map(|(level, p_group, p_rest, strength)| Trait {
                     column: name.to_owned(),
@@ -268,12 +274,7 @@ fn strongest_trait(name: &str, stats: &ColumnStats, g: usize) -> Option<Trait> {
                         words::percent(p_rest)
                     ),
                     short: {
-                        // A bare code ("1") means nothing in a name: say whose code it is.
-                        let level = if level.parse::<f64>().is_ok() {
-                            format!("{pretty} {level}")
-                        } else {
-                            level.clone()
-                        };
+                        let level = label_words(&pretty, level, yes_no);
                         if p_group >= 0.5 {
                             level
                         } else {
@@ -285,9 +286,34 @@ fn strongest_trait(name: &str, stats: &ColumnStats, g: usize) -> Option<Trait> {
     }
 }
 
+/// Stands for a missing value among the labels (never shown).
+const MISSING: &str = "\u{0}missing";
+
+/// Share of a group a label must cover to count as one of its traits.
+const MIN_LABEL_SHARE: f64 = 0.25;
+
+/// A label as words in a name: a bare code ("1") or a yes/no ("No") means
+/// nothing without its column, so the column is named.
+fn label_words(column: &str, level: &str, yes_no: bool) -> String {
+    match level.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "t" => column.to_owned(),
+        "no" | "n" | "false" | "f" => format!("no {column}"),
+        "1" if yes_no => column.to_owned(),
+        "0" if yes_no => format!("no {column}"),
+        _ if level.parse::<f64>().is_ok() => format!("{column} {level}"),
+        _ => level.to_owned(),
+    }
+}
+
 /// "High grocery, low fresh".
 fn name_from(traits: &[Trait]) -> String {
-    let parts: Vec<&str> = traits.iter().take(2).map(|t| t.short.as_str()).collect();
+    // Two columns can say the same thing ("no internet service"): skip repeats.
+    let mut parts: Vec<&str> = Vec::new();
+    for t in traits {
+        if parts.len() < 2 && !parts.iter().any(|p| p.eq_ignore_ascii_case(&t.short)) {
+            parts.push(t.short.as_str());
+        }
+    }
     if parts.is_empty() {
         return "Typical rows".to_owned();
     }
