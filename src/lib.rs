@@ -27,12 +27,22 @@
 //!   preprocessing fitted on training rows only ([`ml::preprocess`]), the burn network ([`ml::model`]; with no hidden
 //!   layers it is the simple logistic/linear model), its training loop with
 //!   early stopping and cancellation ([`ml::train`]), and metrics
-//!   ([`ml::metrics`]).
+//!   ([`ml::metrics`], and for groupings the adjusted Rand index and the
+//!   silhouette in [`ml::cluster_metrics`]).
 //! - [`templates`]: the guided analyses. [`templates::prediction`] chooses
 //!   inputs from the health report (leaving out identifiers, personal data,
 //!   leaking columns), trains the deep and the simple model on the compute
 //!   device, scores both on the test rows, saves a model folder (model card in
 //!   RON plus burn weights) and scores new tables.
+//!   [`templates::segmentation`] finds natural groups of rows: the same
+//!   column choice (no target) and the shared preprocessor in its compact
+//!   style, each column's block scaled to count equally (labels unrelated to
+//!   the rest count less), burn k-means on the compute device (k-means++,
+//!   restarts, large tables sampled then refined in batches) for every k from
+//!   2 to 10, a choice of k by silhouette and elbow with a sentence saying
+//!   why, a stability check (adjusted Rand index between seeds), profiles in
+//!   the columns' own units with names from the two strongest traits, a 2-D
+//!   map, and a folder (`segments.ron`) that assigns new rows.
 //! - [`compute`]: picks the device models run on — a wgpu adapter when a real
 //!   graphics card is usable, else burn's `flex` CPU backend — and proves it
 //!   with a tiny burn computation before announcing it.
@@ -61,6 +71,14 @@
 //!                                   test rows ──▶ Scores ──▶ ModelCard (model.ron) + weights (*.bpk)
 //! ```
 //!
+//! ```text
+//! Table ──choose_features──▶ columns ──Features::fit (Preprocessor, compact)──▶ scaled matrix
+//!                                                             │
+//!                    kmeans (burn, device) for k = 2..10 ──▶ KScore (silhouette, spread) ──choose_k──▶ k
+//!                                                             │
+//!              stability (reruns, ARI) · profiles (traits, names) · PCA map ──▶ SegmentCard (segments.ron)
+//! ```
+//!
 //! The templates read the working table and the health report: identifiers,
 //! personal data and leaking columns found there are left out by default.
 //!
@@ -77,7 +95,9 @@
 //! checks its cancel flag between batches; it uses its own burn device,
 //! separate from the one eframe draws with, so long kernels never stall a
 //! frame. The GUI's prediction wizard runs training as a job and receives
-//! each pass's losses through a second channel for its live chart.
+//! each pass's losses through a second channel for its live chart; the
+//! segmentation wizard runs the search for groups (and a change of k) as a
+//! job the same way.
 
 pub mod compute;
 pub mod data;

@@ -8,7 +8,7 @@ use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::{DataSource, load};
 use clearbox::health::analyse;
 use clearbox::jobs::Progress;
-use clearbox::ml::bench::train_throughput;
+use clearbox::ml::bench::{kmeans_throughput, train_throughput};
 
 /// What to measure.
 #[derive(Debug, Subcommand)]
@@ -42,6 +42,21 @@ pub enum BenchTarget {
         /// Coalitions per row (all of them when they fit).
         #[arg(long, default_value_t = 2048)]
         coalitions: usize,
+    },
+    /// k-means speed on a synthetic table of blobs (one k-means++ start).
+    Kmeans {
+        /// Rows in the synthetic table.
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: usize,
+        /// Numbers per row.
+        #[arg(long, default_value_t = 20)]
+        width: usize,
+        /// Groups.
+        #[arg(long, default_value_t = 8)]
+        k: usize,
+        /// Timed runs after the warm-up run.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
     },
     /// Time to open a file and check its health.
     Open {
@@ -85,6 +100,25 @@ pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Resu
             };
             let report =
                 clearbox::explain::bench::explain_throughput(&device, *columns, *rows, &options)?;
+            let mut value = serde_json::to_value(&report).unwrap_or_default();
+            value["device"] = serde_json::json!(device.label());
+            println!("{value}");
+        }
+        BenchTarget::Kmeans {
+            rows,
+            width,
+            k,
+            runs,
+        } => {
+            let device = select_device(preference)?;
+            let report = kmeans_throughput(
+                &device.device,
+                *rows,
+                *width,
+                *k,
+                *runs,
+                &Progress::silent(),
+            )?;
             let mut value = serde_json::to_value(&report).unwrap_or_default();
             value["device"] = serde_json::json!(device.label());
             println!("{value}");

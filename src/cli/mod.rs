@@ -4,6 +4,7 @@ mod bench;
 mod devices;
 mod explain;
 mod profile;
+mod segment;
 mod train;
 
 use std::path::PathBuf;
@@ -34,7 +35,7 @@ pub struct Args {
 pub enum Command {
     /// Check a table's health: missing values, identifiers, personal data, leakage...
     Profile(profile::ProfileArgs),
-    /// Train a model: `--template prediction --data FILE --target COLUMN`.
+    /// Train a model: `--template prediction --data FILE --target COLUMN`, or find groups: `--template segmentation --data FILE`.
     Train(train::TrainArgs),
     /// Score a file with a saved model.
     Predict(train::PredictArgs),
@@ -48,7 +49,7 @@ pub enum Command {
     },
     /// List the bundled sample tables.
     Samples,
-    /// Measure speed: `bench train` (rows per second), `bench explain` (rows explained per second), `bench open FILE`.
+    /// Measure speed: `bench train` (rows per second), `bench explain` (rows explained per second), `bench kmeans` (k-means seconds), `bench open FILE`.
     #[command(subcommand)]
     Bench(bench::BenchTarget),
 }

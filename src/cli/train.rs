@@ -19,6 +19,8 @@ use clearbox::templates::prediction::{
 pub enum Template {
     /// Learn a target column.
     Prediction,
+    /// Find natural groups of rows.
+    Segmentation,
 }
 
 /// Options of `clearbox train`.
@@ -26,34 +28,40 @@ pub enum Template {
 pub struct TrainArgs {
     /// Which analysis to run.
     #[arg(long, value_enum)]
-    template: Template,
+    pub template: Template,
     /// The CSV or Parquet file to learn from.
     #[arg(long, required_unless_present = "sample")]
-    data: Option<PathBuf>,
+    pub data: Option<PathBuf>,
     /// Learn from a bundled sample instead.
     #[arg(long, conflicts_with = "data")]
-    sample: Option<String>,
-    /// The column to predict.
+    pub sample: Option<String>,
+    /// The column to predict (prediction only).
     #[arg(long)]
-    target: String,
+    pub target: Option<String>,
+    /// Number of groups (segmentation only; default: chosen from 2 to 10).
+    #[arg(long)]
+    pub k: Option<usize>,
+    /// How rows are compared (segmentation only): auto, scaled, or autoencoder.
+    #[arg(long, default_value = "auto")]
+    pub representation: clearbox::templates::segmentation::Representation,
     /// Columns to leave out, separated by commas.
     #[arg(long, value_delimiter = ',')]
-    exclude: Vec<String>,
+    pub exclude: Vec<String>,
     /// Columns to use even where the health report would leave them out (leakage, personal data...).
     #[arg(long, value_delimiter = ',')]
-    include: Vec<String>,
+    pub include: Vec<String>,
     /// Seed for the split and the model: same seed, same result on the same device.
     #[arg(long, default_value_t = 42)]
-    seed: u64,
-    /// Split by time on this date (or year) column: oldest rows train, newest test.
+    pub seed: u64,
+    /// Split by time on this date (or year) column: oldest rows train, newest test (prediction only).
     #[arg(long)]
-    time_column: Option<String>,
+    pub time_column: Option<String>,
     /// Folder to save the model in (default: <data>_<target>_model).
     #[arg(long)]
-    out: Option<PathBuf>,
+    pub out: Option<PathBuf>,
     /// Print one JSON object instead of text.
     #[arg(long)]
-    json: bool,
+    pub json: bool,
 }
 
 /// Options of `clearbox predict`.
@@ -61,17 +69,24 @@ pub struct TrainArgs {
 pub struct PredictArgs {
     /// A model folder made by `clearbox train`.
     #[arg(long)]
-    model: PathBuf,
+    pub model: PathBuf,
     /// The file to score.
     #[arg(long)]
-    data: PathBuf,
+    pub data: PathBuf,
     /// Where to write the scored rows (.csv or .parquet).
     #[arg(long)]
-    out: PathBuf,
+    pub out: PathBuf,
 }
 
 pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result<()> {
-    let Template::Prediction = args.template;
+    if let Template::Segmentation = args.template {
+        return super::segment::train(args, preference);
+    }
+    let Some(target) = args.target.clone() else {
+        return Err(clearbox::ClearboxError::BadRequest(
+            "Name the column to predict with --target.".into(),
+        ));
+    };
     let source = super::data_source(
         args.data.as_ref(),
         args.sample.as_deref(),
@@ -81,7 +96,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
     let table = load(&source, &Progress::silent())?;
     let device = select_device(preference)?;
     let request = PredictionRequest {
-        target: args.target.clone(),
+        target: target.clone(),
         exclude: args.exclude.clone(),
         include: args.include.clone(),
         seed: args.seed,
@@ -100,7 +115,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
     let dir = args
         .out
         .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("{stem}_{}_model", args.target)));
+        .unwrap_or_else(|| PathBuf::from(format!("{stem}_{target}_model")));
     outcome.save(&dir)?;
     let card = &outcome.card;
     if args.json {
@@ -184,6 +199,9 @@ fn describe(scores: &Scores, classes: &[String]) -> String {
 }
 
 pub fn predict(args: &PredictArgs, preference: DevicePreference) -> clearbox::Result<()> {
+    if clearbox::templates::segmentation::SavedSegments::is_segments_folder(&args.model) {
+        return super::segment::predict(args, preference);
+    }
     let device = select_device(preference)?;
     let model = SavedModel::load(&args.model, &device.device)?;
     let table = load(&DataSource::File(args.data.clone()), &Progress::silent())?;

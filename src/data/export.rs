@@ -17,6 +17,8 @@ pub enum ExtraColumn {
     Numbers(String, Vec<f64>),
     /// Text.
     Text(String, Vec<String>),
+    /// Whole numbers (group numbers, counts), written without a decimal point.
+    Whole(String, Vec<i64>),
 }
 
 /// Writes `table` and `extra` to `path` (`.parquet`/`.pq` for Parquet, anything else CSV).
@@ -62,6 +64,7 @@ pub fn write_table(table: &Table, extra: Vec<ExtraColumn>, path: &Path) -> Resul
                     .collect::<Vec<Option<f64>>>(),
             ),
             ExtraColumn::Text(name, v) => Series::new(name.as_str().into(), v),
+            ExtraColumn::Whole(name, v) => Series::new(name.as_str().into(), v),
         };
         columns.push(series.into());
     }

@@ -4,6 +4,7 @@
 //! ([`train`]) and how results are measured ([`metrics`]).
 
 pub mod bench;
+pub mod cluster_metrics;
 pub mod metrics;
 pub mod model;
 pub mod preprocess;

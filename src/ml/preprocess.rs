@@ -73,8 +73,9 @@ impl Encoder {
         }
     }
 
-    /// Fits an encoder for `column` on the `train` rows.
-    fn fit(table: &Table, name: &str, train: &[usize]) -> Result<Self> {
+    /// Fits an encoder for `column` on the `train` rows. `style` says whether
+    /// numbers get their missing flag and piecewise pieces.
+    fn fit(table: &Table, name: &str, train: &[usize], style: EncoderStyle) -> Result<Self> {
         let column = table
             .column(name)
             .ok_or_else(|| missing_column(table, name))?;
@@ -91,7 +92,7 @@ impl Encoder {
                     .filter(|x| !x.is_nan())
                     .collect();
                 present.sort_by(f64::total_cmp);
-                let missing_flag = present.len() < train.len();
+                let missing_flag = style == EncoderStyle::Network && present.len() < train.len();
                 let skewed =
                     crate::health::stats::Profile::of(&ColumnValues::Number(present.clone()))
                         .numeric
@@ -100,7 +101,12 @@ impl Encoder {
                     present.iter_mut().for_each(|x| *x = x.ln_1p());
                 }
                 let (center, scale) = robust_scale(&present);
-                let edges = piece_edges(&present);
+                // Compact encodings (segmentation distances) keep one number per column.
+                let edges = if style == EncoderStyle::Compact {
+                    Vec::new()
+                } else {
+                    piece_edges(&present)
+                };
                 Self::Number {
                     column: column_name,
                     log: skewed,
@@ -222,6 +228,19 @@ impl Encoder {
     }
 }
 
+/// How much detail the encoders give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EncoderStyle {
+    /// For networks: numbers come with a was-missing flag and piecewise-linear
+    /// pieces a network can bend its response with.
+    #[default]
+    Network,
+    /// For distances (clustering): one scaled number per number column (a
+    /// missing value sits at the middle), one-hot labels. Extra pieces would
+    /// count a number several times over in a distance.
+    Compact,
+}
+
 /// All the encoders of a model, in input order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Preprocessor {
@@ -232,9 +251,19 @@ pub struct Preprocessor {
 impl Preprocessor {
     /// Fits encoders for `inputs` on the `train` rows of `table`.
     pub fn fit(table: &Table, inputs: &[String], train: &[usize]) -> Result<Self> {
+        Self::fit_with(table, inputs, train, EncoderStyle::Network)
+    }
+
+    /// Fits encoders of the given style.
+    pub fn fit_with(
+        table: &Table,
+        inputs: &[String],
+        train: &[usize],
+        style: EncoderStyle,
+    ) -> Result<Self> {
         let encoders = inputs
             .iter()
-            .map(|name| Encoder::fit(table, name, train))
+            .map(|name| Encoder::fit(table, name, train, style))
             .collect::<Result<_>>()?;
         Ok(Self { encoders })
     }

@@ -3,3 +3,4 @@
 //! trained artefact saved as a folder, and the results to show.
 
 pub mod prediction;
+pub mod segmentation;

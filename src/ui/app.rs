@@ -13,8 +13,9 @@ use clearbox::{ClearboxError, samples};
 
 use super::commands::AppCommand;
 use super::prediction_flow::{PredictionRunner, refresh_inputs};
+use super::segment_flow::{SegmentationRunner, named_outcome, refresh_segment_inputs};
 use super::state::{AppState, Banner, Dataset, DeviceStatus, LoadingView, Page, recipe_key};
-use super::{data_page, home, predict_page, status_bar, theme};
+use super::{data_page, home, predict_page, segment_page, status_bar, theme};
 
 /// How the app starts.
 pub struct AppConfig {
@@ -37,6 +38,7 @@ pub struct ClearboxApp {
     analysis_job: Option<Job<HealthReport>>,
     picker_job: Option<(FilePurpose, Job<Option<PathBuf>>)>,
     prediction: PredictionRunner,
+    segmentation: SegmentationRunner,
 }
 
 /// What a native file dialog was opened for.
@@ -45,6 +47,8 @@ enum FilePurpose {
     OpenTable,
     SaveRecipe,
     SaveModel,
+    SaveSegments,
+    ExportSegments,
 }
 
 impl ClearboxApp {
@@ -76,6 +80,7 @@ impl ClearboxApp {
             analysis_job: None,
             picker_job: None,
             prediction: PredictionRunner::default(),
+            segmentation: SegmentationRunner::default(),
         };
         if let Some(source) = config.open {
             app.start_load(source);
@@ -138,6 +143,7 @@ impl ClearboxApp {
             };
         }
         self.prediction.poll(&mut self.state);
+        self.segmentation.poll(&mut self.state);
         if let Some((source, job)) = &mut self.load_job {
             if let (Some(view), Some(update)) = (&mut self.state.loading, job.latest_progress()) {
                 view.fraction = update.fraction;
@@ -162,6 +168,7 @@ impl ClearboxApp {
                     Ok(report) => {
                         dataset.report = Some(report);
                         refresh_inputs(&mut self.state, self.prediction.device.as_ref());
+                        refresh_segment_inputs(&mut self.state);
                     }
                     Err(ClearboxError::Cancelled) => {}
                     Err(err) => self.state.banner = Some(Banner::Error(err.to_string())),
@@ -191,6 +198,38 @@ impl ClearboxApp {
                         "Saved the model to '{}'. Score new rows with: clearbox predict --model '{}' --data FILE --out scored.csv",
                         clearbox::error::display_name(&path),
                         path.display()
+                    )),
+                    Err(err) => Banner::Error(err.to_string()),
+                });
+            }
+            FilePurpose::SaveSegments => {
+                let Some(outcome) = named_outcome(&self.state.segments) else {
+                    return;
+                };
+                self.state.banner = Some(match outcome.save(&path) {
+                    Ok(()) => Banner::Info(format!(
+                        "Saved the groups to '{}'. Put new rows in them with: clearbox predict --model '{}' --data FILE --out FILE",
+                        clearbox::error::display_name(&path),
+                        path.display()
+                    )),
+                    Err(err) => Banner::Error(err.to_string()),
+                });
+            }
+            FilePurpose::ExportSegments => {
+                let (Some(outcome), Some(dataset)) =
+                    (named_outcome(&self.state.segments), &self.state.dataset)
+                else {
+                    return;
+                };
+                let written = clearbox::data::export::write_table(
+                    &dataset.table,
+                    outcome.segment_columns(),
+                    &path,
+                );
+                self.state.banner = Some(match written {
+                    Ok(()) => Banner::Info(format!(
+                        "Wrote the table with its 'segment' column to '{}'.",
+                        clearbox::error::display_name(&path)
                     )),
                     Err(err) => Banner::Error(err.to_string()),
                 });
@@ -227,6 +266,15 @@ impl ClearboxApp {
                 FilePurpose::SaveModel => dialog
                     .set_title("Choose a folder for the model")
                     .pick_folder(),
+                FilePurpose::SaveSegments => dialog
+                    .set_title("Choose a folder for the groups")
+                    .pick_folder(),
+                FilePurpose::ExportSegments => dialog
+                    .set_title("Export the table with its segment column")
+                    .set_file_name("with_segments.csv")
+                    .add_filter("CSV", &["csv"])
+                    .add_filter("Parquet", &["parquet"])
+                    .save_file(),
                 FilePurpose::SaveRecipe => dialog
                     .set_title("Save your changes as a recipe")
                     .set_file_name("recipe.ron")
@@ -278,6 +326,7 @@ impl ClearboxApp {
         }
         // A new table starts a new wizard; a finished model stays only with its data.
         self.prediction.reset(&mut self.state);
+        self.segmentation.reset(&mut self.state);
         self.state.dataset = Some(Dataset {
             source,
             original,
@@ -297,6 +346,7 @@ impl ClearboxApp {
     fn recipe_changed(&mut self) {
         // Results stay only until the data they were computed on changes.
         self.prediction.reset(&mut self.state);
+        self.segmentation.reset(&mut self.state);
         let Some(dataset) = &mut self.state.dataset else {
             return;
         };
@@ -394,6 +444,20 @@ impl ClearboxApp {
             }
             AppCommand::DismissBanner => self.state.banner = None,
             AppCommand::SaveModel => self.ask_for_file(FilePurpose::SaveModel),
+            AppCommand::SaveSegments => self.ask_for_file(FilePurpose::SaveSegments),
+            AppCommand::ExportSegments => self.ask_for_file(FilePurpose::ExportSegments),
+            segment_command @ (AppCommand::StartSegmentation
+            | AppCommand::GoToSegmentStep(_)
+            | AppCommand::SetSegmentInput { .. }
+            | AppCommand::FindGroups
+            | AppCommand::CancelSegmentation
+            | AppCommand::ChooseK(_)
+            | AppCommand::RenameSegment { .. }) => self.segmentation.handle(
+                &mut self.state,
+                segment_command,
+                self.prediction.device.as_ref(),
+                &self.wake,
+            ),
             wizard_command => {
                 if self
                     .prediction
@@ -427,6 +491,9 @@ impl eframe::App for ClearboxApp {
                 (Page::Data, Some(dataset)) => data_page::data_page_ui(ui, dataset, &mut commands),
                 (Page::Predict, Some(dataset)) => {
                     predict_page::predict_page_ui(ui, dataset, &self.state.wizard, &mut commands)
+                }
+                (Page::Segment, Some(dataset)) => {
+                    segment_page::segment_page_ui(ui, dataset, &self.state.segments, &mut commands)
                 }
                 _ => home::home_ui(ui, &self.state, &mut commands),
             }

@@ -52,4 +52,22 @@ pub enum AppCommand {
     SetThreshold(f64),
     /// Save the trained model to a folder the user picks.
     SaveModel,
+    /// Open the segmentation wizard on the open table.
+    StartSegmentation,
+    /// Go to a step of the segmentation wizard.
+    GoToSegmentStep(super::state::SegmentStep),
+    /// Use or leave out a column for finding groups.
+    SetSegmentInput { column: String, included: bool },
+    /// Start finding groups.
+    FindGroups,
+    /// Stop finding groups; keep everything else.
+    CancelSegmentation,
+    /// Show this many groups instead.
+    ChooseK(usize),
+    /// Rename group `index` (0-based).
+    RenameSegment { index: usize, name: String },
+    /// Save the groups to a folder the user picks.
+    SaveSegments,
+    /// Write the table with a `segment` column to a file the user picks.
+    ExportSegments,
 }

@@ -45,6 +45,15 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
         {
             commands.push(AppCommand::StartPrediction);
         }
+        if ui
+            .button("Find groups…")
+            .on_hover_text(
+                "Find the natural kinds of rows in this table, see what sets each apart, and name them.",
+            )
+            .clicked()
+        {
+            commands.push(AppCommand::StartSegmentation);
+        }
         ui.label(format!(
             "{} × {} columns",
             words::rows(table.rows),

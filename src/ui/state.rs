@@ -16,6 +16,8 @@ pub enum Page {
     Data,
     /// The prediction wizard on the open table.
     Predict,
+    /// The segmentation wizard on the open table.
+    Segment,
 }
 
 /// What we know about the compute device.
@@ -103,6 +105,8 @@ pub struct AppState {
     pub settings: Settings,
     /// The prediction wizard.
     pub wizard: PredictionWizard,
+    /// The segmentation wizard.
+    pub segments: SegmentWizard,
 }
 
 /// The key a source's recipe is stored under in the settings.
@@ -198,4 +202,57 @@ pub struct PredictionWizard {
     pub at_threshold: Option<clearbox::ml::metrics::BinaryScores>,
     /// ROC, gains and calibration of the chosen model.
     pub curves: Option<clearbox::ml::metrics::BinaryCurves>,
+}
+
+/// The steps of the segmentation wizard, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SegmentStep {
+    /// Choose the columns groups are found with.
+    Inputs,
+    /// Finding groups, live.
+    Run,
+    /// The groups, described.
+    Results,
+}
+
+impl SegmentStep {
+    /// All steps, in order.
+    pub const ALL: [SegmentStep; 3] = [Self::Inputs, Self::Run, Self::Results];
+
+    /// The step's name in the step bar.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Inputs => "1 Columns",
+            Self::Run => "2 Find groups",
+            Self::Results => "3 Groups",
+        }
+    }
+}
+
+/// A segmentation running in the background, as the screen shows it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SegmentRunView {
+    /// 0..1.
+    pub fraction: f32,
+    /// What is happening now.
+    pub message: String,
+    /// Seconds since it started.
+    pub elapsed: f64,
+    /// For a change of k on the results page: the k asked for.
+    pub k: Option<usize>,
+}
+
+/// The segmentation wizard's state.
+#[derive(Debug, Default)]
+pub struct SegmentWizard {
+    /// Where the user is.
+    pub step: Option<SegmentStep>,
+    /// Every column, with whether it is used and why not.
+    pub inputs: Vec<clearbox::templates::prediction::InputChoice>,
+    /// Work in progress.
+    pub running: Option<SegmentRunView>,
+    /// The groups found.
+    pub outcome: Option<Arc<clearbox::templates::segmentation::SegmentationOutcome>>,
+    /// The group names as the user edited them.
+    pub names: Vec<String>,
 }

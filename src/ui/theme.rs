@@ -46,3 +46,21 @@ pub fn light_ui(ui: &mut Ui, severity: Severity) {
         ui.colored_label(colour(severity), severity.word());
     });
 }
+
+/// Colours of groups in charts: the Okabe–Ito palette (grey in place of
+/// black, which vanishes on the dark theme), repeated past eight groups.
+pub const GROUPS: [Color32; 8] = [
+    Color32::from_rgb(0xE6, 0x9F, 0x00),
+    Color32::from_rgb(0x56, 0xB4, 0xE9),
+    Color32::from_rgb(0x00, 0x9E, 0x73),
+    Color32::from_rgb(0xF0, 0xE4, 0x42),
+    Color32::from_rgb(0x00, 0x72, 0xB2),
+    Color32::from_rgb(0xD5, 0x5E, 0x00),
+    Color32::from_rgb(0xCC, 0x79, 0xA7),
+    Color32::from_rgb(0x99, 0x99, 0x99),
+];
+
+/// The colour of group `index` (0-based).
+pub fn group_colour(index: usize) -> Color32 {
+    GROUPS[index % GROUPS.len()]
+}

@@ -10,7 +10,7 @@ use egui_kittest::kittest::Queryable;
 use super::ui::state::{Banner, Page};
 use super::ui::{AppConfig, ClearboxApp};
 
-fn harness(settings: &std::path::Path) -> Harness<'static, ClearboxApp> {
+pub(super) fn harness(settings: &std::path::Path) -> Harness<'static, ClearboxApp> {
     let config = AppConfig {
         device: DevicePreference::Cpu,
         settings_path: Some(settings.to_path_buf()),
@@ -22,7 +22,7 @@ fn harness(settings: &std::path::Path) -> Harness<'static, ClearboxApp> {
 }
 
 /// Steps frames until `done` holds; background jobs run on real threads.
-fn step_until(
+pub(super) fn step_until(
     harness: &mut Harness<'_, ClearboxApp>,
     what: &str,
     done: impl Fn(&ClearboxApp) -> bool,
@@ -71,7 +71,7 @@ fn open_table(harness: &Harness<'_, ClearboxApp>) -> Option<String> {
         .map(|d| d.table.name.clone())
 }
 
-fn report_ready(app: &ClearboxApp) -> bool {
+pub(super) fn report_ready(app: &ClearboxApp) -> bool {
     app.state
         .dataset
         .as_ref()

@@ -9,6 +9,7 @@ mod gui;
 mod intake;
 mod predict;
 mod quality;
+mod segment;
 
 #[allow(dead_code)]
 #[path = "../../src/ui/mod.rs"]

@@ -28,10 +28,32 @@ pub fn choose_inputs(
     exclude: &[String],
     include: &[String],
 ) -> Vec<InputChoice> {
+    choose(table, report, Some(target), exclude, include)
+}
+
+/// The default columns for finding groups (no target): the same rules, with
+/// no leakage to look for.
+pub fn choose_features(
+    table: &Table,
+    report: &HealthReport,
+    exclude: &[String],
+    include: &[String],
+) -> Vec<InputChoice> {
+    choose(table, report, None, exclude, include)
+}
+
+fn choose(
+    table: &Table,
+    report: &HealthReport,
+    target: Option<&str>,
+    exclude: &[String],
+    include: &[String],
+) -> Vec<InputChoice> {
+    let target_name = target.unwrap_or_default();
     table
         .columns
         .iter()
-        .filter(|c| c.name != target)
+        .filter(|c| target.is_none_or(|t| c.name != t))
         .map(|column| {
             let issues = report.column(&column.name).map(|h| h.issues.as_slice()).unwrap_or_default();
             let has = |kind: IssueKind| issues.iter().any(|i| i.kind == kind && i.severity > Severity::Ok);
@@ -40,11 +62,15 @@ pub fn choose_inputs(
             let reason = if include.iter().any(|i| i == &column.name) {
                 String::new()
             } else if leaks {
-                format!("gives the answer away: it predicts '{target}' almost perfectly on its own (leakage)")
+                format!("gives the answer away: it predicts '{target_name}' almost perfectly on its own (leakage)")
             } else if has(IssueKind::PersonalData) {
                 "personal data".to_owned()
             } else if column.role == ColumnRole::Identifier {
+                if target.is_some() {
                 "an identifier: different on every row, so it predicts nothing".to_owned()
+            } else {
+                "an identifier: different on every row, so it says nothing about what rows have in common".to_owned()
+            }
             } else if column.role == ColumnRole::Text {
                 "free text, which models do not read yet".to_owned()
             } else if has(IssueKind::Constant) {

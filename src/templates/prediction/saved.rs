@@ -136,8 +136,8 @@ impl SavedModel {
     pub fn load(dir: &Path, device: &Device) -> Result<Self> {
         let not_a_model = || {
             ClearboxError::BadRequest(format!(
-                "'{}' is not a Clearbox model folder (it has no readable {CARD}). Choose the folder that \
-                 'clearbox train' created.",
+                "'{}' is not a Clearbox model folder: it holds no readable {CARD} (a prediction model) \
+                 or segments.ron (saved groups). Choose the folder that 'clearbox train' created.",
                 display_name(dir)
             ))
         };

@@ -1,0 +1,148 @@
+//! `clearbox train --template segmentation` and `clearbox predict` on saved
+//! groups: the segmentation template, scripted.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clearbox::compute::{DevicePreference, select_device};
+use clearbox::data::export::write_table;
+use clearbox::data::{DataSource, load};
+use clearbox::health::words::percent;
+use clearbox::jobs::Progress;
+use clearbox::templates::segmentation::saved::segment_columns;
+use clearbox::templates::segmentation::{
+    SavedSegments, SegmentationRequest, assign_table, train_segmentation,
+};
+
+use super::train::{PredictArgs, TrainArgs};
+
+pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result<()> {
+    if let Some(target) = &args.target {
+        return Err(clearbox::ClearboxError::BadRequest(format!(
+            "Finding groups needs no target: leave out --target {target}, or use --exclude {target} to keep it out of the groups."
+        )));
+    }
+    let source = super::data_source(
+        args.data.as_ref(),
+        args.sample.as_deref(),
+        "Name the data to find groups in with --data.",
+    )?;
+    let started = Instant::now();
+    let table = load(&source, &Progress::silent())?;
+    let device = select_device(preference)?;
+    let request = SegmentationRequest {
+        exclude: args.exclude.clone(),
+        include: args.include.clone(),
+        k: args.k,
+        seed: args.seed,
+        representation: args.representation,
+    };
+    let outcome = train_segmentation(&table, &request, &device, &Progress::silent())?;
+    let stem = table
+        .name
+        .rsplit_once('.')
+        .map_or(table.name.as_str(), |(s, _)| s)
+        .replace(' ', "_")
+        .to_lowercase();
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("{stem}_segments")));
+    outcome.save(&dir)?;
+    let card = &outcome.card;
+    let stability = card.stability.as_ref();
+    if args.json {
+        let left_out: Vec<_> = outcome.inputs.iter().filter(|c| !c.included).collect();
+        let segments: Vec<_> = outcome
+            .profiles
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "id": p.id.0 + 1,
+                    "name": p.name,
+                    "size": p.size,
+                    "share": p.share,
+                    "traits": p.traits,
+                    "examples": outcome.examples.get(p.id.0 as usize).map(|rows| rows.iter().map(|r| r + 1).collect::<Vec<_>>()),
+                })
+            })
+            .collect();
+        let value = serde_json::json!({
+            "template": "segmentation",
+            "k": card.k,
+            "k_automatic": outcome.automatic.k,
+            "k_reason": outcome.k_sentence(),
+            "k_scores": card.k_scores,
+            "stability": stability.map(|s| serde_json::json!({
+                "verdict": s.verdict,
+                "adjusted_rand_index": s.agreement,
+                "runs": s.runs,
+            })),
+            "segments": segments,
+            "device": card.device,
+            "features": card.features.weights,
+            "representation": outcome.representation,
+            "autoencoder": card.compact.is_some(),
+            "left_out": left_out,
+            "model_dir": dir,
+            "seconds": started.elapsed().as_secs_f64(),
+        });
+        println!("{value}");
+    } else {
+        println!("{}", device.announcement);
+        for choice in outcome.inputs.iter().filter(|c| !c.included) {
+            println!("Left out '{}': {}.", choice.column, choice.reason);
+        }
+        for weight in card
+            .features
+            .weights
+            .iter()
+            .filter(|w| !w.reason.is_empty())
+        {
+            println!("'{}' {}.", weight.column, weight.reason);
+        }
+        println!("Rows were compared on {}.", outcome.representation);
+        println!("{}", outcome.k_sentence());
+        if let Some(s) = stability {
+            println!("{}", s.sentence());
+        }
+        for p in &outcome.profiles {
+            println!(
+                "\nGroup {}: {} — {} rows ({})",
+                p.id.0 + 1,
+                p.name,
+                p.size,
+                percent(p.share)
+            );
+            for t in &p.traits {
+                println!("  - {}", t.sentence);
+            }
+        }
+        println!(
+            "\nSaved to {} ({:.1} s). Assign new rows with: clearbox predict --model {} --data FILE --out FILE",
+            dir.display(),
+            started.elapsed().as_secs_f64(),
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+pub fn predict(args: &PredictArgs, preference: DevicePreference) -> clearbox::Result<()> {
+    let saved = SavedSegments::load(&args.model)?;
+    let device = select_device(preference)?;
+    let table = load(&DataSource::File(args.data.clone()), &Progress::silent())?;
+    let assignments = assign_table(&saved, &table, &device.device)?;
+    write_table(
+        &table,
+        segment_columns(&assignments, &saved.card.names),
+        &args.out,
+    )?;
+    eprintln!(
+        "Put {} rows into {} groups in {}.",
+        table.rows,
+        saved.card.k,
+        args.out.display()
+    );
+    Ok(())
+}
