@@ -3,8 +3,9 @@
 //! large batches on the compute device, [`value`]), what drives it overall
 //! and how stable that picture is ([`importance`]), what would change a
 //! yes/no decision ([`counterfactual`]), all in plain sentences
-//! ([`sentences`]) and as a self-contained letter for a case file
-//! ([`letter`]).
+//! ([`sentences`]), as a self-contained letter for a case file
+//! ([`letter`]) and as the one-screen executive panel ([`panel`]). What-if
+//! edits a row and explains it again ([`what_if`]).
 //!
 //! Columns are the user's original columns: a coalition switches a whole
 //! column (all its encoded numbers) between the row's value and a
@@ -15,9 +16,11 @@ pub mod bench;
 pub mod counterfactual;
 pub mod importance;
 pub mod letter;
+pub mod panel;
 pub mod sentences;
 pub mod shapley;
 pub mod value;
+pub mod what_if;
 
 use burn::tensor::Device;
 use rand::SeedableRng;

@@ -12,10 +12,11 @@ use clearbox::project::{RecentFile, Settings};
 use clearbox::{ClearboxError, samples};
 
 use super::commands::AppCommand;
+use super::explain_flow::{ExplainRunner, save_letter};
 use super::prediction_flow::{PredictionRunner, refresh_inputs};
 use super::segment_flow::{SegmentationRunner, named_outcome, refresh_segment_inputs};
 use super::state::{AppState, Banner, Dataset, DeviceStatus, LoadingView, Page, recipe_key};
-use super::{data_page, home, predict_page, segment_page, status_bar, theme};
+use super::{data_page, explain_page, home, predict_page, segment_page, status_bar, theme};
 
 /// How the app starts.
 pub struct AppConfig {
@@ -39,6 +40,7 @@ pub struct ClearboxApp {
     picker_job: Option<(FilePurpose, Job<Option<PathBuf>>)>,
     prediction: PredictionRunner,
     segmentation: SegmentationRunner,
+    explain: ExplainRunner,
 }
 
 /// What a native file dialog was opened for.
@@ -49,6 +51,7 @@ enum FilePurpose {
     SaveModel,
     SaveSegments,
     ExportSegments,
+    SaveLetter,
 }
 
 impl ClearboxApp {
@@ -81,6 +84,7 @@ impl ClearboxApp {
             picker_job: None,
             prediction: PredictionRunner::default(),
             segmentation: SegmentationRunner::default(),
+            explain: ExplainRunner::default(),
         };
         if let Some(source) = config.open {
             app.start_load(source);
@@ -144,6 +148,8 @@ impl ClearboxApp {
         }
         self.prediction.poll(&mut self.state);
         self.segmentation.poll(&mut self.state);
+        self.explain
+            .poll(&mut self.state, self.prediction.device.as_ref(), &self.wake);
         if let Some((source, job)) = &mut self.load_job {
             if let (Some(view), Some(update)) = (&mut self.state.loading, job.latest_progress()) {
                 view.fraction = update.fraction;
@@ -234,6 +240,15 @@ impl ClearboxApp {
                     Err(err) => Banner::Error(err.to_string()),
                 });
             }
+            FilePurpose::SaveLetter => {
+                self.state.banner = Some(match save_letter(&self.explain, &self.state, &path) {
+                    Ok(()) => Banner::Info(format!(
+                        "Saved the explanation letter to '{}'. It opens in any web browser.",
+                        clearbox::error::display_name(&path)
+                    )),
+                    Err(err) => Banner::Error(err.to_string()),
+                });
+            }
             FilePurpose::SaveRecipe => {
                 let Some(dataset) = &self.state.dataset else {
                     return;
@@ -266,6 +281,11 @@ impl ClearboxApp {
                 FilePurpose::SaveModel => dialog
                     .set_title("Choose a folder for the model")
                     .pick_folder(),
+                FilePurpose::SaveLetter => dialog
+                    .set_title("Save the explanation letter")
+                    .add_filter("Web page", &["html"])
+                    .set_file_name("explanation.html")
+                    .save_file(),
                 FilePurpose::SaveSegments => dialog
                     .set_title("Choose a folder for the groups")
                     .pick_folder(),
@@ -327,6 +347,7 @@ impl ClearboxApp {
         // A new table starts a new wizard; a finished model stays only with its data.
         self.prediction.reset(&mut self.state);
         self.segmentation.reset(&mut self.state);
+        self.explain.reset(&mut self.state);
         self.state.dataset = Some(Dataset {
             source,
             original,
@@ -347,6 +368,7 @@ impl ClearboxApp {
         // Results stay only until the data they were computed on changes.
         self.prediction.reset(&mut self.state);
         self.segmentation.reset(&mut self.state);
+        self.explain.reset(&mut self.state);
         let Some(dataset) = &mut self.state.dataset else {
             return;
         };
@@ -446,6 +468,17 @@ impl ClearboxApp {
             AppCommand::SaveModel => self.ask_for_file(FilePurpose::SaveModel),
             AppCommand::SaveSegments => self.ask_for_file(FilePurpose::SaveSegments),
             AppCommand::ExportSegments => self.ask_for_file(FilePurpose::ExportSegments),
+            AppCommand::SaveLetter => self.ask_for_file(FilePurpose::SaveLetter),
+            explain_command @ (AppCommand::ExplainModel
+            | AppCommand::ExplainRow(_)
+            | AppCommand::SetWhatIf { .. }
+            | AppCommand::ResetWhatIf
+            | AppCommand::ToggleLock(_)) => self.explain.handle(
+                &mut self.state,
+                explain_command,
+                self.prediction.device.as_ref(),
+                &self.wake,
+            ),
             segment_command @ (AppCommand::StartSegmentation
             | AppCommand::GoToSegmentStep(_)
             | AppCommand::SetSegmentInput { .. }
@@ -491,6 +524,9 @@ impl eframe::App for ClearboxApp {
                 (Page::Data, Some(dataset)) => data_page::data_page_ui(ui, dataset, &mut commands),
                 (Page::Predict, Some(dataset)) => {
                     predict_page::predict_page_ui(ui, dataset, &self.state.wizard, &mut commands)
+                }
+                (Page::Explain, Some(dataset)) => {
+                    explain_page::explain_page_ui(ui, dataset, &self.state.explain, &mut commands)
                 }
                 (Page::Segment, Some(dataset)) => {
                     segment_page::segment_page_ui(ui, dataset, &self.state.segments, &mut commands)

@@ -70,4 +70,19 @@ pub enum AppCommand {
     SaveSegments,
     /// Write the table with a `segment` column to a file the user picks.
     ExportSegments,
+    /// Explain the trained prediction model: open its explanation page.
+    ExplainModel,
+    /// Explain this row (0-based) of the open table.
+    ExplainRow(usize),
+    /// Change one input of the explained row (what-if).
+    SetWhatIf {
+        column: String,
+        value: clearbox::explain::what_if::WhatIfValue,
+    },
+    /// Undo all what-if changes.
+    ResetWhatIf,
+    /// Lock or unlock a column for "what would change the decision".
+    ToggleLock(String),
+    /// Save the explained row's explanation letter (HTML) to a file the user picks.
+    SaveLetter,
 }

@@ -8,6 +8,8 @@ mod column_list;
 mod column_panel;
 mod commands;
 mod data_page;
+mod explain_flow;
+mod explain_page;
 mod home;
 mod predict_page;
 mod predict_results;

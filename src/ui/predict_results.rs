@@ -43,9 +43,18 @@ pub fn results_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<App
     for choice in outcome.inputs.iter().filter(|c| !c.included) {
         ui.weak(format!("Left out '{}': {}.", choice.column, choice.reason));
     }
-    if ui.button("Save the model…").clicked() {
-        commands.push(AppCommand::SaveModel);
-    }
+    ui.horizontal(|ui| {
+        if ui.button("Save the model…").clicked() {
+            commands.push(AppCommand::SaveModel);
+        }
+        if ui
+            .button("Explain the model…")
+            .on_hover_text("What drives the model, how sure that is, and why it predicts what it does for one row.")
+            .clicked()
+        {
+            commands.push(AppCommand::ExplainModel);
+        }
+    });
     ui.separator();
     match (&wizard.at_threshold, &wizard.curves) {
         (Some(scores), Some(curves)) => {

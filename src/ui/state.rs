@@ -18,6 +18,8 @@ pub enum Page {
     Predict,
     /// The segmentation wizard on the open table.
     Segment,
+    /// The explanation of the trained prediction model.
+    Explain,
 }
 
 /// What we know about the compute device.
@@ -107,6 +109,39 @@ pub struct AppState {
     pub wizard: PredictionWizard,
     /// The segmentation wizard.
     pub segments: SegmentWizard,
+    /// The explanation of the trained prediction model.
+    pub explain: ExplainView,
+}
+
+/// The explanation page's state.
+#[derive(Debug, Default)]
+pub struct ExplainView {
+    /// The executive panel, once the drivers are computed.
+    pub panel: Option<clearbox::explain::panel::ExecutivePanel>,
+    /// Progress of the drivers' computation, while it runs.
+    pub drivers_progress: Option<f32>,
+    /// How long explaining will take here, in a sentence.
+    pub estimate: String,
+    /// The explained row (0-based) of the open table.
+    pub row: usize,
+    /// Its explanation (with any what-if edits applied).
+    pub row_explanation: Option<clearbox::explain::RowExplanation>,
+    /// That explanation in words.
+    pub row_sentence: String,
+    /// What would change the decision, in words (yes/no models).
+    pub change_sentence: String,
+    /// The decision search's result: `None` before one ran, `Some(None)` when nothing flips it.
+    pub change: Option<Option<clearbox::explain::counterfactual::Counterfactual>>,
+    /// Whether the row is being explained now.
+    pub row_running: bool,
+    /// How each input can be changed for what-if.
+    pub controls: Vec<(String, clearbox::explain::what_if::Control)>,
+    /// The user's what-if changes.
+    pub edits: Vec<(String, clearbox::explain::what_if::WhatIfValue)>,
+    /// Columns the decision search must not change.
+    pub locked: Vec<String>,
+    /// Whether the model answers yes/no (and so has a decision to change).
+    pub has_decision: bool,
 }
 
 /// The key a source's recipe is stored under in the settings.

@@ -279,6 +279,73 @@ fn the_prediction_wizard_trains_a_model_and_shows_results() {
             && !outcome.card.inputs.contains(&"Name".to_string())
     );
     assert!(wizard.at_threshold.is_some() && wizard.curves.is_some());
+
+    // From the results to the executive panel and one row's explanation.
+    harness.get_by_label("Explain the model…").click();
+    step_until(&mut harness, "the executive panel", |app| {
+        app.state.explain.panel.is_some() && app.state.explain.row_explanation.is_some()
+    });
+    harness.get_by_label("Executive summary");
+    harness.get_by_label_contains("Predicts whether 'Survived' is");
+    harness.get_by_label_contains("Of every 100 rows it flags");
+    harness.get_by_label_contains("The model leans most on");
+    harness.get_by_label_contains("learned from past data, not causes");
+    harness.get_by_label_contains("Chance that Survived is");
+    let change = harness.state().state.explain.change_sentence.clone();
+    assert!(
+        change.contains("the decision would change") || change.starts_with("No change"),
+        "{change}"
+    );
+    let panel = harness.state().state.explain.panel.clone().expect("panel");
+    assert!(!panel.drivers.is_empty());
+    assert!(
+        !panel
+            .drivers
+            .iter()
+            .any(|d| d.column == "boat" || d.column == "Name"),
+        "left-out columns do not drive the model"
+    );
+    // What-if: change the row's sex and see the explanation follow.
+    let before = harness.state().state.explain.row_explanation.clone();
+    let sex_now = harness
+        .state()
+        .state
+        .dataset
+        .as_ref()
+        .and_then(|d| {
+            d.table.column("Sex").map(|c| {
+                c.values
+                    .display(harness.state().state.explain.row)
+                    .into_owned()
+            })
+        })
+        .expect("a sex");
+    let other = if sex_now == "male" { "female" } else { "male" };
+    harness.get_by_label("Sex").scroll_to_me();
+    harness.run_steps(2);
+    harness.get_by_label("Sex").click();
+    harness.run_steps(2);
+    harness.get_by_label(other).click();
+    step_until(&mut harness, "the what-if explanation", |app| {
+        !app.state.explain.row_running && app.state.explain.row_explanation != before
+    });
+    harness.get_by_label("With your what-if changes below.");
+    let after = harness
+        .state()
+        .state
+        .explain
+        .row_explanation
+        .clone()
+        .expect("explained");
+    let sex = after
+        .attributions
+        .iter()
+        .find(|a| a.column == "Sex")
+        .expect("Sex");
+    assert_eq!(sex.shown, other, "the explanation is of the changed row");
+    harness.get_by_label("Undo what-if changes");
+    harness.get_by_label("Save explanation letter…");
+    let _ = harness.try_snapshot("explanation");
 }
 
 #[test]
