@@ -81,6 +81,7 @@
 
 pub mod compute;
 pub mod data;
+pub mod drift;
 pub mod error;
 pub mod health;
 pub mod jobs;

@@ -2,6 +2,7 @@
 
 mod bench;
 mod devices;
+mod drift;
 mod profile;
 mod train;
 
@@ -37,6 +38,8 @@ pub enum Command {
     Train(train::TrainArgs),
     /// Score a file with a saved model.
     Predict(train::PredictArgs),
+    /// Compare newer data with older data (and a saved model): Stable, Watch or Retrain.
+    Drift(drift::DriftArgs),
     /// List the compute devices Clearbox can see and the one it would use.
     Devices {
         /// Print one JSON object instead of text.
@@ -83,6 +86,7 @@ pub fn run(command: Command, device: DevicePreference) -> ExitCode {
         Command::Devices { json } => devices::run(device, json),
         Command::Train(args) => train::train(&args, device),
         Command::Predict(args) => train::predict(&args, device),
+        Command::Drift(args) => drift::run(&args, device),
         Command::Bench(target) => bench::run(&target, device),
         Command::Samples => {
             for sample in clearbox::samples::SAMPLES {

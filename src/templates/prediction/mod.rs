@@ -8,7 +8,7 @@ mod saved;
 use serde::{Deserialize, Serialize};
 
 pub use inputs::{InputChoice, choose_inputs};
-pub use saved::{ModelCard, SavedModel, Scored, score_table};
+pub use saved::{ModelCard, SavedModel, Scored, score_rows, score_table};
 
 use crate::compute::ComputeDevice;
 use crate::data::Table;
