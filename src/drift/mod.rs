@@ -25,6 +25,9 @@ pub mod stats;
 pub mod synthetic;
 pub mod verdict;
 
+#[cfg(test)]
+mod tests;
+
 use serde::Serialize;
 
 use crate::data::{ColumnRole, ColumnValues, Table};
@@ -443,16 +446,8 @@ fn measure_all(
                         break;
                     }
                     let (r, c) = pairs[i];
-                    let t0 = std::time::Instant::now();
                     let measured =
                         measure_pair(&reference.columns[r].values, &current.columns[c].values);
-                    if std::env::var_os("CLEARBOX_DRIFT_TIMING").is_some() {
-                        eprintln!(
-                            "{} {:.3}",
-                            reference.columns[r].name,
-                            t0.elapsed().as_secs_f64()
-                        );
-                    }
                     if tx.send((i, measured)).is_err() {
                         break;
                     }

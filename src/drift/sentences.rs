@@ -24,7 +24,8 @@ pub fn column_sentence(c: &ColumnDrift) -> String {
         }
         DriftBand::Unchanged => format!("{name} looks the same in both tables ({psi})."),
         DriftBand::Small => format!(
-            "{name} moved a little: statistically detectable with this many rows, but small ({psi})."
+            "{}: statistically detectable with this many rows, but small ({psi}).",
+            what_moved(c)
         ),
         DriftBand::Moderate | DriftBand::Large => {
             let mut out = format!("{} ({psi}).", what_moved(c));

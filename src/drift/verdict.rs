@@ -237,18 +237,26 @@ fn stable_reasons(columns: &[ColumnDrift], model: Option<&ModelDrift>) -> Vec<St
         )),
         None => out.push("No column could be compared.".to_owned()),
     }
-    let small = columns
+    let small: Vec<&str> = columns
         .iter()
         .filter(|c| c.band == DriftBand::Small)
-        .count();
-    if small > 0 {
+        .map(|c| c.name.as_str())
+        .collect();
+    if !small.is_empty() {
+        let most = small.iter().take(3).copied().collect::<Vec<_>>().join(", ");
         out.push(format!(
-            "{small} {} shifted by an amount that is statistically detectable with this many \
-             rows but small.",
-            if small == 1 {
+            "{} {} shifted by an amount that is statistically detectable with this many rows \
+             but small{}.",
+            small.len(),
+            if small.len() == 1 {
                 "column has"
             } else {
                 "columns have"
+            },
+            if small.len() > 1 {
+                format!(", most of all {most}")
+            } else {
+                format!(": {most}")
             }
         ));
     }
