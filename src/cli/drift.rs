@@ -186,6 +186,16 @@ fn print_report(report: &DriftReport) {
     for reason in &report.reasons {
         println!("  - {reason}");
     }
+    if let Some(model) = &report.model {
+        let top: Vec<String> = model
+            .importance
+            .iter()
+            .take(5)
+            .map(|(name, share)| format!("{name} {}", clearbox::health::words::percent(*share)))
+            .collect();
+        println!("The model relies most on: {}.", top.join(", "));
+        println!("{}", model.predictions.sentence);
+    }
     println!();
     for c in &report.columns {
         println!("{:<15} {}", c.band.word(), c.sentence);

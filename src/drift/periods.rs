@@ -80,6 +80,10 @@ pub fn compare_periods(
             model,
             &progress.scaled((i - 1) as f32 / later as f32, 1.0 / later as f32),
         )?;
+        let mut report = report;
+        for left in report.left_out.iter_mut().filter(|l| l.column == column) {
+            left.reason = "the period column: it splits the table".into();
+        }
         periods.push(Period {
             label: label.clone(),
             rows: rows.len(),

@@ -24,7 +24,7 @@ pub fn column_sentence(c: &ColumnDrift) -> String {
         }
         DriftBand::Unchanged => format!("{name} looks the same in both tables ({psi})."),
         DriftBand::Small => format!(
-            "{}: statistically detectable with this many rows, but small ({psi}).",
+            "{}. The change is statistically detectable with this many rows, but small ({psi}).",
             what_moved(c)
         ),
         DriftBand::Moderate | DriftBand::Large => {
