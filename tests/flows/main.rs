@@ -4,6 +4,7 @@
 
 mod cli;
 mod device;
+mod drift;
 mod gui;
 mod intake;
 mod predict;
