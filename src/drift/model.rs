@@ -285,12 +285,12 @@ fn prediction_drift(model: &SavedModel, reference: &Scored, current: &Scored) ->
             let band = verdict::band(psi, &Measures::Number(m.measures), m.p_value);
             let what = match target.task {
                 TaskKind::Regression => format!(
-                    "average prediction {} → {}",
+                    "average prediction from {} to {}",
                     crate::health::words::number(a0),
                     crate::health::words::number(a1)
                 ),
                 _ => format!(
-                    "average predicted chance of '{}' {} → {}",
+                    "average predicted chance of '{}' from {} to {}",
                     target.classes.last().map_or("yes", String::as_str),
                     crate::health::words::percent(a0),
                     crate::health::words::percent(a1)

@@ -46,9 +46,10 @@ pub fn column_sentence(c: &ColumnDrift) -> String {
             let (before, after) = c.missing;
             if (after - before).abs() >= 0.02 && !missing_leads(c) {
                 out.push_str(&format!(
-                    " Missing in {} → {} of rows.",
-                    percent(before),
-                    percent(after)
+                    " Missing in {} of rows, {} from {}.",
+                    percent(after),
+                    if after > before { "up" } else { "down" },
+                    percent(before)
                 ));
             }
             out
@@ -73,9 +74,10 @@ fn what_moved(c: &ColumnDrift) -> String {
         let (before, after) = c.missing;
         let more = if after > before { "more" } else { "less" };
         return format!(
-            "{name} is missing {more} often: in {} → {} of rows",
-            percent(before),
-            percent(after)
+            "{name} is missing {more} often: in {} of rows, {} from {}",
+            percent(after),
+            if after > before { "up" } else { "down" },
+            percent(before)
         );
     }
     match (&c.measures, &c.biggest_change) {
@@ -85,14 +87,14 @@ fn what_moved(c: &ColumnDrift) -> String {
             if m0 != m1 && m0.is_finite() && m1.is_finite() {
                 let way = if m1 > m0 { "higher" } else { "lower" };
                 format!(
-                    "{name} has shifted {way}: median {} → {}",
+                    "{name} has shifted {way}: median from {} to {}",
                     number(m0),
                     number(m1)
                 )
             } else if a0.is_finite() && a1.is_finite() {
                 let way = if a1 > a0 { "higher" } else { "lower" };
                 format!(
-                    "{name} has shifted {way}: average {} → {}",
+                    "{name} has shifted {way}: average from {} to {}",
                     number(a0),
                     number(a1)
                 )
@@ -108,7 +110,7 @@ fn what_moved(c: &ColumnDrift) -> String {
             let (s0, s1) = change.shares;
             let way = if s1 > s0 { "more" } else { "fewer" };
             format!(
-                "{name} changed mix, {way} rows with {value}: {} → {} of rows",
+                "{name} changed mix, {way} rows with {value}: from {} to {} of rows",
                 percent(s0),
                 percent(s1)
             )

@@ -139,7 +139,7 @@ fn more_missing_values_are_found() {
     assert!(
         column
             .sentence
-            .starts_with("tenure is missing more often: in 0% → 20% of rows"),
+            .starts_with("tenure is missing more often: in 20% of rows, up from 0%"),
         "{}",
         column.sentence
     );

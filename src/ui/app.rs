@@ -12,9 +12,10 @@ use clearbox::project::{RecentFile, Settings};
 use clearbox::{ClearboxError, samples};
 
 use super::commands::AppCommand;
+use super::drift_flow::DriftRunner;
 use super::prediction_flow::{PredictionRunner, refresh_inputs};
 use super::state::{AppState, Banner, Dataset, DeviceStatus, LoadingView, Page, recipe_key};
-use super::{data_page, home, predict_page, status_bar, theme};
+use super::{data_page, drift_page, home, predict_page, status_bar, theme};
 
 /// How the app starts.
 pub struct AppConfig {
@@ -37,6 +38,7 @@ pub struct ClearboxApp {
     analysis_job: Option<Job<HealthReport>>,
     picker_job: Option<(FilePurpose, Job<Option<PathBuf>>)>,
     prediction: PredictionRunner,
+    drift: DriftRunner,
 }
 
 /// What a native file dialog was opened for.
@@ -45,6 +47,8 @@ enum FilePurpose {
     OpenTable,
     SaveRecipe,
     SaveModel,
+    DriftCurrent,
+    DriftModel,
 }
 
 impl ClearboxApp {
@@ -76,6 +80,7 @@ impl ClearboxApp {
             analysis_job: None,
             picker_job: None,
             prediction: PredictionRunner::default(),
+            drift: DriftRunner::default(),
         };
         if let Some(source) = config.open {
             app.start_load(source);
@@ -138,6 +143,7 @@ impl ClearboxApp {
             };
         }
         self.prediction.poll(&mut self.state);
+        self.drift.poll(&mut self.state);
         if let Some((source, job)) = &mut self.load_job {
             if let (Some(view), Some(update)) = (&mut self.state.loading, job.latest_progress()) {
                 view.fraction = update.fraction;
@@ -182,6 +188,8 @@ impl ClearboxApp {
     fn file_chosen(&mut self, purpose: FilePurpose, path: PathBuf) {
         match purpose {
             FilePurpose::OpenTable => self.start_load(DataSource::File(path)),
+            FilePurpose::DriftCurrent => self.handle(AppCommand::CompareWith(path)),
+            FilePurpose::DriftModel => self.handle(AppCommand::UseDriftModel(Some(path))),
             FilePurpose::SaveModel => {
                 let Some(outcome) = &self.state.wizard.outcome else {
                     return;
@@ -226,6 +234,14 @@ impl ClearboxApp {
                     .pick_file(),
                 FilePurpose::SaveModel => dialog
                     .set_title("Choose a folder for the model")
+                    .pick_folder(),
+                FilePurpose::DriftCurrent => dialog
+                    .set_title("Choose the newer data")
+                    .add_filter("Tables", &["csv", "tsv", "txt", "parquet", "pq"])
+                    .add_filter("All files", &["*"])
+                    .pick_file(),
+                FilePurpose::DriftModel => dialog
+                    .set_title("Choose a saved model folder")
                     .pick_folder(),
                 FilePurpose::SaveRecipe => dialog
                     .set_title("Save your changes as a recipe")
@@ -278,6 +294,7 @@ impl ClearboxApp {
         }
         // A new table starts a new wizard; a finished model stays only with its data.
         self.prediction.reset(&mut self.state);
+        self.drift.reset(&mut self.state);
         self.state.dataset = Some(Dataset {
             source,
             original,
@@ -297,6 +314,7 @@ impl ClearboxApp {
     fn recipe_changed(&mut self) {
         // Results stay only until the data they were computed on changes.
         self.prediction.reset(&mut self.state);
+        self.drift.reset(&mut self.state);
         let Some(dataset) = &mut self.state.dataset else {
             return;
         };
@@ -332,6 +350,13 @@ impl ClearboxApp {
                 self.state.banner = Some(Banner::Error(err.to_string()));
             }
         }
+    }
+
+    /// Handles a command as if the UI had sent it (tests use this where the
+    /// real UI would open a file dialog).
+    #[allow(dead_code)]
+    pub fn send(&mut self, command: AppCommand) {
+        self.handle(command);
     }
 
     fn handle(&mut self, command: AppCommand) {
@@ -394,6 +419,21 @@ impl ClearboxApp {
             }
             AppCommand::DismissBanner => self.state.banner = None,
             AppCommand::SaveModel => self.ask_for_file(FilePurpose::SaveModel),
+            AppCommand::PickDriftFile => {
+                self.state.page = Page::Drift;
+                self.ask_for_file(FilePurpose::DriftCurrent);
+            }
+            AppCommand::PickDriftModel => self.ask_for_file(FilePurpose::DriftModel),
+            drift_command @ (AppCommand::CompareWith(_)
+            | AppCommand::UseDriftModel(_)
+            | AppCommand::ComparePeriods(_)
+            | AppCommand::SelectDriftColumn(_)
+            | AppCommand::CancelDrift) => self.drift.handle(
+                &mut self.state,
+                drift_command,
+                &self.wake,
+                self.prediction.device.as_ref(),
+            ),
             wizard_command => {
                 if self
                     .prediction
@@ -427,6 +467,9 @@ impl eframe::App for ClearboxApp {
                 (Page::Data, Some(dataset)) => data_page::data_page_ui(ui, dataset, &mut commands),
                 (Page::Predict, Some(dataset)) => {
                     predict_page::predict_page_ui(ui, dataset, &self.state.wizard, &mut commands)
+                }
+                (Page::Drift, Some(dataset)) => {
+                    drift_page::drift_page_ui(ui, dataset, &self.state.drift, &mut commands)
                 }
                 _ => home::home_ui(ui, &self.state, &mut commands),
             }

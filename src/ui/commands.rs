@@ -50,4 +50,18 @@ pub enum AppCommand {
     SetThreshold(f64),
     /// Save the trained model to a folder the user picks.
     SaveModel,
+    /// Choose a newer file to compare the open table with (file dialog).
+    PickDriftFile,
+    /// Compare the open table with this newer file.
+    CompareWith(PathBuf),
+    /// Choose a saved model folder to check as well (folder dialog).
+    PickDriftModel,
+    /// Check this saved model (or none) and compare again.
+    UseDriftModel(Option<PathBuf>),
+    /// Split the open table by this column and compare each period with the first.
+    ComparePeriods(String),
+    /// Show this column's distributions and measures (or the overview).
+    SelectDriftColumn(Option<String>),
+    /// Stop the comparison in progress.
+    CancelDrift,
 }

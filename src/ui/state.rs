@@ -16,6 +16,8 @@ pub enum Page {
     Data,
     /// The prediction wizard on the open table.
     Predict,
+    /// Drift: the open table against newer data (and a saved model).
+    Drift,
 }
 
 /// What we know about the compute device.
@@ -103,6 +105,36 @@ pub struct AppState {
     pub settings: Settings,
     /// The prediction wizard.
     pub wizard: PredictionWizard,
+    /// The drift check.
+    pub drift: DriftView,
+}
+
+/// A drift comparison running in the background.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DriftRunning {
+    /// 0..1.
+    pub fraction: f32,
+    /// What is happening now.
+    pub message: String,
+}
+
+/// The drift check's state: what is compared with what, and what was found.
+#[derive(Debug, Default)]
+pub struct DriftView {
+    /// The newer table, when comparing two files.
+    pub current: Option<std::path::PathBuf>,
+    /// A saved model folder to check too.
+    pub model: Option<std::path::PathBuf>,
+    /// The column that splits the open table into periods, when comparing periods.
+    pub period_column: Option<String>,
+    /// A comparison in progress.
+    pub running: Option<DriftRunning>,
+    /// The comparison (in periods mode: the latest period against the first).
+    pub report: Option<Arc<clearbox::drift::DriftReport>>,
+    /// Every period against the first, in periods mode.
+    pub periods: Option<Arc<clearbox::drift::PeriodReport>>,
+    /// The column shown in detail.
+    pub selected: Option<String>,
 }
 
 /// The key a source's recipe is stored under in the settings.
