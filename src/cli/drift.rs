@@ -82,6 +82,7 @@ pub fn run(args: &DriftArgs, preference: DevicePreference) -> clearbox::Result<(
                 let mut value = report_json(&report.latest);
                 value["period_column"] = json!(report.column);
                 value["periods"] = periods_json(&report);
+                value["notes"] = json!(report.notes);
                 value["seconds"] = json!(started.elapsed().as_secs_f64());
                 println!("{value}");
             } else {
@@ -218,6 +219,9 @@ fn print_periods(report: &PeriodReport) {
             p.rows,
             p.verdict.word()
         );
+    }
+    for note in &report.notes {
+        println!("  {note}");
     }
     println!();
 }

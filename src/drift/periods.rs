@@ -48,7 +48,15 @@ pub struct PeriodReport {
     pub score_metric: Option<(String, f64)>,
     /// The full comparison of the latest period with the first.
     pub latest: DriftReport,
+    /// Periods left out, and why ("2001-07 has only 6 rows").
+    pub notes: Vec<String>,
 }
+
+/// A period needs this many rows to be compared...
+const MIN_PERIOD_ROWS: usize = 30;
+/// ...and at least this share of the largest period's rows (stragglers of a
+/// next month are not a period).
+const MIN_PERIOD_SHARE: f64 = 0.01;
 
 /// Splits `table` by `column` and compares each period with the first.
 pub fn compare_periods(
@@ -58,7 +66,23 @@ pub fn compare_periods(
     model: Option<&ModelCheck<'_>>,
     progress: &Progress,
 ) -> Result<PeriodReport> {
-    let groups = split(table, column)?;
+    let mut groups = split(table, column)?;
+    let largest = groups.iter().map(|g| g.1.len()).max().unwrap_or(0);
+    let mut notes = Vec::new();
+    groups.retain(|(label, rows)| {
+        let keep =
+            rows.len() >= MIN_PERIOD_ROWS && rows.len() as f64 >= MIN_PERIOD_SHARE * largest as f64;
+        if !keep {
+            notes.push(format!(
+                "{column} {label} has only {} and is not compared.",
+                crate::health::words::rows(rows.len())
+            ));
+        }
+        keep
+    });
+    if groups.len() < 2 {
+        return Err(one_period(table, column));
+    }
     let mut options = options.clone();
     options.exclude.push(column.to_owned());
     let first = take_rows(table, &groups[0].1, format!("{column} {}", groups[0].0));
@@ -124,6 +148,7 @@ pub fn compare_periods(
         series,
         score_metric,
         latest,
+        notes,
     })
 }
 

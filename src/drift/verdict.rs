@@ -231,6 +231,11 @@ pub fn decide(columns: &[ColumnDrift], model: Option<&ModelDrift>) -> (DriftVerd
 fn stable_reasons(columns: &[ColumnDrift], model: Option<&ModelDrift>) -> Vec<String> {
     let mut out = Vec::new();
     match columns.iter().max_by(|a, b| a.psi.total_cmp(&b.psi)) {
+        Some(top) if top.psi >= PSI_WATCH => out.push(format!(
+            "No change is both large and certain: the biggest, in {} (PSI {:.2}), rests on too \
+             few rows to be sure.",
+            top.name, top.psi
+        )),
         Some(top) => out.push(format!(
             "No column moved enough to matter: the largest change is in {} (PSI {:.3}, under 0.1).",
             top.name, top.psi

@@ -160,6 +160,9 @@ pub fn periods_ui(ui: &mut Ui, report: &PeriodReport) {
         "Drift of each column against {} {}",
         report.column, labels[0]
     ));
+    for note in &report.notes {
+        ui.weak(note);
+    }
     still(Plot::new("drift per period"))
         .height(220.0)
         .legend(Legend::default())
