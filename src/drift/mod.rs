@@ -16,6 +16,7 @@
 
 pub mod bins;
 pub mod categorical;
+pub mod challenger;
 pub mod glossary;
 pub mod model;
 pub mod numeric;

@@ -49,6 +49,7 @@ enum FilePurpose {
     SaveModel,
     DriftCurrent,
     DriftModel,
+    Promotion,
 }
 
 impl ClearboxApp {
@@ -190,6 +191,7 @@ impl ClearboxApp {
             FilePurpose::OpenTable => self.start_load(DataSource::File(path)),
             FilePurpose::DriftCurrent => self.handle(AppCommand::CompareWith(path)),
             FilePurpose::DriftModel => self.handle(AppCommand::UseDriftModel(Some(path))),
+            FilePurpose::Promotion => self.handle(AppCommand::PromoteChallenger(path)),
             FilePurpose::SaveModel => {
                 let Some(outcome) = &self.state.wizard.outcome else {
                     return;
@@ -242,6 +244,9 @@ impl ClearboxApp {
                     .pick_file(),
                 FilePurpose::DriftModel => dialog
                     .set_title("Choose a saved model folder")
+                    .pick_folder(),
+                FilePurpose::Promotion => dialog
+                    .set_title("Choose a folder for the promoted model")
                     .pick_folder(),
                 FilePurpose::SaveRecipe => dialog
                     .set_title("Save your changes as a recipe")
@@ -424,11 +429,14 @@ impl ClearboxApp {
                 self.ask_for_file(FilePurpose::DriftCurrent);
             }
             AppCommand::PickDriftModel => self.ask_for_file(FilePurpose::DriftModel),
+            AppCommand::PickPromotionFolder => self.ask_for_file(FilePurpose::Promotion),
             drift_command @ (AppCommand::CompareWith(_)
             | AppCommand::UseDriftModel(_)
             | AppCommand::ComparePeriods(_)
             | AppCommand::SelectDriftColumn(_)
-            | AppCommand::CancelDrift) => self.drift.handle(
+            | AppCommand::CancelDrift
+            | AppCommand::TrainChallenger
+            | AppCommand::PromoteChallenger(_)) => self.drift.handle(
                 &mut self.state,
                 drift_command,
                 &self.wake,

@@ -62,6 +62,12 @@ pub enum AppCommand {
     ComparePeriods(String),
     /// Show this column's distributions and measures (or the overview).
     SelectDriftColumn(Option<String>),
-    /// Stop the comparison in progress.
+    /// Stop the comparison (or the challenger's training) in progress.
     CancelDrift,
+    /// Train a challenger on the newer data with the checked model's settings.
+    TrainChallenger,
+    /// Save the challenger to a folder the user picks, recording the promotion.
+    PickPromotionFolder,
+    /// Promote the challenger: save it to this folder with a record.
+    PromoteChallenger(PathBuf),
 }

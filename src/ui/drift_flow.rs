@@ -7,6 +7,7 @@ use std::sync::Arc;
 use clearbox::ClearboxError;
 use clearbox::compute::ComputeDevice;
 use clearbox::data::{DataSource, Table, load};
+use clearbox::drift::challenger::{Challenger, promote, train_challenger};
 use clearbox::drift::{
     DriftOptions, DriftReport, ModelCheck, PeriodReport, compare, compare_periods,
 };
@@ -14,12 +15,14 @@ use clearbox::jobs::{Job, Progress, Wake};
 use clearbox::templates::prediction::SavedModel;
 
 use super::commands::AppCommand;
-use super::state::{AppState, Banner, DriftRunning, DriftView, Page};
+use super::state::{AppState, Banner, ChallengerView, DriftRunning, DriftView, Page};
 
 /// What a comparison produced.
 pub struct DriftOutcome {
     report: DriftReport,
     periods: Option<PeriodReport>,
+    /// The newer table, kept for training a challenger on it.
+    current: Option<Arc<Table>>,
 }
 
 /// What to compare the open table with.
@@ -32,6 +35,9 @@ enum Against {
 #[derive(Default)]
 pub struct DriftRunner {
     job: Option<Job<DriftOutcome>>,
+    /// The newer table of the last comparison.
+    current: Option<Arc<Table>>,
+    challenger_job: Option<Job<Challenger>>,
 }
 
 impl DriftRunner {
@@ -63,7 +69,29 @@ impl DriftRunner {
                 if let Some(job) = self.job.take() {
                     job.cancel();
                 }
+                if let Some(job) = self.challenger_job.take() {
+                    job.cancel();
+                }
                 state.drift.running = None;
+                state.drift.challenger.running = None;
+            }
+            AppCommand::TrainChallenger => self.start_challenger(state, wake, device),
+            AppCommand::PromoteChallenger(dir) => {
+                let view = &mut state.drift.challenger;
+                let (Some(result), Some(champion)) = (&view.result, &state.drift.model) else {
+                    return;
+                };
+                state.banner = Some(match promote(result, champion, &dir) {
+                    Ok(()) => {
+                        view.promoted = Some(dir.clone());
+                        Banner::Info(format!(
+                            "Promoted the challenger: saved to '{}' with a record of your decision ({}).",
+                            clearbox::error::display_name(&dir),
+                            clearbox::drift::challenger::PROMOTION_RECORD
+                        ))
+                    }
+                    Err(err) => Banner::Error(err.to_string()),
+                });
             }
             _ => {}
         }
@@ -105,19 +133,60 @@ impl DriftRunner {
         });
     }
 
+    fn start_challenger(
+        &mut self,
+        state: &mut AppState,
+        wake: &Wake,
+        device: Option<&ComputeDevice>,
+    ) {
+        let (Some(dir), Some(current), Some(device)) = (
+            state.drift.model.clone(),
+            self.current.clone(),
+            device.cloned(),
+        ) else {
+            state.banner = Some(Banner::Error(
+                "A challenger needs a saved model and a newer file compared with it.".into(),
+            ));
+            return;
+        };
+        let job = Job::spawn(
+            "training the challenger",
+            Some(wake.clone()),
+            move |progress| {
+                let champion = SavedModel::load(&dir, &device.device)?;
+                train_challenger(&champion, &current, &device, progress)
+            },
+        );
+        if let Some(old) = self.challenger_job.replace(job) {
+            old.cancel();
+        }
+        state.drift.challenger = ChallengerView {
+            running: Some(DriftRunning {
+                fraction: 0.0,
+                message: "Training the challenger".into(),
+            }),
+            ..ChallengerView::default()
+        };
+    }
+
     /// Forgets the comparison (the open table changed).
     pub fn reset(&mut self, state: &mut AppState) {
         if let Some(job) = self.job.take() {
             job.cancel();
         }
+        if let Some(job) = self.challenger_job.take() {
+            job.cancel();
+        }
+        self.current = None;
         state.drift = DriftView::default();
         if state.page == Page::Drift {
             state.page = Page::Data;
         }
     }
 
-    /// Takes in the comparison's news; called every frame.
+    /// Takes in the comparison's and the challenger's news; called every frame.
     pub fn poll(&mut self, state: &mut AppState) {
+        self.poll_challenger(state);
         let Some(job) = &mut self.job else { return };
         if let (Some(view), Some(update)) = (&mut state.drift.running, job.latest_progress()) {
             view.fraction = update.fraction;
@@ -139,7 +208,31 @@ impl DriftRunner {
                 }
                 drift.report = Some(Arc::new(outcome.report));
                 drift.periods = outcome.periods.map(Arc::new);
+                // A new comparison starts a new duel.
+                drift.challenger = ChallengerView::default();
+                self.current = outcome.current;
             }
+            Err(ClearboxError::Cancelled) => {}
+            Err(err) => state.banner = Some(Banner::Error(err.to_string())),
+        }
+    }
+}
+
+impl DriftRunner {
+    fn poll_challenger(&mut self, state: &mut AppState) {
+        let Some(job) = &mut self.challenger_job else {
+            return;
+        };
+        let view = &mut state.drift.challenger;
+        if let (Some(running), Some(update)) = (&mut view.running, job.latest_progress()) {
+            running.fraction = update.fraction;
+            running.message.clone_from(&update.message);
+        }
+        let Some(result) = job.poll() else { return };
+        self.challenger_job = None;
+        view.running = None;
+        match result {
+            Ok(challenger) => view.result = Some(Arc::new(challenger)),
             Err(ClearboxError::Cancelled) => {}
             Err(err) => state.banner = Some(Banner::Error(err.to_string())),
         }
@@ -175,6 +268,7 @@ fn run(
             Ok(DriftOutcome {
                 report,
                 periods: None,
+                current: Some(Arc::new(current)),
             })
         }
         Against::Periods(column) => {
@@ -182,6 +276,7 @@ fn run(
             Ok(DriftOutcome {
                 report: periods.latest.clone(),
                 periods: Some(periods),
+                current: None,
             })
         }
     }

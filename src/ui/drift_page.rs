@@ -9,7 +9,7 @@ use egui::{RichText, Ui};
 
 use super::commands::AppCommand;
 use super::state::{Dataset, DriftView};
-use super::{drift_charts, theme};
+use super::{drift_challenger, drift_charts, theme};
 
 /// Draws the drift page.
 pub fn drift_page_ui(
@@ -151,6 +151,8 @@ fn overview_ui(
             ui.weak("Check a saved model to weigh each column by how much the model relies on it.");
         }
     }
+    ui.add_space(8.0);
+    drift_challenger::challenger_ui(ui, report, drift, commands);
     ui.add_space(8.0);
     ui.label(RichText::new("Columns, what moved most first").strong());
     for column in &report.columns {

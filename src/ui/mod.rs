@@ -8,6 +8,7 @@ mod column_list;
 mod column_panel;
 pub mod commands;
 mod data_page;
+mod drift_challenger;
 mod drift_charts;
 mod drift_flow;
 mod drift_page;

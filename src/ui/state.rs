@@ -135,6 +135,19 @@ pub struct DriftView {
     pub periods: Option<Arc<clearbox::drift::PeriodReport>>,
     /// The column shown in detail.
     pub selected: Option<String>,
+    /// A challenger trained on the newer data, and its duel with the model.
+    pub challenger: ChallengerView,
+}
+
+/// Champion and challenger, as the drift page shows them.
+#[derive(Debug, Default)]
+pub struct ChallengerView {
+    /// Training in progress.
+    pub running: Option<DriftRunning>,
+    /// The trained challenger and both models' scores on the newest rows.
+    pub result: Option<Arc<clearbox::drift::challenger::Challenger>>,
+    /// Where the challenger was promoted to, once the user decided.
+    pub promoted: Option<std::path::PathBuf>,
 }
 
 /// The key a source's recipe is stored under in the settings.

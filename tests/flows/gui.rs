@@ -410,6 +410,29 @@ fn a_saved_model_and_a_newer_file_give_a_verdict_and_a_column_chart() {
     harness.get_by_label("Wasserstein");
     harness.get_by_label("Model reliance");
     let _ = harness.try_snapshot("drift_page");
+
+    // Champion and challenger: train on 2018, compare on 2018's held-out rows, promote.
+    harness
+        .get_by_label("Train a challenger on the newer data")
+        .click();
+    step_until(&mut harness, "the challenger", |app| {
+        app.state.drift.challenger.result.is_some()
+    });
+    harness.get_by_label_contains("Champion (your model): AUC");
+    harness.get_by_label_contains("Challenger (trained on 2018.csv): AUC");
+    let promoted = dir.path().join("promoted");
+    harness
+        .state_mut()
+        .send(AppCommand::PromoteChallenger(promoted.clone()));
+    harness.run_steps(3);
+    harness.get_by_label_contains("You promoted the challenger");
+    let _ = harness.try_snapshot("drift_challenger");
+    let record = std::fs::read_to_string(promoted.join("promotion.json")).expect("a record");
+    assert!(
+        record.contains("\"decided_by\"") && record.contains("2018.csv"),
+        "{record}"
+    );
+    assert!(promoted.join("model.ron").is_file());
 }
 
 #[test]
