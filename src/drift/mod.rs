@@ -18,10 +18,12 @@ pub mod bins;
 pub mod categorical;
 pub mod challenger;
 pub mod glossary;
+mod measure;
 pub mod model;
 pub mod numeric;
 pub mod periods;
 pub mod rows;
+mod select;
 mod sentences;
 pub mod stats;
 pub mod synthetic;
@@ -32,8 +34,8 @@ mod tests;
 
 use serde::Serialize;
 
-use crate::data::{ColumnRole, ColumnValues, Table};
-use crate::error::{ClearboxError, Result};
+use crate::data::{ColumnRole, Table};
+use crate::error::Result;
 use crate::jobs::Progress;
 
 pub use categorical::{LabelChange, LabelMeasures, NewLabels};
@@ -195,9 +197,9 @@ pub fn compare(
     progress: &Progress,
 ) -> Result<DriftReport> {
     progress.report(0.0, "Choosing the columns to compare");
-    let (pairs, left_out) = choose_columns(reference, current, options)?;
+    let (pairs, left_out) = select::choose_columns(reference, current, options)?;
     let measure_share = if model.is_some() { 0.6 } else { 0.95 };
-    let measured = measure_all(
+    let measured = measure::measure_all(
         reference,
         current,
         &pairs,
@@ -248,233 +250,4 @@ pub fn compare(
         left_out,
         model: model_drift,
     })
-}
-
-/// Pairs of column indices (reference, current) to compare, and the columns left out.
-type Chosen = (Vec<(usize, usize)>, Vec<LeftOut>);
-
-fn choose_columns(reference: &Table, current: &Table, options: &DriftOptions) -> Result<Chosen> {
-    for name in &options.exclude {
-        if reference.column(name).is_none() && current.column(name).is_none() {
-            return Err(ClearboxError::UnknownColumn {
-                column: name.clone(),
-                file: reference.name.clone(),
-                available: reference.column_list(),
-            });
-        }
-    }
-    let mut pairs = Vec::new();
-    let mut left_out = Vec::new();
-    let mut leave = |column: &str, reason: String| {
-        left_out.push(LeftOut {
-            column: column.to_owned(),
-            reason,
-        })
-    };
-    let mut common = 0;
-    for (r, column) in reference.columns.iter().enumerate() {
-        let Some(c) = current.column_index(&column.name) else {
-            leave(&column.name, format!("not in '{}'", current.name));
-            continue;
-        };
-        common += 1;
-        if options.exclude.contains(&column.name) {
-            leave(&column.name, "left out by you".into());
-            continue;
-        }
-        let reason = match column.role {
-            ColumnRole::Identifier => Some("an identifier: it differs on every row".to_owned()),
-            ColumnRole::Text => Some("free text is not compared".to_owned()),
-            ColumnRole::Datetime => {
-                Some("dates always move on; choose it as the period column instead".to_owned())
-            }
-            _ => None,
-        };
-        let other = &current.columns[c];
-        let reason = reason.or_else(|| {
-            let same_kind = matches!(
-                (column.values.as_ref(), other.values.as_ref()),
-                (ColumnValues::Number(_), ColumnValues::Number(_))
-                    | (ColumnValues::Text(_), ColumnValues::Text(_))
-            );
-            if !same_kind {
-                return Some("holds numbers in one table and text in the other".to_owned());
-            }
-            match (single_value(&column.values), single_value(&other.values)) {
-                (Some(a), Some(b)) if a == b => Some(format!("holds only '{a}' in both tables")),
-                (Some(a), Some(b)) => Some(format!(
-                    "holds one value in each table ('{a}' and '{b}'): it labels the tables \
-                     rather than describing rows"
-                )),
-                _ => None,
-            }
-        });
-        match reason {
-            Some(reason) => leave(&column.name, reason),
-            None => pairs.push((r, c)),
-        }
-    }
-    if common == 0 {
-        return Err(ClearboxError::BadRequest(format!(
-            "'{}' and '{}' have no columns with the same names, so there is nothing to compare. \
-             Check that both files are the same kind of export.",
-            reference.name, current.name
-        )));
-    }
-    if pairs.is_empty() {
-        return Err(ClearboxError::BadRequest(format!(
-            "'{}' and '{}' share no column that can be compared (identifiers, dates and free \
-             text are left out). Check the column roles or the columns you left out.",
-            reference.name, current.name
-        )));
-    }
-    Ok((pairs, left_out))
-}
-
-/// The one value a column holds, if it holds exactly one (missing aside).
-fn single_value(values: &ColumnValues) -> Option<String> {
-    let mut first: Option<usize> = None;
-    for row in 0..values.len() {
-        if values.is_missing(row) {
-            continue;
-        }
-        match first {
-            None => first = Some(row),
-            Some(f) => {
-                let same = match values {
-                    ColumnValues::Number(v) => v[f] == v[row],
-                    ColumnValues::Text(t) => t.codes[f] == t.codes[row],
-                    ColumnValues::Datetime(v) => v[f] == v[row],
-                };
-                if !same {
-                    return None;
-                }
-            }
-        }
-    }
-    first.map(|f| values.display(f).into_owned())
-}
-
-/// One column's measurement, of either kind.
-enum AnyMeasured {
-    Number(Measured<NumericMeasures>),
-    Label(Measured<LabelMeasures>),
-}
-
-impl AnyMeasured {
-    fn p_value(&self) -> f64 {
-        match self {
-            Self::Number(m) => m.p_value,
-            Self::Label(m) => m.p_value,
-        }
-    }
-
-    fn judge(self, column: &crate::data::Column, p_adjusted: f64) -> ColumnDrift {
-        let (comparison, p_value, missing, measures, biggest_change, chart) = match self {
-            Self::Number(m) => (
-                m.comparison,
-                m.p_value,
-                m.missing,
-                Measures::Number(m.measures),
-                m.biggest_change,
-                m.chart,
-            ),
-            Self::Label(m) => (
-                m.comparison,
-                m.p_value,
-                m.missing,
-                Measures::Label(m.measures),
-                m.biggest_change,
-                m.chart,
-            ),
-        };
-        let band = verdict::band(comparison.psi, &measures, p_adjusted);
-        ColumnDrift {
-            name: column.name.clone(),
-            role: column.role,
-            psi: comparison.psi,
-            js: comparison.js,
-            p_value,
-            p_adjusted,
-            band,
-            measures,
-            missing,
-            biggest_change,
-            importance: None,
-            importance_rank: None,
-            sentence: String::new(),
-            chart,
-        }
-    }
-}
-
-fn measure_pair(reference: &ColumnValues, current: &ColumnValues) -> Option<AnyMeasured> {
-    match (reference, current) {
-        (ColumnValues::Number(r), ColumnValues::Number(c)) => {
-            Some(AnyMeasured::Number(numeric::measure(r, c)))
-        }
-        (ColumnValues::Text(r), ColumnValues::Text(c)) => {
-            Some(AnyMeasured::Label(categorical::measure(r, c)))
-        }
-        _ => None,
-    }
-}
-
-/// Measures every pair, spread over the processor's cores: columns are
-/// independent, and on millions of rows sorting dominates.
-fn measure_all(
-    reference: &Table,
-    current: &Table,
-    pairs: &[(usize, usize)],
-    progress: &Progress,
-) -> Result<Vec<AnyMeasured>> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let next = AtomicUsize::new(0);
-    let cancel = progress.cancel_token().clone();
-    let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .min(pairs.len())
-        .max(1);
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut results: Vec<Option<AnyMeasured>> = (0..pairs.len()).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let tx = tx.clone();
-            let (next, cancel) = (&next, &cancel);
-            scope.spawn(move || {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= pairs.len() || cancel.is_cancelled() {
-                        break;
-                    }
-                    let (r, c) = pairs[i];
-                    let measured =
-                        measure_pair(&reference.columns[r].values, &current.columns[c].values);
-                    if tx.send((i, measured)).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        let mut done = 0;
-        for (i, measured) in rx {
-            results[i] = measured;
-            done += 1;
-            progress.report(
-                done as f32 / pairs.len() as f32,
-                &format!("Compared {done} of {} columns", pairs.len()),
-            );
-        }
-    });
-    progress.check_cancelled()?;
-    results
-        .into_iter()
-        .map(|m| {
-            m.ok_or_else(|| ClearboxError::Internal {
-                activity: "comparing the tables".into(),
-                detail: "a column was not measured".into(),
-            })
-        })
-        .collect()
 }

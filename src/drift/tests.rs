@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::rows::take_rows;
 use super::stats::SplitMix;
 use super::*;
-use crate::data::{Column, DataSource, TableOrigin, TextValues, load};
+use crate::data::{Column, ColumnValues, DataSource, TableOrigin, TextValues, load};
 
 fn sample(id: &str) -> Table {
     load(
