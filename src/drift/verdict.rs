@@ -273,3 +273,110 @@ fn stable_reasons(columns: &[ColumnDrift], model: Option<&ModelDrift>) -> Vec<St
     out.truncate(3);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::ColumnRole;
+    use crate::drift::model::PredictionDrift;
+    use crate::drift::{DriftChart, LabelMeasures, NewLabels, ScoreChange};
+    use crate::ml::task::TaskKind;
+
+    fn column(name: &str, psi: f64, importance: Option<(f64, usize)>) -> ColumnDrift {
+        let measures = Measures::Label(LabelMeasures {
+            new_labels: NewLabels::default(),
+        });
+        let band = band(psi, &measures, 1e-9);
+        ColumnDrift {
+            name: name.into(),
+            role: ColumnRole::Category,
+            psi,
+            js: 0.0,
+            p_value: 1e-10,
+            p_adjusted: 1e-9,
+            band,
+            measures,
+            missing: (0.0, 0.0),
+            biggest_change: None,
+            importance: Some(importance.map_or(0.0, |i| i.0)),
+            importance_rank: importance.map(|i| i.1),
+            sentence: format!("{name} moved (PSI {psi})."),
+            chart: DriftChart::Empty,
+        }
+    }
+
+    fn model(score: Option<(f64, f64)>) -> ModelDrift {
+        ModelDrift {
+            target: "y".into(),
+            task: TaskKind::Binary,
+            importance: Vec::new(),
+            predictions: PredictionDrift {
+                psi: 0.01,
+                p_value: 0.5,
+                band: DriftBand::Unchanged,
+                sentence: "The model's predictions look much as before.".into(),
+                chart: DriftChart::Empty,
+            },
+            score: score.map(|(test, current)| ScoreChange {
+                metric: "AUC".into(),
+                test,
+                current,
+                rows: 1000,
+                verdict: if test - current >= 0.05 {
+                    DriftVerdict::Retrain
+                } else {
+                    DriftVerdict::Stable
+                },
+            }),
+        }
+    }
+
+    #[test]
+    fn drift_counts_by_what_the_model_relies_on() {
+        let m = model(Some((0.91, 0.90)));
+        // A large shift in an input the model barely uses: watch.
+        let columns = vec![column("colour", 0.4, Some((0.01, 9)))];
+        let (verdict, reasons) = decide(&columns, Some(&m));
+        assert_eq!(verdict, DriftVerdict::Watch);
+        assert!(reasons[0].contains("barely relies"), "{reasons:?}");
+        // The same shift in its second-strongest input: retrain.
+        let columns = vec![column("age", 0.4, Some((0.3, 2)))];
+        let (verdict, reasons) = decide(&columns, Some(&m));
+        assert_eq!(verdict, DriftVerdict::Retrain);
+        assert!(
+            reasons[0].contains("It is the model's second-strongest input."),
+            "{reasons:?}"
+        );
+        // A column the model does not read, moderately moved: no effect.
+        let columns = vec![column("note", 0.15, None)];
+        assert_eq!(decide(&columns, Some(&m)).0, DriftVerdict::Stable);
+    }
+
+    #[test]
+    fn a_falling_score_leads_the_reasons() {
+        let m = model(Some((0.91, 0.84)));
+        let columns = vec![
+            column("age", 0.4, Some((0.3, 2))),
+            column("income", 0.12, Some((0.2, 3))),
+        ];
+        let (verdict, reasons) = decide(&columns, Some(&m));
+        assert_eq!(verdict, DriftVerdict::Retrain);
+        assert!(reasons.len() <= 3);
+        assert!(
+            reasons[0].contains("fell from 0.910 to 0.840"),
+            "{reasons:?}"
+        );
+        assert!(reasons[1].starts_with("age moved"), "{reasons:?}");
+    }
+
+    #[test]
+    fn without_a_model_size_alone_decides() {
+        let (verdict, _) = decide(&[column("a", 0.3, None)], None);
+        assert_eq!(verdict, DriftVerdict::Retrain);
+        let (verdict, _) = decide(&[column("a", 0.15, None)], None);
+        assert_eq!(verdict, DriftVerdict::Watch);
+        let (verdict, reasons) = decide(&[column("a", 0.05, None)], None);
+        assert_eq!(verdict, DriftVerdict::Stable);
+        assert!(reasons[0].contains("No column moved enough"), "{reasons:?}");
+    }
+}
