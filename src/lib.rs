@@ -43,6 +43,21 @@
 //!   why, a stability check (adjusted Rand index between seeds), profiles in
 //!   the columns' own units with names from the two strongest traits, a 2-D
 //!   map, and a folder (`segments.ron`) that assigns new rows.
+//! - [`drift`]: is a model still right about today's data?
+//!   [`drift::compare`] measures each column of a current table against a
+//!   reference table — numbers by PSI on the reference's deciles, the
+//!   Kolmogorov–Smirnov statistic and the Wasserstein distance
+//!   ([`drift::numeric`]); labels by PSI, the Jensen–Shannon distance and a χ²
+//!   test, with new labels and missing shares ([`drift::categorical`]) — and
+//!   judges each by size, confirmed by a Holm-corrected test
+//!   ([`drift::verdict`]): unchanged, small ("statistically detectable but
+//!   small"), moderate or large. With a saved model ([`drift::model`]) it adds
+//!   the model's reliance on each column (permutation importance), the drift
+//!   of its predictions and its score on the new rows against its test score.
+//!   The outcome is one [`drift::DriftVerdict`] (Stable, Watch, Retrain) with
+//!   the two or three facts that decided it, plus chart data.
+//!   [`drift::periods`] splits one table by a period column and compares each
+//!   period with the first.
 //! - [`compute`]: picks the device models run on — a wgpu adapter when a real
 //!   graphics card is usable, else burn's `flex` CPU backend — and proves it
 //!   with a tiny burn computation before announcing it.
@@ -79,6 +94,14 @@
 //!              stability (reruns, ARI) · profiles (traits, names) · PCA map ──▶ SegmentCard (segments.ron)
 //! ```
 //!
+//! ```text
+//! reference Table ─┐                       ┌─ numeric / categorical measures (one thread per core)
+//! current Table  ──┼─ drift::compare ──────┤─ Holm correction ──▶ band per column
+//! SavedModel?    ──┘   (or compare_periods) └─ model: importance, prediction drift, score
+//!                                                   ▼
+//!                  DriftReport (verdict + reasons + columns + charts) ──▶ Drift page / `clearbox drift --json`
+//! ```
+//!
 //! The templates read the working table and the health report: identifiers,
 //! personal data and leaking columns found there are left out by default.
 //!
@@ -97,10 +120,14 @@
 //! frame. The GUI's prediction wizard runs training as a job and receives
 //! each pass's losses through a second channel for its live chart; the
 //! segmentation wizard runs the search for groups (and a change of k) as a
-//! job the same way.
+//! job the same way. A drift
+//! comparison is a job too; inside it, columns are measured in parallel with
+//! `std::thread::scope`, one worker per core, checking the cancel flag
+//! between columns.
 
 pub mod compute;
 pub mod data;
+pub mod drift;
 pub mod error;
 pub mod explain;
 pub mod health;

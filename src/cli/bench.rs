@@ -58,6 +58,22 @@ pub enum BenchTarget {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// Time to compare two tables for drift: a synthetic 3M-row × 20-column
+    /// pair with five shifted columns, or one file split by a period column.
+    Drift {
+        /// Rows in each synthetic table.
+        #[arg(long, default_value_t = 3_000_000)]
+        rows: usize,
+        /// Columns in each synthetic table.
+        #[arg(long, default_value_t = 20)]
+        columns: usize,
+        /// A file to split instead (with --period-column).
+        #[arg(long, requires = "period_column")]
+        file: Option<PathBuf>,
+        /// The column to split the file by.
+        #[arg(long)]
+        period_column: Option<String>,
+    },
     /// Time to open a file and check its health.
     Open {
         /// The file.
@@ -123,6 +139,12 @@ pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Resu
             value["device"] = serde_json::json!(device.label());
             println!("{value}");
         }
+        BenchTarget::Drift {
+            rows,
+            columns,
+            file,
+            period_column,
+        } => bench_drift(*rows, *columns, file.as_ref(), period_column.as_deref())?,
         BenchTarget::Open { file } => {
             let started = Instant::now();
             let table = load(&DataSource::File(file.clone()), &Progress::silent())?;
@@ -135,5 +157,60 @@ pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Resu
             );
         }
     }
+    Ok(())
+}
+
+fn bench_drift(
+    rows: usize,
+    columns: usize,
+    file: Option<&PathBuf>,
+    period_column: Option<&str>,
+) -> clearbox::Result<()> {
+    use clearbox::drift::{DriftOptions, compare, compare_periods, synthetic};
+    let started = Instant::now();
+    let silent = Progress::silent();
+    let options = DriftOptions::default();
+    let value = match (file, period_column) {
+        (Some(file), Some(column)) => {
+            let table = load(&DataSource::File(file.clone()), &silent)?;
+            let loaded = started.elapsed().as_secs_f64();
+            let timer = Instant::now();
+            let report = compare_periods(&table, column, &options, None, &silent)?;
+            serde_json::json!({
+                "rows": table.rows,
+                "columns": table.columns.len(),
+                "periods": report.periods.len(),
+                "load_seconds": loaded,
+                "compare_seconds": timer.elapsed().as_secs_f64(),
+                "verdict": report.latest.verdict.key(),
+            })
+        }
+        _ => {
+            let shifted = [0, 1, 2, 3, 4];
+            let reference = synthetic::table(rows, columns, 1, &[]);
+            let current = synthetic::table(rows, columns, 2, &shifted);
+            let built = started.elapsed().as_secs_f64();
+            let timer = Instant::now();
+            let report = compare(&reference, &current, &options, None, &silent)?;
+            let seconds = timer.elapsed().as_secs_f64();
+            let drifted: Vec<&str> = report
+                .columns
+                .iter()
+                .filter(|c| c.drifted())
+                .map(|c| c.name.as_str())
+                .collect();
+            serde_json::json!({
+                "rows_each": rows,
+                "columns": columns,
+                "threads": std::thread::available_parallelism().map_or(1, |n| n.get()),
+                "build_seconds": built,
+                "compare_seconds": seconds,
+                "rows_per_second": (2 * rows * columns) as f64 / seconds,
+                "verdict": report.verdict.key(),
+                "drifted": drifted,
+            })
+        }
+    };
+    println!("{value}");
     Ok(())
 }

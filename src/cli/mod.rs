@@ -2,6 +2,7 @@
 
 mod bench;
 mod devices;
+mod drift;
 mod explain;
 mod profile;
 mod segment;
@@ -41,6 +42,8 @@ pub enum Command {
     Predict(train::PredictArgs),
     /// Explain a saved model's predictions: reasons per row, main drivers, what would change a decision.
     Explain(explain::ExplainArgs),
+    /// Compare newer data with older data (and a saved model): Stable, Watch or Retrain.
+    Drift(drift::DriftArgs),
     /// List the compute devices Clearbox can see and the one it would use.
     Devices {
         /// Print one JSON object instead of text.
@@ -88,6 +91,7 @@ pub fn run(command: Command, device: DevicePreference) -> ExitCode {
         Command::Train(args) => train::train(&args, device),
         Command::Predict(args) => train::predict(&args, device),
         Command::Explain(args) => explain::run(&args, device),
+        Command::Drift(args) => drift::run(&args, device),
         Command::Bench(target) => bench::run(&target, device),
         Command::Samples => {
             for sample in clearbox::samples::SAMPLES {

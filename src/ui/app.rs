@@ -12,11 +12,14 @@ use clearbox::project::{RecentFile, Settings};
 use clearbox::{ClearboxError, samples};
 
 use super::commands::AppCommand;
+use super::drift_flow::DriftRunner;
 use super::explain_flow::{ExplainRunner, save_letter};
 use super::prediction_flow::{PredictionRunner, refresh_inputs};
 use super::segment_flow::{SegmentationRunner, named_outcome, refresh_segment_inputs};
 use super::state::{AppState, Banner, Dataset, DeviceStatus, LoadingView, Page, recipe_key};
-use super::{data_page, explain_page, home, predict_page, segment_page, status_bar, theme};
+use super::{
+    data_page, drift_page, explain_page, home, predict_page, segment_page, status_bar, theme,
+};
 
 /// How the app starts.
 pub struct AppConfig {
@@ -41,6 +44,7 @@ pub struct ClearboxApp {
     prediction: PredictionRunner,
     segmentation: SegmentationRunner,
     explain: ExplainRunner,
+    drift: DriftRunner,
 }
 
 /// What a native file dialog was opened for.
@@ -52,6 +56,9 @@ enum FilePurpose {
     SaveSegments,
     ExportSegments,
     SaveLetter,
+    DriftCurrent,
+    DriftModel,
+    Promotion,
 }
 
 impl ClearboxApp {
@@ -85,6 +92,7 @@ impl ClearboxApp {
             prediction: PredictionRunner::default(),
             segmentation: SegmentationRunner::default(),
             explain: ExplainRunner::default(),
+            drift: DriftRunner::default(),
         };
         if let Some(source) = config.open {
             app.start_load(source);
@@ -150,6 +158,7 @@ impl ClearboxApp {
         self.segmentation.poll(&mut self.state);
         self.explain
             .poll(&mut self.state, self.prediction.device.as_ref(), &self.wake);
+        self.drift.poll(&mut self.state);
         if let Some((source, job)) = &mut self.load_job {
             if let (Some(view), Some(update)) = (&mut self.state.loading, job.latest_progress()) {
                 view.fraction = update.fraction;
@@ -195,6 +204,9 @@ impl ClearboxApp {
     fn file_chosen(&mut self, purpose: FilePurpose, path: PathBuf) {
         match purpose {
             FilePurpose::OpenTable => self.start_load(DataSource::File(path)),
+            FilePurpose::DriftCurrent => self.handle(AppCommand::CompareWith(path)),
+            FilePurpose::DriftModel => self.handle(AppCommand::UseDriftModel(Some(path))),
+            FilePurpose::Promotion => self.handle(AppCommand::PromoteChallenger(path)),
             FilePurpose::SaveModel => {
                 let Some(outcome) = &self.state.wizard.outcome else {
                     return;
@@ -295,6 +307,17 @@ impl ClearboxApp {
                     .add_filter("CSV", &["csv"])
                     .add_filter("Parquet", &["parquet"])
                     .save_file(),
+                FilePurpose::DriftCurrent => dialog
+                    .set_title("Choose the newer data")
+                    .add_filter("Tables", &["csv", "tsv", "txt", "parquet", "pq"])
+                    .add_filter("All files", &["*"])
+                    .pick_file(),
+                FilePurpose::DriftModel => dialog
+                    .set_title("Choose a saved model folder")
+                    .pick_folder(),
+                FilePurpose::Promotion => dialog
+                    .set_title("Choose a folder for the promoted model")
+                    .pick_folder(),
                 FilePurpose::SaveRecipe => dialog
                     .set_title("Save your changes as a recipe")
                     .set_file_name("recipe.ron")
@@ -348,6 +371,7 @@ impl ClearboxApp {
         self.prediction.reset(&mut self.state);
         self.segmentation.reset(&mut self.state);
         self.explain.reset(&mut self.state);
+        self.drift.reset(&mut self.state);
         self.state.dataset = Some(Dataset {
             source,
             original,
@@ -369,6 +393,7 @@ impl ClearboxApp {
         self.prediction.reset(&mut self.state);
         self.segmentation.reset(&mut self.state);
         self.explain.reset(&mut self.state);
+        self.drift.reset(&mut self.state);
         let Some(dataset) = &mut self.state.dataset else {
             return;
         };
@@ -404,6 +429,13 @@ impl ClearboxApp {
                 self.state.banner = Some(Banner::Error(err.to_string()));
             }
         }
+    }
+
+    /// Handles a command as if the UI had sent it (tests use this where the
+    /// real UI would open a file dialog).
+    #[allow(dead_code)]
+    pub fn send(&mut self, command: AppCommand) {
+        self.handle(command);
     }
 
     fn handle(&mut self, command: AppCommand) {
@@ -491,6 +523,24 @@ impl ClearboxApp {
                 self.prediction.device.as_ref(),
                 &self.wake,
             ),
+            AppCommand::PickDriftFile => {
+                self.state.page = Page::Drift;
+                self.ask_for_file(FilePurpose::DriftCurrent);
+            }
+            AppCommand::PickDriftModel => self.ask_for_file(FilePurpose::DriftModel),
+            AppCommand::PickPromotionFolder => self.ask_for_file(FilePurpose::Promotion),
+            drift_command @ (AppCommand::CompareWith(_)
+            | AppCommand::UseDriftModel(_)
+            | AppCommand::ComparePeriods(_)
+            | AppCommand::SelectDriftColumn(_)
+            | AppCommand::CancelDrift
+            | AppCommand::TrainChallenger
+            | AppCommand::PromoteChallenger(_)) => self.drift.handle(
+                &mut self.state,
+                drift_command,
+                &self.wake,
+                self.prediction.device.as_ref(),
+            ),
             wizard_command => {
                 if self
                     .prediction
@@ -530,6 +580,9 @@ impl eframe::App for ClearboxApp {
                 }
                 (Page::Segment, Some(dataset)) => {
                     segment_page::segment_page_ui(ui, dataset, &self.state.segments, &mut commands)
+                }
+                (Page::Drift, Some(dataset)) => {
+                    drift_page::drift_page_ui(ui, dataset, &self.state.drift, &mut commands)
                 }
                 _ => home::home_ui(ui, &self.state, &mut commands),
             }

@@ -85,4 +85,24 @@ pub enum AppCommand {
     ToggleLock(String),
     /// Save the explained row's explanation letter (HTML) to a file the user picks.
     SaveLetter,
+    /// Choose a newer file to compare the open table with (file dialog).
+    PickDriftFile,
+    /// Compare the open table with this newer file.
+    CompareWith(PathBuf),
+    /// Choose a saved model folder to check as well (folder dialog).
+    PickDriftModel,
+    /// Check this saved model (or none) and compare again.
+    UseDriftModel(Option<PathBuf>),
+    /// Split the open table by this column and compare each period with the first.
+    ComparePeriods(String),
+    /// Show this column's distributions and measures (or the overview).
+    SelectDriftColumn(Option<String>),
+    /// Stop the comparison (or the challenger's training) in progress.
+    CancelDrift,
+    /// Train a challenger on the newer data with the checked model's settings.
+    TrainChallenger,
+    /// Save the challenger to a folder the user picks, recording the promotion.
+    PickPromotionFolder,
+    /// Promote the challenger: save it to this folder with a record.
+    PromoteChallenger(PathBuf),
 }

@@ -54,6 +54,16 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
         {
             commands.push(AppCommand::StartSegmentation);
         }
+        if ui
+            .button("Compare with newer data…")
+            .on_hover_text(
+                "See whether newer data (next month's file) has moved away from this table, and \
+                 whether a saved model still holds.",
+            )
+            .clicked()
+        {
+            commands.push(AppCommand::PickDriftFile);
+        }
         ui.label(format!(
             "{} × {} columns",
             words::rows(table.rows),

@@ -124,8 +124,10 @@ fn row_ui(ui: &mut Ui, dataset: &Dataset, view: &ExplainView, commands: &mut Vec
     ui.horizontal(|ui| {
         let mut shown = view.row + 1;
         let rows = dataset.table.rows.max(1);
-        let response = ui.add(egui::DragValue::new(&mut shown).range(1..=rows));
-        ui.label("Row");
+        let label = ui.label("Row");
+        let response = ui
+            .add(egui::DragValue::new(&mut shown).range(1..=rows))
+            .labelled_by(label.id);
         if response.changed() {
             commands.push(AppCommand::ExplainRow(shown - 1));
         }

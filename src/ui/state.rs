@@ -20,6 +20,8 @@ pub enum Page {
     Segment,
     /// The explanation of the trained prediction model.
     Explain,
+    /// Drift: the open table against newer data (and a saved model).
+    Drift,
 }
 
 /// What we know about the compute device.
@@ -111,6 +113,8 @@ pub struct AppState {
     pub segments: SegmentWizard,
     /// The explanation of the trained prediction model.
     pub explain: ExplainView,
+    /// The drift check.
+    pub drift: DriftView,
 }
 
 /// The explanation page's state.
@@ -142,6 +146,47 @@ pub struct ExplainView {
     pub locked: Vec<String>,
     /// Whether the model answers yes/no (and so has a decision to change).
     pub has_decision: bool,
+}
+
+/// A drift comparison running in the background.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DriftRunning {
+    /// 0..1.
+    pub fraction: f32,
+    /// What is happening now.
+    pub message: String,
+}
+
+/// The drift check's state: what is compared with what, and what was found.
+#[derive(Debug, Default)]
+pub struct DriftView {
+    /// The newer table, when comparing two files.
+    pub current: Option<std::path::PathBuf>,
+    /// A saved model folder to check too.
+    pub model: Option<std::path::PathBuf>,
+    /// The column that splits the open table into periods, when comparing periods.
+    pub period_column: Option<String>,
+    /// A comparison in progress.
+    pub running: Option<DriftRunning>,
+    /// The comparison (in periods mode: the latest period against the first).
+    pub report: Option<Arc<clearbox::drift::DriftReport>>,
+    /// Every period against the first, in periods mode.
+    pub periods: Option<Arc<clearbox::drift::PeriodReport>>,
+    /// The column shown in detail.
+    pub selected: Option<String>,
+    /// A challenger trained on the newer data, and its duel with the model.
+    pub challenger: ChallengerView,
+}
+
+/// Champion and challenger, as the drift page shows them.
+#[derive(Debug, Default)]
+pub struct ChallengerView {
+    /// Training in progress.
+    pub running: Option<DriftRunning>,
+    /// The trained challenger and both models' scores on the newest rows.
+    pub result: Option<Arc<clearbox::drift::challenger::Challenger>>,
+    /// Where the challenger was promoted to, once the user decided.
+    pub promoted: Option<std::path::PathBuf>,
 }
 
 /// The key a source's recipe is stored under in the settings.

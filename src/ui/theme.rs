@@ -64,3 +64,37 @@ pub const GROUPS: [Color32; 8] = [
 pub fn group_colour(index: usize) -> Color32 {
     GROUPS[index % GROUPS.len()]
 }
+
+/// Reddish purple: the current table in drift charts (the reference is [`DATA`]).
+pub const CURRENT: Color32 = Color32::from_rgb(0xCC, 0x79, 0xA7);
+
+/// The colour of a drift band: unchanged and small shifts are fine.
+pub fn band_colour(band: clearbox::drift::DriftBand) -> Color32 {
+    use clearbox::drift::DriftBand;
+    match band {
+        DriftBand::Unchanged | DriftBand::Small => GOOD,
+        DriftBand::Moderate => CHECK,
+        DriftBand::Large => PROBLEM,
+    }
+}
+
+/// The colour of a drift verdict.
+pub fn verdict_colour(verdict: clearbox::drift::DriftVerdict) -> Color32 {
+    use clearbox::drift::DriftVerdict;
+    match verdict {
+        DriftVerdict::Stable => GOOD,
+        DriftVerdict::Watch => CHECK,
+        DriftVerdict::Retrain => PROBLEM,
+    }
+}
+
+/// Draws a dot of `colour` with `word` beside it.
+pub fn coloured_word_ui(ui: &mut Ui, colour: Color32, word: &str) {
+    ui.horizontal(|ui| {
+        let size = ui.text_style_height(&egui::TextStyle::Body) * 0.7;
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
+        ui.painter()
+            .circle_filled(rect.center(), size / 2.0, colour);
+        ui.colored_label(colour, word);
+    });
+}

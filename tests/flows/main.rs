@@ -4,6 +4,7 @@
 
 mod cli;
 mod device;
+mod drift;
 mod explain;
 mod gui;
 mod intake;

@@ -8,7 +8,7 @@ use clearbox::data::{DataSource, load};
 use clearbox::jobs::{Job, Progress};
 use clearbox::ml::split::SplitPlan;
 use clearbox::templates::prediction::{
-    ChosenModel, PredictionRequest, SavedModel, Scores, score_table, train_prediction,
+    PredictionRequest, SavedModel, Scores, score_table, train_prediction,
 };
 use serde_json::Value;
 

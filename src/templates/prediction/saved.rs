@@ -223,9 +223,19 @@ impl Scored {
 /// Scores every row of `table` with `model`. A target column present in the
 /// table is ignored; missing input columns are named in the error.
 pub fn score_table(model: &SavedModel, table: &Table, device: &Device) -> Result<Scored> {
-    let card = &model.card;
     let rows: Vec<usize> = (0..table.rows).collect();
-    let x = card.preprocessor.transform(table, &rows)?;
+    score_rows(model, table, &rows, device)
+}
+
+/// Scores the `rows` of `table` with `model` (predictions in the order of `rows`).
+pub fn score_rows(
+    model: &SavedModel,
+    table: &Table,
+    rows: &[usize],
+    device: &Device,
+) -> Result<Scored> {
+    let card = &model.card;
+    let x = card.preprocessor.transform(table, rows)?;
     let out = predict(&model.network, &x, card.preprocessor.width(), device)?;
     Ok(match (card.target.task, card.amount_scale) {
         (TaskKind::Regression, Some((mean, sd))) => {

@@ -1,0 +1,105 @@
+//! Synthetic tables for the drift benchmark and tests: numbers (normal and
+//! skewed), coded numbers and labels, with known shifts in chosen columns.
+
+use std::sync::Arc;
+
+use super::stats::SplitMix;
+use crate::data::{Column, ColumnRole, ColumnValues, Table, TableOrigin, TextValues};
+
+/// Which kind of column the `i`th synthetic column is.
+fn kind(i: usize) -> usize {
+    i % 5
+}
+
+fn uniform(rng: &mut SplitMix) -> f64 {
+    (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+fn normal(rng: &mut SplitMix) -> f64 {
+    let u1 = uniform(rng).max(1e-300);
+    let u2 = uniform(rng);
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// A table of `rows` × `columns`, drawn with `seed`. Columns whose index is
+/// in `shifted` move: numbers by half a standard deviation, codes and labels
+/// towards their last value.
+pub fn table(rows: usize, columns: usize, seed: u64, shifted: &[usize]) -> Table {
+    let made: Vec<Column> = (0..columns)
+        .map(|i| {
+            let mut rng = SplitMix::new(seed.wrapping_mul(1_000_003).wrapping_add(i as u64));
+            let shift = shifted.contains(&i);
+            let (role, values) = match kind(i) {
+                0 | 1 => {
+                    let delta = if shift { 0.5 } else { 0.0 };
+                    let skewed = kind(i) == 1;
+                    let v = (0..rows)
+                        .map(|_| {
+                            let z = normal(&mut rng) + delta;
+                            if skewed {
+                                (z * 0.8).exp() * 100.0
+                            } else {
+                                z * 10.0 + 50.0
+                            }
+                        })
+                        .collect();
+                    (ColumnRole::Number, ColumnValues::Number(v))
+                }
+                2 => {
+                    let v = (0..rows)
+                        .map(|_| {
+                            let u = uniform(&mut rng);
+                            let u = if shift { u.powf(0.6) } else { u };
+                            (u * 8.0).floor()
+                        })
+                        .collect();
+                    (ColumnRole::Number, ColumnValues::Number(v))
+                }
+                3 => {
+                    let v = (0..rows)
+                        .map(|_| {
+                            if uniform(&mut rng) < if shift { 0.2 } else { 0.02 } {
+                                f64::NAN
+                            } else {
+                                normal(&mut rng)
+                            }
+                        })
+                        .collect();
+                    (ColumnRole::Number, ColumnValues::Number(v))
+                }
+                _ => {
+                    let levels: Vec<String> = ["north", "south", "east", "west", "centre"]
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect();
+                    let codes = (0..rows)
+                        .map(|_| {
+                            let u = uniform(&mut rng);
+                            let u = if shift { u.powf(0.5) } else { u };
+                            ((u * 5.0) as u32).min(4)
+                        })
+                        .collect();
+                    (
+                        ColumnRole::Category,
+                        ColumnValues::Text(TextValues { codes, levels }),
+                    )
+                }
+            };
+            Column {
+                name: format!("c{i:02}"),
+                role,
+                inferred_role: role,
+                values: Arc::new(values),
+                read_as_missing: Vec::new(),
+            }
+        })
+        .collect();
+    Table {
+        name: format!("synthetic {seed}"),
+        origin: TableOrigin::Sample(format!("synthetic-{seed}")),
+        columns: made,
+        rows,
+        notices: Vec::new(),
+        fingerprint: format!("synthetic-{seed}"),
+    }
+}

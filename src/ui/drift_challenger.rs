@@ -1,0 +1,83 @@
+//! Champion and challenger on the drift page: train a new model on the
+//! newer data, see both scored on the same newest rows, promote if wanted.
+
+use clearbox::drift::{DriftReport, DriftVerdict};
+use egui::{RichText, Ui};
+
+use super::commands::AppCommand;
+use super::state::DriftView;
+
+/// Draws the champion/challenger section (only with a model and a newer file).
+pub fn challenger_ui(
+    ui: &mut Ui,
+    report: &DriftReport,
+    drift: &DriftView,
+    commands: &mut Vec<AppCommand>,
+) {
+    if report.model.is_none() || drift.current.is_none() {
+        return;
+    }
+    ui.label(RichText::new("Champion and challenger").strong());
+    let view = &drift.challenger;
+    if report.verdict == DriftVerdict::Retrain {
+        ui.label(
+            "The verdict says retrain: train a challenger on the newer data with the same \
+             settings and compare the two on the newest rows.",
+        );
+    } else {
+        ui.weak("You can train a challenger on the newer data and compare the two.");
+    }
+    if let Some(running) = &view.running {
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::ProgressBar::new(running.fraction)
+                    .desired_width(240.0)
+                    .text(&running.message),
+            );
+            if ui.button("Cancel").clicked() {
+                commands.push(AppCommand::CancelDrift);
+            }
+        });
+    } else if ui
+        .button("Train a challenger on the newer data")
+        .on_hover_text(
+            "Trains the Prediction template on the newer file with the model's target, inputs \
+             and seed. Nothing replaces your model unless you promote the challenger.",
+        )
+        .clicked()
+    {
+        commands.push(AppCommand::TrainChallenger);
+    }
+    let Some(result) = &view.result else { return };
+    let duel = &result.duel;
+    let challenger = report.current_name.as_str();
+    ui.label(format!(
+        "Champion (your model): {} {:.3}",
+        duel.metric, duel.champion
+    ));
+    ui.label(format!(
+        "Challenger (trained on {challenger}): {} {:.3}",
+        duel.metric, duel.challenger
+    ));
+    ui.label(&duel.sentence);
+    match &view.promoted {
+        Some(dir) => {
+            ui.label(format!(
+                "You promoted the challenger: it is saved in '{}' with a record of your decision.",
+                clearbox::error::display_name(dir)
+            ));
+        }
+        None => {
+            if ui
+                .button("Promote the challenger…")
+                .on_hover_text(
+                    "Saves the challenger to a folder you choose, with a record of when and why \
+                     it replaced the model.",
+                )
+                .clicked()
+            {
+                commands.push(AppCommand::PickPromotionFolder);
+            }
+        }
+    }
+}
