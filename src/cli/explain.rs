@@ -18,6 +18,7 @@ use clearbox::explain::{ExplainOptions, RowExplanation};
 use clearbox::jobs::Progress;
 use clearbox::ml::task::{TaskKind, read_target};
 use clearbox::templates::prediction::SavedModel;
+use clearbox::templates::segmentation::{SavedSegments, assign_table};
 use serde_json::{Map, Value, json};
 
 /// Rows with known outcomes used for permutation importance, at most.
@@ -96,6 +97,9 @@ pub fn run(args: &ExplainArgs, preference: DevicePreference) -> clearbox::Result
         "Name the file to explain with --data FILE (or a sample with --sample).",
     )?;
     let device = select_device(preference)?;
+    if SavedSegments::is_segments_folder(&args.model) {
+        return explain_segments(args, &source, &device.device);
+    }
     let model = SavedModel::load(&args.model, &device.device)?;
     let table = load(&source, &Progress::silent())?;
     let rows = parse_rows(args.rows.as_deref(), table.rows)?;
@@ -254,4 +258,48 @@ fn explained_words(model: &SavedModel, explained: Option<Explained>) -> String {
         Some(Explained::Probability(_)) => "probability of each row's predicted class".into(),
         _ => format!("{} in its own units", model.card.target.name),
     }
+}
+
+/// Why each row is in its group, for a saved-groups folder.
+fn explain_segments(
+    args: &ExplainArgs,
+    source: &clearbox::data::DataSource,
+    device: &burn::tensor::Device,
+) -> clearbox::Result<()> {
+    let saved = SavedSegments::load(&args.model)?;
+    let table = load(source, &Progress::silent())?;
+    let rows = parse_rows(args.rows.as_deref(), table.rows)?;
+    let assignments = assign_table(&saved, &table, device)?;
+    let names = &saved.card.names;
+    let memberships =
+        clearbox::explain::segment::why_in_group(&saved.card, &table, &assignments, &rows)?;
+    if args.json {
+        let rows_json: Vec<Value> = memberships
+            .iter()
+            .map(|m| {
+                let reasons: Map<String, Value> = m
+                    .reasons
+                    .iter()
+                    .map(|r| (r.column.clone(), json!(r.share)))
+                    .collect();
+                json!({
+                    "row": m.row + 1,
+                    "segment": m.group + 1,
+                    "segment_name": names.get(m.group),
+                    "runner_up": m.runner_up + 1,
+                    "reasons": reasons,
+                    "sentence": clearbox::explain::segment::sentence(m, names),
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            json!({ "template": "segmentation", "rows": rows_json })
+        );
+    } else {
+        for m in &memberships {
+            println!("{}", clearbox::explain::segment::sentence(m, names));
+        }
+    }
+    Ok(())
 }

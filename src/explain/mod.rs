@@ -5,7 +5,8 @@
 //! yes/no decision ([`counterfactual`]), all in plain sentences
 //! ([`sentences`]), as a self-contained letter for a case file
 //! ([`letter`]) and as the one-screen executive panel ([`panel`]). What-if
-//! edits a row and explains it again ([`what_if`]).
+//! edits a row and explains it again ([`what_if`]). Segmentation groups get
+//! the same treatment: which columns keep a row in its group ([`segment`]).
 //!
 //! Columns are the user's original columns: a coalition switches a whole
 //! column (all its encoded numbers) between the row's value and a
@@ -17,6 +18,7 @@ pub mod counterfactual;
 pub mod importance;
 pub mod letter;
 pub mod panel;
+pub mod segment;
 pub mod sentences;
 pub mod shapley;
 pub mod value;

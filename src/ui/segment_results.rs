@@ -313,5 +313,10 @@ fn examples_ui(ui: &mut Ui, table: &Table, outcome: &SegmentationOutcome, wizard
                     ui.end_row();
                 }
             });
+        if let Some(membership) = outcome.memberships.iter().find(|m| m.group == g) {
+            let names: Vec<String> = (0..outcome.card.k).map(|i| name_of(wizard, i)).collect();
+            ui.label(clearbox::explain::segment::sentence(membership, &names))
+                .on_hover_text("Each column's share of what keeps this row nearer its own group's centre than the next-nearest group's.");
+        }
     }
 }

@@ -347,3 +347,35 @@ fn explain_from_the_command_line_with_a_letter() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a row range"));
 }
+
+#[test]
+fn a_row_is_in_its_group_for_reasons_that_add_up() {
+    use clearbox::explain::segment::{sentence, why_in_group};
+    use clearbox::templates::segmentation::{
+        Representation, SegmentationRequest, train_segmentation,
+    };
+    let device = select_device(DevicePreference::Cpu).expect("cpu");
+    let table = sample("penguins");
+    let request = SegmentationRequest {
+        exclude: vec!["species".into()],
+        include: Vec::new(),
+        k: Some(3),
+        seed: 1,
+        representation: Representation::Auto,
+    };
+    let outcome =
+        train_segmentation(&table, &request, &device, &Progress::silent()).expect("groups");
+    let rows = [0, 100, 250];
+    let memberships =
+        why_in_group(&outcome.card, &table, &outcome.assignments, &rows).expect("explains");
+    for m in &memberships {
+        assert_eq!(m.group, outcome.assignments[m.row] as usize);
+        assert_ne!(m.group, m.runner_up);
+        let total: f64 = m.reasons.iter().map(|r| r.share).sum();
+        assert!((total - 1.0).abs() < 1e-6, "shares add up: {total}");
+        assert!(m.reasons.iter().all(|r| r.column != "species"));
+        let text = sentence(m, &outcome.card.names);
+        assert!(text.contains(&outcome.card.names[m.group]), "{text}");
+        assert!(text.contains("mostly because of"), "{text}");
+    }
+}

@@ -171,6 +171,16 @@ fn the_wizard_ends_on_named_groups() {
     // digit between processors.
     let _ = harness.try_snapshot("segment_results");
     harness.get_by_label("Export with segment column…");
+    // Each group's typical row says which columns keep it there.
+    let memberships = harness
+        .state()
+        .state
+        .segments
+        .outcome
+        .as_ref()
+        .map(|o| o.memberships.len());
+    assert_eq!(memberships, Some(3));
+    assert!(harness.query_all_by_label_contains("rather than").count() >= 1);
     let names = harness.state().state.segments.names.clone();
     assert_eq!(names.len(), 3);
     assert!(names.iter().all(|n| !n.is_empty()));

@@ -86,6 +86,8 @@ pub struct SegmentationOutcome {
     pub comparison: Vec<Comparison>,
     /// Per group, the rows nearest its centre.
     pub examples: Vec<Vec<usize>>,
+    /// Why each group's most typical row is in it rather than the next-nearest group.
+    pub memberships: Vec<crate::explain::segment::Membership>,
     /// How the rows were represented, in words.
     pub representation: String,
     /// The rows as grouped (scaled columns, or their compact code), kept so
@@ -315,8 +317,17 @@ impl Partial {
         card.names = profiles.iter().map(|p| p.name.clone()).collect();
         card.sizes = profiles.iter().map(|p| p.size).collect();
         card.stability = Some(stability);
+        // Why each group's most typical row belongs there, column by column.
+        let typical: Vec<usize> = examples
+            .iter()
+            .filter_map(|rows| rows.first().copied())
+            .collect();
+        let memberships =
+            crate::explain::segment::why_in_group(&card, table, &found.assignments, &typical)
+                .unwrap_or_default();
         progress.report(1.0, "Done");
         Ok(SegmentationOutcome {
+            memberships,
             card,
             inputs: self.inputs,
             automatic: self.automatic,
