@@ -28,6 +28,8 @@ pub struct ExecutivePanel {
     pub drivers_paragraph: String,
     /// The drivers, strongest first (at most eight).
     pub drivers: Vec<Driver>,
+    /// What the drivers' numbers are measured in.
+    pub drivers_unit: String,
     /// How far the drivers can be trusted.
     pub stability: String,
     /// What to keep in mind.
@@ -54,16 +56,17 @@ pub fn executive_panel(
         ),
         TaskKind::Regression => format!("Predicts '{}' as a number", target.name),
     };
-    let [train, _, test] = card.split_sizes;
-    let scope = format!(
-        "Learned from {} of '{}' and checked on {} it had not seen. {}",
-        words::rows(train),
-        card.data_name,
-        words::rows(test),
-        card.split_sentence
-    )
-    .trim()
-    .to_owned();
+    let scope = format!("Learned from '{}'. {}", card.data_name, card.split_sentence)
+        .trim()
+        .to_owned();
+    let drivers_unit = match target.task {
+        TaskKind::Regression => format!(
+            "Bar length: an input's average push on a prediction, in '{}' units.",
+            target.name
+        ),
+        _ => "Bar length: an input's average push on a predicted chance (0.1 = 10 percentage points)."
+            .to_owned(),
+    };
     let shaky: Vec<&str> = drivers
         .iter()
         .take(8)
@@ -85,6 +88,7 @@ pub fn executive_panel(
         quality: quality(card),
         drivers_paragraph: model_paragraph(target, drivers),
         drivers: drivers.iter().take(8).cloned().collect(),
+        drivers_unit,
         stability,
         warnings: warnings(card, inputs),
     }

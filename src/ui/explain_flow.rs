@@ -169,9 +169,21 @@ impl ExplainRunner {
                 self.drivers_job = None;
                 state.explain.drivers_progress = None;
                 match (result, &state.wizard.outcome) {
-                    (Ok((_, drivers)), Some(outcome)) => {
-                        state.explain.panel =
-                            Some(executive_panel(&outcome.card, &outcome.inputs, &drivers));
+                    (Ok((rows, drivers)), Some(outcome)) => {
+                        let panel = executive_panel(&outcome.card, &outcome.inputs, &drivers);
+                        state.explain.spread = panel
+                            .drivers
+                            .iter()
+                            .map(|d| {
+                                rows.iter()
+                                    .filter_map(|r| {
+                                        r.attributions.iter().find(|a| a.column == d.column)
+                                    })
+                                    .map(|a| a.amount)
+                                    .collect()
+                            })
+                            .collect();
+                        state.explain.panel = Some(panel);
                     }
                     (Err(err), _) => state.banner = Some(Banner::Error(err.to_string())),
                     _ => {}

@@ -9,7 +9,7 @@ use clearbox::explain::importance::Stability;
 use clearbox::explain::sentences::contribution;
 use clearbox::explain::what_if::{Control, WhatIfValue};
 use egui::{RichText, Ui};
-use egui_plot::{Bar, BarChart, Plot};
+use egui_plot::{Bar, BarChart, Plot, PlotPoints, Points};
 
 use super::commands::AppCommand;
 use super::explain_flow::current_value;
@@ -61,6 +61,8 @@ fn panel_ui(ui: &mut Ui, view: &ExplainView) {
         .on_hover_text("Each input's average effect on a prediction, measured with Shapley values: how much knowing the input moves the prediction away from the average row.");
     ui.label(&panel.drivers_paragraph);
     drivers_chart_ui(ui, panel);
+    ui.weak(&panel.drivers_unit);
+    spread_chart_ui(ui, panel, &view.spread);
     ui.label(&panel.stability).on_hover_text(
         "Stable: recomputing with other comparison rows changes the input's weight by less than a quarter. \
          Shaky: it changes more, so do not read much into its exact rank.",
@@ -103,6 +105,45 @@ fn drivers_chart_ui(ui: &mut Ui, panel: &clearbox::explain::panel::ExecutivePane
         .y_axis_formatter(move |mark, _| label_at(&labels, mark.value))
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new("average effect", bars).horizontal())
+        });
+}
+
+/// Each explained row as a dot per driver: how far, and which way, that
+/// input moved its prediction (a beeswarm).
+fn spread_chart_ui(
+    ui: &mut Ui,
+    panel: &clearbox::explain::panel::ExecutivePanel,
+    spread: &[Vec<f64>],
+) {
+    if spread.is_empty() {
+        return;
+    }
+    let count = panel.drivers.len();
+    let labels: Vec<String> = panel.drivers.iter().map(|d| d.column.clone()).collect();
+    ui.weak("Each dot is one test row: how far that input pushed its prediction up (right) or down (left).");
+    Plot::new("driver spread")
+        .height((26.0 * count as f32).clamp(80.0, 260.0))
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .show_grid([true, false])
+        .y_axis_formatter(move |mark, _| label_at(&labels, mark.value))
+        .show(ui, |plot| {
+            for (i, amounts) in spread.iter().enumerate() {
+                let level = (count - i) as f64;
+                // A fixed jitter, so the dots of one row do not sit on a line.
+                let points: Vec<[f64; 2]> = amounts
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &a)| [a, level + ((j * 37 % 21) as f64 - 10.0) * 0.025])
+                    .collect();
+                plot.points(
+                    Points::new(format!("row effects {i}"), PlotPoints::from(points))
+                        .radius(2.0)
+                        .color(theme::DATA),
+                );
+            }
         });
 }
 

@@ -122,6 +122,8 @@ pub struct AppState {
 pub struct ExplainView {
     /// The executive panel, once the drivers are computed.
     pub panel: Option<clearbox::explain::panel::ExecutivePanel>,
+    /// Per driver of the panel (same order), its effect on each explained row.
+    pub spread: Vec<Vec<f64>>,
     /// Progress of the drivers' computation, while it runs.
     pub drivers_progress: Option<f32>,
     /// How long explaining will take here, in a sentence.

@@ -298,6 +298,13 @@ fn the_prediction_wizard_trains_a_model_and_shows_results() {
     );
     let panel = harness.state().state.explain.panel.clone().expect("panel");
     assert!(!panel.drivers.is_empty());
+    let spread = &harness.state().state.explain.spread;
+    assert_eq!(
+        spread.len(),
+        panel.drivers.len(),
+        "one row of dots per driver"
+    );
+    assert!(spread.iter().all(|dots| !dots.is_empty()));
     assert!(
         !panel
             .drivers
