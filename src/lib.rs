@@ -43,6 +43,19 @@
 //!   why, a stability check (adjusted Rand index between seeds), profiles in
 //!   the columns' own units with names from the two strongest traits, a 2-D
 //!   map, and a folder (`segments.ron`) that assigns new rows.
+//! - [`explain`]: why a Prediction model predicts what it does. Shapley
+//!   values per original input column by KernelSHAP ([`explain::shapley`]:
+//!   every coalition — exact values — when the budget covers them, else
+//!   coalitions drawn from the Shapley kernel in complementary pairs), each
+//!   coalition averaged over a background sample of training rows saved with
+//!   the model and evaluated in large batched forward passes on the compute
+//!   device ([`explain::value`]). On top: drivers with a stability badge from
+//!   reruns and permutation importance with an interval
+//!   ([`explain::importance`]), what would flip a yes/no decision
+//!   ([`explain::counterfactual`]), sentences ([`explain::sentences`]), the
+//!   executive panel ([`explain::panel`]), the HTML letter
+//!   ([`explain::letter`]), what-if rows ([`explain::what_if`]) and, for
+//!   groups, which columns keep a row in its group ([`explain::segment`]).
 //! - [`drift`]: is a model still right about today's data?
 //!   [`drift::compare`] measures each column of a current table against a
 //!   reference table — numbers by PSI on the reference's deciles, the
@@ -102,6 +115,16 @@
 //!                  DriftReport (verdict + reasons + columns + charts) ──▶ Drift page / `clearbox drift --json`
 //! ```
 //!
+//! ```text
+//! SavedModel (weights + card + background rows) + Table rows
+//!        │
+//!        └─ Coalitions::plan ──▶ masks × background rows ──forward (burn, device)──▶ v(S)
+//!                                        │
+//!                      shapley::solve (constrained least squares) ──▶ RowExplanation (adds up)
+//!                                        │
+//!          drivers + stability · permutation importance · counterfactual ──▶ panel / letter / `clearbox explain --json`
+//! ```
+//!
 //! The templates read the working table and the health report: identifiers,
 //! personal data and leaking columns found there are left out by default.
 //!
@@ -121,9 +144,11 @@
 //! each pass's losses through a second channel for its live chart; the
 //! segmentation wizard runs the search for groups (and a change of k) as a
 //! job the same way. A drift
-//! comparison is a job too; inside it, columns are measured in parallel with
-//! `std::thread::scope`, one worker per core, checking the cancel flag
-//! between columns.
+//! comparison is a job too, and so are the explanation page's drivers and
+//! each row's explanation (one row job at a time: a dragged what-if slider
+//! asks again when the running one ends). Within a drift comparison,
+//! columns are measured in parallel with `std::thread::scope`, one worker
+//! per core, checking the cancel flag between columns.
 
 pub mod compute;
 pub mod data;
