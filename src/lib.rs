@@ -8,7 +8,7 @@
 //!
 //! ## Modules
 //!
-//! - [`data`]: intake. [`data::load`] reads a CSV (dialect, encoding and header
+//! - [`data`]: intake. [`data::load()`] reads a CSV (dialect, encoding and header
 //!   sniffed in [`data::sniff`], records checked in [`data::csv`], parsed by
 //!   polars in chunks) or a Parquet file ([`data::parquet`], polars, by row
 //!   group) into a [`data::Table`]: typed columns (numbers, dictionary-encoded

@@ -1,9 +1,9 @@
 //! Shapley values by the KernelSHAP method: the model is evaluated on
 //! coalitions of columns, and a weighted least-squares fit — constrained so
 //! that the values add up to the prediction minus the average — recovers each
-//! column's share. With every coalition (up to [`EXACT_UP_TO`] columns, or
-//! when the budget allows) the fit gives the exact Shapley values; beyond
-//! that, coalitions are drawn from the Shapley kernel in complementary pairs.
+//! column's share. When the budget covers every coalition (4 096 covers 12
+//! columns) the fit gives the exact Shapley values; beyond that, coalitions
+//! are drawn from the Shapley kernel in complementary pairs.
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};

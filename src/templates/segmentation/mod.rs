@@ -4,7 +4,7 @@
 //! saves the groups so new rows can be assigned to them.
 //!
 //! Steps: [`features`] (columns → scaled numbers, via the shared
-//! preprocessor) → [`kmeans`] for every k in a range → [`choose_k`] →
+//! preprocessor) → [`kmeans`] for every k in a range → [`choose_k()`] →
 //! [`stability`] → [`profile`] and a 2-D [`pca`] map → [`saved`].
 
 pub mod autoencoder;
