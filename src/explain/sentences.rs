@@ -57,9 +57,16 @@ pub fn value_phrase(attribution: &Attribution) -> String {
     let shown = attribution.shown.trim();
     if shown.is_empty() {
         format!("{} is missing", attribution.column)
-    } else if shown.parse::<f64>().is_ok()
-        || shown.chars().next().is_some_and(|c| c.is_ascii_digit())
-    {
+    } else if let Ok(x) = shown.parse::<f64>() {
+        // Long decimals read badly in a sentence; whole numbers (years, codes) stay as they are.
+        let decimals = shown.split_once('.').map_or(0, |(_, d)| d.len());
+        let shown = if decimals > 3 {
+            words::number(x)
+        } else {
+            shown.to_owned()
+        };
+        format!("{} is {shown}", attribution.column)
+    } else if shown.chars().next().is_some_and(|c| c.is_ascii_digit()) {
         format!("{} is {shown}", attribution.column)
     } else {
         format!("{} is '{shown}'", attribution.column)
@@ -246,6 +253,12 @@ mod tests {
         assert!(
             text.contains("Pulling the other way: rooms is 3 (+14,000)"),
             "{text}"
+        );
+        let long = attribution("rooms", "6.984127", 1.0);
+        assert_eq!(value_phrase(&long), "rooms is 6.98");
+        assert_eq!(
+            value_phrase(&attribution("year", "2015", 1.0)),
+            "year is 2015"
         );
     }
 
