@@ -10,7 +10,7 @@ use clearbox::explain::counterfactual::{self, Counterfactual, flip_decision};
 use clearbox::explain::importance::{Driver, stable_drivers};
 use clearbox::explain::panel::executive_panel;
 use clearbox::explain::sentences::row_sentence;
-use clearbox::explain::what_if::{WhatIfValue, controls, edited_row};
+use clearbox::explain::what_if::{Control, WhatIfValue, controls, edited_row};
 use clearbox::explain::{ExplainOptions, RowExplanation, estimate_seconds, explain_rows};
 use clearbox::jobs::{Job, Wake};
 use clearbox::ml::task::{TaskKind, read_target};
@@ -33,11 +33,18 @@ pub struct RowResult {
     change: Option<Option<Counterfactual>>,
 }
 
+/// The model's drivers, the rows they were measured on, and the what-if controls.
+pub struct DriversResult {
+    explained: Vec<RowExplanation>,
+    drivers: Vec<Driver>,
+    controls: Vec<(String, Control)>,
+}
+
 /// Background work of the explanation page.
 #[derive(Default)]
 pub struct ExplainRunner {
     model: Option<Arc<SavedModel>>,
-    drivers_job: Option<Job<(Vec<RowExplanation>, Vec<Driver>)>>,
+    drivers_job: Option<Job<DriversResult>>,
     row_job: Option<Job<RowResult>>,
     /// The row or its edits changed while a row job ran: explain again when it ends.
     stale: bool,
@@ -96,37 +103,42 @@ impl ExplainRunner {
         };
         let model = Arc::new(SavedModel::from_outcome(outcome));
         let table = dataset.table.clone();
-        let rows = driver_rows(&model, &table);
         let gpu = matches!(device.choice, DeviceChoice::Gpu(_));
         let options = ExplainOptions::quick(0);
-        let seconds = estimate_seconds(&model, rows.len() * (RERUNS + 1), &options, gpu);
+        let planned = DRIVER_ROWS.min(table.rows);
+        let seconds = estimate_seconds(&model, planned * (RERUNS + 1), &options, gpu);
         state.explain = ExplainView {
             estimate: format!(
-                "Working out what drives the model on {} test rows, three times over to check stability: about {} on this computer.",
-                rows.len(),
+                "Working out what drives the model on up to {planned} test rows, three times over to check stability: about {} on this computer.",
                 super::predict_page::duration(seconds)
             ),
-            row: rows.first().copied().unwrap_or(0),
-            controls: controls(&table, &model.card.inputs),
             has_decision: model.card.target.task == TaskKind::Binary,
             drivers_progress: Some(0.0),
             ..ExplainView::default()
         };
         state.page = Page::Explain;
-        let (job_model, job_table, job_device) = (model.clone(), table, device.device.clone());
+        let (job_model, job_device) = (model.clone(), device.device.clone());
+        // Choosing the rows and the what-if ranges reads whole columns: on a
+        // large table that is too slow for the window's thread.
         self.drivers_job = Some(Job::spawn(
             "explaining the model",
             Some(wake.clone()),
             move |progress| {
-                stable_drivers(
+                let rows = driver_rows(&job_model, &table);
+                let (explained, drivers) = stable_drivers(
                     &job_model,
-                    &job_table,
+                    &table,
                     &rows,
                     &options,
                     RERUNS,
                     &job_device,
                     progress,
-                )
+                )?;
+                Ok(DriversResult {
+                    explained,
+                    drivers,
+                    controls: controls(&table, &job_model.card.inputs),
+                })
             },
         ));
         self.model = Some(model);
@@ -169,7 +181,9 @@ impl ExplainRunner {
                 self.drivers_job = None;
                 state.explain.drivers_progress = None;
                 match (result, &state.wizard.outcome) {
-                    (Ok((rows, drivers)), Some(outcome)) => {
+                    (Ok(done), Some(outcome)) => {
+                        let (rows, drivers) = (done.explained, done.drivers);
+                        state.explain.controls = done.controls;
                         let panel = executive_panel(&outcome.card, &outcome.inputs, &drivers);
                         state.explain.spread = panel
                             .drivers

@@ -95,13 +95,7 @@ fn drivers_chart_ui(ui: &mut Ui, panel: &clearbox::explain::panel::ExecutivePane
                 .fill(colour)
         })
         .collect();
-    Plot::new("drivers")
-        .height((26.0 * count as f32).clamp(80.0, 260.0))
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .show_grid([true, false])
+    still_plot("drivers", count, 260.0)
         .y_axis_formatter(move |mark, _| label_at(&labels, mark.value))
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new("average effect", bars).horizontal())
@@ -121,13 +115,7 @@ fn spread_chart_ui(
     let count = panel.drivers.len();
     let labels: Vec<String> = panel.drivers.iter().map(|d| d.column.clone()).collect();
     ui.weak("Each dot is one test row: how far that input pushed its prediction up (right) or down (left).");
-    Plot::new("driver spread")
-        .height((26.0 * count as f32).clamp(80.0, 260.0))
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .show_grid([true, false])
+    still_plot("driver spread", count, 260.0)
         .y_axis_formatter(move |mark, _| label_at(&labels, mark.value))
         .show(ui, |plot| {
             for (i, amounts) in spread.iter().enumerate() {
@@ -145,6 +133,18 @@ fn spread_chart_ui(
                 );
             }
         });
+}
+
+/// A plot of `count` labelled rows that stays put: no zoom, drag or scroll,
+/// so a page of charts scrolls as a page.
+fn still_plot(id: &str, count: usize, tallest: f32) -> Plot<'static> {
+    Plot::new(id)
+        .height((26.0 * count as f32).clamp(80.0, tallest))
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .show_grid([true, false])
 }
 
 /// The label of the bar at `value` (bars sit at heights count..1, first at the top).
@@ -240,13 +240,7 @@ fn waterfall_ui(ui: &mut Ui, e: &RowExplanation) {
         );
         running += amount;
     }
-    Plot::new("waterfall")
-        .height((26.0 * count as f32).clamp(80.0, 280.0))
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .show_grid([true, false])
+    still_plot("waterfall", count, 280.0)
         .y_axis_formatter(move |mark, _| label_at(&labels, mark.value))
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new("effect", bars).horizontal())
@@ -255,6 +249,10 @@ fn waterfall_ui(ui: &mut Ui, e: &RowExplanation) {
 }
 
 fn what_if_ui(ui: &mut Ui, dataset: &Dataset, view: &ExplainView, commands: &mut Vec<AppCommand>) {
+    if view.controls.is_empty() {
+        ui.weak("The what-if controls appear once the model's drivers are worked out.");
+        return;
+    }
     egui::Grid::new("what-if").num_columns(2).show(ui, |ui| {
         for (column, control) in &view.controls {
             let current = current_value(view, column);
