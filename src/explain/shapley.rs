@@ -35,7 +35,7 @@ impl Coalitions {
     /// Coalitions for `m` columns: all of them when they fit in `budget`,
     /// else about `budget` sampled ones.
     pub fn plan(m: usize, budget: usize, seed: u64) -> Self {
-        let fits = m < usize::BITS as usize - 1 && (1usize << m) - 2 <= budget;
+        let fits = m < usize::BITS as usize - 1 && (1usize << m) <= budget.saturating_add(2);
         if fits {
             every(m)
         } else {
@@ -266,5 +266,9 @@ mod tests {
             );
         }
         assert!(Coalitions::plan(30, 500, 1).len() <= 504);
+        // One column (or none) needs no search: its value is the whole difference.
+        assert_eq!(Coalitions::plan(1, 0, 1).len(), 2);
+        let single = solve(&Coalitions::plan(1, 0, 1), &[0.2, 0.7]);
+        assert!(single.len() == 1 && (single[0] - 0.5).abs() < 1e-12);
     }
 }
