@@ -336,6 +336,9 @@ fn piece_edges(sorted: &[f64]) -> Vec<f64> {
             .map(|i| quantile_sorted(values, i as f64 / pieces as f64))
             .collect()
     };
+    if sorted.is_empty() {
+        return Vec::new();
+    }
     let mut edges = quantiles(sorted, PIECES);
     edges.dedup();
     let spare = PIECES + 1 - edges.len();
@@ -462,5 +465,9 @@ mod tests {
         assert!(edges.windows(2).all(|w| w[0] < w[1]), "edges {edges:?}");
         // A column with one value needs no pieces at all.
         assert!(piece_edges(&[3.0; 500]).is_empty());
+        assert!(
+            piece_edges(&[]).is_empty(),
+            "a column missing on every training row"
+        );
     }
 }
