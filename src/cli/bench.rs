@@ -98,9 +98,7 @@ pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Resu
                 *passes,
                 &Progress::silent(),
             )?;
-            let mut value = serde_json::to_value(&report).unwrap_or_default();
-            value["device"] = serde_json::json!(device.label());
-            println!("{value}");
+            print_report(&report, &device);
         }
         BenchTarget::Explain {
             rows,
@@ -116,9 +114,7 @@ pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Resu
             };
             let report =
                 clearbox::explain::bench::explain_throughput(&device, *columns, *rows, &options)?;
-            let mut value = serde_json::to_value(&report).unwrap_or_default();
-            value["device"] = serde_json::json!(device.label());
-            println!("{value}");
+            print_report(&report, &device);
         }
         BenchTarget::Kmeans {
             rows,
@@ -135,9 +131,7 @@ pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Resu
                 *runs,
                 &Progress::silent(),
             )?;
-            let mut value = serde_json::to_value(&report).unwrap_or_default();
-            value["device"] = serde_json::json!(device.label());
-            println!("{value}");
+            print_report(&report, &device);
         }
         BenchTarget::Drift {
             rows,
@@ -213,4 +207,11 @@ fn bench_drift(
     };
     println!("{value}");
     Ok(())
+}
+
+/// Prints a benchmark's report as one JSON object, with the device it ran on.
+fn print_report(report: &impl serde::Serialize, device: &clearbox::compute::ComputeDevice) {
+    let mut value = serde_json::to_value(report).unwrap_or_default();
+    value["device"] = serde_json::json!(device.label());
+    println!("{value}");
 }
