@@ -78,6 +78,17 @@ fn data_source(
     }
 }
 
+/// The folder a trained model goes in when the user names none:
+/// `<table name without extension>_<suffix>`, lower case, no spaces.
+fn default_model_dir(table_name: &str, suffix: &str) -> PathBuf {
+    let stem = table_name
+        .rsplit_once('.')
+        .map_or(table_name, |(s, _)| s)
+        .replace(' ', "_")
+        .to_lowercase();
+    PathBuf::from(format!("{stem}_{suffix}"))
+}
+
 fn parse_device(s: &str) -> Result<DevicePreference, String> {
     s.parse()
 }

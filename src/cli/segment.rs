@@ -1,7 +1,6 @@
 //! `clearbox train --template segmentation` and `clearbox predict` on saved
 //! groups: the segmentation template, scripted.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use clearbox::compute::{DevicePreference, select_device};
@@ -38,16 +37,10 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         representation: args.representation,
     };
     let outcome = train_segmentation(&table, &request, &device, &Progress::silent())?;
-    let stem = table
-        .name
-        .rsplit_once('.')
-        .map_or(table.name.as_str(), |(s, _)| s)
-        .replace(' ', "_")
-        .to_lowercase();
     let dir = args
         .out
         .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("{stem}_segments")));
+        .unwrap_or_else(|| super::default_model_dir(&table.name, "segments"));
     outcome.save(&dir)?;
     let card = &outcome.card;
     let stability = card.stability.as_ref();

@@ -106,16 +106,10 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
             .map_or(SplitPlan::Stratified, |column| SplitPlan::ByTime { column }),
     };
     let outcome = train_prediction(&table, &request, &device, &Progress::silent(), &|_| {})?;
-    let stem = table
-        .name
-        .rsplit_once('.')
-        .map_or(table.name.as_str(), |(s, _)| s)
-        .replace(' ', "_")
-        .to_lowercase();
     let dir = args
         .out
         .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("{stem}_{target}_model")));
+        .unwrap_or_else(|| super::default_model_dir(&table.name, &format!("{target}_model")));
     outcome.save(&dir)?;
     let card = &outcome.card;
     if args.json {

@@ -14,7 +14,7 @@ use clearbox::ml::metrics::{BinaryCurves, BinaryScores};
 use clearbox::ml::split::{SplitPlan, time_columns};
 use clearbox::ml::task::{TargetValues, read_target};
 use clearbox::templates::prediction::{
-    ChosenModel, PredictionOutcome, PredictionRequest, TrainingEvent, choose_inputs,
+    ChosenModel, PredictionOutcome, PredictionRequest, TrainingEvent, choose_inputs, columns_where,
     estimate_seconds, train_prediction,
 };
 
@@ -144,15 +144,7 @@ impl PredictionRunner {
         else {
             return;
         };
-        let pick = |included: bool| -> Vec<String> {
-            state
-                .wizard
-                .inputs
-                .iter()
-                .filter(|c| c.included == included)
-                .map(|c| c.column.clone())
-                .collect()
-        };
+        let pick = |included: bool| columns_where(&state.wizard.inputs, included);
         let request = PredictionRequest {
             target,
             exclude: pick(false),

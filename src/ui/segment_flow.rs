@@ -8,7 +8,7 @@ use std::time::Instant;
 use clearbox::ClearboxError;
 use clearbox::compute::ComputeDevice;
 use clearbox::jobs::{Job, Wake};
-use clearbox::templates::prediction::choose_features;
+use clearbox::templates::prediction::{choose_features, columns_where};
 use clearbox::templates::segmentation::{
     SegmentationOutcome, SegmentationRequest, train_segmentation,
 };
@@ -118,15 +118,7 @@ impl SegmentationRunner {
                 )
             }
             _ => {
-                let pick = |included: bool| -> Vec<String> {
-                    state
-                        .segments
-                        .inputs
-                        .iter()
-                        .filter(|c| c.included == included)
-                        .map(|c| c.column.clone())
-                        .collect()
-                };
+                let pick = |included: bool| columns_where(&state.segments.inputs, included);
                 let request = SegmentationRequest {
                     exclude: pick(false),
                     include: pick(true),

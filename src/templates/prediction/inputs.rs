@@ -18,6 +18,16 @@ pub struct InputChoice {
     pub reason: String,
 }
 
+/// The columns of `choices` that are used (`included`) or left out (`!included`),
+/// as a request's include and exclude lists.
+pub fn columns_where(choices: &[InputChoice], included: bool) -> Vec<String> {
+    choices
+        .iter()
+        .filter(|c| c.included == included)
+        .map(|c| c.column.clone())
+        .collect()
+}
+
 /// The default inputs for predicting `target`. Columns in `include` are used
 /// whatever the health report says (the user's override); columns in
 /// `exclude` are left out.

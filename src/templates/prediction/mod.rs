@@ -7,7 +7,7 @@ mod saved;
 
 use serde::{Deserialize, Serialize};
 
-pub use inputs::{InputChoice, choose_features, choose_inputs};
+pub use inputs::{InputChoice, choose_features, choose_inputs, columns_where};
 pub use saved::{ModelCard, SavedModel, Scored, argmax, score_rows, score_table, softmax};
 
 use crate::compute::ComputeDevice;
