@@ -101,6 +101,15 @@ pub enum ClearboxError {
         /// A short list of the real column names.
         available: String,
     },
+    /// A saved model or groups folder that cannot be used: missing, cut
+    /// short, from another version, or with parts that disagree.
+    #[error("'{folder}' cannot be used: {problem}.")]
+    DamagedArtefact {
+        /// The folder as the user named it.
+        folder: String,
+        /// What is wrong and what to do, as the end of the sentence.
+        problem: String,
+    },
     /// A setting the user gave on the command line is not usable.
     #[error("{0}")]
     BadRequest(String),

@@ -1,9 +1,11 @@
 //! Background work: a worker thread per long task, progress through a channel,
-//! and cancellation through a shared flag.
+//! cancellation through a shared flag, and panics turned into errors.
 //!
 //! Fronts (GUI, CLI) never block on a [`Job`]: the GUI polls it once per frame
 //! and the worker wakes the GUI through the `wake` callback, so the library
-//! needs to know nothing about egui.
+//! needs to know nothing about egui. A [`JobSlot`] holds at most one job of a
+//! kind: starting another cancels the one before, and a replaced job's
+//! result can never land. Dropping a job cancels it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -122,12 +124,38 @@ impl Progress {
     }
 }
 
-/// A piece of work running on its own thread.
+/// Runs `work`, turning a panic inside it into [`ClearboxError::Internal`]
+/// (`activity` names what was being done, the panic message goes in the
+/// details). Jobs and the command line's verbs both run under it, so a bug
+/// becomes a sentence, never a crash.
+pub fn catch<T>(activity: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|panic| {
+        Err(ClearboxError::Internal {
+            activity: activity.to_owned(),
+            detail: panic_message(panic.as_ref()),
+        })
+    })
+}
+
+/// A panic's message, when it has one.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".into()
+    }
+}
+
+/// A piece of work running on its own thread. Dropping it cancels the work
+/// and forgets its result.
 pub struct Job<T> {
     progress_rx: Receiver<ProgressUpdate>,
     result_rx: Receiver<Result<T>>,
     cancel: CancelToken,
     latest: Option<ProgressUpdate>,
+    started: Instant,
 }
 
 impl<T: Send + 'static> Job<T> {
@@ -154,60 +182,50 @@ impl<T: Send + 'static> Job<T> {
         let spawned = std::thread::Builder::new()
             .name(format!("clearbox: {activity}"))
             .spawn(move || {
-                let outcome =
-                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&progress)));
-                let result = outcome.unwrap_or_else(|panic| {
-                    Err(ClearboxError::Internal {
-                        activity,
-                        detail: panic_message(&panic),
-                    })
-                });
+                let result = catch(&activity, || work(&progress));
                 let _ = result_tx.send(result);
                 if let Some(wake) = wake {
                     wake();
                 }
             });
-        if let Err(err) = spawned {
-            // No thread: report the failure through the same channel shape.
-            let (tx, rx) = channel();
-            let _ = tx.send(Err(ClearboxError::Internal {
-                activity: "starting background work".into(),
-                detail: err.to_string(),
-            }));
-            return Self {
-                progress_rx,
-                result_rx: rx,
-                cancel,
-                latest: None,
-            };
-        }
+        let result_rx = match spawned {
+            Ok(_) => result_rx,
+            Err(err) => {
+                // No thread: report the failure through the same channel shape.
+                let (tx, rx) = channel();
+                let _ = tx.send(Err(ClearboxError::Internal {
+                    activity: "starting background work".into(),
+                    detail: err.to_string(),
+                }));
+                rx
+            }
+        };
         Self {
             progress_rx,
             result_rx,
             cancel,
             latest: None,
+            started: Instant::now(),
         }
-    }
-
-    /// Asks the work to stop. The front should forget the job right away; the
-    /// thread notices at its next check and its result is dropped.
-    pub fn cancel(&self) {
-        self.cancel.cancel();
     }
 
     /// Takes in news without blocking. Returns the result once the work is done.
     pub fn poll(&mut self) -> Option<Result<T>> {
-        while let Ok(update) = self.progress_rx.try_recv() {
-            self.latest = Some(update);
-        }
-        match self.result_rx.try_recv() {
+        // The result is looked at first: every report the worker sent before
+        // its result is then already in the channel and is taken in below,
+        // so the last progress seen is never older than the result.
+        let result = match self.result_rx.try_recv() {
             Ok(result) => Some(result),
             Err(TryRecvError::Empty) => None,
             Err(TryRecvError::Disconnected) => Some(Err(ClearboxError::Internal {
                 activity: "background work".into(),
                 detail: "worker ended without a result".into(),
             })),
+        };
+        while let Ok(update) = self.progress_rx.try_recv() {
+            self.latest = Some(update);
         }
+        result
     }
 
     /// Blocks until the work is done (for the command line and tests).
@@ -224,15 +242,93 @@ impl<T: Send + 'static> Job<T> {
     pub fn latest_progress(&self) -> Option<&ProgressUpdate> {
         self.latest.as_ref()
     }
+
+    /// What the job looks like on screen now.
+    pub fn view(&self) -> JobView {
+        let (fraction, message) = self
+            .latest
+            .as_ref()
+            .map_or((0.0, "Starting".to_owned()), |u| {
+                (u.fraction, u.message.clone())
+            });
+        JobView {
+            fraction,
+            message,
+            elapsed: self.started.elapsed().as_secs_f64(),
+        }
+    }
 }
 
-fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic".into()
+impl<T> Job<T> {
+    /// Asks the work to stop. The thread notices at its next check; its
+    /// result is dropped with the job.
+    pub fn cancel(&self) {
+        self.cancel.cancel();
+    }
+}
+
+impl<T> Drop for Job<T> {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+/// A running job as the screen shows it: plain data.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct JobView {
+    /// Share done, 0..1.
+    pub fraction: f32,
+    /// What is happening now.
+    pub message: String,
+    /// Seconds since it started.
+    pub elapsed: f64,
+}
+
+/// At most one job of a kind. Starting a job cancels the one before it,
+/// whose result is then discarded; dropping the slot cancels its job.
+pub struct JobSlot<T> {
+    job: Option<Job<T>>,
+}
+
+impl<T> Default for JobSlot<T> {
+    fn default() -> Self {
+        Self { job: None }
+    }
+}
+
+impl<T: Send + 'static> JobSlot<T> {
+    /// Starts `work` in this slot, cancelling whatever ran here before.
+    pub fn start(
+        &mut self,
+        activity: &str,
+        wake: &Wake,
+        work: impl FnOnce(&Progress) -> Result<T> + Send + 'static,
+    ) {
+        self.job = Some(Job::spawn(activity, Some(wake.clone()), work));
+    }
+
+    /// Cancels the job in the slot, if any; its result will not land.
+    pub fn cancel(&mut self) {
+        self.job = None;
+    }
+
+    /// Whether a job is running here.
+    pub fn is_running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// The running job as the screen shows it.
+    pub fn view(&self) -> Option<JobView> {
+        self.job.as_ref().map(Job::view)
+    }
+
+    /// Takes in news; returns the result once the job is done, emptying the slot.
+    pub fn poll(&mut self) -> Option<Result<T>> {
+        let result = self.job.as_mut()?.poll();
+        if result.is_some() {
+            self.job = None;
+        }
+        result
     }
 }
 
@@ -240,30 +336,50 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
 mod tests {
     use super::*;
 
+    /// Runs a job whose worker tells `done` when its result is sent.
+    fn with_done<T: Send + 'static>(
+        work: impl FnOnce(&Progress) -> Result<T> + Send + 'static,
+    ) -> (Job<T>, Receiver<()>) {
+        let (done_tx, done_rx) = channel();
+        let job = Job::spawn("testing", None, move |p| {
+            let out = work(p);
+            // Sent before the result: the test waits for this, then for the result.
+            let _ = done_tx.send(());
+            out
+        });
+        (job, done_rx)
+    }
+
     #[test]
-    fn a_job_reports_progress_and_its_result() {
-        let mut job = Job::spawn("counting", None, |p| {
+    fn the_last_report_before_the_result_is_seen_with_it() {
+        let (mut job, done) = with_done(|p| {
             p.scaled(0.5, 0.5).report(0.5, "half of the second half");
             Ok(42)
         });
+        done.recv().expect("the worker finishes");
+        // The result follows the signal at once; wait for it, not for time.
         let result = loop {
             if let Some(r) = job.poll() {
                 break r;
             }
-            std::thread::sleep(Duration::from_millis(1));
+            std::thread::yield_now();
         };
         assert_eq!(result.ok(), Some(42));
         assert_eq!(job.latest_progress().map(|u| u.fraction), Some(0.75));
+        assert_eq!(job.view().message, "half of the second half");
     }
 
     #[test]
     fn cancel_stops_work_at_its_next_check() {
-        let job: Job<()> = Job::spawn("waiting", None, |p| {
+        let (started_tx, started) = channel();
+        let job: Job<()> = Job::spawn("waiting", None, move |p| {
+            let _ = started_tx.send(());
             loop {
                 p.check_cancelled()?;
-                std::thread::sleep(Duration::from_millis(1));
+                std::thread::yield_now();
             }
         });
+        started.recv().expect("the worker starts");
         job.cancel();
         assert!(matches!(job.wait(), Err(ClearboxError::Cancelled)));
     }
@@ -272,8 +388,61 @@ mod tests {
     fn a_panic_becomes_an_error_not_a_crash() {
         let job: Job<()> = Job::spawn("exploding", None, |_| panic!("boom"));
         match job.wait() {
-            Err(ClearboxError::Internal { detail, .. }) => assert_eq!(detail, "boom"),
+            Err(ClearboxError::Internal { activity, detail }) => {
+                assert_eq!((activity.as_str(), detail.as_str()), ("exploding", "boom"));
+            }
             other => panic!("expected an internal error, got {other:?}"),
         }
+        let caught: Result<()> = catch("running a verb", || panic!("{} went wrong", "it"));
+        assert!(
+            matches!(caught, Err(ClearboxError::Internal { detail, .. }) if detail == "it went wrong")
+        );
+    }
+
+    #[test]
+    fn a_replaced_or_dropped_job_is_cancelled_and_its_result_never_lands() {
+        let (first_tx, first_seen) = channel();
+        let (release_tx, release) = channel::<()>();
+        let release = std::sync::Mutex::new(release);
+        let mut slot: JobSlot<&'static str> = JobSlot::default();
+        let wake: Wake = Arc::new(|| {});
+        let token = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let seen = token.clone();
+        slot.start("first", &wake, move |p| {
+            *seen.lock().expect("lock") = Some(p.cancel_token().clone());
+            let _ = first_tx.send(());
+            // Held until the test lets go, so it is still running when replaced.
+            let _ = release.lock().expect("lock").recv();
+            Ok("first")
+        });
+        first_seen.recv().expect("the first job starts");
+        slot.start("second", &wake, |_| Ok("second"));
+        let first = token.lock().expect("lock").clone().expect("a token");
+        assert!(first.is_cancelled(), "replacing a job cancels it");
+        drop(release_tx);
+        let result = loop {
+            if let Some(r) = slot.poll() {
+                break r;
+            }
+            std::thread::yield_now();
+        };
+        assert_eq!(
+            result.ok(),
+            Some("second"),
+            "only the second job's result lands"
+        );
+        assert!(!slot.is_running());
+
+        let (tx, rx) = channel();
+        let job: Job<()> = Job::spawn("dropped", None, move |p| {
+            let _ = tx.send(p.cancel_token().clone());
+            loop {
+                p.check_cancelled()?;
+                std::thread::yield_now();
+            }
+        });
+        let token = rx.recv().expect("the job starts");
+        drop(job);
+        assert!(token.is_cancelled(), "dropping a job cancels it");
     }
 }

@@ -6,80 +6,104 @@
 //! (`src/ui/`, eframe) and the command line (`src/cli/`, clap), both in the
 //! `clearbox` binary.
 //!
-//! ## Modules
+//! ## Modules, as a one-way stack
 //!
-//! - [`data`]: intake. [`data::load()`] reads a CSV (dialect, encoding and header
-//!   sniffed in [`data::sniff`], records checked in [`data::csv`], parsed by
-//!   polars in chunks) or a Parquet file ([`data::parquet`], polars, by row
-//!   group) into a [`data::Table`]: typed columns (numbers, dictionary-encoded
-//!   text, date-times) with an inferred [`data::ColumnRole`]
-//!   ([`data::infer`]). The user's changes — roles and one-click fixes — are a
-//!   [`data::Recipe`] applied to the original table, so they can be undone,
-//!   saved and replayed.
-//! - [`health`]: the data-health report. [`health::analyse`] profiles each
-//!   column once ([`health::stats`]) and runs the families of checks
-//!   (missing and disguised missing, shape, dates, personal data, and, with a
-//!   target, imbalance and leakage), giving every column a traffic light,
-//!   plain sentences and fixes, plus chart data ([`health::summary`]).
-//! - [`ml`]: the building blocks of learning — the target and the kind of
-//!   problem ([`ml::task`]), the train/validation/test split (stratified at
-//!   random, or by time on a date or year column: [`ml::split`]),
-//!   preprocessing fitted on training rows only ([`ml::preprocess`]), the burn network ([`ml::model`]; with no hidden
-//!   layers it is the simple logistic/linear model), its training loop with
-//!   early stopping and cancellation ([`ml::train`]), and metrics
-//!   ([`ml::metrics`], and for groupings the adjusted Rand index and the
-//!   silhouette in [`ml::cluster_metrics`]).
-//! - [`templates`]: the guided analyses. [`templates::prediction`] chooses
-//!   inputs from the health report (leaving out identifiers, personal data,
-//!   leaking columns), trains the deep and the simple model on the compute
-//!   device, scores both on the test rows, saves a model folder (model card in
-//!   RON plus burn weights) and scores new tables.
-//!   [`templates::segmentation`] finds natural groups of rows: the same
-//!   column choice (no target) and the shared preprocessor in its compact
-//!   style, each column's block scaled to count equally (labels unrelated to
-//!   the rest count less), burn k-means on the compute device (k-means++,
-//!   restarts, large tables sampled then refined in batches) for every k from
-//!   2 to 10, a choice of k by silhouette and elbow with a sentence saying
-//!   why, a stability check (adjusted Rand index between seeds), profiles in
-//!   the columns' own units with names from the two strongest traits, a 2-D
-//!   map, and a folder (`segments.ron`) that assigns new rows.
-//! - [`explain`]: why a Prediction model predicts what it does. Shapley
-//!   values per original input column by KernelSHAP ([`explain::shapley`]:
-//!   every coalition — exact values — when the budget covers them, else
-//!   coalitions drawn from the Shapley kernel in complementary pairs), each
-//!   coalition averaged over a background sample of training rows saved with
-//!   the model and evaluated in large batched forward passes on the compute
-//!   device ([`explain::value`]). On top: drivers with a stability badge from
-//!   reruns and permutation importance with an interval
-//!   ([`explain::importance`]), what would flip a yes/no decision
-//!   ([`explain::counterfactual`]), sentences ([`explain::sentences`]), the
-//!   executive panel ([`explain::panel`]), the HTML letter
-//!   ([`explain::letter`]), what-if rows ([`explain::what_if`]) and, for
-//!   groups, which columns keep a row in its group ([`explain::segment`]).
-//! - [`drift`]: is a model still right about today's data?
-//!   [`drift::compare`] measures each column of a current table against a
-//!   reference table — numbers by PSI on the reference's deciles, the
-//!   Kolmogorov–Smirnov statistic and the Wasserstein distance
-//!   ([`drift::numeric`]); labels by PSI, the Jensen–Shannon distance and a χ²
-//!   test, with new labels and missing shares ([`drift::categorical`]) — and
-//!   judges each by size, confirmed by a Holm-corrected test
-//!   ([`drift::verdict`]): unchanged, small ("statistically detectable but
-//!   small"), moderate or large. With a saved model ([`drift::model`]) it adds
-//!   the model's reliance on each column (permutation importance), the drift
-//!   of its predictions and its score on the new rows against its test score.
-//!   The outcome is one [`drift::DriftVerdict`] (Stable, Watch, Retrain) with
-//!   the two or three facts that decided it, plus chart data.
-//!   [`drift::periods`] splits one table by a period column and compares each
-//!   period with the first.
-//! - [`compute`]: picks the device models run on — a wgpu adapter when a real
-//!   graphics card is usable, else burn's `flex` CPU backend — and proves it
-//!   with a tiny burn computation before announcing it.
-//! - [`jobs`]: long work on worker threads with progress, cancellation and
-//!   panic capture.
-//! - [`project`]: settings remembered between sessions (recent files, recipes
-//!   per file), written atomically.
-//! - [`samples`]: the sample tables compiled into the binary.
-//! - [`error`]: one error enum whose messages are sentences for the user.
+//! Each layer uses only the layers above it in this list; nothing refers
+//! back up (no cycles).
+//!
+//! 1. Foundations: [`error`] (one error enum whose messages are sentences
+//!    for the user), [`words`] (numbers, shares, durations and moments
+//!    written the way people read them — every sentence builds its figures
+//!    with these), [`files`] (every write is atomic), [`jobs`] (background
+//!    work with progress, cancellation and panic capture), [`log`] (details
+//!    kept out of the terminal), [`samples`] (the tables compiled into the
+//!    binary) and [`compute`] (a wgpu adapter when a real graphics card is
+//!    usable, else burn's `flex` CPU backend, proven with a tiny computation
+//!    before it is announced).
+//! 2. [`data`]: intake. [`data::load()`] reads a CSV (dialect, encoding and
+//!    header sniffed in [`data::sniff`], records checked in [`data::csv`],
+//!    parsed by polars in chunks) or a Parquet file ([`data::parquet`], by row
+//!    group) into a [`data::Table`]: typed columns with an inferred
+//!    [`data::ColumnRole`] ([`data::infer`]) and descriptive statistics
+//!    ([`data::profile`]). The user's changes — roles and one-click fixes —
+//!    are a [`data::Recipe`] applied to the original table, so they can be
+//!    undone, saved and replayed. [`project`] remembers recent files and each
+//!    file's recipe between sessions.
+//! 3. [`ml`]: the building blocks of learning — the target and the kind of
+//!    problem ([`ml::task`]), the train/validation/test split (stratified at
+//!    random, or by time: [`ml::split`]), preprocessing fitted on training
+//!    rows only ([`ml::preprocess`]), the burn network ([`ml::model`]; with no
+//!    hidden layers it is the simple logistic/linear model), its training loop
+//!    with early stopping and cancellation ([`ml::train`]), and metrics
+//!    ([`ml::metrics`], [`ml::cluster_metrics`]).
+//! 4. [`health`]: the data-health report. [`health::analyse`] runs the
+//!    families of checks (missing and disguised missing, shape, dates,
+//!    personal data, and, with a target, imbalance and leakage), giving every
+//!    column a traffic light, plain sentences and fixes, plus chart data.
+//! 5. [`templates`]: the guided analyses, all of one shape (below):
+//!    [`templates::prediction`] learns a column with a deep and a simple
+//!    model; [`templates::segmentation`] finds natural groups of rows with
+//!    k-means, chooses how many, checks they are repeatable and names them.
+//! 6. [`explain`] and [`drift`], which take any artefact that offers what
+//!    they need: Shapley attributions, drivers with stability, permutation
+//!    importance, decision changes, sentences, the executive panel and the
+//!    letter for any [`templates::Explainable`] network; column drift (PSI,
+//!    KS, Wasserstein; PSI, Jensen–Shannon, χ²; Holm-corrected) and, for any
+//!    [`templates::Artefact`], its reliance on each column, the drift of its
+//!    answers and its score on new rows, with a Stable / Watch / Retrain
+//!    [`drift::DriftVerdict`]; champion and challenger for prediction models.
+//! 7. [`bench`]: speed figures for `clearbox bench`, with the synthetic
+//!    tables they run on. No other module uses it.
+//!
+//! ## The template abstraction
+//!
+//! A template implements [`templates::Template`]: a `Request` (plain data,
+//! serialisable: kept in the artefact's provenance so a run can be
+//! repeated), `train` (a job: progress, cancellation, live `Event`s for
+//! charts), an `Outcome` in memory (what the results page shows), `save`
+//! and `load`. Everything a template saves is an artefact folder
+//! ([`templates::artefact`]):
+//!
+//! ```text
+//! NAME/
+//!   artefact.json   layout format, provenance (template kind, Clearbox version,
+//!                   created, data name + fingerprint + rows, device, seed, the
+//!                   request), and every other file with its size and blake3 hash
+//!   card.ron        the template's card: what it needs to score and explain
+//!   *.bpk, *.bin    weights and arrays (prediction: deep.bpk, simple.bpk,
+//!                   background.bin; segmentation keeps everything in its card)
+//! ```
+//!
+//! [`templates::Folder::open`] refuses, with one sentence naming the folder,
+//! a missing path, a file, an empty folder, an earlier layout, a damaged or
+//! foreign record, and any listed file that is missing, cut short or not the
+//! one saved; the template's `load` then checks that its card agrees with
+//! itself (classes against outputs, task against scale, widths against
+//! encoders, centres against k) and with its weights. A loaded artefact is a
+//! [`templates::Artefact`]: it lists its inputs, checks a table, and scores
+//! rows into one [`templates::Output`] shape (classes with probabilities,
+//! amounts, or groups), which the command line writes as columns and drift
+//! compares. Capabilities it may offer: a network to explain
+//! ([`templates::Explainable`]), groups whose membership can be explained
+//! ([`templates::Grouping`]), a known outcome with its test score
+//! ([`templates::KnownOutcome`]). [`templates::open`] is the one place a
+//! folder's kind becomes a template.
+//!
+//! ### Adding a template
+//!
+//! 1. `src/templates/NAME/`: the request, `train`, the card with its checks,
+//!    `impl Template` and `impl Artefact` (with the capabilities it offers).
+//! 2. [`templates::TemplateKind`]: a variant, its name and its artefact's
+//!    noun; [`templates::open`]: one arm. [`templates::Output`] gets a
+//!    variant only if its answers are of a new shape.
+//! 3. `src/cli/NAME.rs` and the `--template` value in `src/cli/train.rs`,
+//!    with the options only it reads refused for the others.
+//! 4. `src/ui/`: its wizard's state in `state.rs`, its command enum in
+//!    `commands.rs`, a `Runner` in `NAME_flow.rs`, its pages, and one arm
+//!    each in `app.rs`'s dispatch and page match.
+//!
+//! Prediction and drift CLI verbs, explanations and drift checks need no
+//! change: they work through the traits.
 //!
 //! ## Data flow
 //!
@@ -89,77 +113,62 @@
 //!                                      health::analyse(target?)
 //!                                                   ▼
 //!                                             HealthReport ──▶ GUI panels / `clearbox profile --json`
-//! ```
 //!
-//! ```text
-//! Table + target ──read_target──▶ TargetValues ──SplitPlan──▶ Split
-//!        │                                                     │
-//!        └──Preprocessor::fit(train rows)──▶ matrices ──fit (burn, device)──▶ deep + simple Network
-//!                                                              │
-//!                                   test rows ──▶ Scores ──▶ ModelCard (model.ron) + weights (*.bpk)
-//! ```
-//!
-//! ```text
-//! Table ──choose_features──▶ columns ──Features::fit (Preprocessor, compact)──▶ scaled matrix
-//!                                                             │
-//!                    kmeans (burn, device) for k = 2..10 ──▶ KScore (silhouette, spread) ──choose_k──▶ k
-//!                                                             │
-//!              stability (reruns, ARI) · profiles (traits, names) · PCA map ──▶ SegmentCard (segments.ron)
-//! ```
-//!
-//! ```text
-//! reference Table ─┐                       ┌─ numeric / categorical measures (one thread per core)
-//! current Table  ──┼─ drift::compare ──────┤─ Holm correction ──▶ band per column
-//! SavedModel?    ──┘   (or compare_periods) └─ model: importance, prediction drift, score
-//!                                                   ▼
-//!                  DriftReport (verdict + reasons + columns + charts) ──▶ Drift page / `clearbox drift --json`
-//! ```
-//!
-//! ```text
-//! SavedModel (weights + card + background rows) + Table rows
+//! working Table + report ──choose_inputs──▶ InputChoice per column (used / left out, and why)
 //!        │
-//!        └─ Coalitions::plan ──▶ masks × background rows ──forward (burn, device)──▶ v(S)
-//!                                        │
-//!                      shapley::solve (constrained least squares) ──▶ RowExplanation (adds up)
-//!                                        │
-//!          drivers + stability · permutation importance · counterfactual ──▶ panel / letter / `clearbox explain --json`
+//!        └──Template::train (job) ──▶ Outcome ──save──▶ artefact folder
+//!                                                          │
+//!                        templates::open ──▶ dyn Artefact ─┼─ score ──▶ Output ──▶ `clearbox predict`
+//!                                                          ├─ explainable ──▶ explain (Shapley, drivers, letter)
+//!                                                          ├─ grouping ──▶ why each row is in its group
+//!                                                          └─ score + outcome ──▶ drift::compare with a model
 //! ```
 //!
-//! The templates read the working table and the health report: identifiers,
-//! personal data and leaking columns found there are left out by default.
+//! Prediction: `TargetValues ──SplitPlan──▶ Split`, the preprocessor fitted
+//! on the training rows, the deep and the simple network trained with early
+//! stopping on the validation rows, both scored on the test rows.
+//! Segmentation: the scaled columns (an autoencoder's code for wide
+//! tables), k-means for k = 2..10, k chosen by silhouette and elbow,
+//! stability by ARI between seeds, profiles and names. Drift: reference and
+//! current tables measured column by column (one thread per core), judged
+//! by size confirmed by a Holm-corrected test, weighed by what the artefact
+//! relies on.
 //!
 //! ## Threading
 //!
-//! The GUI thread only draws and handles commands. Loading, analysing and the
-//! device probe each run as a [`jobs::Job`] on their own thread; a job sends
-//! progress through a channel, wakes the GUI through a callback (the GUI
-//! passes `request_repaint`), checks a cancel flag between chunks, and turns a
-//! panic into an error. Cancelling forgets the job at once, so the window
-//! never waits; whatever was open before stays open. Graphics drivers are
-//! probed on a separate thread with a time limit, so a broken driver cannot
-//! hang start-up. Training takes a [`jobs::Progress`] like every long task and
-//! checks its cancel flag between batches; it uses its own burn device,
-//! separate from the one eframe draws with, so long kernels never stall a
-//! frame. The GUI's prediction wizard runs training as a job and receives
-//! each pass's losses through a second channel for its live chart; the
-//! segmentation wizard runs the search for groups (and a change of k) as a
-//! job the same way. A drift
-//! comparison is a job too, and so are the explanation page's drivers and
-//! each row's explanation (one row job at a time: a dragged what-if slider
-//! asks again when the running one ends). Within a drift comparison,
-//! columns are measured in parallel with `std::thread::scope`, one worker
-//! per core, checking the cancel flag between columns.
+//! The window thread only draws and dispatches commands. Every piece of
+//! long work — loading, applying a recipe and checking health, checking a
+//! target and a split, training, finding groups, explaining, comparing,
+//! ranking test rows for the results page — runs as a [`jobs::Job`] on its
+//! own thread: it sends progress through a channel, wakes the window through
+//! a callback (the GUI passes `request_repaint`, so the library knows nothing
+//! of egui), checks a cancel flag between chunks, and turns a panic into an
+//! error. The GUI keeps each job in a [`jobs::JobSlot`]: starting a job in a
+//! slot cancels the one before and its result can never land; dropping a job
+//! cancels it. Every file the window writes (settings, recipes, models,
+//! groups, exports, letters, promotions) goes to one background writer that
+//! runs writes one at a time, so none races another and the window never
+//! waits on a disk; closing the window writes what still waits. Each GUI
+//! page has a runner with one command enum, matched without a catch-all, so
+//! a command nobody handles does not compile. Training uses its own burn
+//! device, separate from the one eframe draws with. The command line's verbs
+//! run under the same panic capture ([`jobs::catch`]); panic details go to
+//! the [`log`].
 
+pub mod bench;
 pub mod compute;
 pub mod data;
 pub mod drift;
 pub mod error;
 pub mod explain;
+pub mod files;
 pub mod health;
 pub mod jobs;
+pub mod log;
 pub mod ml;
 pub mod project;
 pub mod samples;
 pub mod templates;
+pub mod words;
 
 pub use error::{ClearboxError, Result};

@@ -9,6 +9,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Panic details belong in the log, not on the terminal or under the window.
+    clearbox::log::install_panic_hook();
     let args = cli::Args::parse();
     match args.command {
         Some(command) => cli::run(command, args.device),

@@ -1,14 +1,12 @@
 //! `clearbox bench`: speed figures that live outside the tests.
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use clap::Subcommand;
+use clearbox::bench::kmeans::kmeans_throughput;
+use clearbox::bench::train::train_throughput;
 use clearbox::compute::{DevicePreference, select_device};
-use clearbox::data::{DataSource, load};
-use clearbox::health::analyse;
 use clearbox::jobs::Progress;
-use clearbox::ml::bench::{kmeans_throughput, train_throughput};
 
 /// What to measure.
 #[derive(Debug, Subcommand)]
@@ -113,7 +111,7 @@ pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Resu
                 seed: 0,
             };
             let report =
-                clearbox::explain::bench::explain_throughput(&device, *columns, *rows, &options)?;
+                clearbox::bench::explain::explain_throughput(&device, *columns, *rows, &options)?;
             print_report(&report, &device);
         }
         BenchTarget::Kmeans {
@@ -138,74 +136,14 @@ pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Resu
             columns,
             file,
             period_column,
-        } => bench_drift(*rows, *columns, file.as_ref(), period_column.as_deref())?,
-        BenchTarget::Open { file } => {
-            let started = Instant::now();
-            let table = load(&DataSource::File(file.clone()), &Progress::silent())?;
-            let loaded = started.elapsed().as_secs_f64();
-            analyse(&table, None, &Progress::silent())?;
-            let total = started.elapsed().as_secs_f64();
-            println!(
-                "{}",
-                serde_json::json!({ "rows": table.rows, "columns": table.columns.len(), "load_seconds": loaded, "profile_seconds": total - loaded })
-            );
-        }
+        } => match (file, period_column) {
+            (Some(file), Some(column)) => {
+                print(&clearbox::bench::drift::periods_speed(file, column)?)
+            }
+            _ => print(&clearbox::bench::drift::pair_speed(*rows, *columns)?),
+        },
+        BenchTarget::Open { file } => print(&clearbox::bench::open_speed(file)?),
     }
-    Ok(())
-}
-
-fn bench_drift(
-    rows: usize,
-    columns: usize,
-    file: Option<&PathBuf>,
-    period_column: Option<&str>,
-) -> clearbox::Result<()> {
-    use clearbox::drift::{DriftOptions, compare, compare_periods, synthetic};
-    let started = Instant::now();
-    let silent = Progress::silent();
-    let options = DriftOptions::default();
-    let value = match (file, period_column) {
-        (Some(file), Some(column)) => {
-            let table = load(&DataSource::File(file.clone()), &silent)?;
-            let loaded = started.elapsed().as_secs_f64();
-            let timer = Instant::now();
-            let report = compare_periods(&table, column, &options, None, &silent)?;
-            serde_json::json!({
-                "rows": table.rows,
-                "columns": table.columns.len(),
-                "periods": report.periods.len(),
-                "load_seconds": loaded,
-                "compare_seconds": timer.elapsed().as_secs_f64(),
-                "verdict": report.latest.verdict.key(),
-            })
-        }
-        _ => {
-            let shifted = [0, 1, 2, 3, 4];
-            let reference = synthetic::table(rows, columns, 1, &[]);
-            let current = synthetic::table(rows, columns, 2, &shifted);
-            let built = started.elapsed().as_secs_f64();
-            let timer = Instant::now();
-            let report = compare(&reference, &current, &options, None, &silent)?;
-            let seconds = timer.elapsed().as_secs_f64();
-            let drifted: Vec<&str> = report
-                .columns
-                .iter()
-                .filter(|c| c.drifted())
-                .map(|c| c.name.as_str())
-                .collect();
-            serde_json::json!({
-                "rows_each": rows,
-                "columns": columns,
-                "threads": std::thread::available_parallelism().map_or(1, |n| n.get()),
-                "build_seconds": built,
-                "compare_seconds": seconds,
-                "rows_per_second": (2 * rows * columns) as f64 / seconds,
-                "verdict": report.verdict.key(),
-                "drifted": drifted,
-            })
-        }
-    };
-    println!("{value}");
     Ok(())
 }
 
@@ -214,4 +152,9 @@ fn print_report(report: &impl serde::Serialize, device: &clearbox::compute::Comp
     let mut value = serde_json::to_value(report).unwrap_or_default();
     value["device"] = serde_json::json!(device.label());
     println!("{value}");
+}
+
+/// Prints a report that ran on the processor only.
+fn print(report: &impl serde::Serialize) {
+    println!("{}", serde_json::to_value(report).unwrap_or_default());
 }

@@ -12,7 +12,6 @@ use clearbox::drift::{
     compare_periods,
 };
 use clearbox::jobs::Progress;
-use clearbox::templates::prediction::SavedModel;
 use serde_json::{Value, json};
 
 /// Options of `clearbox drift`.
@@ -52,13 +51,13 @@ pub fn run(args: &DriftArgs, preference: DevicePreference) -> clearbox::Result<(
     let loaded_model = match &args.model {
         Some(dir) => {
             let device = select_device(preference)?;
-            let model = SavedModel::load(dir, &device.device)?;
+            let model = clearbox::templates::open(dir, &device.device)?;
             Some((model, device))
         }
         None => None,
     };
     let check = loaded_model.as_ref().map(|(model, device)| ModelCheck {
-        model,
+        model: model.as_ref(),
         device: &device.device,
     });
     let silent = Progress::silent();
@@ -192,7 +191,7 @@ fn print_report(report: &DriftReport) {
             .importance
             .iter()
             .take(5)
-            .map(|(name, share)| format!("{name} {}", clearbox::health::words::percent(*share)))
+            .map(|(name, share)| format!("{name} {}", clearbox::words::percent(*share)))
             .collect();
         println!("The model relies most on: {}.", top.join(", "));
         println!("{}", model.predictions.sentence);

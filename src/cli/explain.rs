@@ -13,12 +13,11 @@ use clearbox::explain::counterfactual::{self, flip_decision};
 use clearbox::explain::importance::{permutation_importance, stable_drivers};
 use clearbox::explain::letter::Letter;
 use clearbox::explain::sentences::{model_paragraph, row_sentence};
-use clearbox::explain::value::Explained;
 use clearbox::explain::{ExplainOptions, RowExplanation};
 use clearbox::jobs::Progress;
 use clearbox::ml::task::{TaskKind, read_target};
-use clearbox::templates::prediction::SavedModel;
-use clearbox::templates::segmentation::{SavedSegments, assign_table};
+use clearbox::templates::{Explainable, Explained, Grouping, open};
+use clearbox::words::Moment;
 use serde_json::{Map, Value, json};
 
 /// Rows with known outcomes used for permutation importance, at most.
@@ -97,10 +96,17 @@ pub fn run(args: &ExplainArgs, preference: DevicePreference) -> clearbox::Result
         "Name the file to explain with --data FILE (or a sample with --sample).",
     )?;
     let device = select_device(preference)?;
-    if SavedSegments::is_segments_folder(&args.model) {
-        return explain_segments(args, &source, &device.device);
+    let artefact = open(&args.model, &device.device)?;
+    if let Some(groups) = artefact.grouping() {
+        return explain_groups(args, &source, groups, &device.device);
     }
-    let model = SavedModel::load(&args.model, &device.device)?;
+    let Some(model) = artefact.explainable() else {
+        return Err(ClearboxError::BadRequest(format!(
+            "'{}' holds {}, which has no explanations yet.",
+            clearbox::error::display_name(&args.model),
+            artefact.provenance().template.artefact()
+        )));
+    };
     let table = load(&source, &Progress::silent())?;
     let rows = parse_rows(args.rows.as_deref(), table.rows)?;
     let options = ExplainOptions {
@@ -109,7 +115,7 @@ pub fn run(args: &ExplainArgs, preference: DevicePreference) -> clearbox::Result
         seed: args.seed,
     };
     let (explained, drivers) = stable_drivers(
-        &model,
+        model,
         &table,
         &rows,
         &options,
@@ -117,14 +123,14 @@ pub fn run(args: &ExplainArgs, preference: DevicePreference) -> clearbox::Result
         &device.device,
         &Progress::silent(),
     )?;
-    let card = &model.card;
-    let binary = card.target.task == TaskKind::Binary;
-    let positive = card.target.classes.last().cloned().unwrap_or_default();
+    let target = model.target();
+    let binary = target.task == TaskKind::Binary;
+    let positive = target.classes.last().cloned().unwrap_or_default();
     let mut counterfactuals = Vec::new();
     if binary {
         for e in &explained {
             counterfactuals.push(flip_decision(
-                &model,
+                model,
                 &table,
                 e.row,
                 &args.lock,
@@ -133,13 +139,13 @@ pub fn run(args: &ExplainArgs, preference: DevicePreference) -> clearbox::Result
         }
     }
     // Permutation importance needs the true outcome, so only when the file has it.
-    let permutation = match read_target(&table, &card.target.name) {
+    let permutation = match read_target(&table, &target.name) {
         Ok((_, truth)) => {
             let all: Vec<usize> = (0..table.rows)
                 .step_by((table.rows / PERMUTATION_ROWS).max(1))
                 .collect();
             Some(permutation_importance(
-                &model,
+                model,
                 &table,
                 &all,
                 &truth,
@@ -150,25 +156,25 @@ pub fn run(args: &ExplainArgs, preference: DevicePreference) -> clearbox::Result
         }
         Err(_) => None,
     };
-    let paragraph = model_paragraph(&card.target, &drivers);
+    let paragraph = model_paragraph(target, &drivers);
     if let (Some(path), Some(first)) = (&args.letter, explained.first()) {
-        let written = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
         let letter = Letter {
-            card,
+            provenance: artefact.provenance(),
+            target,
             explanation: first,
             counterfactual: binary.then(|| counterfactuals.first().and_then(Option::as_ref)),
             data_name: &table.name,
             data_fingerprint: &table.fingerprint,
-            written: &written,
+            written: Moment::now(),
         };
-        clearbox::project::write_atomically(path, letter.html().as_bytes())?;
+        clearbox::files::write_atomically(path, letter.html().as_bytes())?;
     }
     if args.json {
         let rows_json: Vec<Value> = explained
             .iter()
             .enumerate()
             .map(|(i, e)| {
-                let mut value = row_json(&model, e);
+                let mut value = row_json(model, e);
                 if let Some(found) = counterfactuals.get(i) {
                     value["counterfactual"] = json!({
                         "changes": found.as_ref().map(|c| &c.changes),
@@ -191,7 +197,7 @@ pub fn run(args: &ExplainArgs, preference: DevicePreference) -> clearbox::Result
             })
             .collect();
         let value = json!({
-            "explained": explained_words(&model, explained.first().map(|e| e.explained)),
+            "explained": explained_words(model, explained.first().map(|e| e.explained)),
             "base_value": explained.first().map(|e| e.base_value),
             "exact": explained.first().is_some_and(|e| e.exact),
             "background_rows": options.background,
@@ -208,7 +214,7 @@ pub fn run(args: &ExplainArgs, preference: DevicePreference) -> clearbox::Result
     } else {
         println!("{}", device.announcement);
         for (i, e) in explained.iter().enumerate() {
-            println!("Row {}: {}", e.row + 1, row_sentence(&card.target, e));
+            println!("Row {}: {}", e.row + 1, row_sentence(target, e));
             if let Some(found) = counterfactuals.get(i) {
                 println!("  {}", counterfactual::sentence(&positive, found.as_ref()));
             }
@@ -226,7 +232,7 @@ pub fn run(args: &ExplainArgs, preference: DevicePreference) -> clearbox::Result
     Ok(())
 }
 
-fn row_json(model: &SavedModel, e: &RowExplanation) -> Value {
+fn row_json(model: &dyn Explainable, e: &RowExplanation) -> Value {
     let attributions: Map<String, Value> = e
         .attributions
         .iter()
@@ -237,42 +243,35 @@ fn row_json(model: &SavedModel, e: &RowExplanation) -> Value {
         "prediction": e.prediction,
         "base_value": e.base_value,
         "attributions": attributions,
-        "sentence": row_sentence(&model.card.target, e),
+        "sentence": row_sentence(model.target(), e),
     })
 }
 
-fn explained_words(model: &SavedModel, explained: Option<Explained>) -> String {
+fn explained_words(model: &dyn Explainable, explained: Option<Explained>) -> String {
+    let target = model.target();
     match explained {
-        Some(Explained::Probability(class)) if model.card.target.task == TaskKind::Binary => {
-            format!(
-                "probability that {} is '{}'",
-                model.card.target.name,
-                model
-                    .card
-                    .target
-                    .classes
-                    .get(class)
-                    .map_or("?", String::as_str)
-            )
-        }
+        Some(Explained::Probability(class)) if target.task == TaskKind::Binary => format!(
+            "probability that {} is '{}'",
+            target.name,
+            target.classes.get(class).map_or("?", String::as_str)
+        ),
         Some(Explained::Probability(_)) => "probability of each row's predicted class".into(),
-        _ => format!("{} in its own units", model.card.target.name),
+        _ => format!("{} in its own units", target.name),
     }
 }
 
 /// Why each row is in its group, for a saved-groups folder.
-fn explain_segments(
+fn explain_groups(
     args: &ExplainArgs,
     source: &clearbox::data::DataSource,
+    groups: &dyn Grouping,
     device: &burn::tensor::Device,
 ) -> clearbox::Result<()> {
-    let saved = SavedSegments::load(&args.model)?;
+    use clearbox::templates::segmentation::membership::sentence;
     let table = load(source, &Progress::silent())?;
     let rows = parse_rows(args.rows.as_deref(), table.rows)?;
-    let assignments = assign_table(&saved, &table, device)?;
-    let names = &saved.card.names;
-    let memberships =
-        clearbox::explain::segment::why_in_group(&saved.card, &table, &assignments, &rows)?;
+    let names = groups.names();
+    let memberships = groups.memberships(&table, &rows, device)?;
     if args.json {
         let rows_json: Vec<Value> = memberships
             .iter()
@@ -288,7 +287,7 @@ fn explain_segments(
                     "segment_name": names.get(m.group),
                     "runner_up": m.runner_up + 1,
                     "reasons": reasons,
-                    "sentence": clearbox::explain::segment::sentence(m, names),
+                    "sentence": sentence(m, names),
                 })
             })
             .collect();
@@ -298,7 +297,7 @@ fn explain_segments(
         );
     } else {
         for m in &memberships {
-            println!("{}", clearbox::explain::segment::sentence(m, names));
+            println!("{}", sentence(m, names));
         }
     }
     Ok(())

@@ -4,8 +4,10 @@ mod bench;
 mod devices;
 mod drift;
 mod explain;
+mod predict;
+mod prediction;
 mod profile;
-mod segment;
+mod segmentation;
 mod train;
 
 use std::path::PathBuf;
@@ -38,8 +40,8 @@ pub enum Command {
     Profile(profile::ProfileArgs),
     /// Train a model: `--template prediction --data FILE --target COLUMN`, or find groups: `--template segmentation --data FILE`.
     Train(train::TrainArgs),
-    /// Score a file with a saved model.
-    Predict(train::PredictArgs),
+    /// Score a file with a saved model (or put its rows into saved groups).
+    Predict(predict::PredictArgs),
     /// Explain a saved model's predictions: reasons per row, main drivers, what would change a decision.
     Explain(explain::ExplainArgs),
     /// Compare newer data with older data (and a saved model): Stable, Watch or Retrain.
@@ -94,13 +96,16 @@ fn parse_device(s: &str) -> Result<DevicePreference, String> {
 }
 
 /// Runs a verb and turns its outcome into an exit code: 0 success, 2 bad
-/// input (with one sentence on stderr), 1 anything else.
+/// input (with one sentence on stderr), 1 anything else. The verb runs under
+/// the same panic capture as background jobs: a bug becomes a sentence, and
+/// its details go to the log, never to the terminal.
 pub fn run(command: Command, device: DevicePreference) -> ExitCode {
-    let outcome = match command {
+    let activity = format!("running 'clearbox {}'", command.verb());
+    let outcome = clearbox::jobs::catch(&activity, || match command {
         Command::Profile(args) => profile::run(&args),
         Command::Devices { json } => devices::run(device, json),
-        Command::Train(args) => train::train(&args, device),
-        Command::Predict(args) => train::predict(&args, device),
+        Command::Train(args) => train::run(&args, device),
+        Command::Predict(args) => predict::run(&args, device),
         Command::Explain(args) => explain::run(&args, device),
         Command::Drift(args) => drift::run(&args, device),
         Command::Bench(target) => bench::run(&target, device),
@@ -110,19 +115,38 @@ pub fn run(command: Command, device: DevicePreference) -> ExitCode {
             }
             Ok(())
         }
-    };
+    });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("{err}");
             if let ClearboxError::Internal { detail, .. } = &err {
-                eprintln!("(details: {detail})");
+                clearbox::log::write(&format!("{activity}: {detail}"));
+                if let Some(path) = clearbox::log::path() {
+                    eprintln!("The details are in {}.", path.display());
+                }
             }
             if err.is_user_input() {
                 ExitCode::from(2)
             } else {
                 ExitCode::FAILURE
             }
+        }
+    }
+}
+
+impl Command {
+    /// The verb as typed, for messages.
+    fn verb(&self) -> &'static str {
+        match self {
+            Self::Profile(_) => "profile",
+            Self::Train(_) => "train",
+            Self::Predict(_) => "predict",
+            Self::Explain(_) => "explain",
+            Self::Drift(_) => "drift",
+            Self::Devices { .. } => "devices",
+            Self::Samples => "samples",
+            Self::Bench(_) => "bench",
         }
     }
 }

@@ -6,8 +6,9 @@ use std::time::Instant;
 use clap::Args;
 use clearbox::ClearboxError;
 use clearbox::data::{Recipe, load};
-use clearbox::health::{HealthReport, Severity, analyse, words};
+use clearbox::health::{HealthReport, Severity, analyse};
 use clearbox::jobs::Progress;
+use clearbox::words;
 
 /// Options of `clearbox profile`.
 #[derive(Debug, Args)]

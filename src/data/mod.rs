@@ -6,6 +6,7 @@ pub mod export;
 pub mod infer;
 pub mod load;
 pub mod parquet;
+pub mod profile;
 pub mod recipe;
 pub mod role;
 pub mod sniff;

@@ -85,7 +85,7 @@ impl Recipe {
                     detail: e.to_string(),
                 }
             })?;
-        crate::project::write_atomically(path, text.as_bytes())
+        crate::files::write_atomically(path, text.as_bytes())
     }
 
     /// Reads a recipe written by [`Recipe::save`].

@@ -44,6 +44,18 @@ impl TextValues {
         }
         counts
     }
+
+    /// Up to `limit` labels that occur, most common first (ties in label order).
+    pub fn most_common(&self, limit: usize) -> Vec<&String> {
+        let counts = self.level_counts();
+        let mut levels: Vec<(usize, &String)> = counts
+            .into_iter()
+            .zip(self.levels.iter())
+            .filter(|(n, _)| *n > 0)
+            .collect();
+        levels.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        levels.into_iter().take(limit).map(|(_, l)| l).collect()
+    }
 }
 
 /// The values of one column.

@@ -10,22 +10,21 @@ use serde::Serialize;
 use crate::compute::ComputeDevice;
 use crate::data::Table;
 use crate::error::{ClearboxError, Result};
+use crate::files::write_atomically;
 use crate::jobs::Progress;
-use crate::ml::metrics::{AmountScores, auc};
-use crate::ml::task::{TargetValues, read_target};
-use crate::project::write_atomically;
+use crate::ml::metrics::Metric;
+use crate::ml::task::read_target;
+use crate::templates::Artefact;
 use crate::templates::prediction::{
-    ChosenModel, PredictionOutcome, PredictionRequest, SavedModel, Scores, score_rows,
-    train_prediction,
+    PredictionOutcome, PredictionRequest, SavedModel, score_rows, train_prediction,
 };
+use crate::words::Moment;
 
 /// The two models' scores on the same newest rows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Duel {
-    /// "AUC", "accuracy" or "RMSE".
-    pub metric: String,
-    /// Whether a higher figure is better (not for RMSE).
-    pub higher_is_better: bool,
+    /// The measure both are scored by.
+    pub metric: Metric,
     /// The champion's score.
     pub champion: f64,
     /// The challenger's score.
@@ -39,11 +38,7 @@ pub struct Duel {
 impl Duel {
     /// Whether the challenger scores better.
     pub fn challenger_wins(&self) -> bool {
-        if self.higher_is_better {
-            self.challenger > self.champion
-        } else {
-            self.challenger < self.champion
-        }
+        self.metric.better(self.challenger, self.champion)
     }
 }
 
@@ -84,7 +79,7 @@ pub fn train_challenger(
         target: target.clone(),
         exclude,
         include: card.inputs.clone(),
-        seed: card.seed,
+        seed: champion.provenance.seed,
         split: card.split_plan.clone(),
     };
     let outcome = train_prediction(
@@ -94,59 +89,40 @@ pub fn train_challenger(
         &progress.scaled(0.0, 0.95),
         &|_| {},
     )?;
+    if outcome.card.target.task != card.target.task {
+        return Err(ClearboxError::BadRequest(format!(
+            "'{target}' in '{}' is {}, but the model predicts {}, so the two cannot be compared.",
+            current.name,
+            outcome.card.target.task.describe(),
+            card.target.task.describe()
+        )));
+    }
     progress.report(0.95, "Scoring the champion on the same rows");
     // The same split the challenger was measured on.
-    let (column, values) = read_target(current, &target)?;
-    let test = request.split.split(current, &values, card.seed)?.test;
-    let scored = score_rows(champion, current, &test, &device.device)?;
-    let chosen = match outcome.card.chosen {
-        ChosenModel::Deep => &outcome.card.deep.test,
-        ChosenModel::Simple => &outcome.card.simple.test,
+    let (_, values) = read_target(current, &target)?;
+    let test = request
+        .split
+        .split(current, &values, champion.provenance.seed)?
+        .test;
+    let challenger = SavedModel::from_outcome(&outcome);
+    let on_test = |model: &SavedModel| -> Result<Option<f64>> {
+        let output = score_rows(model, current, &test, &device.device)?;
+        Ok(model
+            .outcome()
+            .and_then(|known| known.measure(&output, current, &test))
+            .map(|m| m.value))
     };
-    let (metric, higher, champion_score, challenger_score) = match (chosen, &values) {
-        (Scores::Binary(s), TargetValues::Classes(v)) => {
-            let positive = column.classes.get(1).cloned().unwrap_or_default();
-            let probabilities = scored
-                .probabilities
-                .iter()
-                .find(|(class, _)| *class == positive)
-                .map(|(_, p)| p.clone())
-                .unwrap_or_default();
-            let pairs: Vec<(f64, bool)> = test
-                .iter()
-                .zip(probabilities)
-                .filter_map(|(&r, p)| v[r].map(|c| (p, c == 1)))
-                .collect();
-            ("AUC", true, auc(&pairs).unwrap_or(0.5), s.auc)
-        }
-        (Scores::Multiclass(s), TargetValues::Classes(v)) => {
-            let right = test
-                .iter()
-                .zip(&scored.predictions)
-                .filter(|(r, p)| v[**r].is_some_and(|c| column.classes[c as usize] == **p))
-                .count();
-            (
-                "accuracy",
-                true,
-                right as f64 / test.len().max(1) as f64,
-                s.accuracy,
-            )
-        }
-        (Scores::Regression(s), TargetValues::Amounts(v)) => {
-            let truth: Vec<f64> = test.iter().map(|&r| v[r]).collect();
-            let rmse = AmountScores::measure(&scored.amounts, &truth).rmse;
-            ("RMSE", false, rmse, s.rmse)
-        }
-        _ => {
-            return Err(ClearboxError::BadRequest(format!(
-                "'{target}' in '{}' is not the same kind of outcome the model was trained on.",
-                current.name
-            )));
-        }
+    let (Some(champion_score), Some(challenger_score)) =
+        (on_test(champion)?, on_test(&challenger)?)
+    else {
+        return Err(ClearboxError::BadRequest(format!(
+            "'{target}' in '{}' is not the same kind of outcome the model was trained on, or its \
+             newest rows hold only one outcome, so the two models cannot be compared.",
+            current.name
+        )));
     };
     let mut duel = Duel {
-        metric: metric.to_owned(),
-        higher_is_better: higher,
+        metric: card.chosen_part().test.metric(),
         champion: champion_score,
         challenger: challenger_score,
         rows: test.len(),
@@ -158,9 +134,10 @@ pub fn train_challenger(
         ("champion", "challenger", duel.champion, duel.challenger)
     };
     duel.sentence = format!(
-        "On {} of the newest data that neither model learnt from, the {winner} scores {metric} \
+        "On {} of the newest data that neither model learnt from, the {winner} scores {} \
          {best:.3} and the {loser} {other:.3}.",
-        crate::health::words::rows(duel.rows)
+        crate::words::rows(duel.rows),
+        duel.metric.name()
     );
     progress.report(1.0, "Done");
     Ok(Challenger { outcome, duel })
@@ -169,7 +146,7 @@ pub fn train_challenger(
 /// The record saved beside a promoted model.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 struct Promotion<'a> {
-    promoted: String,
+    promoted: Moment,
     replaces: String,
     trained_on: &'a str,
     data_fingerprint: &'a str,
@@ -185,12 +162,10 @@ pub const PROMOTION_RECORD: &str = "promotion.json";
 pub fn promote(challenger: &Challenger, champion_dir: &Path, dir: &Path) -> Result<()> {
     challenger.outcome.save(dir)?;
     let record = Promotion {
-        promoted: chrono::Utc::now()
-            .format("%Y-%m-%d %H:%M:%S UTC")
-            .to_string(),
+        promoted: Moment::now(),
         replaces: champion_dir.display().to_string(),
-        trained_on: &challenger.outcome.card.data_name,
-        data_fingerprint: &challenger.outcome.card.data_fingerprint,
+        trained_on: &challenger.outcome.provenance.data.name,
+        data_fingerprint: &challenger.outcome.provenance.data.fingerprint,
         duel: &challenger.duel,
         decided_by: "the user, from the drift page",
     };

@@ -26,7 +26,6 @@ pub mod rows;
 mod select;
 mod sentences;
 pub mod stats;
-pub mod synthetic;
 pub mod verdict;
 
 #[cfg(test)]

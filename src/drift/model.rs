@@ -1,7 +1,7 @@
-//! Drift seen through a saved Prediction model: how much the model relies
-//! on each column, whether its predictions moved, and — when the current
-//! table has the true outcome — how its score on the new rows compares with
-//! its test score.
+//! Drift seen through a saved artefact of any template: how much it relies
+//! on each column, whether its answers moved (a model's predictions, the
+//! groups' shares), and — when it predicts a column the current table has —
+//! how its score on the new rows compares with its test score.
 
 use burn::tensor::Device;
 use serde::Serialize;
@@ -10,12 +10,11 @@ use super::rows::{take_rows, take_values, with_values};
 use super::stats::{SplitMix, sample_rows};
 use super::verdict::{self, DriftBand, DriftVerdict};
 use super::{DriftChart, Measures, categorical, numeric};
-use crate::data::{ColumnValues, Table, TextValues};
+use crate::data::Table;
 use crate::error::Result;
 use crate::jobs::Progress;
-use crate::ml::metrics::{AmountScores, auc};
-use crate::ml::task::TaskKind;
-use crate::templates::prediction::{ChosenModel, SavedModel, Scored, Scores, score_rows};
+use crate::ml::metrics::Metric;
+use crate::templates::{Artefact, Output, Series};
 
 /// Rows of the reference used to measure the model's reliance on each column.
 const IMPORTANCE_ROWS: usize = 2_000;
@@ -26,10 +25,10 @@ const SCORE_WATCH: f64 = 0.02;
 /// A fall in AUC or accuracy from this much calls for retraining.
 const SCORE_RETRAIN: f64 = 0.05;
 
-/// A saved model to check, and the device to run it on.
+/// A saved artefact to check, and the device to run it on.
 pub struct ModelCheck<'a> {
-    /// The model.
-    pub model: &'a SavedModel,
+    /// The model or groups.
+    pub model: &'a dyn Artefact,
     /// Where it runs.
     pub device: &'a Device,
 }
@@ -53,8 +52,8 @@ pub struct PredictionDrift {
 /// The model's score on the current rows against its test score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScoreChange {
-    /// The measure: "AUC", "accuracy" or "RMSE".
-    pub metric: String,
+    /// The measure.
+    pub metric: Metric,
     /// On the held-out test rows when it was trained.
     pub test: f64,
     /// On the current rows whose outcome is known.
@@ -68,10 +67,8 @@ pub struct ScoreChange {
 /// What the model says about the drift.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelDrift {
-    /// The column the model predicts.
+    /// What the artefact answers: the column a model predicts, or "segment" for groups.
     pub target: String,
-    /// The kind of prediction.
-    pub task: TaskKind,
     /// The model's inputs with their share of its reliance, strongest first.
     pub importance: Vec<(String, f64)>,
     /// How its predictions moved.
@@ -112,68 +109,53 @@ impl ModelDrift {
 
 fn score_sentence(s: &ScoreChange) -> String {
     let (test, now) = (s.test, s.current);
+    let metric = s.metric.name();
     match s.verdict {
         DriftVerdict::Stable => format!(
-            "The model's {} on the new rows is {now:.3}, in line with its test score of {test:.3}.",
-            s.metric
+            "The model's {metric} on the new rows is {now:.3}, in line with its test score of {test:.3}."
         ),
-        _ if s.metric == "RMSE" => format!(
-            "The model's typical error (RMSE) on the new rows grew from {test:.3} to {now:.3}."
+        _ if !s.metric.higher_is_better() => format!(
+            "The model's typical error ({metric}) on the new rows grew from {test:.3} to {now:.3}."
         ),
-        _ => format!(
-            "The model's {} on the new rows fell from {test:.3} to {now:.3}.",
-            s.metric
-        ),
+        _ => format!("The model's {metric} on the new rows fell from {test:.3} to {now:.3}."),
     }
 }
 
-/// Measures the model's reliance on each input, its prediction drift and its
-/// score on `current`.
+/// Measures the artefact's reliance on each input, the drift of its answers
+/// and, when it predicts a column `current` has, its score on `current`.
 pub fn check_model(
     check: &ModelCheck<'_>,
     reference: &Table,
     current: &Table,
     progress: &Progress,
 ) -> Result<ModelDrift> {
-    let card = &check.model.card;
-    card.preprocessor.check(reference)?;
-    card.preprocessor.check(current)?;
+    let model = check.model;
+    model.check(reference)?;
+    model.check(current)?;
     progress.report(0.0, "Measuring what the model relies on");
     let importance = importance(check, reference, &progress.scaled(0.0, 0.6))?;
     progress.report(0.6, "Scoring both tables");
     let ref_rows = sample_rows(reference.rows, SCORED_ROWS, 11);
     let cur_rows = sample_rows(current.rows, SCORED_ROWS, 12);
-    let ref_scored = score_rows(check.model, reference, &ref_rows, check.device)?;
+    let ref_scored = model.score(reference, &ref_rows, check.device)?;
     progress.check_cancelled()?;
-    let cur_scored = score_rows(check.model, current, &cur_rows, check.device)?;
-    let predictions = prediction_drift(check.model, &ref_scored, &cur_scored);
-    let score = score_on(check.model, current, &cur_rows, &cur_scored);
+    let cur_scored = model.score(current, &cur_rows, check.device)?;
+    let predictions = prediction_drift(&ref_scored, &cur_scored);
+    let score = score_on(model, current, &cur_rows, &cur_scored);
     progress.report(1.0, "Done");
     Ok(ModelDrift {
-        target: card.target.name.clone(),
-        task: card.target.task,
+        target: model
+            .outcome()
+            .map_or_else(|| "segment".to_owned(), |o| o.target.name.clone()),
         importance,
         predictions,
         score,
     })
 }
 
-/// Numbers per row that summarise a prediction: the positive class's
-/// probability, every class's probability, or the amount.
-fn outputs(scored: &Scored) -> Vec<Vec<f64>> {
-    if !scored.amounts.is_empty() {
-        return vec![scored.amounts.clone()];
-    }
-    scored
-        .probabilities
-        .iter()
-        .map(|(_, p)| p.clone())
-        .collect()
-}
-
-/// Permutation importance without the outcome: how much the predictions
-/// change when one column's values are shuffled among the rows, as shares
-/// of the total. Needs no true outcomes, so any reference table will do.
+/// Permutation importance without the outcome: how much the answers change
+/// when one column's values are shuffled among the rows, as shares of the
+/// total. Needs no true outcomes, so any reference table will do.
 fn importance(
     check: &ModelCheck<'_>,
     reference: &Table,
@@ -182,10 +164,10 @@ fn importance(
     let rows = sample_rows(reference.rows, IMPORTANCE_ROWS, 21);
     let sample = take_rows(reference, &rows, reference.name.clone());
     let all: Vec<usize> = (0..sample.rows).collect();
-    let base = outputs(&score_rows(check.model, &sample, &all, check.device)?);
+    let answer = check.model.score(&sample, &all, check.device)?;
+    let base = answer.vectors();
     // Amounts are compared in units of their own spread.
-    let scale = if check.model.card.target.task == TaskKind::Regression {
-        let v = &base[0];
+    let scale = if let Output::Amounts(v) = &answer {
         let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
         (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / v.len().max(1) as f64)
             .sqrt()
@@ -193,7 +175,7 @@ fn importance(
     } else {
         1.0
     };
-    let inputs = &check.model.card.inputs;
+    let inputs = check.model.inputs();
     let mut raw = Vec::with_capacity(inputs.len());
     for (i, name) in inputs.iter().enumerate() {
         progress.check_cancelled()?;
@@ -215,7 +197,7 @@ fn importance(
             index,
             take_values(&sample.columns[index].values, &order),
         );
-        let moved = outputs(&score_rows(check.model, &shuffled, &all, check.device)?);
+        let moved = check.model.score(&shuffled, &all, check.device)?.vectors();
         let change: f64 = base
             .iter()
             .zip(&moved)
@@ -240,26 +222,29 @@ fn importance(
     Ok(shares)
 }
 
-fn prediction_drift(model: &SavedModel, reference: &Scored, current: &Scored) -> PredictionDrift {
-    let target = &model.card.target;
-    match target.task {
-        TaskKind::Multiclass => {
-            let as_text = |s: &Scored| TextValues {
-                codes: s
-                    .predictions
-                    .iter()
-                    .map(|p| target.classes.iter().position(|c| c == p).unwrap_or(0) as u32)
-                    .collect(),
-                levels: target.classes.clone(),
-            };
-            let m = categorical::measure(&as_text(reference), &as_text(current));
+fn prediction_drift(reference: &Output, current: &Output) -> PredictionDrift {
+    match (reference.series(), current.series()) {
+        (Series::Labels(r), Series::Labels(c)) => {
+            let groups = matches!(reference, Output::Groups { .. });
+            let m = categorical::measure(&r, &c);
             let band = verdict::band(m.comparison.psi, &Measures::Label(m.measures), m.p_value);
             let sentence = match &m.biggest_change {
+                Some(change) if band.is_drifted() && groups => format!(
+                    "The group '{}' now holds {} of rows instead of {} (PSI {:.2}).",
+                    change.label,
+                    crate::words::percent(change.shares.1),
+                    crate::words::percent(change.shares.0),
+                    m.comparison.psi
+                ),
                 Some(change) if band.is_drifted() => format!(
                     "The model now predicts '{}' for {} of rows instead of {} (PSI {:.2}).",
                     change.label,
-                    crate::health::words::percent(change.shares.1),
-                    crate::health::words::percent(change.shares.0),
+                    crate::words::percent(change.shares.1),
+                    crate::words::percent(change.shares.0),
+                    m.comparison.psi
+                ),
+                _ if groups => format!(
+                    "Rows fall into the groups much as before (PSI {:.2}).",
                     m.comparison.psi
                 ),
                 _ => format!(
@@ -275,25 +260,26 @@ fn prediction_drift(model: &SavedModel, reference: &Scored, current: &Scored) ->
                 chart: m.chart,
             }
         }
-        _ => {
-            let (r, c) = (outputs(reference), outputs(current));
-            // Yes/no: the positive (last) class's probability.
-            let pick = |o: &[Vec<f64>]| o.last().cloned().unwrap_or_default();
-            let m = numeric::measure(&pick(&r), &pick(&c));
+        (r, c) => {
+            let numbers = |s: Series| match s {
+                Series::Numbers(v) => v,
+                Series::Labels(_) => Vec::new(),
+            };
+            let m = numeric::measure(&numbers(r), &numbers(c));
             let (a0, a1) = m.measures.mean;
             let psi = m.comparison.psi;
             let band = verdict::band(psi, &Measures::Number(m.measures), m.p_value);
-            let what = match target.task {
-                TaskKind::Regression => format!(
-                    "average prediction from {} to {}",
-                    crate::health::words::number(a0),
-                    crate::health::words::number(a1)
+            let what = match reference {
+                Output::Classes { classes, .. } => format!(
+                    "average predicted chance of '{}' from {} to {}",
+                    classes.last().map_or("yes", String::as_str),
+                    crate::words::percent(a0),
+                    crate::words::percent(a1)
                 ),
                 _ => format!(
-                    "average predicted chance of '{}' from {} to {}",
-                    target.classes.last().map_or("yes", String::as_str),
-                    crate::health::words::percent(a0),
-                    crate::health::words::percent(a1)
+                    "average prediction from {} to {}",
+                    crate::words::number(a0),
+                    crate::words::number(a1)
                 ),
             };
             let sentence = if band.is_drifted() {
@@ -312,90 +298,23 @@ fn prediction_drift(model: &SavedModel, reference: &Scored, current: &Scored) ->
     }
 }
 
+/// Fewest rows with a known outcome a score on new rows is reported from.
+const MIN_SCORED_ROWS: usize = 30;
+
 /// The model's score on the current rows whose outcome is known.
 fn score_on(
-    model: &SavedModel,
+    model: &dyn Artefact,
     current: &Table,
     rows: &[usize],
-    scored: &Scored,
+    scored: &Output,
 ) -> Option<ScoreChange> {
-    let card = &model.card;
-    let column = current.column(&card.target.name)?;
-    let test = match card.chosen {
-        ChosenModel::Deep => &card.deep.test,
-        ChosenModel::Simple => &card.simple.test,
-    };
-    let class_of = |row: usize| -> Option<usize> {
-        let shown = column.values.display(row);
-        let shown = shown.trim();
-        card.target
-            .classes
-            .iter()
-            .position(|c| c == shown)
-            .or_else(|| {
-                card.target
-                    .classes
-                    .iter()
-                    .position(|c| c.eq_ignore_ascii_case(shown))
-            })
-    };
-    let (metric, test_value, now, n) = match (test, column.values.as_ref()) {
-        (Scores::Binary(s), _) => {
-            let p = scored.probabilities.last()?;
-            let pairs: Vec<(f64, bool)> = rows
-                .iter()
-                .zip(&p.1)
-                .filter_map(|(&r, &prob)| class_of(r).map(|c| (prob, c == 1)))
-                .collect();
-            ("AUC", s.auc, auc(&pairs)?, pairs.len())
-        }
-        (Scores::Multiclass(s), _) => {
-            let known: Vec<bool> = rows
-                .iter()
-                .zip(&scored.predictions)
-                .filter_map(|(&r, p)| class_of(r).map(|c| card.target.classes[c] == *p))
-                .collect();
-            let right = known.iter().filter(|k| **k).count();
-            (
-                "accuracy",
-                s.accuracy,
-                right as f64 / known.len().max(1) as f64,
-                known.len(),
-            )
-        }
-        (Scores::Regression(s), ColumnValues::Number(v)) => {
-            let (predicted, truth): (Vec<f64>, Vec<f64>) = rows
-                .iter()
-                .zip(&scored.amounts)
-                .filter(|(r, _)| !v[**r].is_nan())
-                .map(|(&r, &p)| (p, v[r]))
-                .unzip();
-            if truth.is_empty() {
-                return None;
-            }
-            (
-                "RMSE",
-                s.rmse,
-                AmountScores::measure(&predicted, &truth).rmse,
-                truth.len(),
-            )
-        }
-        _ => return None,
-    };
-    if n < 30 {
-        return None;
-    }
-    let verdict = if metric == "RMSE" {
-        let rise = now / test_value.max(1e-12) - 1.0;
-        if rise >= 0.2 {
-            DriftVerdict::Retrain
-        } else if rise >= 0.1 {
-            DriftVerdict::Watch
-        } else {
-            DriftVerdict::Stable
-        }
-    } else {
-        let fall = test_value - now;
+    let known = model.outcome()?;
+    let now = known
+        .measure(scored, current, rows)
+        .filter(|m| m.rows >= MIN_SCORED_ROWS)?;
+    let test_value = known.test.value();
+    let verdict = if known.test.metric().higher_is_better() {
+        let fall = test_value - now.value;
         if fall >= SCORE_RETRAIN {
             DriftVerdict::Retrain
         } else if fall >= SCORE_WATCH {
@@ -403,12 +322,21 @@ fn score_on(
         } else {
             DriftVerdict::Stable
         }
+    } else {
+        let rise = now.value / test_value.max(1e-12) - 1.0;
+        if rise >= 0.2 {
+            DriftVerdict::Retrain
+        } else if rise >= 0.1 {
+            DriftVerdict::Watch
+        } else {
+            DriftVerdict::Stable
+        }
     };
     Some(ScoreChange {
-        metric: metric.to_owned(),
+        metric: now.metric,
         test: test_value,
-        current: now,
-        rows: n,
+        current: now.value,
+        rows: now.rows,
         verdict,
     })
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::bins::{BinComparison, compare_counts, shares};
 use super::stats::ks_p_value;
 use super::{DriftChart, Measured};
-use crate::health::stats::quantile_sorted;
+use crate::data::profile::quantile_sorted;
 
 /// A column with at most this many distinct values in the reference is
 /// binned value by value.

@@ -44,8 +44,8 @@ pub struct PeriodReport {
     pub periods: Vec<Period>,
     /// PSI per period of each compared column, latest period's order.
     pub series: Vec<ColumnSeries>,
-    /// The model's score measure ("AUC"...) and its test score, when known.
-    pub score_metric: Option<(String, f64)>,
+    /// The model's score measure and its test score, when known.
+    pub score_metric: Option<(crate::ml::metrics::Metric, f64)>,
     /// The full comparison of the latest period with the first.
     pub latest: DriftReport,
     /// Periods left out, and why ("2001-07 has only 6 rows").
@@ -75,7 +75,7 @@ pub fn compare_periods(
         if !keep {
             notes.push(format!(
                 "{column} {label} has only {} and is not compared.",
-                crate::health::words::rows(rows.len())
+                crate::words::rows(rows.len())
             ));
         }
         keep
@@ -141,7 +141,7 @@ pub fn compare_periods(
         .model
         .as_ref()
         .and_then(|m| m.score.as_ref())
-        .map(|s| (s.metric.clone(), s.test));
+        .map(|s| (s.metric, s.test));
     Ok(PeriodReport {
         column: column.to_owned(),
         periods,

@@ -2,17 +2,7 @@
 
 use super::verdict::{DriftBand, PSI_LARGE, PSI_WATCH, SHIFT_LARGE, SHIFT_WATCH};
 use super::{ColumnDrift, Measures, SIGNIFICANCE};
-use crate::health::words::{number, percent};
-
-/// "strongest", "second-strongest", ... "7th-strongest".
-pub fn nth_strongest(rank: usize) -> String {
-    match rank {
-        1 => "strongest".into(),
-        2 => "second-strongest".into(),
-        3 => "third-strongest".into(),
-        n => format!("{n}th-strongest"),
-    }
-}
+use crate::words::{number, percent};
 
 /// The sentence for one judged column.
 pub fn column_sentence(c: &ColumnDrift) -> String {

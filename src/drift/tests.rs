@@ -302,8 +302,8 @@ fn bad_requests_are_plain_sentences() {
 
 #[test]
 fn three_kinds_of_injected_shift_in_a_synthetic_pair_are_all_found() {
-    let reference = synthetic::table(20_000, 10, 1, &[]);
-    let current = synthetic::table(20_000, 10, 2, &[0, 2, 3, 4]);
+    let reference = crate::bench::synthetic::drift_table(20_000, 10, 1, &[]);
+    let current = crate::bench::synthetic::drift_table(20_000, 10, 2, &[0, 2, 3, 4]);
     let report = run(&reference, &current);
     let mut found = drifted(&report);
     found.sort_unstable();

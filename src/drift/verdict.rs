@@ -190,7 +190,7 @@ pub fn decide(columns: &[ColumnDrift], model: Option<&ModelDrift>) -> (DriftVerd
                 },
                 format!(
                     " It is the model's {} input.",
-                    super::sentences::nth_strongest(rank)
+                    crate::words::nth_strongest(rank)
                 ),
             ),
             (true, _, Some(_)) => (
@@ -280,7 +280,6 @@ mod tests {
     use crate::data::ColumnRole;
     use crate::drift::model::PredictionDrift;
     use crate::drift::{DriftChart, LabelMeasures, NewLabels, ScoreChange};
-    use crate::ml::task::TaskKind;
 
     fn column(name: &str, psi: f64, importance: Option<(f64, usize)>) -> ColumnDrift {
         let measures = Measures::Label(LabelMeasures {
@@ -308,7 +307,6 @@ mod tests {
     fn model(score: Option<(f64, f64)>) -> ModelDrift {
         ModelDrift {
             target: "y".into(),
-            task: TaskKind::Binary,
             importance: Vec::new(),
             predictions: PredictionDrift {
                 psi: 0.01,
@@ -318,7 +316,7 @@ mod tests {
                 chart: DriftChart::Empty,
             },
             score: score.map(|(test, current)| ScoreChange {
-                metric: "AUC".into(),
+                metric: crate::ml::metrics::Metric::Auc,
                 test,
                 current,
                 rows: 1000,

@@ -6,22 +6,21 @@
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
-use super::value::{Explained, ValueFunction};
+use super::value::ValueFunction;
+use super::what_if::OFFERED_LABELS;
+use crate::data::profile::quantile_sorted;
 use crate::data::text_builder::TextBuilder;
 use crate::data::{ColumnValues, Table};
 use crate::error::{ClearboxError, Result};
-use crate::health::stats::quantile_sorted;
-use crate::health::words;
 use crate::ml::preprocess::Encoder;
 use crate::ml::task::TaskKind;
-use crate::templates::prediction::SavedModel;
+use crate::templates::{Explainable, Explained};
+use crate::words;
 
 /// Most columns changed at once: more is not an explanation a person can act on.
 const MOST_CHANGES: usize = 3;
 /// Quantiles of a number column tried as new values.
 const QUANTILES: [f64; 11] = [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98];
-/// Most labels of a category tried.
-const MOST_LABELS: usize = 40;
 
 /// One changed input.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,20 +58,20 @@ struct Candidate {
 /// yes/no decision, leaving `locked` columns alone. `None` when no change of
 /// up to three columns does it.
 pub fn flip_decision(
-    model: &SavedModel,
+    model: &dyn Explainable,
     table: &Table,
     row: usize,
     locked: &[String],
     device: &Device,
 ) -> Result<Option<Counterfactual>> {
-    if model.card.target.task != TaskKind::Binary {
+    if model.target().task != TaskKind::Binary {
         return Err(ClearboxError::BadRequest(
             "Only yes/no predictions have a decision to change.".into(),
         ));
     }
     let threshold = model.threshold().unwrap_or(0.5);
-    let width = model.card.preprocessor.width();
-    let mut x = model.card.preprocessor.transform(table, &[row])?;
+    let width = model.preprocessor().width();
+    let mut x = model.preprocessor().transform(table, &[row])?;
     let function = ValueFunction::new(model, x.clone(), device)?;
     let positive = Explained::Probability(1);
     let before = function.predictions(&x, &[positive])?[0];
@@ -127,7 +126,7 @@ pub fn flip_decision(
         let span = &function.spans[chosen.column];
         x[span.clone()].copy_from_slice(&chosen.encoded);
         used_columns.push(chosen.column);
-        let column = &model.card.inputs[chosen.column];
+        let column = &model.inputs()[chosen.column];
         changes.push(Change {
             column: column.clone(),
             from: table
@@ -151,13 +150,13 @@ pub fn flip_decision(
 
 /// Every value each unlocked column may take, from the values seen in `table`.
 fn candidates(
-    model: &SavedModel,
+    model: &dyn Explainable,
     table: &Table,
     row: usize,
     locked: &[String],
 ) -> Result<Vec<Candidate>> {
     let mut out = Vec::new();
-    for (j, encoder) in model.card.preprocessor.encoders.iter().enumerate() {
+    for (j, encoder) in model.preprocessor().encoders.iter().enumerate() {
         let name = encoder.column();
         if locked.iter().any(|l| l == name) || matches!(encoder, Encoder::Date { .. }) {
             continue;
@@ -205,16 +204,8 @@ fn candidates(
                 }
             }
             ColumnValues::Text(t) => {
-                let counts = t.level_counts();
-                let mut levels: Vec<(usize, &String)> = counts
-                    .iter()
-                    .copied()
-                    .zip(t.levels.iter())
-                    .filter(|(n, _)| *n > 0)
-                    .collect();
-                levels.sort_by(|a, b| b.0.cmp(&a.0));
                 let now = t.get(row);
-                for (_, label) in levels.into_iter().take(MOST_LABELS) {
+                for label in t.most_common(OFFERED_LABELS) {
                     if Some(label.as_str()) == now {
                         continue;
                     }

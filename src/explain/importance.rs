@@ -9,14 +9,14 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
-use super::value::{Explained, ValueFunction};
+use super::value::ValueFunction;
 use super::{ExplainOptions, RowExplanation, explain_rows};
 use crate::data::Table;
 use crate::error::Result;
 use crate::jobs::Progress;
 use crate::ml::metrics::{AmountScores, auc};
 use crate::ml::task::{TargetValues, TaskKind};
-use crate::templates::prediction::SavedModel;
+use crate::templates::{Explainable, Explained};
 
 /// Whether a driver's weight can be trusted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,7 +104,7 @@ pub fn drivers(runs: &[Vec<RowExplanation>], scale: f64) -> Vec<Driver> {
 /// Explains `rows` with `reruns` extra background samples and coalition
 /// seeds, and returns the drivers with their stability.
 pub fn stable_drivers(
-    model: &SavedModel,
+    model: &dyn Explainable,
     table: &Table,
     rows: &[usize],
     options: &ExplainOptions,
@@ -128,16 +128,10 @@ pub fn stable_drivers(
             &progress.scaled(run as f32 * share, share),
         )?);
     }
-    let scale = scale_of(model);
+    let scale = model.unit();
     let drivers = drivers(&runs, scale);
     let first = runs.swap_remove(0);
     Ok((first, drivers))
-}
-
-/// The size of "one unit" of the explained number: 1 for probabilities, the
-/// target's spread for amounts.
-pub fn scale_of(model: &SavedModel) -> f64 {
-    model.card.amount_scale.map_or(1.0, |(_, sd)| sd)
 }
 
 /// The fall in test score when one column is shuffled.
@@ -156,7 +150,7 @@ pub struct PermutationImportance {
 /// Permutation importance of each input on `rows` whose outcomes are
 /// `truth`, `repeats` shuffles per column.
 pub fn permutation_importance(
-    model: &SavedModel,
+    model: &dyn Explainable,
     table: &Table,
     rows: &[usize],
     truth: &TargetValues,
@@ -169,14 +163,14 @@ pub fn permutation_importance(
         .copied()
         .filter(|&r| truth.is_known(r))
         .collect();
-    let width = model.card.preprocessor.width();
-    let x = model.card.preprocessor.transform(table, &rows)?;
+    let width = model.preprocessor().width();
+    let x = model.preprocessor().transform(table, &rows)?;
     let function = ValueFunction::new(model, x.clone(), device)?;
     let score = |x: &[f32]| -> Result<f64> { score_rows(model, &function, x, &rows, truth, width) };
     let baseline = score(&x)?;
     let mut rng = StdRng::seed_from_u64(seed);
     let mut out = Vec::new();
-    for (column, span) in model.card.inputs.iter().zip(&function.spans) {
+    for (column, span) in model.inputs().iter().zip(&function.spans) {
         let mut falls = Vec::with_capacity(repeats);
         for _ in 0..repeats {
             let mut order: Vec<usize> = (0..rows.len()).collect();
@@ -187,7 +181,7 @@ pub fn permutation_importance(
                     .copy_from_slice(&x[from * width + span.start..from * width + span.end]);
             }
             let permuted = score(&shuffled)?;
-            falls.push(match model.card.target.task {
+            falls.push(match model.target().task {
                 TaskKind::Regression => permuted - baseline,
                 _ => baseline - permuted,
             });
@@ -211,7 +205,7 @@ pub fn permutation_importance(
 
 /// AUC for yes/no, accuracy for classes, RMSE for amounts.
 fn score_rows(
-    model: &SavedModel,
+    model: &dyn Explainable,
     function: &ValueFunction<'_>,
     x: &[f32],
     rows: &[usize],
@@ -219,15 +213,10 @@ fn score_rows(
     width: usize,
 ) -> Result<f64> {
     let n = x.len() / width.max(1);
-    Ok(match (truth, model.card.target.task) {
+    Ok(match (truth, model.target().task) {
         (TargetValues::Amounts(values), _) => {
-            let explained = vec![
-                Explained::Amount {
-                    mean: model.card.amount_scale.map_or(0.0, |s| s.0),
-                    sd: model.card.amount_scale.map_or(1.0, |s| s.1),
-                };
-                n
-            ];
+            // An amount model explains the same output on every row.
+            let explained = vec![model.explained_for(&[]); n];
             let predicted = function.predictions(x, &explained)?;
             let actual: Vec<f64> = rows.iter().map(|&r| values[r]).collect();
             AmountScores::measure(&predicted, &actual).rmse
@@ -247,11 +236,65 @@ fn score_rows(
             let right = raw
                 .chunks(k.max(1))
                 .zip(rows)
-                .filter(|(out, r)| {
-                    classes[**r] == Some(crate::templates::prediction::argmax(out) as u32)
-                })
+                .filter(|(out, r)| classes[**r] == Some(crate::ml::model::argmax(out) as u32))
                 .count();
             right as f64 / n.max(1) as f64
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explain::Attribution;
+    use crate::templates::Explained;
+
+    fn run(amounts: &[(f64, f64)]) -> Vec<RowExplanation> {
+        amounts
+            .iter()
+            .enumerate()
+            .map(|(row, &(a, b))| RowExplanation {
+                row,
+                explained: Explained::Probability(1),
+                prediction: 0.5 + a + b,
+                base_value: 0.5,
+                attributions: vec![
+                    Attribution {
+                        column: "steady".into(),
+                        shown: String::new(),
+                        amount: a,
+                    },
+                    Attribution {
+                        column: "wobbly".into(),
+                        shown: String::new(),
+                        amount: b,
+                    },
+                ],
+                exact: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reruns_that_disagree_earn_the_shaky_badge() {
+        // `steady` moves by a few percent between runs, `wobbly` by half.
+        let runs = vec![
+            run(&[(0.20, 0.10), (-0.20, -0.10)]),
+            run(&[(0.21, 0.05), (-0.19, -0.05)]),
+            run(&[(0.19, 0.15), (-0.20, -0.15)]),
+        ];
+        let found = drivers(&runs, 1.0);
+        assert_eq!(found[0].column, "steady", "strongest first");
+        assert_eq!(found[0].stability, Stability::Stable);
+        assert!(
+            (found[0].mean_abs - 0.20).abs() < 1e-12,
+            "the first run is the one reported"
+        );
+        assert_eq!(found[1].column, "wobbly");
+        assert_eq!(found[1].stability, Stability::Shaky);
+        assert!((found[1].spread - 0.10).abs() < 1e-12);
+        // A wobble no reader would act on (under half a point) stays stable.
+        let tiny = vec![run(&[(0.2, 0.002)]), run(&[(0.2, 0.004)])];
+        assert_eq!(drivers(&tiny, 1.0)[1].stability, Stability::Stable);
+    }
 }

@@ -4,8 +4,9 @@
 use super::RowExplanation;
 use super::counterfactual::{self, Counterfactual};
 use super::sentences::{contribution, prediction_phrase, row_sentence, value_phrase};
-use super::value::Explained;
-use crate::templates::prediction::ModelCard;
+use crate::ml::task::TargetColumn;
+use crate::templates::{Explained, Provenance};
+use crate::words::Moment;
 
 /// Reasons listed in the letter.
 const REASONS: usize = 6;
@@ -13,8 +14,10 @@ const REASONS: usize = 6;
 /// Everything a letter says.
 #[derive(Debug, Clone, Copy)]
 pub struct Letter<'a> {
-    /// The model.
-    pub card: &'a ModelCard,
+    /// Where the model came from.
+    pub provenance: &'a Provenance,
+    /// What it predicts.
+    pub target: &'a TargetColumn,
     /// The row's explanation.
     pub explanation: &'a RowExplanation,
     /// What would change the decision (yes/no models), if searched.
@@ -23,14 +26,15 @@ pub struct Letter<'a> {
     pub data_name: &'a str,
     /// That table's fingerprint.
     pub data_fingerprint: &'a str,
-    /// When the letter was written (e.g. "2026-11-22 14:05 UTC").
-    pub written: &'a str,
+    /// When the letter was written.
+    pub written: Moment,
 }
 
 impl Letter<'_> {
     /// The page.
     pub fn html(&self) -> String {
-        let card = self.card;
+        let target = self.target;
+        let made = self.provenance;
         let e = self.explanation;
         let mut reasons: Vec<_> = e.attributions.iter().collect();
         reasons.sort_by(|a, b| b.amount.abs().total_cmp(&a.amount.abs()));
@@ -47,7 +51,7 @@ impl Letter<'_> {
             .collect();
         let change = match (self.counterfactual, e.explained) {
             (Some(found), Explained::Probability(class)) => {
-                let label = card.target.classes.get(class).map_or("?", String::as_str);
+                let label = target.classes.get(class).map_or("?", String::as_str);
                 format!(
                     "<h2>What would change the decision</h2><p>{}</p>",
                     escape(&counterfactual::sentence(label, found))
@@ -90,17 +94,17 @@ td.num {{ text-align: right; white-space: nowrap; }} .small {{ color: #555; font
 <p class="small">{method}</p>
 </body></html>
 "#,
-            decision = escape(&prediction_phrase(&card.target, e.explained, e.prediction)),
-            summary = escape(&row_sentence(&card.target, e)),
+            decision = escape(&prediction_phrase(target, e.explained, e.prediction)),
+            summary = escape(&row_sentence(target, e)),
             row = e.row + 1,
             data = escape(self.data_name),
             fingerprint = escape(self.data_fingerprint),
-            target = escape(&card.target.name),
-            trained = escape(&card.created),
-            trained_on = escape(&card.data_name),
-            trained_fp = escape(&card.data_fingerprint),
-            version = escape(&card.clearbox_version),
-            written = escape(self.written),
+            target = escape(&target.name),
+            trained = escape(&made.created.shown()),
+            trained_on = escape(&made.data.name),
+            trained_fp = escape(&made.data.fingerprint),
+            version = escape(&made.clearbox_version),
+            written = escape(&self.written.shown()),
             method = escape(&method),
         )
     }

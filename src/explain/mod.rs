@@ -1,24 +1,24 @@
-//! Explanations of a Prediction model: why it predicts what it does for one
-//! row (Shapley values per original input column, [`shapley`], evaluated in
+//! Explanations of any artefact that offers a network to explain
+//! ([`crate::templates::Explainable`]; a Prediction model today): why it
+//! predicts what it does for one row (Shapley values per original input column, [`shapley`], evaluated in
 //! large batches on the compute device, [`value`]), what drives it overall
 //! and how stable that picture is ([`importance`]), what would change a
 //! yes/no decision ([`counterfactual`]), all in plain sentences
 //! ([`sentences`]), as a self-contained letter for a case file
 //! ([`letter`]) and as the one-screen executive panel ([`panel`]). What-if
-//! edits a row and explains it again ([`what_if`]). Segmentation groups get
-//! the same treatment: which columns keep a row in its group ([`segment`]).
+//! edits a row and explains it again ([`what_if`]). (Why a row is in its
+//! segmentation group is the segmentation template's own explanation:
+//! [`crate::templates::segmentation::membership`].)
 //!
 //! Columns are the user's original columns: a coalition switches a whole
 //! column (all its encoded numbers) between the row's value and a
 //! background row's value, so one-hot levels and number pieces are never
 //! shown apart.
 
-pub mod bench;
 pub mod counterfactual;
 pub mod importance;
 pub mod letter;
 pub mod panel;
-pub mod segment;
 pub mod sentences;
 pub mod shapley;
 pub mod value;
@@ -33,9 +33,9 @@ use serde::{Deserialize, Serialize};
 use crate::data::Table;
 use crate::error::Result;
 use crate::jobs::Progress;
-use crate::templates::prediction::SavedModel;
+use crate::templates::{Explainable, Explained};
 use shapley::Coalitions;
-use value::{Explained, ValueFunction};
+use value::ValueFunction;
 
 /// How much work an explanation may do.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -103,29 +103,38 @@ pub struct RowExplanation {
 
 /// Encoded background rows: the model folder's sample of training rows when
 /// it has one, else a sample of `table`'s rows. `count` rows at most, drawn with `seed`.
-pub fn background(model: &SavedModel, table: &Table, count: usize, seed: u64) -> Result<Vec<f32>> {
-    let width = model.card.preprocessor.width();
+pub fn background(
+    model: &dyn Explainable,
+    table: &Table,
+    count: usize,
+    seed: u64,
+) -> Result<Vec<f32>> {
+    let width = model.preprocessor().width();
     let mut rng = StdRng::seed_from_u64(seed);
-    if !model.background.is_empty() {
-        let mut rows: Vec<usize> = (0..model.background.len() / width.max(1)).collect();
+    if !model.background().is_empty() {
+        let mut rows: Vec<usize> = (0..model.background().len() / width.max(1)).collect();
         rows.shuffle(&mut rng);
         rows.truncate(count);
         rows.sort_unstable();
         return Ok(rows
             .iter()
-            .flat_map(|&r| model.background[r * width..(r + 1) * width].iter().copied())
+            .flat_map(|&r| {
+                model.background()[r * width..(r + 1) * width]
+                    .iter()
+                    .copied()
+            })
             .collect());
     }
     let mut rows: Vec<usize> = (0..table.rows).collect();
     rows.shuffle(&mut rng);
     rows.truncate(count);
     rows.sort_unstable();
-    model.card.preprocessor.transform(table, &rows)
+    model.preprocessor().transform(table, &rows)
 }
 
 /// Explains `rows` of `table` (0-based), reporting progress per row.
 pub fn explain_rows(
-    model: &SavedModel,
+    model: &dyn Explainable,
     table: &Table,
     rows: &[usize],
     options: &ExplainOptions,
@@ -134,25 +143,24 @@ pub fn explain_rows(
 ) -> Result<Vec<RowExplanation>> {
     let background = background(model, table, options.background, options.seed)?;
     let function = ValueFunction::new(model, background, device)?;
-    let x = model.card.preprocessor.transform(table, rows)?;
-    let width = model.card.preprocessor.width();
-    let raw = crate::ml::train::predict(&model.network, &x, width, device)?;
+    let x = model.preprocessor().transform(table, rows)?;
+    let width = model.preprocessor().width();
+    let raw = crate::ml::train::predict(model.network(), &x, width, device)?;
     let k = raw.len() / rows.len().max(1);
     let plan = Coalitions::plan(function.columns(), options.coalitions, options.seed);
     let mut out = Vec::with_capacity(rows.len());
     for (i, &row) in rows.iter().enumerate() {
         progress.check_cancelled()?;
         progress.report(i as f32 / rows.len() as f32, "Explaining rows");
-        let explained = ValueFunction::explained_for(model, &raw[i * k..(i + 1) * k]);
+        let explained = model.explained_for(&raw[i * k..(i + 1) * k]);
         let mut values = function.values(&x[i * width..(i + 1) * width], &plan.flags, explained)?;
         // The full coalition is the row itself: use the prediction as computed
         // for the reader, so the values add up to exactly what is shown.
-        let prediction = value::explain_output(&raw[i * k..(i + 1) * k], explained);
+        let prediction = explained.of(&raw[i * k..(i + 1) * k]);
         values[1] = prediction;
         let amounts = shapley::solve(&plan, &values);
         let attributions = model
-            .card
-            .inputs
+            .inputs()
             .iter()
             .zip(amounts)
             .map(|(column, amount)| Attribution {
@@ -182,12 +190,12 @@ pub fn explain_rows(
 /// measured about 550 000 evaluations a second on a two-core processor (the
 /// default network, 20 columns); a graphics card is counted forty times that.
 pub fn estimate_seconds(
-    model: &SavedModel,
+    model: &dyn Explainable,
     rows: usize,
     options: &ExplainOptions,
     gpu: bool,
 ) -> f64 {
-    let m = model.card.inputs.len();
+    let m = model.inputs().len();
     let coalitions = Coalitions::plan(m, options.coalitions, 0).len();
     let forward_rows = rows as f64 * coalitions as f64 * options.background as f64;
     let per_second = if gpu { 20_000_000.0 } else { 500_000.0 };

@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use super::importance::{Driver, Stability};
 use super::sentences::model_paragraph;
-use crate::health::words;
 use crate::ml::task::TaskKind;
-use crate::templates::prediction::{ChosenModel, InputChoice, ModelCard, Scores};
+use crate::templates::prediction::{ChosenModel, ModelCard, Scores};
+use crate::templates::{InputChoice, LeftOut, Provenance};
+use crate::words;
 
 /// Fewer training rows than this earn a small-data warning.
 const SMALL_DATA: usize = 1000;
@@ -36,8 +37,10 @@ pub struct ExecutivePanel {
     pub warnings: Vec<String>,
 }
 
-/// Builds the panel of the model described by `card`, trained with `inputs`.
+/// Builds the panel of the model described by `card` (made as `provenance`
+/// says), trained with `inputs`.
 pub fn executive_panel(
+    provenance: &Provenance,
     card: &ModelCard,
     inputs: &[InputChoice],
     drivers: &[Driver],
@@ -56,9 +59,12 @@ pub fn executive_panel(
         ),
         TaskKind::Regression => format!("Predicts '{}' as a number", target.name),
     };
-    let scope = format!("Learned from '{}'. {}", card.data_name, card.split_sentence)
-        .trim()
-        .to_owned();
+    let scope = format!(
+        "Learned from '{}'. {}",
+        provenance.data.name, card.split_sentence
+    )
+    .trim()
+    .to_owned();
     let drivers_unit = match target.task {
         TaskKind::Regression => format!(
             "Bar length: an input's average push on a prediction, in '{}' units.",
@@ -152,7 +158,7 @@ fn warnings(card: &ModelCard, inputs: &[InputChoice]) -> Vec<String> {
     let mut out = Vec::new();
     let leaky: Vec<&str> = inputs
         .iter()
-        .filter(|c| !c.included && c.reason.contains("gives the answer away"))
+        .filter(|c| matches!(c.left_out(), Some(LeftOut::Leakage { .. })))
         .map(|c| c.column.as_str())
         .collect();
     if !leaky.is_empty() {

@@ -3,10 +3,10 @@
 //! percentage points, amounts in the target's own units.
 
 use super::importance::Driver;
-use super::value::Explained;
 use super::{Attribution, RowExplanation};
-use crate::health::words;
 use crate::ml::task::{TargetColumn, TaskKind};
+use crate::templates::Explained;
+use crate::words;
 
 /// Reasons named on each side of a decision.
 const MAIN_REASONS: usize = 2;

@@ -11,26 +11,11 @@ use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::error::{ClearboxError, Result};
 use crate::ml::model::Network;
-use crate::ml::task::TaskKind;
-use crate::templates::prediction::SavedModel;
+use crate::templates::{Explainable, Explained};
 
 /// Mixed rows per forward pass: large enough to keep a graphics card busy,
 /// small enough to stay well under its memory (rows × width × 4 bytes).
 const ROWS_PER_PASS: usize = 65_536;
-
-/// What number of the model's output is being explained.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-pub enum Explained {
-    /// The probability of this class (0..1).
-    Probability(usize),
-    /// An amount in the target's units: raw output × `sd` + `mean`.
-    Amount {
-        /// Training target mean.
-        mean: f64,
-        /// Training target standard deviation.
-        sd: f64,
-    },
-}
 
 /// A model, a background sample and the columns' places in the encoded row.
 pub struct ValueFunction<'a> {
@@ -45,8 +30,12 @@ pub struct ValueFunction<'a> {
 
 impl<'a> ValueFunction<'a> {
     /// The value function of `model` against the encoded `background` rows.
-    pub fn new(model: &'a SavedModel, background: Vec<f32>, device: &'a Device) -> Result<Self> {
-        let width = model.card.preprocessor.width();
+    pub fn new(
+        model: &'a dyn Explainable,
+        background: Vec<f32>,
+        device: &'a Device,
+    ) -> Result<Self> {
+        let width = model.preprocessor().width();
         let background_rows = background.len() / width.max(1);
         if background_rows == 0 {
             return Err(ClearboxError::BadRequest(
@@ -56,12 +45,12 @@ impl<'a> ValueFunction<'a> {
         }
         let mut spans = Vec::new();
         let mut start = 0;
-        for encoder in &model.card.preprocessor.encoders {
+        for encoder in &model.preprocessor().encoders {
             spans.push(start..start + encoder.width());
             start += encoder.width();
         }
         Ok(Self {
-            network: &model.network,
+            network: model.network(),
             device,
             width,
             spans,
@@ -78,15 +67,6 @@ impl<'a> ValueFunction<'a> {
     /// Number of background rows.
     pub fn background_rows(&self) -> usize {
         self.background_rows
-    }
-
-    /// What to explain for a row whose raw output is `out`.
-    pub fn explained_for(model: &SavedModel, out: &[f32]) -> Explained {
-        match (model.card.target.task, model.card.amount_scale) {
-            (TaskKind::Regression, Some((mean, sd))) => Explained::Amount { mean, sd },
-            (TaskKind::Binary, _) => Explained::Probability(1),
-            _ => Explained::Probability(crate::templates::prediction::argmax(out)),
-        }
     }
 
     /// The value of each coalition for the encoded row `x`. `coalitions` holds
@@ -149,16 +129,8 @@ impl<'a> ValueFunction<'a> {
         Ok(raw
             .chunks(k.max(1))
             .zip(explained)
-            .map(|(out, e)| explain_output(out, *e))
+            .map(|(out, e)| e.of(out))
             .collect())
-    }
-}
-
-/// One row's explained number from its raw outputs.
-pub fn explain_output(out: &[f32], explained: Explained) -> f64 {
-    match explained {
-        Explained::Probability(class) => crate::templates::prediction::softmax(out)[class],
-        Explained::Amount { mean, sd } => f64::from(out[0]) * sd + mean,
     }
 }
 

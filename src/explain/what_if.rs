@@ -4,12 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::profile::quantile_sorted;
 use crate::data::text_builder::TextBuilder;
 use crate::data::{Column, ColumnValues, Table};
-use crate::health::stats::quantile_sorted;
 
-/// Most labels a what-if list offers.
-const MOST_LABELS: usize = 60;
+/// Most labels a what-if list or a decision search offers: as many as a
+/// model gives a slot of their own, since rarer labels all read the same to it.
+pub const OFFERED_LABELS: usize = 40;
 
 /// A value the user set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,21 +56,7 @@ pub fn controls(table: &Table, inputs: &[String]) -> Vec<(String, Control)> {
                     }
                 }
                 Some(ColumnValues::Text(t)) => {
-                    let counts = t.level_counts();
-                    let mut levels: Vec<(usize, &String)> = counts
-                        .iter()
-                        .copied()
-                        .zip(t.levels.iter())
-                        .filter(|(n, _)| *n > 0)
-                        .collect();
-                    levels.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-                    Control::Labels(
-                        levels
-                            .into_iter()
-                            .take(MOST_LABELS)
-                            .map(|(_, l)| l.clone())
-                            .collect(),
-                    )
+                    Control::Labels(t.most_common(OFFERED_LABELS).into_iter().cloned().collect())
                 }
                 _ => Control::Fixed,
             };

@@ -1,10 +1,10 @@
 //! Dates that cannot be right: in the future, or before 1900 (often a
 //! placeholder such as 1900-01-01 for "unknown").
 
-use super::words::{percent, rows};
 use super::{Issue, IssueKind, Severity};
 use crate::data::table::format_datetime;
 use crate::data::{Column, ColumnValues, Fix};
+use crate::words::{percent, rows};
 
 /// 1900-01-01 in seconds since 1970.
 const YEAR_1900: i64 = -2_208_988_800;

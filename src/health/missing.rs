@@ -1,12 +1,12 @@
 //! Missing values, and values that only pretend to be data: -1, 999, "?",
 //! "N/A", empty strings, and zeros in a column that is never zero otherwise.
 
-use super::stats::{NumericProfile, Profile};
-use super::words::{count, percent, rows};
 use super::{Issue, IssueKind, Severity, numbers};
 use crate::data::infer::is_missing_token;
+use crate::data::profile::{NumericProfile, Profile};
 use crate::data::table::format_number;
 use crate::data::{Column, ColumnRole, ColumnValues, Fix};
+use crate::words::{count, percent, rows};
 
 /// All findings about missing and disguised-missing values in `column`.
 pub fn check(column: &Column, profile: &Profile, table_rows: usize) -> Vec<Issue> {

@@ -10,17 +10,14 @@ mod missing;
 mod personal;
 mod rows;
 mod shape;
-pub mod stats;
 pub mod summary;
 mod target;
-pub mod words;
 
 use serde::Serialize;
 
 use crate::data::{ColumnRole, ColumnValues, Fix, Table};
 use crate::error::{ClearboxError, Result};
 use crate::jobs::Progress;
-pub use shape::wants_log_scale;
 pub use summary::ColumnSummary;
 
 /// A traffic light.
@@ -268,7 +265,7 @@ pub fn analyse(table: &Table, target: Option<&str>, progress: &Progress) -> Resu
     for (i, column) in table.columns.iter().enumerate() {
         progress.check_cancelled()?;
         progress.report(0.9 * i as f32 / count, "Checking columns");
-        let profile = stats::Profile::of(&column.values);
+        let profile = crate::data::profile::Profile::of(&column.values);
         let is_target = Some(i) == target_index;
         let mut issues = Vec::new();
         issues.extend(missing::check(column, &profile, table.rows));

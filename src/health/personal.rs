@@ -5,8 +5,8 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
-use super::stats::Profile;
 use super::{Issue, IssueKind, Severity};
+use crate::data::profile::Profile;
 use crate::data::{Column, ColumnValues, Fix};
 
 static EMAIL: LazyLock<Regex> =

@@ -2,11 +2,11 @@
 
 use std::collections::HashSet;
 
-use super::words::{count, percent, rows};
 use super::{Issue, IssueKind, Severity};
 use crate::data::{ColumnValues, Table};
 use crate::error::Result;
 use crate::jobs::Progress;
+use crate::words::{count, percent, rows};
 
 /// Fewer rows than this and patterns are hard to trust.
 const SMALL_TABLE: usize = 200;

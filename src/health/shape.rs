@@ -1,10 +1,10 @@
 //! The shape of a column: constant or nearly so, an identifier, a category
 //! with too many values, extreme values and long tails.
 
-use super::stats::{NumericProfile, Profile};
-use super::words::{count, number, percent};
 use super::{Issue, IssueKind, Severity};
+use crate::data::profile::{NumericProfile, Profile};
 use crate::data::{Column, ColumnRole, Fix};
+use crate::words::{count, number, percent};
 
 /// Findings about the distribution of `column`.
 pub fn check(column: &Column, profile: &Profile, is_target: bool) -> Vec<Issue> {
@@ -88,21 +88,13 @@ pub fn check(column: &Column, profile: &Profile, is_target: bool) -> Vec<Issue> 
     issues
 }
 
-/// Skewness beyond which a log scale reads better.
-pub const SKEW_LIMIT: f64 = 2.0;
-
-/// Whether a numeric column is better drawn on a log scale.
-pub fn wants_log_scale(numeric: &NumericProfile) -> bool {
-    numeric.skewness > SKEW_LIMIT && numeric.min() >= 0.0
-}
-
 fn tails(numeric: &NumericProfile, profile: &Profile) -> Vec<Issue> {
     let mut issues = Vec::new();
     // Counts with a handful of values (children, visits) are not "tails".
     if profile.present < 20 || profile.distinct < 10 {
         return issues;
     }
-    let log = wants_log_scale(numeric);
+    let log = numeric.wants_log_scale();
     if log {
         issues.push(Issue::new(
             IssueKind::Skew,
@@ -114,7 +106,7 @@ fn tails(numeric: &NumericProfile, profile: &Profile) -> Vec<Issue> {
                 number(numeric.max())
             ),
         ));
-    } else if numeric.skewness < -SKEW_LIMIT {
+    } else if numeric.skewness < -crate::data::profile::SKEW_LIMIT {
         issues.push(Issue::new(
             IssueKind::Skew,
             Severity::Ok,

@@ -1,11 +1,10 @@
 //! What to draw for a column: a histogram for numbers and dates, bars for
 //! categories. Computed with the report so the screen only draws.
 
-use super::shape::wants_log_scale;
-use super::stats::Profile;
-use super::words::{count, number, percent};
+use crate::data::profile::Profile;
 use crate::data::table::format_datetime;
 use crate::data::{Column, ColumnValues};
+use crate::words::{count, number, percent};
 
 /// The chart data for one column.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -64,7 +63,7 @@ pub fn summarise(column: &Column, profile: &Profile) -> ColumnSummary {
                 return few_values(&numeric.sorted);
             }
             let dates = matches!(column.values.as_ref(), ColumnValues::Datetime(_));
-            let log_scale = !dates && wants_log_scale(numeric);
+            let log_scale = !dates && numeric.wants_log_scale();
             let (lo, hi) = (numeric.min(), numeric.max());
             let edges: Vec<f64> = if log_scale {
                 let (a, b) = (lo.ln_1p(), hi.ln_1p());

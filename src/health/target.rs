@@ -2,12 +2,12 @@
 //! column that gives the answer away on its own, usually because it was
 //! recorded after the outcome (a lifeboat number, a body identification).
 
-use super::stats::Profile;
-use super::words::{count, percent};
 use super::{Issue, IssueKind, Severity};
+use crate::data::profile::Profile;
 use crate::data::{Column, ColumnValues, Fix};
 use crate::ml::metrics::auc;
 use crate::ml::task::{TargetValues, target_of};
+use crate::words::{count, percent};
 
 /// The target column in the shape the checks need.
 pub enum TargetView {
@@ -147,7 +147,7 @@ fn bin_rows(column: &Column) -> (Vec<u32>, u32) {
         let mut sorted: Vec<f64> = values.iter().flatten().copied().collect();
         sorted.sort_by(f64::total_cmp);
         let mut cuts: Vec<f64> = (1..32)
-            .map(|j| super::stats::quantile_sorted(&sorted, j as f64 / 32.0))
+            .map(|j| crate::data::profile::quantile_sorted(&sorted, j as f64 / 32.0))
             .collect();
         cuts.dedup();
         let missing = cuts.len() as u32 + 1;

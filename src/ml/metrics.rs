@@ -101,6 +101,66 @@ fn best_first(probabilities: &[f64], truth: &[bool]) -> Vec<(f64, bool)> {
     pairs
 }
 
+/// Test rows' chances ranked highest first, with a running count of the
+/// positives among them: the scores at any threshold are then found by a
+/// binary search, without another pass over the rows (a slider can move
+/// freely on millions of rows).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Ranked {
+    /// Chances, highest first.
+    descending: Vec<f64>,
+    /// `positives[i]`: positives among the first `i` rows.
+    positives: Vec<usize>,
+    /// The AUC, which no threshold changes.
+    auc: f64,
+}
+
+impl Ranked {
+    /// Ranks `probabilities` of the positive class against `truth`.
+    pub fn new(probabilities: &[f64], truth: &[bool]) -> Self {
+        let pairs = best_first(probabilities, truth);
+        let mut positives = Vec::with_capacity(pairs.len() + 1);
+        positives.push(0);
+        for (_, t) in &pairs {
+            positives.push(positives.last().copied().unwrap_or(0) + usize::from(*t));
+        }
+        let auc = auc(&pairs).unwrap_or(0.5);
+        Self {
+            descending: pairs.into_iter().map(|(p, _)| p).collect(),
+            positives,
+            auc,
+        }
+    }
+
+    /// The scores when rows with a chance of at least `threshold` are flagged.
+    pub fn at(&self, threshold: f64) -> BinaryScores {
+        let flagged = self.descending.partition_point(|&p| p >= threshold);
+        let total = self.descending.len();
+        let all_positive = self.positives.last().copied().unwrap_or(0);
+        let tp = self.positives[flagged];
+        let fp = flagged - tp;
+        let fn_ = all_positive - tp;
+        let tn = total - all_positive - fp;
+        let n = total.max(1) as f64;
+        let ratio = |a: usize, b: usize| {
+            if a + b == 0 {
+                0.0
+            } else {
+                a as f64 / (a + b) as f64
+            }
+        };
+        BinaryScores {
+            auc: self.auc,
+            accuracy: (tp + tn) as f64 / n,
+            precision: ratio(tp, fp),
+            recall: ratio(tp, fn_),
+            threshold,
+            base_rate: all_positive as f64 / n,
+            confusion: [[tn, fp], [fn_, tp]],
+        }
+    }
+}
+
 /// The threshold that best balances catching positives and raising false
 /// alarms (Youden's J: recall minus false-alarm rate), chosen on validation rows.
 pub fn balanced_threshold(probabilities: &[f64], truth: &[bool]) -> f64 {
@@ -247,6 +307,86 @@ impl AmountScores {
     }
 }
 
+/// The headline measure of a model's quality on rows it never saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Metric {
+    /// Area under the ROC curve, for yes/no.
+    #[serde(rename = "AUC")]
+    Auc,
+    /// Share of rows classified right, for several classes.
+    #[serde(rename = "accuracy")]
+    Accuracy,
+    /// Root mean squared error, for amounts.
+    #[serde(rename = "RMSE")]
+    Rmse,
+}
+
+impl Metric {
+    /// Its name in sentences: "AUC", "accuracy", "RMSE".
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Auc => "AUC",
+            Self::Accuracy => "accuracy",
+            Self::Rmse => "RMSE",
+        }
+    }
+
+    /// Whether a higher figure is better (not for an error).
+    pub fn higher_is_better(self) -> bool {
+        !matches!(self, Self::Rmse)
+    }
+
+    /// Whether `a` is better than `b` by this measure.
+    pub fn better(self, a: f64, b: f64) -> bool {
+        if self.higher_is_better() {
+            a > b
+        } else {
+            a < b
+        }
+    }
+}
+
+/// Test scores of one model, by the kind of prediction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Scores {
+    /// Yes/no.
+    Binary(BinaryScores),
+    /// Several classes.
+    Multiclass(ClassScores),
+    /// Amounts, in the target's units.
+    Regression(AmountScores),
+}
+
+impl Scores {
+    /// The measure that heads these scores.
+    pub fn metric(&self) -> Metric {
+        match self {
+            Self::Binary(_) => Metric::Auc,
+            Self::Multiclass(_) => Metric::Accuracy,
+            Self::Regression(_) => Metric::Rmse,
+        }
+    }
+
+    /// The headline figure itself: AUC, accuracy or RMSE.
+    pub fn value(&self) -> f64 {
+        match self {
+            Self::Binary(s) => s.auc,
+            Self::Multiclass(s) => s.accuracy,
+            Self::Regression(s) => s.rmse,
+        }
+    }
+
+    /// The headline figure with higher always better (minus the RMSE), to rank models.
+    pub fn headline(&self) -> f64 {
+        if self.metric().higher_is_better() {
+            self.value()
+        } else {
+            -self.value()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,5 +441,19 @@ mod tests {
         let c = ClassScores::measure(&[0, 1, 2, 2], &[0, 1, 1, 2], 3);
         assert_eq!(c.accuracy, 0.75);
         assert_eq!(c.recall, vec![1.0, 0.5, 1.0]);
+    }
+
+    #[test]
+    fn ranked_scores_match_a_full_pass_at_every_threshold() {
+        let probabilities = [0.9, 0.8, 0.8, 0.4, 0.3, 0.3, 0.1, 0.65];
+        let truth = [true, false, true, true, false, false, false, true];
+        let ranked = Ranked::new(&probabilities, &truth);
+        for threshold in [0.0, 0.1, 0.3, 0.35, 0.65, 0.8, 0.85, 1.0] {
+            assert_eq!(
+                ranked.at(threshold),
+                BinaryScores::measure(&probabilities, &truth, threshold),
+                "at {threshold}"
+            );
+        }
     }
 }

@@ -3,7 +3,6 @@
 //! numbers ([`preprocess`]), the burn network ([`model`]), its training loop
 //! ([`train`]) and how results are measured ([`metrics`]).
 
-pub mod bench;
 pub mod cluster_metrics;
 pub mod metrics;
 pub mod model;

@@ -80,3 +80,19 @@ impl Network {
         self.output.forward(x)
     }
 }
+
+/// Probabilities from one row of a classifier's raw outputs (softmax).
+pub fn softmax(row: &[f32]) -> Vec<f64> {
+    let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let exp: Vec<f64> = row.iter().map(|&o| f64::from(o - max).exp()).collect();
+    let sum: f64 = exp.iter().sum();
+    exp.into_iter().map(|e| e / sum).collect()
+}
+
+/// Index of the largest of `row` (0 for an empty row).
+pub fn argmax<T: Copy + Into<f64>>(row: &[T]) -> usize {
+    row.iter()
+        .enumerate()
+        .max_by(|a, b| (*a.1).into().total_cmp(&(*b.1).into()))
+        .map_or(0, |(i, _)| i)
+}

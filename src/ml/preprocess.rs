@@ -5,9 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::infer::is_missing_token;
+use crate::data::profile::quantile_sorted;
 use crate::data::{ColumnRole, ColumnValues, Table};
 use crate::error::{ClearboxError, Result};
-use crate::health::stats::quantile_sorted;
 
 /// How one input column becomes one or more numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,9 +94,9 @@ impl Encoder {
                 present.sort_by(f64::total_cmp);
                 let missing_flag = style == EncoderStyle::Network && present.len() < train.len();
                 let skewed =
-                    crate::health::stats::Profile::of(&ColumnValues::Number(present.clone()))
+                    crate::data::profile::Profile::of(&ColumnValues::Number(present.clone()))
                         .numeric
-                        .is_some_and(|n| crate::health::wants_log_scale(&n));
+                        .is_some_and(|n| n.wants_log_scale());
                 if skewed {
                     present.iter_mut().for_each(|x| *x = x.ln_1p());
                 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::task::TargetValues;
 use crate::data::{ColumnRole, ColumnValues, Table};
 use crate::error::{ClearboxError, Result};
-use crate::health::words;
+use crate::words;
 
 /// Which rows each stage may see. Test rows are never used for fitting
 /// anything — not the preprocessing, not the model, not the threshold.

@@ -275,3 +275,88 @@ fn loss(output: Tensor<2>, target: &Target) -> Tensor<1> {
         Target::Amounts(y) => (output - y.clone()).powf_scalar(2.0).mean(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ml::model::NetworkShape;
+
+    /// A small noisy yes/no problem where a wide network soon learns the
+    /// noise: the validation loss turns up and training stops early.
+    fn examples(rows: usize, seed: u64) -> (Vec<f32>, Vec<u32>) {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut x = Vec::with_capacity(rows * 4);
+        let mut y = Vec::with_capacity(rows);
+        for _ in 0..rows {
+            let row: Vec<f32> = (0..4).map(|_| rng.random::<f32>() * 2.0 - 1.0).collect();
+            let noisy = rng.random::<f32>() < 0.3;
+            y.push(u32::from((row[0] > 0.0) != noisy));
+            x.extend(row);
+        }
+        (x, y)
+    }
+
+    #[test]
+    fn early_stopping_keeps_the_weights_of_the_best_pass() {
+        let device = Device::flex();
+        let (x_train, y_train) = examples(200, 1);
+        let (x_valid, y_valid) = examples(200, 2);
+        let train = Examples {
+            x: &x_train,
+            width: 4,
+            labels: Labels::Classes(&y_train, 2),
+        };
+        let valid = Examples {
+            x: &x_valid,
+            width: 4,
+            labels: Labels::Classes(&y_valid, 2),
+        };
+        let options = TrainOptions {
+            max_epochs: 60,
+            batch: 16,
+            learning_rate: 1e-2,
+            weight_decay: 0.0,
+            patience: 6,
+            seed: 3,
+        };
+        let shape = NetworkShape {
+            inputs: 4,
+            hidden: vec![128, 128],
+            outputs: 2,
+            dropout: 0.0,
+        };
+        let trained = fit(
+            &shape,
+            &train,
+            &valid,
+            &options,
+            &device,
+            &Progress::silent(),
+            &|_| {},
+        )
+        .expect("trains");
+        let history = &trained.history;
+        assert!(
+            history.len() < options.max_epochs,
+            "it stopped early, after {} passes",
+            history.len()
+        );
+        assert_eq!(history.len(), trained.best_epoch + 1 + options.patience);
+        let best = history[trained.best_epoch].valid;
+        assert!(
+            history.iter().all(|h| h.valid >= best - 1e-5),
+            "the kept pass has the lowest validation loss"
+        );
+        assert!(
+            history.last().is_some_and(|h| h.valid > best),
+            "later passes were worse"
+        );
+        // The network handed back is the best pass's, not the last one's.
+        let kept = evaluate(&trained.network, &valid, &device);
+        assert!(
+            (kept - best).abs() < 1e-4,
+            "the kept weights give the best pass's loss {best}, not {kept}"
+        );
+    }
+}

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::atomic::write_atomically;
 use crate::data::Recipe;
 use crate::error::Result;
+use crate::files::write_atomically;
 
 /// How many recent files the home screen lists.
 const RECENT_LIMIT: usize = 8;

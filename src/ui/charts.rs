@@ -2,7 +2,7 @@
 
 use clearbox::data::table::format_datetime;
 use clearbox::health::ColumnSummary;
-use clearbox::health::words;
+use clearbox::words;
 use egui::Ui;
 use egui_plot::{Bar, BarChart, Plot};
 

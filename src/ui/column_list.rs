@@ -4,7 +4,7 @@
 use clearbox::health::Severity;
 use egui::Ui;
 
-use super::commands::AppCommand;
+use super::commands::{AppCommand, DataCommand};
 use super::state::Dataset;
 use super::theme;
 
@@ -35,7 +35,7 @@ pub fn column_list_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppComm
                     let text = format!("{} — {}, {word}{target}", column.name, column.role.label());
                     let selected = dataset.selected == Some(index);
                     if ui.selectable_label(selected, text).clicked() {
-                        commands.push(AppCommand::SelectColumn(index));
+                        commands.push(DataCommand::SelectColumn(index).into());
                     }
                 });
             }

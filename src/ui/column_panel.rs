@@ -4,7 +4,7 @@
 use clearbox::data::ColumnRole;
 use egui::{RichText, Ui};
 
-use super::commands::AppCommand;
+use super::commands::{AppCommand, DataCommand};
 use super::state::Dataset;
 use super::{charts, theme};
 
@@ -30,10 +30,13 @@ pub fn column_panel_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCom
                         .selectable_label(column.role == role, role.label())
                         .on_hover_text(role.explanation());
                     if response.clicked() && column.role != role {
-                        commands.push(AppCommand::SetRole {
-                            column: column.name.clone(),
-                            role,
-                        });
+                        commands.push(
+                            DataCommand::SetRole {
+                                column: column.name.clone(),
+                                role,
+                            }
+                            .into(),
+                        );
                     }
                 }
             });
@@ -77,7 +80,7 @@ pub fn column_panel_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCom
                     if let Some(fix) = issue.fix.as_ref().filter(|f| !offered.contains(f)) {
                         offered.push(fix);
                         if ui.button(fix.describe()).clicked() {
-                            commands.push(AppCommand::ApplyFix(fix.clone()));
+                            commands.push(DataCommand::ApplyFix(fix.clone()).into());
                         }
                     }
                 });

@@ -1,15 +1,37 @@
-//! Messages from the UI to the app: everything a click can ask for.
+//! Messages from the UI to the app: everything a click can ask for. Each
+//! page has its own command enum, matched without a catch-all by the runner
+//! that owns the page, so a command nobody handles is a compile error.
 
 use std::path::PathBuf;
 
 use clearbox::data::{ColumnRole, Fix};
+use clearbox::explain::what_if::WhatIfValue;
+use clearbox::ml::split::SplitPlan;
+
+use super::files::FilePurpose;
+use super::state::{SegmentStep, WizardStep};
 
 /// A request from the UI. Drawing code pushes these; the app handles them
 /// after the frame is drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AppCommand {
-    /// Show the native file dialog.
-    PickFile,
+    /// Show a native file dialog; the path chosen becomes the purpose's command.
+    Pick(FilePurpose),
+    /// The open table and its health.
+    Data(DataCommand),
+    /// The prediction wizard.
+    Prediction(PredictionCommand),
+    /// The segmentation wizard.
+    Segmentation(SegmentationCommand),
+    /// The explanation page.
+    Explain(ExplainCommand),
+    /// The drift page.
+    Drift(DriftCommand),
+}
+
+/// Opening tables, moving between pages, and the user's changes to the data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DataCommand {
     /// Open this file.
     OpenFile(PathBuf),
     /// Open the bundled sample with this id.
@@ -23,86 +45,141 @@ pub enum AppCommand {
     /// Show details of the column at this index of the working table.
     SelectColumn(usize),
     /// Give a column another role.
-    SetRole { column: String, role: ColumnRole },
+    SetRole {
+        /// The column.
+        column: String,
+        /// Its new role.
+        role: ColumnRole,
+    },
     /// Apply a fix from the health report.
     ApplyFix(Fix),
     /// Undo the fix at this position in the recipe.
     UndoFix(usize),
-    /// Save the open table's recipe to a file the user picks.
-    ExportRecipe,
-    /// Choose (or clear) the column to predict.
+    /// Save the open table's recipe to this file.
+    SaveRecipe(PathBuf),
+    /// Choose (or clear) the column to predict: the health report checks
+    /// leakage against it and the prediction wizard learns it.
     SetTarget(Option<String>),
     /// Close the message banner.
     DismissBanner,
-    /// Open the prediction wizard on the open table.
-    StartPrediction,
-    /// Go to a step of the wizard.
-    GoToStep(super::state::WizardStep),
-    /// Choose the column to predict in the wizard.
-    ChooseTarget(String),
+}
+
+/// The prediction wizard.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PredictionCommand {
+    /// Open the wizard on the open table.
+    Start,
+    /// Go to a step.
+    GoToStep(WizardStep),
     /// Use or leave out a column.
-    SetInput { column: String, included: bool },
+    SetInput {
+        /// The column.
+        column: String,
+        /// Whether the model may use it.
+        included: bool,
+    },
     /// Split the rows at random or by a time column.
-    SetSplitPlan(clearbox::ml::split::SplitPlan),
+    SetSplitPlan(SplitPlan),
     /// Start training.
     Train,
     /// Stop training; keep everything else.
     CancelTraining,
     /// Move the yes/no threshold on the results page.
     SetThreshold(f64),
-    /// Save the trained model to a folder the user picks.
-    SaveModel,
-    /// Open the segmentation wizard on the open table.
-    StartSegmentation,
-    /// Go to a step of the segmentation wizard.
-    GoToSegmentStep(super::state::SegmentStep),
+    /// Save the trained model to this folder.
+    SaveModel(PathBuf),
+}
+
+/// The segmentation wizard.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SegmentationCommand {
+    /// Open the wizard on the open table.
+    Start,
+    /// Go to a step.
+    GoToStep(SegmentStep),
     /// Use or leave out a column for finding groups.
-    SetSegmentInput { column: String, included: bool },
+    SetInput {
+        /// The column.
+        column: String,
+        /// Whether groups are found with it.
+        included: bool,
+    },
     /// Start finding groups.
     FindGroups,
     /// Stop finding groups; keep everything else.
-    CancelSegmentation,
+    Cancel,
     /// Show this many groups instead.
     ChooseK(usize),
     /// Rename group `index` (0-based).
-    RenameSegment { index: usize, name: String },
-    /// Save the groups to a folder the user picks.
-    SaveSegments,
-    /// Write the table with a `segment` column to a file the user picks.
-    ExportSegments,
-    /// Explain the trained prediction model: open its explanation page.
-    ExplainModel,
+    Rename {
+        /// The group.
+        index: usize,
+        /// Its new name.
+        name: String,
+    },
+    /// Save the groups to this folder.
+    Save(PathBuf),
+    /// Write the table with a `segment` column to this file.
+    Export(PathBuf),
+}
+
+/// The explanation page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExplainCommand {
+    /// Explain the trained prediction model: open its page.
+    Open,
     /// Explain this row (0-based) of the open table.
-    ExplainRow(usize),
+    Row(usize),
     /// Change one input of the explained row (what-if).
     SetWhatIf {
+        /// The input.
         column: String,
-        value: clearbox::explain::what_if::WhatIfValue,
+        /// Its new value.
+        value: WhatIfValue,
     },
     /// Undo all what-if changes.
     ResetWhatIf,
     /// Lock or unlock a column for "what would change the decision".
     ToggleLock(String),
-    /// Save the explained row's explanation letter (HTML) to a file the user picks.
-    SaveLetter,
-    /// Choose a newer file to compare the open table with (file dialog).
-    PickDriftFile,
+    /// Save the explained row's letter (HTML) to this file.
+    SaveLetter(PathBuf),
+}
+
+/// The drift page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DriftCommand {
     /// Compare the open table with this newer file.
     CompareWith(PathBuf),
-    /// Choose a saved model folder to check as well (folder dialog).
-    PickDriftModel,
     /// Check this saved model (or none) and compare again.
-    UseDriftModel(Option<PathBuf>),
+    UseModel(Option<PathBuf>),
     /// Split the open table by this column and compare each period with the first.
     ComparePeriods(String),
     /// Show this column's distributions and measures (or the overview).
-    SelectDriftColumn(Option<String>),
+    SelectColumn(Option<String>),
     /// Stop the comparison (or the challenger's training) in progress.
-    CancelDrift,
+    Cancel,
     /// Train a challenger on the newer data with the checked model's settings.
     TrainChallenger,
-    /// Save the challenger to a folder the user picks, recording the promotion.
-    PickPromotionFolder,
     /// Promote the challenger: save it to this folder with a record.
-    PromoteChallenger(PathBuf),
+    Promote(PathBuf),
+    /// The promotion was written to this folder.
+    Promoted(PathBuf),
 }
+
+macro_rules! into_app_command {
+    ($($page:ident => $variant:ident),* $(,)?) => {
+        $(impl From<$page> for AppCommand {
+            fn from(command: $page) -> Self {
+                Self::$variant(command)
+            }
+        })*
+    };
+}
+
+into_app_command!(
+    DataCommand => Data,
+    PredictionCommand => Prediction,
+    SegmentationCommand => Segmentation,
+    ExplainCommand => Explain,
+    DriftCommand => Drift,
+);

@@ -1,10 +1,11 @@
 //! The data page: the table, its columns with their health lights, and the
 //! selected column's chart and findings.
 
-use clearbox::health::words;
+use clearbox::words;
 use egui::{RichText, Ui};
 
-use super::commands::AppCommand;
+use super::commands::{AppCommand, DataCommand, PredictionCommand, SegmentationCommand};
+use super::files::FilePurpose;
 use super::state::Dataset;
 use super::{column_list, column_panel, table_view, theme};
 
@@ -33,7 +34,7 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
     let table = &dataset.table;
     ui.horizontal(|ui| {
         if ui.button("Home").clicked() {
-            commands.push(AppCommand::GoHome);
+            commands.push(DataCommand::GoHome.into());
         }
         ui.heading(&table.name);
         if ui
@@ -43,7 +44,7 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
             )
             .clicked()
         {
-            commands.push(AppCommand::StartPrediction);
+            commands.push(PredictionCommand::Start.into());
         }
         if ui
             .button("Find groups…")
@@ -52,7 +53,7 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
             )
             .clicked()
         {
-            commands.push(AppCommand::StartSegmentation);
+            commands.push(SegmentationCommand::Start.into());
         }
         if ui
             .button("Compare with newer data…")
@@ -62,7 +63,7 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
             )
             .clicked()
         {
-            commands.push(AppCommand::PickDriftFile);
+            commands.push(AppCommand::Pick(FilePurpose::DriftCurrent));
         }
         ui.label(format!(
             "{} × {} columns",
@@ -77,12 +78,12 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
             .selected_text(current)
             .show_ui(ui, |ui| {
                 if ui.selectable_label(dataset.target.is_none(), "None").clicked() {
-                    commands.push(AppCommand::SetTarget(None));
+                    commands.push(DataCommand::SetTarget(None).into());
                 }
                 for column in &table.columns {
                     let chosen = dataset.target.as_deref() == Some(column.name.as_str());
                     if ui.selectable_label(chosen, &column.name).clicked() {
-                        commands.push(AppCommand::SetTarget(Some(column.name.clone())));
+                        commands.push(DataCommand::SetTarget(Some(column.name.clone())).into());
                     }
                 }
             })
@@ -125,7 +126,7 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
                 .on_hover_text("A recipe replays these changes on the same or next month's file: clearbox profile FILE --recipe RECIPE.ron")
                 .clicked()
             {
-                commands.push(AppCommand::ExportRecipe);
+                commands.push(AppCommand::Pick(FilePurpose::SaveRecipe));
             }
             for (column, role) in &dataset.recipe.roles {
                 ui.label(format!("'{column}' is a {}", role.label()));
@@ -133,7 +134,7 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
             for (i, fix) in dataset.recipe.fixes.iter().enumerate() {
                 ui.label(fix.describe());
                 if ui.small_button(format!("Undo: {}", fix.describe())).clicked() {
-                    commands.push(AppCommand::UndoFix(i));
+                    commands.push(DataCommand::UndoFix(i).into());
                 }
             }
         });

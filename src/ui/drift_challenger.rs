@@ -4,7 +4,8 @@
 use clearbox::drift::{DriftReport, DriftVerdict};
 use egui::{RichText, Ui};
 
-use super::commands::AppCommand;
+use super::commands::{AppCommand, DriftCommand};
+use super::files::FilePurpose;
 use super::state::DriftView;
 
 /// Draws the champion/challenger section (only with a model and a newer file).
@@ -14,7 +15,9 @@ pub fn challenger_ui(
     drift: &DriftView,
     commands: &mut Vec<AppCommand>,
 ) {
-    if report.model.is_none() || drift.current.is_none() {
+    // A challenger learns the outcome from the newer file: only a model whose
+    // outcome the newer file records (so it could be scored) can have one.
+    if report.model.as_ref().is_none_or(|m| m.score.is_none()) || drift.current.is_none() {
         return;
     }
     ui.label(RichText::new("Champion and challenger").strong());
@@ -35,7 +38,7 @@ pub fn challenger_ui(
                     .text(&running.message),
             );
             if ui.button("Cancel").clicked() {
-                commands.push(AppCommand::CancelDrift);
+                commands.push(DriftCommand::Cancel.into());
             }
         });
     } else if ui
@@ -46,18 +49,20 @@ pub fn challenger_ui(
         )
         .clicked()
     {
-        commands.push(AppCommand::TrainChallenger);
+        commands.push(DriftCommand::TrainChallenger.into());
     }
     let Some(result) = &view.result else { return };
     let duel = &result.duel;
     let challenger = report.current_name.as_str();
     ui.label(format!(
         "Champion (your model): {} {:.3}",
-        duel.metric, duel.champion
+        duel.metric.name(),
+        duel.champion
     ));
     ui.label(format!(
         "Challenger (trained on {challenger}): {} {:.3}",
-        duel.metric, duel.challenger
+        duel.metric.name(),
+        duel.challenger
     ));
     ui.label(&duel.sentence);
     match &view.promoted {
@@ -76,7 +81,7 @@ pub fn challenger_ui(
                 )
                 .clicked()
             {
-                commands.push(AppCommand::PickPromotionFolder);
+                commands.push(AppCommand::Pick(FilePurpose::Promotion));
             }
         }
     }

@@ -4,7 +4,7 @@
 
 use clearbox::drift::verdict::{PSI_LARGE, PSI_WATCH};
 use clearbox::drift::{ColumnDrift, DriftChart, PeriodReport};
-use clearbox::health::words;
+use clearbox::words;
 use egui::Ui;
 use egui_plot::{
     Bar, BarChart, HLine, Legend, Line, Plot, PlotPoint, PlotPoints, Points, Text, VLine,
@@ -186,7 +186,8 @@ pub fn periods_ui(ui: &mut Ui, report: &PeriodReport) {
         });
     if let Some((metric, test)) = &report.score_metric {
         ui.label(format!(
-            "The model's {metric} per period (its test score: {test:.3})"
+            "The model's {} per period (its test score: {test:.3})",
+            metric.name()
         ));
         let points: Vec<[f64; 2]> = report
             .periods
@@ -201,7 +202,7 @@ pub fn periods_ui(ui: &mut Ui, report: &PeriodReport) {
             .x_axis_formatter(axis(labels))
             .show(ui, |plot| {
                 plot.hline(HLine::new("test score", test).stroke((1.0, theme::GOOD)));
-                plot.line(Line::new(metric.clone(), PlotPoints::from(points)).color(theme::DATA));
+                plot.line(Line::new(metric.name(), PlotPoints::from(points)).color(theme::DATA));
             });
     }
 }

@@ -1,21 +1,22 @@
 //! Handling the drift page's commands: the comparison (loading the newer
-//! file and the model, then comparing) runs as a background job.
+//! file and the saved model or groups, then comparing) and the challenger
+//! run as background jobs; a promotion is written by the app's writer.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use clearbox::ClearboxError;
-use clearbox::compute::ComputeDevice;
 use clearbox::data::{DataSource, Table, load};
 use clearbox::drift::challenger::{Challenger, promote, train_challenger};
 use clearbox::drift::{
     DriftOptions, DriftReport, ModelCheck, PeriodReport, compare, compare_periods,
 };
-use clearbox::jobs::{Job, Progress, Wake};
+use clearbox::jobs::{JobSlot, Progress};
 use clearbox::templates::prediction::SavedModel;
 
-use super::commands::AppCommand;
-use super::state::{AppState, Banner, ChallengerView, DriftRunning, DriftView, Page};
+use super::commands::DriftCommand;
+use super::runner::{DataEvent, Env, Runner, Written};
+use super::state::{AppState, Banner, ChallengerView, DriftView, Page};
 
 /// What a comparison produced.
 pub struct DriftOutcome {
@@ -34,166 +35,134 @@ enum Against {
 /// Background work of the drift page.
 #[derive(Default)]
 pub struct DriftRunner {
-    job: Option<Job<DriftOutcome>>,
+    job: JobSlot<DriftOutcome>,
     /// The newer table of the last comparison.
     current: Option<Arc<Table>>,
-    challenger_job: Option<Job<Challenger>>,
+    challenger: JobSlot<Challenger>,
 }
 
 impl DriftRunner {
-    /// Handles a drift command; file dialogs are the app's, the rest is here.
-    pub fn handle(
-        &mut self,
-        state: &mut AppState,
-        command: AppCommand,
-        wake: &Wake,
-        device: Option<&ComputeDevice>,
-    ) {
-        match command {
-            AppCommand::CompareWith(path) => {
-                state.drift.current = Some(path);
-                state.drift.period_column = None;
-                self.start(state, wake, device);
-            }
-            AppCommand::ComparePeriods(column) => {
-                state.drift.period_column = Some(column);
-                state.drift.current = None;
-                self.start(state, wake, device);
-            }
-            AppCommand::UseDriftModel(model) => {
-                state.drift.model = model;
-                self.start(state, wake, device);
-            }
-            AppCommand::SelectDriftColumn(column) => state.drift.selected = column,
-            AppCommand::CancelDrift => {
-                if let Some(job) = self.job.take() {
-                    job.cancel();
-                }
-                if let Some(job) = self.challenger_job.take() {
-                    job.cancel();
-                }
-                state.drift.running = None;
-                state.drift.challenger.running = None;
-            }
-            AppCommand::TrainChallenger => self.start_challenger(state, wake, device),
-            AppCommand::PromoteChallenger(dir) => {
-                let view = &mut state.drift.challenger;
-                let (Some(result), Some(champion)) = (&view.result, &state.drift.model) else {
-                    return;
-                };
-                state.banner = Some(match promote(result, champion, &dir) {
-                    Ok(()) => {
-                        view.promoted = Some(dir.clone());
-                        Banner::Info(format!(
-                            "Promoted the challenger: saved to '{}' with a record of your decision ({}).",
-                            clearbox::error::display_name(&dir),
-                            clearbox::drift::challenger::PROMOTION_RECORD
-                        ))
-                    }
-                    Err(err) => Banner::Error(err.to_string()),
-                });
-            }
-            _ => {}
-        }
-    }
-
-    fn start(&mut self, state: &mut AppState, wake: &Wake, device: Option<&ComputeDevice>) {
+    fn start(&mut self, state: &mut AppState, env: &Env<'_>) {
         state.page = Page::Drift;
-        let Some(dataset) = &state.dataset else {
+        if state.dataset.is_none() {
             return;
-        };
+        }
         let against = match (&state.drift.current, &state.drift.period_column) {
             (Some(path), _) => Against::File(path.clone()),
             (None, Some(column)) => Against::Periods(column.clone()),
             // Nothing to compare with yet: a model alone waits for a file.
             (None, None) => return,
         };
-        let model = match (&state.drift.model, device) {
-            (Some(dir), Some(device)) => Some((dir.clone(), device.device.clone())),
-            (Some(_), None) => {
-                state.banner = Some(Banner::Error(
-                    "The compute device is still being checked; try again in a moment.".into(),
-                ));
-                return;
-            }
-            (None, _) => None,
+        let model = match state.drift.model.clone() {
+            Some(dir) => match env.device_or_banner(state) {
+                Some(device) => Some((dir, device.device)),
+                None => return,
+            },
+            None => None,
+        };
+        let Some(dataset) = &state.dataset else {
+            return;
         };
         let reference = dataset.table.clone();
-        let job = Job::spawn(
-            "comparing the tables",
-            Some(wake.clone()),
-            move |progress| run(&reference, &against, model, progress),
-        );
-        if let Some(old) = self.job.replace(job) {
-            old.cancel();
-        }
-        state.drift.running = Some(DriftRunning {
-            fraction: 0.0,
-            message: "Starting".into(),
-        });
+        self.job
+            .start("comparing the tables", env.wake, move |progress| {
+                run(&reference, &against, model, progress)
+            });
+        state.drift.running = Some(Default::default());
     }
 
-    fn start_challenger(
-        &mut self,
-        state: &mut AppState,
-        wake: &Wake,
-        device: Option<&ComputeDevice>,
-    ) {
+    fn start_challenger(&mut self, state: &mut AppState, env: &Env<'_>) {
         let (Some(dir), Some(current), Some(device)) = (
             state.drift.model.clone(),
             self.current.clone(),
-            device.cloned(),
+            env.device.cloned(),
         ) else {
             state.banner = Some(Banner::Error(
                 "A challenger needs a saved model and a newer file compared with it.".into(),
             ));
             return;
         };
-        let job = Job::spawn(
-            "training the challenger",
-            Some(wake.clone()),
-            move |progress| {
+        self.challenger
+            .start("training the challenger", env.wake, move |progress| {
                 let champion = SavedModel::load(&dir, &device.device)?;
                 train_challenger(&champion, &current, &device, progress)
-            },
-        );
-        if let Some(old) = self.challenger_job.replace(job) {
-            old.cancel();
-        }
+            });
         state.drift.challenger = ChallengerView {
-            running: Some(DriftRunning {
-                fraction: 0.0,
-                message: "Training the challenger".into(),
-            }),
+            running: Some(Default::default()),
             ..ChallengerView::default()
         };
     }
+}
 
-    /// Forgets the comparison (the open table changed).
-    pub fn reset(&mut self, state: &mut AppState) {
-        if let Some(job) = self.job.take() {
-            job.cancel();
-        }
-        if let Some(job) = self.challenger_job.take() {
-            job.cancel();
-        }
-        self.current = None;
-        state.drift = DriftView::default();
-        if state.page == Page::Drift {
-            state.page = Page::Data;
+impl Runner for DriftRunner {
+    type Command = DriftCommand;
+
+    fn handle(&mut self, command: DriftCommand, state: &mut AppState, env: &mut Env<'_>) {
+        match command {
+            DriftCommand::CompareWith(path) => {
+                state.drift.current = Some(path);
+                state.drift.period_column = None;
+                self.start(state, env);
+            }
+            DriftCommand::ComparePeriods(column) => {
+                state.drift.period_column = Some(column);
+                state.drift.current = None;
+                self.start(state, env);
+            }
+            DriftCommand::UseModel(model) => {
+                state.drift.model = model;
+                self.start(state, env);
+            }
+            DriftCommand::SelectColumn(column) => state.drift.selected = column,
+            DriftCommand::Cancel => {
+                self.job.cancel();
+                self.challenger.cancel();
+                state.drift.running = None;
+                state.drift.challenger.running = None;
+            }
+            DriftCommand::TrainChallenger => self.start_challenger(state, env),
+            DriftCommand::Promote(dir) => {
+                let (Some(result), Some(champion)) = (
+                    state.drift.challenger.result.clone(),
+                    state.drift.model.clone(),
+                ) else {
+                    return;
+                };
+                env.write("promoting the challenger", move |_| {
+                    promote(&result, &champion, &dir)?;
+                    Ok(Written {
+                        sentence: Some(format!(
+                            "Promoted the challenger: saved to '{}' with a record of your decision ({}).",
+                            clearbox::error::display_name(&dir),
+                            clearbox::drift::challenger::PROMOTION_RECORD
+                        )),
+                        then: Some(DriftCommand::Promoted(dir).into()),
+                    })
+                });
+            }
+            DriftCommand::Promoted(dir) => state.drift.challenger.promoted = Some(dir),
         }
     }
 
-    /// Takes in the comparison's and the challenger's news; called every frame.
-    pub fn poll(&mut self, state: &mut AppState) {
-        self.poll_challenger(state);
-        let Some(job) = &mut self.job else { return };
-        if let (Some(view), Some(update)) = (&mut state.drift.running, job.latest_progress()) {
-            view.fraction = update.fraction;
-            view.message.clone_from(&update.message);
+    fn poll(&mut self, state: &mut AppState, _env: &mut Env<'_>) {
+        let view = &mut state.drift.challenger;
+        if let (Some(running), Some(job)) = (&mut view.running, self.challenger.view()) {
+            *running = job;
         }
-        let Some(result) = job.poll() else { return };
-        self.job = None;
+        if let Some(result) = self.challenger.poll() {
+            view.running = None;
+            match result {
+                Ok(challenger) => view.result = Some(Arc::new(challenger)),
+                Err(ClearboxError::Cancelled) => {}
+                Err(err) => state.banner = Some(Banner::Error(err.to_string())),
+            }
+        }
+        if let (Some(running), Some(job)) = (&mut state.drift.running, self.job.view()) {
+            *running = job;
+        }
+        let Some(result) = self.job.poll() else {
+            return;
+        };
         state.drift.running = None;
         match result {
             Ok(outcome) => {
@@ -216,25 +185,19 @@ impl DriftRunner {
             Err(err) => state.banner = Some(Banner::Error(err.to_string())),
         }
     }
-}
 
-impl DriftRunner {
-    fn poll_challenger(&mut self, state: &mut AppState) {
-        let Some(job) = &mut self.challenger_job else {
-            return;
-        };
-        let view = &mut state.drift.challenger;
-        if let (Some(running), Some(update)) = (&mut view.running, job.latest_progress()) {
-            running.fraction = update.fraction;
-            running.message.clone_from(&update.message);
-        }
-        let Some(result) = job.poll() else { return };
-        self.challenger_job = None;
-        view.running = None;
-        match result {
-            Ok(challenger) => view.result = Some(Arc::new(challenger)),
-            Err(ClearboxError::Cancelled) => {}
-            Err(err) => state.banner = Some(Banner::Error(err.to_string())),
+    fn data_event(&mut self, event: DataEvent, state: &mut AppState, _env: &mut Env<'_>) {
+        match event {
+            DataEvent::TableChanged => {
+                self.job.cancel();
+                self.challenger.cancel();
+                self.current = None;
+                state.drift = DriftView::default();
+                if state.page == Page::Drift {
+                    state.page = Page::Data;
+                }
+            }
+            DataEvent::TargetChanged | DataEvent::ReportReady | DataEvent::DeviceReady => {}
         }
     }
 }
@@ -246,13 +209,16 @@ fn run(
     progress: &Progress,
 ) -> clearbox::Result<DriftOutcome> {
     let loaded = match &model {
-        Some((dir, device)) => Some(SavedModel::load(dir, device)?),
+        Some((dir, device)) => Some(clearbox::templates::open(dir, device)?),
         None => None,
     };
     let check = loaded
         .as_ref()
         .zip(model.as_ref())
-        .map(|(model, (_, device))| ModelCheck { model, device });
+        .map(|(model, (_, device))| ModelCheck {
+            model: model.as_ref(),
+            device,
+        });
     let options = DriftOptions::default();
     match against {
         Against::File(path) => {

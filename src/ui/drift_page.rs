@@ -4,10 +4,11 @@
 //! and sentence; a column's distributions open on the right.
 
 use clearbox::drift::{ColumnDrift, DriftReport, Measures, glossary};
-use clearbox::health::words;
+use clearbox::words;
 use egui::{RichText, Ui};
 
-use super::commands::AppCommand;
+use super::commands::{AppCommand, DataCommand, DriftCommand};
+use super::files::FilePurpose;
 use super::state::{Dataset, DriftView};
 use super::{drift_challenger, drift_charts, theme};
 
@@ -45,7 +46,7 @@ pub fn drift_page_ui(
 fn header_ui(ui: &mut Ui, dataset: &Dataset, drift: &DriftView, commands: &mut Vec<AppCommand>) {
     ui.horizontal(|ui| {
         if ui.button("Back to the data").clicked() {
-            commands.push(AppCommand::GoToData);
+            commands.push(DataCommand::GoToData.into());
         }
         ui.heading(format!("Has the data moved since {}?", dataset.table.name));
     });
@@ -55,7 +56,7 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, drift: &DriftView, commands: &mut V
             .on_hover_text("Choose a newer file with the same columns.")
             .clicked()
         {
-            commands.push(AppCommand::PickDriftFile);
+            commands.push(AppCommand::Pick(FilePurpose::DriftCurrent));
         }
         if ui
             .button("Check a saved model…")
@@ -65,12 +66,12 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, drift: &DriftView, commands: &mut V
             )
             .clicked()
         {
-            commands.push(AppCommand::PickDriftModel);
+            commands.push(AppCommand::Pick(FilePurpose::DriftModel));
         }
         if let Some(model) = &drift.model {
             ui.label(format!("Model: {}", clearbox::error::display_name(model)));
             if ui.small_button("Stop checking the model").clicked() {
-                commands.push(AppCommand::UseDriftModel(None));
+                commands.push(DriftCommand::UseModel(None).into());
             }
         }
         ui.label("Split this table by:");
@@ -81,7 +82,7 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, drift: &DriftView, commands: &mut V
                 for column in &dataset.table.columns {
                     let on = drift.period_column.as_deref() == Some(column.name.as_str());
                     if ui.selectable_label(on, &column.name).clicked() {
-                        commands.push(AppCommand::ComparePeriods(column.name.clone()));
+                        commands.push(DriftCommand::ComparePeriods(column.name.clone()).into());
                     }
                 }
             })
@@ -102,7 +103,7 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, drift: &DriftView, commands: &mut V
                     .text(&running.message),
             );
             if ui.button("Cancel").clicked() {
-                commands.push(AppCommand::CancelDrift);
+                commands.push(DriftCommand::Cancel.into());
             }
         });
     }
@@ -166,7 +167,7 @@ fn overview_ui(
                 .clicked()
             {
                 let next = if on { None } else { Some(column.name.clone()) };
-                commands.push(AppCommand::SelectDriftColumn(next));
+                commands.push(DriftCommand::SelectColumn(next).into());
             }
         });
         ui.label(&column.sentence);
@@ -185,7 +186,7 @@ fn column_ui(ui: &mut Ui, column: &ColumnDrift, commands: &mut Vec<AppCommand>) 
     ui.horizontal(|ui| {
         ui.heading(&column.name);
         if ui.small_button("Close").clicked() {
-            commands.push(AppCommand::SelectDriftColumn(None));
+            commands.push(DriftCommand::SelectColumn(None).into());
         }
     });
     theme::coloured_word_ui(ui, theme::band_colour(column.band), column.band.word());

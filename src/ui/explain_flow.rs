@@ -1,153 +1,147 @@
 //! Handling the explanation page's commands: the model's drivers (with
-//! stability) and one row's explanation, what-if and decision search each
-//! run as background jobs; the page only shows their results.
+//! stability and the executive panel) and one row's explanation, what-if and
+//! decision search each run as background jobs; the page only shows their
+//! results. Opening the page for another model replaces both jobs, so
+//! nothing computed for an earlier model can land on the new page.
 
 use std::sync::Arc;
 
-use clearbox::compute::{ComputeDevice, DeviceChoice};
+use clearbox::compute::DeviceChoice;
 use clearbox::data::Table;
 use clearbox::explain::counterfactual::{self, Counterfactual, flip_decision};
-use clearbox::explain::importance::{Driver, stable_drivers};
-use clearbox::explain::panel::executive_panel;
+use clearbox::explain::importance::stable_drivers;
+use clearbox::explain::panel::{ExecutivePanel, executive_panel};
 use clearbox::explain::sentences::row_sentence;
 use clearbox::explain::what_if::{Control, WhatIfValue, controls, edited_row};
 use clearbox::explain::{ExplainOptions, RowExplanation, estimate_seconds, explain_rows};
-use clearbox::jobs::{Job, Wake};
+use clearbox::jobs::{JobSlot, Progress};
 use clearbox::ml::task::{TaskKind, read_target};
-use clearbox::templates::prediction::SavedModel;
+use clearbox::templates::prediction::{PredictionOutcome, SavedModel};
+use clearbox::templates::{Artefact, Explainable};
+use clearbox::words::{Moment, duration};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 
-use super::commands::AppCommand;
+use super::commands::ExplainCommand;
+use super::runner::{DataEvent, Env, Runner, Written};
 use super::state::{AppState, Banner, ExplainView, Page};
 
-/// Test rows the drivers are averaged over.
-const DRIVER_ROWS: usize = 100;
-/// Extra runs with other comparison rows, for the stability badge.
-const RERUNS: usize = 2;
+/// How much work the page's explanations may do.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ExplainBudget {
+    /// Test rows the drivers are averaged over.
+    pub rows: usize,
+    /// Extra runs with other comparison rows, for the stability badge.
+    pub reruns: usize,
+    /// Background rows and coalitions per explained row.
+    pub options: ExplainOptions,
+}
+
+impl Default for ExplainBudget {
+    /// 100 test rows, checked twice more; lighter coalitions than the
+    /// command line's default so what-if answers in a moment.
+    fn default() -> Self {
+        Self {
+            rows: 100,
+            reruns: 2,
+            options: ExplainOptions::quick(0),
+        }
+    }
+}
 
 /// One row's explanation and decision search.
 pub struct RowResult {
     explanation: RowExplanation,
     sentence: String,
     change: Option<Option<Counterfactual>>,
+    change_sentence: String,
 }
 
-/// The model's drivers, the rows they were measured on, and the what-if controls.
+/// The model's drivers, the panel built on them, and the what-if controls.
 pub struct DriversResult {
-    explained: Vec<RowExplanation>,
-    drivers: Vec<Driver>,
+    panel: ExecutivePanel,
+    spread: Vec<Vec<f64>>,
     controls: Vec<(String, Control)>,
 }
 
 /// Background work of the explanation page.
-#[derive(Default)]
 pub struct ExplainRunner {
+    budget: ExplainBudget,
     model: Option<Arc<SavedModel>>,
-    drivers_job: Option<Job<DriversResult>>,
-    row_job: Option<Job<RowResult>>,
+    drivers: JobSlot<DriversResult>,
+    row: JobSlot<RowResult>,
     /// The row or its edits changed while a row job ran: explain again when it ends.
     stale: bool,
 }
 
 impl ExplainRunner {
-    /// Handles an explanation command.
-    pub fn handle(
-        &mut self,
-        state: &mut AppState,
-        command: AppCommand,
-        device: Option<&ComputeDevice>,
-        wake: &Wake,
-    ) {
-        let Some(device) = device else {
-            state.banner = Some(Banner::Error(
-                "The compute device is still being checked; try again in a moment.".into(),
-            ));
-            return;
-        };
-        match command {
-            AppCommand::ExplainModel => self.open(state, device, wake),
-            AppCommand::ExplainRow(row) => {
-                let view = &mut state.explain;
-                view.row = row;
-                view.edits.clear();
-                self.start_row(state, device, wake);
-            }
-            AppCommand::SetWhatIf { column, value } => {
-                let edits = &mut state.explain.edits;
-                edits.retain(|(c, _)| *c != column);
-                edits.push((column, value));
-                self.start_row(state, device, wake);
-            }
-            AppCommand::ResetWhatIf => {
-                state.explain.edits.clear();
-                self.start_row(state, device, wake);
-            }
-            AppCommand::ToggleLock(column) => {
-                let locked = &mut state.explain.locked;
-                if let Some(at) = locked.iter().position(|c| *c == column) {
-                    locked.remove(at);
-                } else {
-                    locked.push(column);
-                }
-                self.start_row(state, device, wake);
-            }
-            _ => {}
+    /// A runner that explains within `budget`.
+    pub fn new(budget: ExplainBudget) -> Self {
+        Self {
+            budget,
+            model: None,
+            drivers: JobSlot::default(),
+            row: JobSlot::default(),
+            stale: false,
         }
     }
 
     /// Opens the page for the wizard's trained model and starts the drivers.
-    fn open(&mut self, state: &mut AppState, device: &ComputeDevice, wake: &Wake) {
-        let (Some(outcome), Some(dataset)) = (&state.wizard.outcome, &state.dataset) else {
+    fn open(&mut self, state: &mut AppState, env: &Env<'_>) {
+        let Some(device) = env.device_or_banner(state) else {
+            return;
+        };
+        let (Some(outcome), Some(dataset)) = (&state.prediction.outcome, &state.dataset) else {
             return;
         };
         let model = Arc::new(SavedModel::from_outcome(outcome));
-        let table = dataset.table.clone();
+        let budget = self.budget;
+        let planned = budget.rows.min(dataset.table.rows);
         let gpu = matches!(device.choice, DeviceChoice::Gpu(_));
-        let options = ExplainOptions::quick(0);
-        let planned = DRIVER_ROWS.min(table.rows);
-        let seconds = estimate_seconds(&model, planned * (RERUNS + 1), &options, gpu);
+        let seconds = estimate_seconds(
+            model.as_ref(),
+            planned * (budget.reruns + 1),
+            &budget.options,
+            gpu,
+        );
         state.explain = ExplainView {
             estimate: format!(
-                "Working out what drives the model on up to {planned} test rows, three times over to check stability: about {} on this computer.",
-                super::predict_page::duration(seconds)
+                "Working out what drives the model on up to {planned} test rows, {} to check \
+                 stability: about {} on this computer.",
+                match budget.reruns {
+                    0 => "once".to_owned(),
+                    n => format!("{} times over", n + 1),
+                },
+                duration(seconds)
             ),
             has_decision: model.card.target.task == TaskKind::Binary,
             drivers_progress: Some(0.0),
             ..ExplainView::default()
         };
         state.page = Page::Explain;
-        let (job_model, job_device) = (model.clone(), device.device.clone());
-        // Choosing the rows and the what-if ranges reads whole columns: on a
-        // large table that is too slow for the window's thread.
-        self.drivers_job = Some(Job::spawn(
-            "explaining the model",
-            Some(wake.clone()),
-            move |progress| {
-                let rows = driver_rows(&job_model, &table);
-                let (explained, drivers) = stable_drivers(
+        let (job_model, outcome, table) = (model.clone(), outcome.clone(), dataset.table.clone());
+        self.drivers
+            .start("explaining the model", env.wake, move |progress| {
+                drivers(
                     &job_model,
+                    &outcome,
                     &table,
-                    &rows,
-                    &options,
-                    RERUNS,
-                    &job_device,
+                    &budget,
+                    &device.device,
                     progress,
-                )?;
-                Ok(DriversResult {
-                    explained,
-                    drivers,
-                    controls: controls(&table, &job_model.card.inputs),
-                })
-            },
-        ));
+                )
+            });
+        // A row job of the model shown before cannot land on this page.
+        self.row.cancel();
+        self.stale = false;
         self.model = Some(model);
-        self.start_row(state, device, wake);
+        self.start_row(state, env);
     }
 
     /// Explains the current row (with its edits) in the background.
-    fn start_row(&mut self, state: &mut AppState, device: &ComputeDevice, wake: &Wake) {
-        let (Some(model), Some(dataset)) = (&self.model, &state.dataset) else {
+    fn start_row(&mut self, state: &mut AppState, env: &Env<'_>) {
+        let (Some(model), Some(dataset), Some(device)) = (&self.model, &state.dataset, env.device)
+        else {
             return;
         };
         let view = &mut state.explain;
@@ -157,116 +151,192 @@ impl ExplainRunner {
         view.row_running = true;
         // One row job at a time: a slider dragged across its range asks for
         // many; the latest settings are explained when the running one ends.
-        if self.row_job.is_some() {
+        if self.row.is_running() {
             self.stale = true;
             return;
         }
         let table = edited_row(&dataset.table, view.row, &view.edits);
         let (model, locked, dev) = (model.clone(), view.locked.clone(), device.device.clone());
-        let decision = view.has_decision;
-        self.row_job = Some(Job::spawn(
-            "explaining a row",
-            Some(wake.clone()),
-            move |progress| explain_one(&model, &table, &locked, decision, &dev, progress),
-        ));
+        let (decision, options) = (view.has_decision, self.budget.options);
+        self.row
+            .start("explaining a row", env.wake, move |progress| {
+                explain_one(&model, &table, &locked, decision, &options, &dev, progress)
+            });
     }
+}
 
-    /// Takes in finished work.
-    pub fn poll(&mut self, state: &mut AppState, device: Option<&ComputeDevice>, wake: &Wake) {
-        if let Some(job) = &mut self.drivers_job {
-            if let Some(update) = job.latest_progress() {
-                state.explain.drivers_progress = Some(update.fraction);
+impl Runner for ExplainRunner {
+    type Command = ExplainCommand;
+
+    fn handle(&mut self, command: ExplainCommand, state: &mut AppState, env: &mut Env<'_>) {
+        match command {
+            ExplainCommand::Open => self.open(state, env),
+            ExplainCommand::Row(row) => {
+                let view = &mut state.explain;
+                view.row = row;
+                view.edits.clear();
+                self.start_row(state, env);
             }
-            if let Some(result) = job.poll() {
-                self.drivers_job = None;
-                state.explain.drivers_progress = None;
-                match (result, &state.wizard.outcome) {
-                    (Ok(done), Some(outcome)) => {
-                        let (rows, drivers) = (done.explained, done.drivers);
-                        state.explain.controls = done.controls;
-                        let panel = executive_panel(&outcome.card, &outcome.inputs, &drivers);
-                        state.explain.spread = panel
-                            .drivers
-                            .iter()
-                            .map(|d| {
-                                rows.iter()
-                                    .filter_map(|r| {
-                                        r.attributions.iter().find(|a| a.column == d.column)
-                                    })
-                                    .map(|a| a.amount)
-                                    .collect()
-                            })
-                            .collect();
-                        state.explain.panel = Some(panel);
-                    }
-                    (Err(err), _) => state.banner = Some(Banner::Error(err.to_string())),
-                    _ => {}
+            ExplainCommand::SetWhatIf { column, value } => {
+                let edits = &mut state.explain.edits;
+                edits.retain(|(c, _)| *c != column);
+                edits.push((column, value));
+                self.start_row(state, env);
+            }
+            ExplainCommand::ResetWhatIf => {
+                state.explain.edits.clear();
+                self.start_row(state, env);
+            }
+            ExplainCommand::ToggleLock(column) => {
+                let locked = &mut state.explain.locked;
+                if let Some(at) = locked.iter().position(|c| *c == column) {
+                    locked.remove(at);
+                } else {
+                    locked.push(column);
                 }
+                self.start_row(state, env);
+            }
+            ExplainCommand::SaveLetter(path) => {
+                let (Some(model), Some(explanation), Some(dataset)) = (
+                    self.model.clone(),
+                    state.explain.row_explanation.clone(),
+                    &state.dataset,
+                ) else {
+                    return;
+                };
+                let mut shown = explanation;
+                shown.row = state.explain.row;
+                let change = state.explain.change.clone();
+                let table = dataset.table.clone();
+                env.write("saving the explanation letter", move |_| {
+                    let letter = clearbox::explain::letter::Letter {
+                        provenance: model.provenance(),
+                        target: model.target(),
+                        explanation: &shown,
+                        counterfactual: change.as_ref().map(Option::as_ref),
+                        data_name: &table.name,
+                        data_fingerprint: &table.fingerprint,
+                        written: Moment::now(),
+                    };
+                    clearbox::files::write_atomically(&path, letter.html().as_bytes())?;
+                    Ok(Written::saying(format!(
+                        "Saved the explanation letter to '{}'. It opens in any web browser.",
+                        clearbox::error::display_name(&path)
+                    )))
+                });
             }
         }
-        if let Some(result) = self.row_job.as_mut().and_then(Job::poll) {
-            self.row_job = None;
+    }
+
+    fn poll(&mut self, state: &mut AppState, env: &mut Env<'_>) {
+        if let Some(view) = self.drivers.view() {
+            state.explain.drivers_progress = Some(view.fraction);
+        }
+        if let Some(result) = self.drivers.poll() {
+            state.explain.drivers_progress = None;
+            match result {
+                Ok(done) => {
+                    state.explain.controls = done.controls;
+                    state.explain.spread = done.spread;
+                    state.explain.panel = Some(done.panel);
+                }
+                Err(clearbox::ClearboxError::Cancelled) => {}
+                Err(err) => state.banner = Some(Banner::Error(err.to_string())),
+            }
+        }
+        if let Some(result) = self.row.poll() {
             let view = &mut state.explain;
             view.row_running = false;
             match result {
                 Ok(done) => {
-                    let positive = self
-                        .model
-                        .as_ref()
-                        .and_then(|m| m.card.target.classes.last().cloned())
-                        .unwrap_or_default();
                     view.row_sentence = done.sentence;
-                    view.change_sentence = done
-                        .change
-                        .as_ref()
-                        .map(|found| counterfactual::sentence(&positive, found.as_ref()))
-                        .unwrap_or_default();
+                    view.change_sentence = done.change_sentence;
                     view.change = done.change;
                     view.row_explanation = Some(done.explanation);
                 }
                 Err(clearbox::ClearboxError::Cancelled) => {}
                 Err(err) => state.banner = Some(Banner::Error(err.to_string())),
             }
-            if std::mem::take(&mut self.stale)
-                && let Some(device) = device
-            {
-                self.start_row(state, device, wake);
+            if std::mem::take(&mut self.stale) {
+                self.start_row(state, env);
             }
         }
     }
 
-    /// The model being explained.
-    pub fn model(&self) -> Option<&SavedModel> {
-        self.model.as_deref()
-    }
-
-    /// Forgets the model and stops its work (a new table or a new model).
-    pub fn reset(&mut self, state: &mut AppState) {
-        if let Some(job) = self.row_job.take() {
-            job.cancel();
-        }
-        self.stale = false;
-        if let Some(job) = self.drivers_job.take() {
-            job.cancel();
-        }
-        self.model = None;
-        state.explain = ExplainView::default();
-        if state.page == Page::Explain {
-            state.page = Page::Data;
+    fn data_event(&mut self, event: DataEvent, state: &mut AppState, _env: &mut Env<'_>) {
+        match event {
+            DataEvent::TableChanged | DataEvent::TargetChanged => {
+                // The model explained was built on the data that changed.
+                self.row.cancel();
+                self.drivers.cancel();
+                self.stale = false;
+                self.model = None;
+                state.explain = ExplainView::default();
+                if state.page == Page::Explain {
+                    state.page = Page::Data;
+                }
+            }
+            DataEvent::ReportReady | DataEvent::DeviceReady => {}
         }
     }
 }
 
-/// Up to [`DRIVER_ROWS`] of the model's test rows (a seeded sample), or of
-/// all rows when the outcome cannot be read.
-fn driver_rows(model: &SavedModel, table: &Table) -> Vec<usize> {
+/// The drivers on up to `budget.rows` test rows, with stability, the
+/// executive panel built on them, each driver's effect per row, and the
+/// what-if controls: everything that reads whole columns.
+fn drivers(
+    model: &SavedModel,
+    outcome: &PredictionOutcome,
+    table: &Table,
+    budget: &ExplainBudget,
+    device: &burn::tensor::Device,
+    progress: &Progress,
+) -> clearbox::Result<DriversResult> {
+    let rows = driver_rows(model, table, budget.rows);
+    let (explained, drivers) = stable_drivers(
+        model,
+        table,
+        &rows,
+        &budget.options,
+        budget.reruns,
+        device,
+        progress,
+    )?;
+    let panel = executive_panel(
+        &outcome.provenance,
+        &outcome.card,
+        &outcome.inputs,
+        &drivers,
+    );
+    let spread = panel
+        .drivers
+        .iter()
+        .map(|d| {
+            explained
+                .iter()
+                .filter_map(|r| r.attributions.iter().find(|a| a.column == d.column))
+                .map(|a| a.amount)
+                .collect()
+        })
+        .collect();
+    Ok(DriversResult {
+        panel,
+        spread,
+        controls: controls(table, &model.card.inputs),
+    })
+}
+
+/// Up to `count` of the model's test rows (a seeded sample), or of all rows
+/// when the outcome cannot be read.
+fn driver_rows(model: &SavedModel, table: &Table, count: usize) -> Vec<usize> {
     let card = &model.card;
+    let seed = model.provenance.seed;
     let mut rows = read_target(table, &card.target.name)
-        .and_then(|(_, values)| card.split_plan.split(table, &values, card.seed))
+        .and_then(|(_, values)| card.split_plan.split(table, &values, seed))
         .map(|split| split.test)
         .unwrap_or_else(|_| (0..table.rows).collect());
-    rows.shuffle(&mut rand::rngs::StdRng::seed_from_u64(card.seed));
-    rows.truncate(DRIVER_ROWS);
+    rows.shuffle(&mut rand::rngs::StdRng::seed_from_u64(seed));
+    rows.truncate(count);
     rows.sort_unstable();
     rows
 }
@@ -276,12 +346,11 @@ fn explain_one(
     table: &Table,
     locked: &[String],
     decision: bool,
+    options: &ExplainOptions,
     device: &burn::tensor::Device,
-    progress: &clearbox::jobs::Progress,
+    progress: &Progress,
 ) -> clearbox::Result<RowResult> {
-    // Lighter than the command line's default so what-if answers in a moment.
-    let options = ExplainOptions::quick(0);
-    let mut explained = explain_rows(model, table, &[0], &options, device, progress)?;
+    let mut explained = explain_rows(model, table, &[0], options, device, progress)?;
     let explanation = explained
         .pop()
         .ok_or_else(|| clearbox::ClearboxError::Internal {
@@ -293,38 +362,22 @@ fn explain_one(
     } else {
         None
     };
+    let positive = model
+        .card
+        .target
+        .classes
+        .last()
+        .cloned()
+        .unwrap_or_default();
     Ok(RowResult {
         sentence: row_sentence(&model.card.target, &explanation),
+        change_sentence: change
+            .as_ref()
+            .map(|found| counterfactual::sentence(&positive, found.as_ref()))
+            .unwrap_or_default(),
         explanation,
         change,
     })
-}
-
-/// Writes the current row's explanation letter to `path`.
-pub fn save_letter(
-    runner: &ExplainRunner,
-    state: &AppState,
-    path: &std::path::Path,
-) -> clearbox::Result<()> {
-    let (Some(model), Some(explanation), Some(dataset)) = (
-        runner.model(),
-        &state.explain.row_explanation,
-        &state.dataset,
-    ) else {
-        return Ok(());
-    };
-    let mut shown = explanation.clone();
-    shown.row = state.explain.row;
-    let written = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
-    let letter = clearbox::explain::letter::Letter {
-        card: &model.card,
-        explanation: &shown,
-        counterfactual: state.explain.change.as_ref().map(Option::as_ref),
-        data_name: &dataset.table.name,
-        data_fingerprint: &dataset.table.fingerprint,
-        written: &written,
-    };
-    clearbox::project::write_atomically(path, letter.html().as_bytes())
 }
 
 /// The value a what-if control shows: the user's edit, else the row's own.

@@ -11,8 +11,9 @@ use clearbox::explain::what_if::{Control, WhatIfValue};
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Plot, PlotPoints, Points};
 
-use super::commands::AppCommand;
+use super::commands::{AppCommand, ExplainCommand, PredictionCommand};
 use super::explain_flow::current_value;
+use super::files::FilePurpose;
 use super::state::{Dataset, ExplainView};
 use super::theme;
 
@@ -30,7 +31,7 @@ pub fn explain_page_ui(
         ui.horizontal(|ui| {
             ui.heading("Why the model predicts what it does");
             if ui.button("Back to results").clicked() {
-                commands.push(AppCommand::StartPrediction);
+                commands.push(PredictionCommand::Start.into());
             }
         });
         ui.add_space(6.0);
@@ -170,7 +171,7 @@ fn row_ui(ui: &mut Ui, dataset: &Dataset, view: &ExplainView, commands: &mut Vec
             .add(egui::DragValue::new(&mut shown).range(1..=rows))
             .labelled_by(label.id);
         if response.changed() {
-            commands.push(AppCommand::ExplainRow(shown - 1));
+            commands.push(ExplainCommand::Row(shown - 1).into());
         }
         if view.row_running {
             ui.spinner();
@@ -204,7 +205,7 @@ fn row_ui(ui: &mut Ui, dataset: &Dataset, view: &ExplainView, commands: &mut Vec
         )
         .clicked()
     {
-        commands.push(AppCommand::SaveLetter);
+        commands.push(AppCommand::Pick(FilePurpose::SaveLetter));
     }
 }
 
@@ -271,10 +272,13 @@ fn what_if_ui(ui: &mut Ui, dataset: &Dataset, view: &ExplainView, commands: &mut
                     };
                     let slider = egui::Slider::new(&mut value, *min..=*max).text(column);
                     if ui.add(slider).changed() {
-                        commands.push(AppCommand::SetWhatIf {
-                            column: column.clone(),
-                            value: WhatIfValue::Number(value),
-                        });
+                        commands.push(
+                            ExplainCommand::SetWhatIf {
+                                column: column.clone(),
+                                value: WhatIfValue::Number(value),
+                            }
+                            .into(),
+                        );
                     }
                 }
                 Control::Labels(labels) => {
@@ -298,10 +302,13 @@ fn what_if_ui(ui: &mut Ui, dataset: &Dataset, view: &ExplainView, commands: &mut
                                 if ui.selectable_label(*label == shown, label).clicked()
                                     && *label != shown
                                 {
-                                    commands.push(AppCommand::SetWhatIf {
-                                        column: column.clone(),
-                                        value: WhatIfValue::Label(label.clone()),
-                                    });
+                                    commands.push(
+                                        ExplainCommand::SetWhatIf {
+                                            column: column.clone(),
+                                            value: WhatIfValue::Label(label.clone()),
+                                        }
+                                        .into(),
+                                    );
                                 }
                             }
                         });
@@ -316,13 +323,13 @@ fn what_if_ui(ui: &mut Ui, dataset: &Dataset, view: &ExplainView, commands: &mut
                     .checkbox(&mut locked, format!("Keep '{column}' as is"))
                     .changed()
                 {
-                    commands.push(AppCommand::ToggleLock(column.clone()));
+                    commands.push(ExplainCommand::ToggleLock(column.clone()).into());
                 }
             }
             ui.end_row();
         }
     });
     if !view.edits.is_empty() && ui.button("Undo what-if changes").clicked() {
-        commands.push(AppCommand::ResetWhatIf);
+        commands.push(ExplainCommand::ResetWhatIf.into());
     }
 }

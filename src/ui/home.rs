@@ -1,10 +1,11 @@
 //! The home screen: open a file, pick a sample, or reopen a recent file.
 
-use clearbox::health::words;
 use clearbox::samples::SAMPLES;
+use clearbox::words;
 use egui::{RichText, Ui};
 
-use super::commands::AppCommand;
+use super::commands::{AppCommand, DataCommand};
+use super::files::FilePurpose;
 use super::state::AppState;
 
 /// Draws the home screen.
@@ -18,7 +19,7 @@ pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
         ui.add_space(8.0);
         ui.horizontal(|ui| {
             if ui.button("Open a file…").clicked() {
-                commands.push(AppCommand::PickFile);
+                commands.push(AppCommand::Pick(FilePurpose::OpenTable));
             }
             ui.weak("CSV or Parquet. You can also drop a file onto this window.");
             if let Some(dataset) = &state.dataset {
@@ -26,7 +27,7 @@ pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
                     .button(format!("Back to {}", dataset.table.name))
                     .clicked()
                 {
-                    commands.push(AppCommand::GoToData);
+                    commands.push(DataCommand::GoToData.into());
                 }
             }
         });
@@ -55,7 +56,7 @@ pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
                         .on_hover_text(recent.path.display().to_string())
                         .clicked()
                     {
-                        commands.push(AppCommand::OpenFile(recent.path.clone()));
+                        commands.push(DataCommand::OpenFile(recent.path.clone()).into());
                     }
                     ui.weak(format!(
                         "{} × {} columns",
@@ -82,7 +83,7 @@ fn sample_card_ui(
             ui.set_min_height(70.0);
             ui.vertical(|ui| {
                 if ui.button(RichText::new(sample.title).strong()).clicked() {
-                    commands.push(AppCommand::OpenSample(sample.id));
+                    commands.push(DataCommand::OpenSample(sample.id).into());
                 }
                 ui.label(sample.blurb);
             });

@@ -1,12 +1,14 @@
 //! The desktop front: an eframe app that renders [`state::AppState`] and turns
-//! clicks into [`commands::AppCommand`]s. It computes nothing itself: loading,
-//! analysis and device probing are library jobs.
+//! clicks into [`commands::AppCommand`]s. It computes nothing itself: each
+//! page's runner ([`runner::Runner`]) starts library jobs and puts their
+//! results into the state; files are written by one background writer.
 
 mod app;
 mod charts;
 mod column_list;
 mod column_panel;
 pub mod commands;
+mod data_flow;
 mod data_page;
 mod drift_challenger;
 mod drift_charts;
@@ -14,10 +16,13 @@ mod drift_flow;
 mod drift_page;
 mod explain_flow;
 mod explain_page;
+pub mod files;
 mod home;
+mod input_choices;
 mod predict_page;
 mod predict_results;
 mod prediction_flow;
+pub mod runner;
 mod segment_flow;
 mod segment_page;
 mod segment_results;
@@ -25,12 +30,14 @@ pub mod state;
 mod status_bar;
 mod table_view;
 mod theme;
+mod writer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub use app::{AppConfig, ClearboxApp};
 use clearbox::compute::DevicePreference;
+pub use explain_flow::ExplainBudget;
 
 /// What the command line asked the window to do at start.
 pub struct Launch {
@@ -62,6 +69,8 @@ pub fn run(launch: Launch) -> ExitCode {
         device: launch.device,
         settings_path: clearbox::project::settings::default_path(),
         open,
+        explain: ExplainBudget::default(),
+        on_news: None,
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

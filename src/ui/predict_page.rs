@@ -1,11 +1,13 @@
 //! The prediction wizard: Goal → Inputs → Check → Train → Results.
 
 use clearbox::ml::split::SplitPlan;
+use clearbox::words::duration;
 use egui::{RichText, Ui};
 use egui_plot::{Line, Plot, PlotPoints};
 
-use super::commands::AppCommand;
-use super::state::{Dataset, PredictionWizard, WizardStep};
+use super::commands::{AppCommand, DataCommand, PredictionCommand};
+use super::input_choices::input_choices_ui;
+use super::state::{Dataset, PredictionWizard, TargetCheck, WizardStep};
 use super::{predict_results, theme};
 
 /// Draws the wizard.
@@ -17,7 +19,7 @@ pub fn predict_page_ui(
 ) {
     ui.horizontal(|ui| {
         if ui.button("Back to the data").clicked() {
-            commands.push(AppCommand::GoToData);
+            commands.push(DataCommand::GoToData.into());
         }
         ui.heading(format!("Predict a column of {}", dataset.table.name));
     });
@@ -25,7 +27,7 @@ pub fn predict_page_ui(
     ui.horizontal(|ui| {
         for step in WizardStep::ALL {
             if ui.selectable_label(step == current, step.label()).clicked() {
-                commands.push(AppCommand::GoToStep(step));
+                commands.push(PredictionCommand::GoToStep(step).into());
             }
         }
     });
@@ -44,7 +46,7 @@ pub fn predict_page_ui(
 fn next_button(ui: &mut Ui, enabled: bool, step: WizardStep, commands: &mut Vec<AppCommand>) {
     ui.add_space(10.0);
     if ui.add_enabled(enabled, egui::Button::new("Next")).clicked() {
-        commands.push(AppCommand::GoToStep(step));
+        commands.push(PredictionCommand::GoToStep(step).into());
     }
 }
 
@@ -55,7 +57,7 @@ fn goal_ui(
     commands: &mut Vec<AppCommand>,
 ) {
     ui.label(RichText::new("Which column should the model learn to predict?").strong());
-    let current = wizard
+    let current = dataset
         .target
         .clone()
         .unwrap_or_else(|| "Choose a column".into());
@@ -63,26 +65,35 @@ fn goal_ui(
         .selected_text(current)
         .show_ui(ui, |ui| {
             for column in &dataset.table.columns {
-                let chosen = wizard.target.as_deref() == Some(column.name.as_str());
+                let chosen = dataset.target.as_deref() == Some(column.name.as_str());
                 if ui.selectable_label(chosen, &column.name).clicked() {
-                    commands.push(AppCommand::ChooseTarget(column.name.clone()));
+                    commands.push(DataCommand::SetTarget(Some(column.name.clone())).into());
                 }
             }
         });
-    if !wizard.task_sentence.is_empty() {
-        let colour = if wizard.target_ok {
-            theme::GOOD
-        } else {
-            theme::PROBLEM
-        };
-        ui.colored_label(colour, &wizard.task_sentence);
+    match &wizard.check {
+        Some(check) => {
+            let colour = if check.target_ok {
+                theme::GOOD
+            } else {
+                theme::PROBLEM
+            };
+            ui.colored_label(colour, &check.task_sentence);
+        }
+        None if dataset.target.is_some() => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Checking the column…");
+            });
+        }
+        None => {}
     }
     ui.weak("If the kind of problem is wrong, change the column's role on the data page.");
-    next_button(ui, wizard.target_ok, WizardStep::Inputs, commands);
+    next_button(ui, wizard.target_ok(), WizardStep::Inputs, commands);
 }
 
 fn inputs_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppCommand>) {
-    let used = wizard.inputs.iter().filter(|c| c.included).count();
+    let used = wizard.inputs.iter().filter(|c| c.is_used()).count();
     ui.label(
         RichText::new(format!(
             "The model may use {used} of {} columns.",
@@ -99,30 +110,26 @@ fn inputs_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppComma
             ui.label("Checking the columns against the target…");
         });
     }
-    for choice in &wizard.inputs {
-        ui.horizontal(|ui| {
-            let mut included = choice.included;
-            if ui.checkbox(&mut included, &choice.column).changed() {
-                commands.push(AppCommand::SetInput {
-                    column: choice.column.clone(),
-                    included,
-                });
-            }
-            if !choice.reason.is_empty() {
-                ui.weak(format!("left out: {}", choice.reason));
-            }
-        });
-    }
+    input_choices_ui(ui, &wizard.inputs, |column, included| {
+        commands.push(PredictionCommand::SetInput { column, included }.into());
+    });
     next_button(ui, used > 0, WizardStep::Check, commands);
 }
 
 fn check_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppCommand>) {
     ui.label(RichText::new("How the rows will be used").strong());
-    split_choice_ui(ui, wizard, commands);
-    if wizard.split_ok {
-        ui.label(&wizard.split_sentence);
+    let Some(check) = &wizard.check else {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Working out how the rows will be split…");
+        });
+        return;
+    };
+    split_choice_ui(ui, wizard, check, commands);
+    if check.split_ok {
+        ui.label(&check.split_sentence);
     } else {
-        ui.colored_label(theme::CHECK, &wizard.split_sentence);
+        ui.colored_label(theme::CHECK, &check.split_sentence);
     }
     ui.label(format!(
         "Training should take about {} on this computer (a rough estimate; it stops early when the model stops improving).",
@@ -131,18 +138,23 @@ fn check_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppComman
     ui.add_space(10.0);
     if ui
         .add_enabled(
-            wizard.target_ok && wizard.split_ok,
+            check.target_ok && check.split_ok,
             egui::Button::new("Train"),
         )
         .clicked()
     {
-        commands.push(AppCommand::Train);
+        commands.push(PredictionCommand::Train.into());
     }
 }
 
 /// At random, or by one of the table's time columns (only offered when it has one).
-fn split_choice_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppCommand>) {
-    if wizard.time_columns.is_empty() {
+fn split_choice_ui(
+    ui: &mut Ui,
+    wizard: &PredictionWizard,
+    check: &TargetCheck,
+    commands: &mut Vec<AppCommand>,
+) {
+    if check.time_columns.is_empty() {
         return;
     }
     let label = |plan: &SplitPlan| match plan {
@@ -150,7 +162,7 @@ fn split_choice_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<Ap
         SplitPlan::ByTime { column } => format!("By time: '{column}'"),
     };
     let options =
-        std::iter::once(SplitPlan::Stratified).chain(wizard.time_columns.iter().map(|column| {
+        std::iter::once(SplitPlan::Stratified).chain(check.time_columns.iter().map(|column| {
             SplitPlan::ByTime {
                 column: column.clone(),
             }
@@ -162,7 +174,7 @@ fn split_choice_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<Ap
                 for plan in options {
                     let selected = plan == wizard.split_plan;
                     if ui.selectable_label(selected, label(&plan)).clicked() && !selected {
-                        commands.push(AppCommand::SetSplitPlan(plan));
+                        commands.push(PredictionCommand::SetSplitPlan(plan).into());
                     }
                 }
             });
@@ -178,24 +190,27 @@ fn train_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppComman
         ui.label("Training has not started. Go to Check and press Train.");
         return;
     };
+    let job = &view.job;
+    // Cancel first: the lines below it grow as training goes on, and the
+    // button must not move under the pointer.
+    if ui.button("Cancel training").clicked() {
+        commands.push(PredictionCommand::CancelTraining.into());
+    }
     ui.horizontal(|ui| {
         ui.spinner();
         ui.label(format!(
             "{} — {} elapsed",
-            view.message,
-            duration(view.elapsed)
+            job.message,
+            duration(job.elapsed)
         ));
     });
-    ui.add(egui::ProgressBar::new(view.fraction).show_percentage());
-    if view.fraction > 0.05 {
-        let remaining = view.elapsed * f64::from((1.0 - view.fraction) / view.fraction);
+    ui.add(egui::ProgressBar::new(job.fraction).show_percentage());
+    if job.fraction > 0.05 {
+        let remaining = job.elapsed * f64::from((1.0 - job.fraction) / job.fraction);
         ui.weak(format!(
             "About {} left, if the model stops improving now; longer if it keeps improving.",
             duration(remaining)
         ));
-    }
-    if ui.button("Cancel training").clicked() {
-        commands.push(AppCommand::CancelTraining);
     }
     ui.label("The lines show the model's error after each pass: on the rows it learns from, and on the rows it is checked on. When the second stops falling, training stops.");
     let line =
@@ -223,13 +238,4 @@ fn train_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppComman
                 "simple model: check rows",
             ));
         });
-}
-
-/// "12 seconds", "3 minutes".
-pub fn duration(seconds: f64) -> String {
-    if seconds < 90.0 {
-        format!("{:.0} seconds", seconds.max(1.0))
-    } else {
-        format!("{:.0} minutes", seconds / 60.0)
-    }
 }

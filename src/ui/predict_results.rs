@@ -2,13 +2,14 @@
 //! next to the simple model; for yes/no, a threshold slider that updates the
 //! sentences, the confusion table, and ROC, gains and calibration curves.
 
-use clearbox::health::words::{count, percent};
 use clearbox::ml::metrics::{BinaryCurves, BinaryScores};
 use clearbox::templates::prediction::{ChosenModel, PredictionOutcome, Scores};
+use clearbox::words::{count, percent};
 use egui::{RichText, Ui};
 use egui_plot::{Line, Plot, PlotPoints};
 
-use super::commands::AppCommand;
+use super::commands::{AppCommand, ExplainCommand, PredictionCommand};
+use super::files::FilePurpose;
 use super::state::PredictionWizard;
 
 /// Draws the results.
@@ -40,27 +41,28 @@ pub fn results_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<App
             "The deep model does not beat the simple one on this table, so the simple model is offered instead.",
         ),
     };
-    for choice in outcome.inputs.iter().filter(|c| !c.included) {
-        ui.weak(format!("Left out '{}': {}.", choice.column, choice.reason));
-    }
+    super::input_choices::left_out_ui(ui, &outcome.inputs);
     ui.horizontal(|ui| {
         if ui.button("Save the model…").clicked() {
-            commands.push(AppCommand::SaveModel);
+            commands.push(AppCommand::Pick(FilePurpose::SaveModel));
         }
         if ui
             .button("Explain the model…")
             .on_hover_text("What drives the model, how sure that is, and why it predicts what it does for one row.")
             .clicked()
         {
-            commands.push(AppCommand::ExplainModel);
+            commands.push(ExplainCommand::Open.into());
         }
     });
     ui.separator();
-    match (&wizard.at_threshold, &wizard.curves) {
+    let Some(results) = &wizard.results else {
+        return;
+    };
+    match (&wizard.at_threshold, &results.curves) {
         (Some(scores), Some(curves)) => {
             binary_ui(ui, outcome, wizard.threshold, scores, curves, commands)
         }
-        _ => other_ui(ui, outcome),
+        _ => other_ui(ui, outcome, &results.scatter),
     }
 }
 
@@ -95,7 +97,7 @@ fn binary_ui(
     let slider =
         ui.add(egui::Slider::new(&mut t, 0.01..=0.99).text("Flag a row when the chance is above"));
     if slider.changed() {
-        commands.push(AppCommand::SetThreshold(t));
+        commands.push(PredictionCommand::SetThreshold(t).into());
     }
     ui.label(format!(
         "Of every 100 rows the model flags, {:.0} really are '{positive}'; picking at random finds {:.0}.",
@@ -173,7 +175,7 @@ fn curve_ui(ui: &mut Ui, title: &str, sentence: &str, points: &[(f64, f64)]) {
         });
 }
 
-fn other_ui(ui: &mut Ui, outcome: &PredictionOutcome) {
+fn other_ui(ui: &mut Ui, outcome: &PredictionOutcome, scatter: &[[f64; 2]]) {
     let card = &outcome.card;
     match (&card.deep.test, card.chosen) {
         (Scores::Multiclass(s), _) => {
@@ -205,19 +207,14 @@ fn other_ui(ui: &mut Ui, outcome: &PredictionOutcome) {
                 "On a typical row the prediction is off by {:.3} (in '{}' units); larger misses count more in the RMSE of {:.3}.",
                 s.mae, card.target.name, s.rmse
             ));
-            let points: Vec<[f64; 2]> = outcome
-                .test_predictions
-                .amounts
-                .iter()
-                .map(|(t, p)| [*t, *p])
-                .collect();
             ui.weak("Each point is a test row: its true value across, the prediction up. Perfect predictions lie on the diagonal.");
             Plot::new("predicted vs actual")
                 .height(260.0)
                 .data_aspect(1.0)
                 .show(ui, |plot| {
                     plot.points(
-                        egui_plot::Points::new("rows", PlotPoints::from(points)).radius(1.5),
+                        egui_plot::Points::new("rows", PlotPoints::from(scatter.to_vec()))
+                            .radius(1.5),
                     );
                 });
         }

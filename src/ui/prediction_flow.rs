@@ -1,307 +1,360 @@
-//! Handling the prediction wizard's commands: choosing the target and
-//! inputs, running training as a background job with live loss curves,
-//! and recomputing results when the threshold moves.
+//! Handling the prediction wizard's commands. Everything that reads whole
+//! columns runs as a job: checking the target and the split, training (with
+//! live loss curves), ranking the test rows for the results page, saving.
+//! The window thread only moves between steps and reads what jobs found.
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
-use std::time::Instant;
 
 use clearbox::ClearboxError;
-use clearbox::compute::ComputeDevice;
 use clearbox::data::Table;
-use clearbox::jobs::{Job, Wake};
-use clearbox::ml::metrics::{BinaryCurves, BinaryScores};
+use clearbox::jobs::JobSlot;
+use clearbox::ml::metrics::{BinaryCurves, Ranked};
 use clearbox::ml::split::{SplitPlan, time_columns};
-use clearbox::ml::task::{TargetValues, read_target};
+use clearbox::ml::task::read_target;
 use clearbox::templates::prediction::{
-    ChosenModel, PredictionOutcome, PredictionRequest, TrainingEvent, choose_inputs, columns_where,
-    estimate_seconds, train_prediction,
+    ChosenModel, PredictionOutcome, PredictionRequest, TrainingEvent, estimate_seconds,
+    train_prediction,
 };
+use clearbox::templates::{Decisions, Purpose, choose_inputs, used_columns};
 
-use super::commands::AppCommand;
-use super::state::{AppState, Banner, Page, PredictionWizard, TrainingView, WizardStep};
+use super::commands::PredictionCommand;
+use super::runner::{DataEvent, Env, Runner, Written};
+use super::state::{
+    AppState, Banner, Page, PredictionWizard, ResultsView, TargetCheck, TrainingView, WizardStep,
+};
 
 /// The seed the wizard trains with: results are repeatable.
 const SEED: u64 = 42;
+/// Test rows drawn on the predicted-against-true chart: enough to see the
+/// shape, few enough to draw every frame.
+const SCATTER_POINTS: usize = 4000;
+
+/// A finished training run with its results page worked out.
+pub struct Trained {
+    outcome: Arc<PredictionOutcome>,
+    results: ResultsView,
+}
 
 /// Background work of the wizard.
 #[derive(Default)]
 pub struct PredictionRunner {
-    /// The proven compute device, once known.
-    pub device: Option<ComputeDevice>,
-    job: Option<(Job<PredictionOutcome>, Receiver<TrainingEvent>, Instant)>,
+    check: JobSlot<TargetCheck>,
+    training: JobSlot<Trained>,
+    events: Option<Receiver<TrainingEvent>>,
 }
 
 impl PredictionRunner {
-    /// Handles a wizard command; returns `true` when the health report must be redone.
-    pub fn handle(&mut self, state: &mut AppState, command: AppCommand, wake: &Wake) -> bool {
+    /// Checks the open table's target and the split plan in the background.
+    fn start_check(&mut self, state: &mut AppState, env: &Env<'_>) {
+        let Some((dataset, target)) = state
+            .dataset
+            .as_ref()
+            .and_then(|d| d.target.clone().map(|t| (d, t)))
+        else {
+            self.check.cancel();
+            state.prediction.check = None;
+            return;
+        };
+        let table = dataset.table.clone();
+        let plan = state.prediction.split_plan.clone();
+        state.prediction.check = None;
+        self.check
+            .start("checking the column to predict", env.wake, move |_| {
+                Ok(check_target(&table, &target, &plan))
+            });
+    }
+
+    fn start_training(&mut self, state: &mut AppState, env: &Env<'_>) {
+        let Some(device) = env.device_or_banner(state) else {
+            return;
+        };
+        let Some(dataset) = &state.dataset else {
+            return;
+        };
+        let wizard = &mut state.prediction;
+        let Some(target) = dataset.target.clone().filter(|_| wizard.target_ok()) else {
+            return;
+        };
+        let decisions = Decisions::exactly(&wizard.inputs);
+        let request = PredictionRequest {
+            target,
+            exclude: decisions.exclude,
+            include: decisions.include,
+            seed: SEED,
+            split: wizard.split_plan.clone(),
+        };
+        let table = dataset.table.clone();
+        let (tx, rx) = channel();
+        self.training
+            .start("training the model", env.wake, move |progress| {
+                let outcome = train_prediction(&table, &request, &device, progress, &|event| {
+                    let _ = tx.send(event);
+                })?;
+                let results = results_view(&outcome);
+                Ok(Trained {
+                    outcome: Arc::new(outcome),
+                    results,
+                })
+            });
+        self.events = Some(rx);
+        wizard.training = Some(TrainingView::default());
+        wizard.outcome = None;
+        wizard.results = None;
+        wizard.step = Some(WizardStep::Train);
+    }
+
+    /// Works out the default inputs again from the current report, keeping
+    /// the user's own decisions.
+    fn refresh_inputs(&self, state: &mut AppState, env: &Env<'_>) {
+        let Some(dataset) = &state.dataset else {
+            return;
+        };
+        let (Some(target), Some(report)) = (&dataset.target, dataset.report_for_target()) else {
+            return;
+        };
+        let wizard = &mut state.prediction;
+        let decisions = Decisions::by_you(&wizard.inputs);
+        wizard.inputs = choose_inputs(
+            &dataset.table,
+            report,
+            Purpose::Predict { target },
+            &decisions,
+        );
+        refresh_estimate(state, env);
+    }
+}
+
+impl Runner for PredictionRunner {
+    type Command = PredictionCommand;
+
+    fn handle(&mut self, command: PredictionCommand, state: &mut AppState, env: &mut Env<'_>) {
         match command {
-            AppCommand::StartPrediction => {
+            PredictionCommand::Start => {
                 state.page = Page::Predict;
-                if state.wizard.step.is_none() {
-                    state.wizard.step = Some(WizardStep::Goal);
-                    if let Some(target) = state.dataset.as_ref().and_then(|d| d.target.clone()) {
-                        return self.choose_target(state, target);
-                    }
+                if state.prediction.step.is_none() {
+                    state.prediction.step = Some(WizardStep::Goal);
+                    self.start_check(state, env);
+                    self.refresh_inputs(state, env);
                 }
             }
-            AppCommand::ChooseTarget(target) => return self.choose_target(state, target),
-            AppCommand::SetInput { column, included } => {
-                if let Some(choice) = state.wizard.inputs.iter_mut().find(|c| c.column == column) {
-                    choice.included = included;
-                    choice.reason = if included {
-                        String::new()
-                    } else {
-                        "left out by you".into()
-                    };
-                    state.wizard.outcome = None;
-                }
-                refresh_plan(state, self.device.as_ref());
-            }
-            AppCommand::GoToStep(step) => {
-                let wizard = &state.wizard;
+            PredictionCommand::GoToStep(step) => {
+                let wizard = &state.prediction;
                 let allowed = match step {
                     WizardStep::Goal => true,
-                    WizardStep::Inputs | WizardStep::Check => wizard.target_ok,
-                    WizardStep::Train => self.job.is_some(),
+                    WizardStep::Inputs | WizardStep::Check => wizard.target_ok(),
+                    WizardStep::Train => self.training.is_running(),
                     WizardStep::Results => wizard.outcome.is_some(),
                 };
                 if allowed {
-                    state.wizard.step = Some(step);
+                    state.prediction.step = Some(step);
                 }
             }
-            AppCommand::SetSplitPlan(plan) => {
-                state.wizard.split_plan = plan;
-                state.wizard.outcome = None;
-                refresh_split(state);
-            }
-            AppCommand::Train => self.start(state, wake),
-            AppCommand::CancelTraining => {
-                if let Some((job, _, _)) = self.job.take() {
-                    job.cancel();
+            PredictionCommand::SetInput { column, included } => {
+                let mut decisions = Decisions::by_you(&state.prediction.inputs);
+                decisions.include.retain(|c| *c != column);
+                decisions.exclude.retain(|c| *c != column);
+                if included {
+                    decisions.include.push(column);
+                } else {
+                    decisions.exclude.push(column);
                 }
-                state.wizard.training = None;
-                state.wizard.step = Some(WizardStep::Check);
-            }
-            AppCommand::SetThreshold(threshold) => set_threshold(&mut state.wizard, threshold),
-            _ => {}
-        }
-        false
-    }
-
-    fn choose_target(&mut self, state: &mut AppState, target: String) -> bool {
-        let Some(dataset) = &mut state.dataset else {
-            return false;
-        };
-        let wizard = &mut state.wizard;
-        wizard.outcome = None;
-        wizard.target = Some(target.clone());
-        wizard.time_columns = time_columns(&dataset.table, &target);
-        if let SplitPlan::ByTime { column } = &wizard.split_plan
-            && !wizard.time_columns.contains(column)
-        {
-            wizard.split_plan = SplitPlan::Stratified;
-        }
-        match read_target(&dataset.table, &target) {
-            Ok((column, values)) => {
-                wizard.target_ok = true;
-                wizard.task_sentence = format!(
-                    "Clearbox will treat '{target}' as {}.",
-                    column.task.describe()
-                );
-                describe_split(wizard, &dataset.table, &values);
-            }
-            Err(err) => {
-                wizard.target_ok = false;
-                wizard.task_sentence = err.to_string();
-            }
-        }
-        let changed = dataset.target.as_deref() != Some(target.as_str());
-        if changed {
-            // The inputs depend on the report for this target; until it is
-            // ready the Inputs step shows that it is checking.
-            wizard.inputs.clear();
-        }
-        dataset.target = Some(target);
-        if !changed {
-            refresh_inputs(state, self.device.as_ref());
-        }
-        changed
-    }
-
-    fn start(&mut self, state: &mut AppState, wake: &Wake) {
-        let (Some(dataset), Some(device)) = (&state.dataset, &self.device) else {
-            state.banner = Some(Banner::Error(
-                "The compute device is still being checked; try again in a moment.".into(),
-            ));
-            return;
-        };
-        let Some(target) = state
-            .wizard
-            .target
-            .clone()
-            .filter(|_| state.wizard.target_ok)
-        else {
-            return;
-        };
-        let pick = |included: bool| columns_where(&state.wizard.inputs, included);
-        let request = PredictionRequest {
-            target,
-            exclude: pick(false),
-            include: pick(true),
-            seed: SEED,
-            split: state.wizard.split_plan.clone(),
-        };
-        let table = dataset.table.clone();
-        let device = device.clone();
-        let (tx, rx) = channel();
-        let job = Job::spawn("training the model", Some(wake.clone()), move |progress| {
-            train_prediction(&table, &request, &device, progress, &|event| {
-                let _ = tx.send(event);
-            })
-        });
-        if let Some((old, _, _)) = self.job.replace((job, rx, Instant::now())) {
-            old.cancel();
-        }
-        state.wizard.training = Some(TrainingView {
-            message: "Starting".into(),
-            ..TrainingView::default()
-        });
-        state.wizard.outcome = None;
-        state.wizard.step = Some(WizardStep::Train);
-    }
-
-    /// Forgets the wizard (the table it was built on changed): a running
-    /// training is cancelled so its result cannot land on other data.
-    pub fn reset(&mut self, state: &mut AppState) {
-        if let Some((job, _, _)) = self.job.take() {
-            job.cancel();
-        }
-        state.wizard = PredictionWizard::default();
-        if state.page == Page::Predict {
-            state.page = Page::Data;
-        }
-    }
-
-    /// Takes in training news; called every frame.
-    pub fn poll(&mut self, state: &mut AppState) {
-        let Some((job, events, started)) = &mut self.job else {
-            return;
-        };
-        if let Some(view) = &mut state.wizard.training {
-            while let Ok(TrainingEvent::Epoch { model, loss }) = events.try_recv() {
-                match model {
-                    ChosenModel::Deep => view.deep.push(loss),
-                    ChosenModel::Simple => view.simple.push(loss),
+                if let Some(dataset) = &state.dataset
+                    && let (Some(target), Some(report)) =
+                        (&dataset.target, dataset.report_for_target())
+                {
+                    state.prediction.inputs = choose_inputs(
+                        &dataset.table,
+                        report,
+                        Purpose::Predict { target },
+                        &decisions,
+                    );
+                    state.prediction.outcome = None;
+                    refresh_estimate(state, env);
                 }
             }
-            if let Some(update) = job.latest_progress() {
-                view.fraction = update.fraction;
-                view.message.clone_from(&update.message);
+            PredictionCommand::SetSplitPlan(plan) => {
+                state.prediction.split_plan = plan;
+                state.prediction.outcome = None;
+                self.start_check(state, env);
             }
-            view.elapsed = started.elapsed().as_secs_f64();
+            PredictionCommand::Train => self.start_training(state, env),
+            PredictionCommand::CancelTraining => {
+                self.training.cancel();
+                self.events = None;
+                state.prediction.training = None;
+                state.prediction.step = Some(WizardStep::Check);
+            }
+            PredictionCommand::SetThreshold(threshold) => {
+                let wizard = &mut state.prediction;
+                wizard.threshold = threshold;
+                wizard.at_threshold = wizard
+                    .results
+                    .as_ref()
+                    .and_then(|r| r.ranked.as_ref())
+                    .map(|ranked| ranked.at(threshold));
+            }
+            PredictionCommand::SaveModel(path) => {
+                let Some(outcome) = state.prediction.outcome.clone() else {
+                    return;
+                };
+                env.write("saving the model", move |_| {
+                    outcome.save(&path)?;
+                    Ok(Written::saying(format!(
+                        "Saved the model to '{}'. Score new rows with: clearbox predict --model '{}' --data FILE --out scored.csv",
+                        clearbox::error::display_name(&path),
+                        path.display()
+                    )))
+                });
+            }
         }
-        let Some(result) = job.poll() else { return };
-        self.job = None;
+    }
+
+    fn poll(&mut self, state: &mut AppState, _env: &mut Env<'_>) {
+        if let Some(result) = self.check.poll() {
+            let check = result.unwrap_or_else(|err| TargetCheck {
+                task_sentence: err.to_string(),
+                ..TargetCheck::default()
+            });
+            let wizard = &mut state.prediction;
+            if let SplitPlan::ByTime { column } = &wizard.split_plan
+                && !check.time_columns.contains(column)
+            {
+                wizard.split_plan = SplitPlan::Stratified;
+            }
+            wizard.check = Some(check);
+        }
+        if let (Some(view), Some(job)) = (&mut state.prediction.training, self.training.view()) {
+            view.job = job;
+            if let Some(events) = &self.events {
+                while let Ok(TrainingEvent::Epoch { model, loss }) = events.try_recv() {
+                    match model {
+                        ChosenModel::Deep => view.deep.push(loss),
+                        ChosenModel::Simple => view.simple.push(loss),
+                    }
+                }
+            }
+        }
+        let Some(result) = self.training.poll() else {
+            return;
+        };
+        self.events = None;
+        let wizard = &mut state.prediction;
+        wizard.training = None;
         match result {
-            Ok(outcome) => {
-                let wizard = &mut state.wizard;
-                let outcome = Arc::new(outcome);
-                let threshold = outcome.card.chosen_part().threshold;
-                let probabilities = chosen_probabilities(&outcome);
-                wizard.curves = (!probabilities.is_empty())
-                    .then(|| BinaryCurves::measure(probabilities, &outcome.test_predictions.truth));
-                wizard.outcome = Some(outcome);
-                wizard.at_threshold = None;
-                set_threshold(wizard, threshold.unwrap_or(0.5));
+            Ok(trained) => {
+                let threshold = trained.outcome.card.chosen_part().threshold.unwrap_or(0.5);
+                wizard.at_threshold = trained
+                    .results
+                    .ranked
+                    .as_ref()
+                    .map(|ranked| ranked.at(threshold));
+                wizard.threshold = threshold;
+                wizard.outcome = Some(trained.outcome);
+                wizard.results = Some(trained.results);
                 wizard.step = Some(WizardStep::Results);
             }
             Err(ClearboxError::Cancelled) => {}
             Err(err) => {
                 state.banner = Some(Banner::Error(err.to_string()));
-                state.wizard.step = Some(WizardStep::Check);
+                wizard.step = Some(WizardStep::Check);
             }
         }
-        state.wizard.training = None;
     }
-}
 
-/// Recomputes the default inputs from the current health report.
-pub fn refresh_inputs(state: &mut AppState, device: Option<&ComputeDevice>) {
-    let (Some(dataset), Some(target)) = (&state.dataset, &state.wizard.target) else {
-        return;
-    };
-    let Some(report) = dataset
-        .report
-        .as_ref()
-        .filter(|r| r.target.as_ref() == Some(target))
-    else {
-        return;
-    };
-    let kept: Vec<String> = state
-        .wizard
-        .inputs
-        .iter()
-        .filter(|c| c.reason == "left out by you")
-        .map(|c| c.column.clone())
-        .collect();
-    state.wizard.inputs = choose_inputs(&dataset.table, report, target, &kept, &[]);
-    refresh_plan(state, device);
-}
-
-fn refresh_plan(state: &mut AppState, device: Option<&ComputeDevice>) {
-    let (Some(dataset), Some(device)) = (&state.dataset, device) else {
-        return;
-    };
-    let used: Vec<String> = state
-        .wizard
-        .inputs
-        .iter()
-        .filter(|c| c.included)
-        .map(|c| c.column.clone())
-        .collect();
-    state.wizard.estimate_seconds = estimate_seconds(&dataset.table, &used, device);
-}
-
-/// Redoes the split sentence for the current target and plan.
-fn refresh_split(state: &mut AppState) {
-    let (Some(dataset), Some(target)) = (&state.dataset, &state.wizard.target) else {
-        return;
-    };
-    match read_target(&dataset.table, target) {
-        Ok((_, values)) => describe_split(&mut state.wizard, &dataset.table, &values),
-        Err(err) => {
-            state.wizard.split_ok = false;
-            state.wizard.split_sentence = err.to_string();
+    fn data_event(&mut self, event: DataEvent, state: &mut AppState, env: &mut Env<'_>) {
+        match event {
+            DataEvent::TableChanged => {
+                // A finished model stays only with its data; a running one is stopped.
+                self.check.cancel();
+                self.training.cancel();
+                self.events = None;
+                state.prediction = PredictionWizard::default();
+                if state.page == Page::Predict {
+                    state.page = Page::Data;
+                }
+            }
+            DataEvent::TargetChanged => {
+                let wizard = &mut state.prediction;
+                wizard.outcome = None;
+                wizard.results = None;
+                // The inputs depend on the report for the new target; until it
+                // is ready the Inputs step says it is checking.
+                wizard.inputs.clear();
+                if wizard.step.is_some() {
+                    self.start_check(state, env);
+                }
+            }
+            DataEvent::ReportReady => {
+                if state.prediction.step.is_some() {
+                    self.refresh_inputs(state, env);
+                }
+            }
+            DataEvent::DeviceReady => refresh_estimate(state, env),
         }
     }
 }
 
-fn describe_split(wizard: &mut PredictionWizard, table: &Table, values: &TargetValues) {
-    (wizard.split_ok, wizard.split_sentence) = match wizard.split_plan.split(table, values, SEED) {
-        Ok(split) => (true, split.describe()),
-        Err(err) => (false, err.to_string()),
+/// The forecast of training time for the chosen inputs.
+fn refresh_estimate(state: &mut AppState, env: &Env<'_>) {
+    let (Some(dataset), Some(device)) = (&state.dataset, env.device) else {
+        return;
     };
+    let used = used_columns(&state.prediction.inputs);
+    state.prediction.estimate_seconds = estimate_seconds(&dataset.table, &used, device);
 }
 
-fn chosen_probabilities(outcome: &PredictionOutcome) -> &[f64] {
-    match outcome.card.chosen {
-        ChosenModel::Deep => &outcome.test_predictions.deep,
-        ChosenModel::Simple => &outcome.test_predictions.simple,
+/// What the target makes and how the rows would be split.
+fn check_target(table: &Table, target: &str, plan: &SplitPlan) -> TargetCheck {
+    let time_columns = time_columns(table, target);
+    let plan = match plan {
+        SplitPlan::ByTime { column } if !time_columns.contains(column) => &SplitPlan::Stratified,
+        plan => plan,
+    };
+    match read_target(table, target) {
+        Ok((column, values)) => {
+            let (split_ok, split_sentence) = match plan.split(table, &values, SEED) {
+                Ok(split) => (true, split.describe()),
+                Err(err) => (false, err.to_string()),
+            };
+            TargetCheck {
+                task_sentence: format!(
+                    "Clearbox will treat '{target}' as {}.",
+                    column.task.describe()
+                ),
+                target_ok: true,
+                time_columns,
+                split_sentence,
+                split_ok,
+            }
+        }
+        Err(err) => TargetCheck {
+            task_sentence: err.to_string(),
+            time_columns,
+            ..TargetCheck::default()
+        },
     }
 }
 
-/// Moves the threshold. The AUC does not depend on it, so a known one is
-/// kept; `at_threshold` must be cleared when a new model arrives.
-fn set_threshold(wizard: &mut PredictionWizard, threshold: f64) {
-    wizard.threshold = threshold;
-    let known_auc = wizard.at_threshold.as_ref().map(|s| s.auc);
-    wizard.at_threshold = wizard.outcome.as_ref().and_then(|outcome| {
-        let probabilities = chosen_probabilities(outcome);
-        let truth = &outcome.test_predictions.truth;
-        (!probabilities.is_empty()).then(|| match known_auc {
-            Some(auc) => BinaryScores::at_threshold(probabilities, truth, threshold, auc),
-            None => BinaryScores::measure(probabilities, truth, threshold),
-        })
-    });
+/// The results page's figures: the test rows ranked for the threshold
+/// slider and the curves (yes/no), or a sample of predicted against true
+/// values (amounts).
+fn results_view(outcome: &PredictionOutcome) -> ResultsView {
+    let test = &outcome.test_predictions;
+    let probabilities = match outcome.card.chosen {
+        ChosenModel::Deep => &test.deep,
+        ChosenModel::Simple => &test.simple,
+    };
+    let binary = !probabilities.is_empty();
+    let step = (test.amounts.len() / SCATTER_POINTS).max(1);
+    ResultsView {
+        ranked: binary.then(|| Ranked::new(probabilities, &test.truth)),
+        curves: binary.then(|| BinaryCurves::measure(probabilities, &test.truth)),
+        scatter: test
+            .amounts
+            .iter()
+            .step_by(step)
+            .map(|(t, p)| [*t, *p])
+            .collect(),
+    }
 }

@@ -1,9 +1,10 @@
 //! The segmentation wizard: Columns → Find groups → Groups.
 
+use clearbox::words::duration;
 use egui::{RichText, Ui};
 
-use super::commands::AppCommand;
-use super::predict_page::duration;
+use super::commands::{AppCommand, DataCommand, SegmentationCommand};
+use super::input_choices::input_choices_ui;
 use super::segment_results;
 use super::state::{Dataset, SegmentStep, SegmentWizard};
 
@@ -16,7 +17,7 @@ pub fn segment_page_ui(
 ) {
     ui.horizontal(|ui| {
         if ui.button("Back to the data").clicked() {
-            commands.push(AppCommand::GoToData);
+            commands.push(DataCommand::GoToData.into());
         }
         ui.heading(format!("Find groups in {}", dataset.table.name));
     });
@@ -24,7 +25,7 @@ pub fn segment_page_ui(
     ui.horizontal(|ui| {
         for step in SegmentStep::ALL {
             if ui.selectable_label(step == current, step.label()).clicked() {
-                commands.push(AppCommand::GoToSegmentStep(step));
+                commands.push(SegmentationCommand::GoToStep(step).into());
             }
         }
     });
@@ -44,7 +45,7 @@ fn inputs_ui(
     wizard: &SegmentWizard,
     commands: &mut Vec<AppCommand>,
 ) {
-    let used = wizard.inputs.iter().filter(|c| c.included).count();
+    let used = wizard.inputs.iter().filter(|c| c.is_used()).count();
     ui.label(
         RichText::new(format!(
             "Groups will be found from {used} of {} columns.",
@@ -66,32 +67,21 @@ fn inputs_ui(
             });
         });
     }
-    for choice in &wizard.inputs {
-        ui.horizontal(|ui| {
-            let mut included = choice.included;
-            if ui.checkbox(&mut included, &choice.column).changed() {
-                commands.push(AppCommand::SetSegmentInput {
-                    column: choice.column.clone(),
-                    included,
-                });
-            }
-            if !choice.reason.is_empty() {
-                ui.weak(format!("left out: {}", choice.reason));
-            }
-        });
-    }
+    input_choices_ui(ui, &wizard.inputs, |column, included| {
+        commands.push(SegmentationCommand::SetInput { column, included }.into());
+    });
     ui.add_space(10.0);
     if ui
         .add_enabled(used > 0, egui::Button::new("Find groups"))
         .on_hover_text("Tries 2 to 10 groups, picks the number that fits best and explains why.")
         .clicked()
     {
-        commands.push(AppCommand::FindGroups);
+        commands.push(SegmentationCommand::FindGroups.into());
     }
 }
 
 fn run_ui(ui: &mut Ui, wizard: &SegmentWizard, commands: &mut Vec<AppCommand>) {
-    let Some(view) = &wizard.running else {
+    let Some(view) = wizard.running.as_ref().map(|r| &r.job) else {
         ui.label("Nothing is running. Go to Columns and press Find groups.");
         return;
     };
@@ -105,7 +95,7 @@ fn run_ui(ui: &mut Ui, wizard: &SegmentWizard, commands: &mut Vec<AppCommand>) {
     });
     ui.add(egui::ProgressBar::new(view.fraction).show_percentage());
     if ui.button("Cancel").clicked() {
-        commands.push(AppCommand::CancelSegmentation);
+        commands.push(SegmentationCommand::Cancel.into());
     }
     ui.weak(
         "Clearbox tries each number of groups from several starting points, then checks that the \

@@ -4,12 +4,13 @@
 //! of the rows, the groups side by side, and typical rows of each group.
 
 use clearbox::data::Table;
-use clearbox::health::words::{count, percent};
 use clearbox::templates::segmentation::{SegmentationOutcome, Stability};
+use clearbox::words::{capitalised, count, percent};
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Plot, PlotPoints, Points};
 
-use super::commands::AppCommand;
+use super::commands::{AppCommand, SegmentationCommand};
+use super::files::FilePurpose;
 use super::state::{Dataset, SegmentWizard};
 use super::theme;
 
@@ -45,7 +46,7 @@ pub fn results_ui(
                 .clicked()
                 && score.k != card.k
             {
-                commands.push(AppCommand::ChooseK(score.k));
+                commands.push(SegmentationCommand::ChooseK(score.k).into());
             }
         }
     });
@@ -55,10 +56,10 @@ pub fn results_ui(
             ui.label(format!(
                 "Working out {} groups: {}",
                 running.k.unwrap_or_default(),
-                running.message
+                running.job.message
             ));
             if ui.button("Cancel").clicked() {
-                commands.push(AppCommand::CancelSegmentation);
+                commands.push(SegmentationCommand::Cancel.into());
             }
         });
     }
@@ -87,9 +88,7 @@ pub fn results_ui(
         ui.weak(format!("'{}' {}.", weight.column, weight.reason));
     }
     // The wizard's list carries the reasons as the user saw them.
-    for choice in wizard.inputs.iter().filter(|c| !c.included) {
-        ui.weak(format!("Left out '{}': {}.", choice.column, choice.reason));
-    }
+    super::input_choices::left_out_ui(ui, &wizard.inputs);
     ui.horizontal(|ui| {
         if ui
             .button("Save groups…")
@@ -98,10 +97,10 @@ pub fn results_ui(
             )
             .clicked()
         {
-            commands.push(AppCommand::SaveSegments);
+            commands.push(AppCommand::Pick(FilePurpose::SaveSegments));
         }
         if ui.button("Export with segment column…").clicked() {
-            commands.push(AppCommand::ExportSegments);
+            commands.push(AppCommand::Pick(FilePurpose::ExportSegments));
         }
     });
     ui.separator();
@@ -123,14 +122,6 @@ fn swatch_ui(ui: &mut Ui, colour: egui::Color32) {
     let size = ui.text_style_height(&egui::TextStyle::Body);
     let (rect, _) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
     ui.painter().rect_filled(rect.shrink(2.0), 2.0, colour);
-}
-
-fn capitalised(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 fn name_of(wizard: &SegmentWizard, index: usize) -> String {
@@ -187,7 +178,7 @@ fn profiles_ui(
                     .labelled_by(label.id)
                     .changed()
                 {
-                    commands.push(AppCommand::RenameSegment { index, name });
+                    commands.push(SegmentationCommand::Rename { index, name }.into());
                 }
                 ui.label(format!(
                     "{} rows ({})",
@@ -315,7 +306,7 @@ fn examples_ui(ui: &mut Ui, table: &Table, outcome: &SegmentationOutcome, wizard
             });
         if let Some(membership) = outcome.memberships.iter().find(|m| m.group == g) {
             let names: Vec<String> = (0..outcome.card.k).map(|i| name_of(wizard, i)).collect();
-            ui.label(clearbox::explain::segment::sentence(membership, &names))
+            ui.label(clearbox::templates::segmentation::membership::sentence(membership, &names))
                 .on_hover_text("Each column's share of what keeps this row nearer its own group's centre than the next-nearest group's.");
         }
     }

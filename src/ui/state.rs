@@ -1,10 +1,13 @@
 //! The app's state as plain data: what is open, what is running, what to show.
+//! Everything here is computed by runners and jobs; pages only read it.
 
 use std::sync::Arc;
 
 use clearbox::data::{DataSource, Recipe, Table};
 use clearbox::health::{ColumnHealth, HealthReport};
+use clearbox::jobs::JobView;
 use clearbox::project::Settings;
+use clearbox::templates::InputChoice;
 
 /// Which screen is showing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,13 +41,11 @@ pub enum DeviceStatus {
 
 /// A load running in the background.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LoadingView {
+pub struct Loading {
     /// What is being opened.
     pub label: String,
-    /// 0..1.
-    pub fraction: f32,
-    /// What is happening now.
-    pub message: String,
+    /// How far it is.
+    pub job: JobView,
 }
 
 /// A message across the top of the window.
@@ -69,11 +70,11 @@ pub struct Dataset {
     pub table: Arc<Table>,
     /// The health report of `table`, once computed.
     pub report: Option<HealthReport>,
-    /// Whether the report is being (re)computed.
+    /// Whether the table or its report is being (re)computed.
     pub analysing: bool,
     /// Column shown in detail (index into `table.columns`).
     pub selected: Option<usize>,
-    /// The column to predict, if chosen.
+    /// The column to predict, if chosen: the one place it is kept.
     pub target: Option<String>,
 }
 
@@ -90,6 +91,13 @@ impl Dataset {
             .filter(|h| &h.name == name)
             .or_else(|| report.column(name))
     }
+
+    /// The report, once it is about the current target.
+    pub fn report_for_target(&self) -> Option<&HealthReport> {
+        self.report
+            .as_ref()
+            .filter(|r| r.target.as_ref() == self.target.as_ref())
+    }
 }
 
 /// Everything the UI draws from.
@@ -102,15 +110,17 @@ pub struct AppState {
     /// The open table.
     pub dataset: Option<Dataset>,
     /// A load in progress.
-    pub loading: Option<LoadingView>,
+    pub loading: Option<Loading>,
     /// A message to show.
     pub banner: Option<Banner>,
+    /// What is being written in the background ("saving the model"), if anything.
+    pub writing: Option<&'static str>,
     /// Remembered between sessions.
     pub settings: Settings,
     /// The prediction wizard.
-    pub wizard: PredictionWizard,
+    pub prediction: PredictionWizard,
     /// The segmentation wizard.
-    pub segments: SegmentWizard,
+    pub segmentation: SegmentWizard,
     /// The explanation of the trained prediction model.
     pub explain: ExplainView,
     /// The drift check.
@@ -150,26 +160,17 @@ pub struct ExplainView {
     pub has_decision: bool,
 }
 
-/// A drift comparison running in the background.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DriftRunning {
-    /// 0..1.
-    pub fraction: f32,
-    /// What is happening now.
-    pub message: String,
-}
-
 /// The drift check's state: what is compared with what, and what was found.
 #[derive(Debug, Default)]
 pub struct DriftView {
     /// The newer table, when comparing two files.
     pub current: Option<std::path::PathBuf>,
-    /// A saved model folder to check too.
+    /// A saved model or groups folder to check too.
     pub model: Option<std::path::PathBuf>,
     /// The column that splits the open table into periods, when comparing periods.
     pub period_column: Option<String>,
     /// A comparison in progress.
-    pub running: Option<DriftRunning>,
+    pub running: Option<JobView>,
     /// The comparison (in periods mode: the latest period against the first).
     pub report: Option<Arc<clearbox::drift::DriftReport>>,
     /// Every period against the first, in periods mode.
@@ -184,7 +185,7 @@ pub struct DriftView {
 #[derive(Debug, Default)]
 pub struct ChallengerView {
     /// Training in progress.
-    pub running: Option<DriftRunning>,
+    pub running: Option<JobView>,
     /// The trained challenger and both models' scores on the newest rows.
     pub result: Option<Arc<clearbox::drift::challenger::Challenger>>,
     /// Where the challenger was promoted to, once the user decided.
@@ -239,51 +240,72 @@ impl WizardStep {
 /// Training in progress, as the screen shows it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TrainingView {
-    /// 0..1.
-    pub fraction: f32,
-    /// What is happening now.
-    pub message: String,
+    /// How far it is.
+    pub job: JobView,
     /// Loss per pass of the simple model.
     pub simple: Vec<clearbox::ml::train::EpochLoss>,
     /// Loss per pass of the deep model.
     pub deep: Vec<clearbox::ml::train::EpochLoss>,
-    /// Seconds since training started.
-    pub elapsed: f64,
 }
 
-/// The prediction wizard's state.
+/// What the wizard found about the chosen target and split, worked out in
+/// the background because it reads whole columns.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TargetCheck {
+    /// What kind of problem the target makes, in words (or why it cannot be predicted).
+    pub task_sentence: String,
+    /// Whether the target can be predicted.
+    pub target_ok: bool,
+    /// Columns the rows can be split by in time.
+    pub time_columns: Vec<String>,
+    /// The split in one sentence with its counts, or why it cannot be made.
+    pub split_sentence: String,
+    /// Whether the split can be made.
+    pub split_ok: bool,
+}
+
+/// The results page's figures, worked out when training ends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultsView {
+    /// The chosen model's test chances, ranked, for the threshold slider (yes/no).
+    pub ranked: Option<clearbox::ml::metrics::Ranked>,
+    /// ROC, gains and calibration of the chosen model (yes/no).
+    pub curves: Option<clearbox::ml::metrics::BinaryCurves>,
+    /// Predicted against true value for a sample of test rows (amounts).
+    pub scatter: Vec<[f64; 2]>,
+}
+
+/// The prediction wizard's state. The target is the open table's
+/// ([`Dataset::target`]).
 #[derive(Debug, Default)]
 pub struct PredictionWizard {
     /// Where the user is.
     pub step: Option<WizardStep>,
-    /// The column to predict.
-    pub target: Option<String>,
-    /// What kind of problem that makes, in words (or why it cannot be predicted).
-    pub task_sentence: String,
-    /// Whether the target can be predicted.
-    pub target_ok: bool,
+    /// The target and split, once checked; `None` while checking.
+    pub check: Option<TargetCheck>,
     /// Every other column, with whether it is used and why not.
-    pub inputs: Vec<clearbox::templates::prediction::InputChoice>,
+    pub inputs: Vec<InputChoice>,
     /// How rows are divided between training, validation and test.
     pub split_plan: clearbox::ml::split::SplitPlan,
-    /// That split in one sentence with its counts, or why it cannot be made.
-    pub split_sentence: String,
-    /// Whether the split can be made.
-    pub split_ok: bool,
-    /// Columns the rows can be split by in time.
-    pub time_columns: Vec<String>,
     /// Forecast of training time in seconds.
     pub estimate_seconds: f64,
     /// Training in progress.
     pub training: Option<TrainingView>,
     /// The trained models.
     pub outcome: Option<Arc<clearbox::templates::prediction::PredictionOutcome>>,
+    /// Their results page, worked out in the background.
+    pub results: Option<ResultsView>,
     /// The threshold the user chose on the results page.
     pub threshold: f64,
     /// Scores of the chosen model at `threshold` on the test rows.
     pub at_threshold: Option<clearbox::ml::metrics::BinaryScores>,
-    /// ROC, gains and calibration of the chosen model.
-    pub curves: Option<clearbox::ml::metrics::BinaryCurves>,
+}
+
+impl PredictionWizard {
+    /// Whether the target can be predicted (checked and fine).
+    pub fn target_ok(&self) -> bool {
+        self.check.as_ref().is_some_and(|c| c.target_ok)
+    }
 }
 
 /// The steps of the segmentation wizard, in order.
@@ -313,13 +335,9 @@ impl SegmentStep {
 
 /// A segmentation running in the background, as the screen shows it.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct SegmentRunView {
-    /// 0..1.
-    pub fraction: f32,
-    /// What is happening now.
-    pub message: String,
-    /// Seconds since it started.
-    pub elapsed: f64,
+pub struct SegmentRun {
+    /// How far it is.
+    pub job: JobView,
     /// For a change of k on the results page: the k asked for.
     pub k: Option<usize>,
 }
@@ -330,9 +348,9 @@ pub struct SegmentWizard {
     /// Where the user is.
     pub step: Option<SegmentStep>,
     /// Every column, with whether it is used and why not.
-    pub inputs: Vec<clearbox::templates::prediction::InputChoice>,
+    pub inputs: Vec<InputChoice>,
     /// Work in progress.
-    pub running: Option<SegmentRunView>,
+    pub running: Option<SegmentRun>,
     /// The groups found.
     pub outcome: Option<Arc<clearbox::templates::segmentation::SegmentationOutcome>>,
     /// The group names as the user edited them.

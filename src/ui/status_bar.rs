@@ -2,7 +2,7 @@
 
 use egui::Ui;
 
-use super::commands::AppCommand;
+use super::commands::{AppCommand, DataCommand};
 use super::state::{AppState, Banner, DeviceStatus};
 use super::theme;
 
@@ -30,17 +30,28 @@ pub fn status_bar_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppComman
                     );
                 }
             }
+            if let Some(activity) = state.writing {
+                ui.separator();
+                ui.spinner();
+                ui.label(format!("{}…", clearbox::words::capitalised(activity)));
+            }
             if let Some(loading) = &state.loading {
                 ui.separator();
-                ui.label(format!("Opening {}: {}", loading.label, loading.message));
-                ui.add(
-                    egui::ProgressBar::new(loading.fraction)
-                        .desired_width(180.0)
-                        .show_percentage(),
-                );
+                // The button comes first and the changing words sit inside a
+                // bar of fixed width, so Cancel never moves under the pointer.
                 if ui.button("Cancel").clicked() {
-                    commands.push(AppCommand::CancelLoad);
+                    commands.push(DataCommand::CancelLoad.into());
                 }
+                ui.label(format!("Opening {}", loading.label));
+                ui.add(
+                    egui::ProgressBar::new(loading.job.fraction)
+                        .desired_width(260.0)
+                        .text(format!(
+                            "{} ({:.0}%)",
+                            loading.job.message,
+                            loading.job.fraction * 100.0
+                        )),
+                );
             }
         });
     });
@@ -59,7 +70,7 @@ pub fn banner_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) 
             ui.horizontal(|ui| {
                 ui.label(egui::RichText::new(text).color(colour));
                 if ui.small_button("Close message").clicked() {
-                    commands.push(AppCommand::DismissBanner);
+                    commands.push(DataCommand::DismissBanner.into());
                 }
             });
         });

@@ -84,20 +84,13 @@ fn flagged(report: &Value) -> Vec<String> {
         .collect()
 }
 
-fn acs() -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/datasets/drift/acs_employment_ma_2015_2018.csv");
-    if path.exists() {
-        Some(path)
-    } else {
-        eprintln!("skipped: {} is not beside this checkout", path.display());
-        None
-    }
+fn acs() -> PathBuf {
+    super::shared("drift/acs_employment_ma_2015_2018.csv")
 }
 
 #[test]
 fn drift_json_on_the_census_file_halves_and_years() {
-    let Some(acs) = acs() else { return };
+    let acs = acs();
     let dir = tempfile::tempdir().expect("temp dir");
     let a = write_rows(&acs, "year", dir.path(), "2015_a.csv", |i, y| {
         y == "2015" && first_half(i)
@@ -158,7 +151,7 @@ fn drift_json_on_the_census_file_halves_and_years() {
 
 #[test]
 fn one_file_split_by_periods() {
-    let Some(acs) = acs() else { return };
+    let acs = acs();
     let report = drift_json(&["--data", text(&acs), "--period-column", "year"]);
     let periods: Vec<&str> = report["periods"]
         .as_array()
@@ -268,4 +261,130 @@ fn bad_requests_exit_2_with_one_sentence() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     }
+}
+
+/// Trains a prediction model of `target` on `file` with the library.
+fn champion(file: &Path, target: &str) -> clearbox::templates::prediction::SavedModel {
+    use clearbox::templates::prediction::{PredictionRequest, SavedModel, train_prediction};
+    let table = clearbox::data::load(
+        &clearbox::data::DataSource::File(file.to_path_buf()),
+        &clearbox::jobs::Progress::silent(),
+    )
+    .expect("loads");
+    let device =
+        clearbox::compute::select_device(clearbox::compute::DevicePreference::Cpu).expect("cpu");
+    let request = PredictionRequest {
+        target: target.into(),
+        exclude: Vec::new(),
+        include: Vec::new(),
+        seed: 5,
+        split: Default::default(),
+    };
+    let outcome = train_prediction(
+        &table,
+        &request,
+        &device,
+        &clearbox::jobs::Progress::silent(),
+        &|_| {},
+    )
+    .expect("trains");
+    SavedModel::from_outcome(&outcome)
+}
+
+#[test]
+fn a_challenger_is_judged_by_accuracy_for_classes_and_by_rmse_for_amounts() {
+    use clearbox::drift::challenger::train_challenger;
+    use clearbox::ml::metrics::Metric;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let penguins = sample("penguins.csv");
+    let old = write_rows(&penguins, "species", dir.path(), "old.csv", |i, _| {
+        first_half(i)
+    });
+    let new = write_rows(&penguins, "species", dir.path(), "new.csv", |i, _| {
+        !first_half(i)
+    });
+    let newer = clearbox::data::load(
+        &clearbox::data::DataSource::File(new),
+        &clearbox::jobs::Progress::silent(),
+    )
+    .expect("loads");
+    let device =
+        clearbox::compute::select_device(clearbox::compute::DevicePreference::Cpu).expect("cpu");
+    for (target, metric) in [("species", Metric::Accuracy), ("body_mass_g", Metric::Rmse)] {
+        let model = champion(&old, target);
+        let result = train_challenger(&model, &newer, &device, &clearbox::jobs::Progress::silent())
+            .expect("a challenger");
+        let duel = &result.duel;
+        assert_eq!(duel.metric, metric, "{target}");
+        assert!(
+            duel.rows > 10,
+            "{target}: scored on the newest held-out rows"
+        );
+        match metric {
+            Metric::Accuracy => assert!(
+                duel.champion > 0.8 && duel.challenger > 0.8 && duel.challenger <= 1.0,
+                "species are easy to tell apart: {duel:?}"
+            ),
+            _ => assert!(
+                duel.champion > 100.0 && duel.champion < 1500.0 && duel.challenger < 1500.0,
+                "errors in grams: {duel:?}"
+            ),
+        }
+        assert_eq!(
+            duel.challenger_wins(),
+            metric.better(duel.challenger, duel.champion)
+        );
+        assert!(
+            duel.sentence.contains(metric.name()),
+            "{target}: {}",
+            duel.sentence
+        );
+    }
+}
+
+#[test]
+fn saved_groups_are_checked_for_drift_by_their_shares() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let penguins = sample("penguins.csv");
+    let groups = dir.path().join("groups");
+    let out = clearbox(&[
+        "train",
+        "--template",
+        "segmentation",
+        "--data",
+        text(&penguins),
+        "--exclude",
+        "species",
+        "--k",
+        "3",
+        "--device",
+        "cpu",
+        "--out",
+        text(&groups),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Only one species in the newer file: the groups' shares move a lot.
+    let gentoo = write_rows(&penguins, "species", dir.path(), "gentoo.csv", |_, s| {
+        s == "Gentoo"
+    });
+    let report = drift_json(&[
+        "--reference",
+        text(&penguins),
+        "--current",
+        text(&gentoo),
+        "--model",
+        text(&groups),
+    ]);
+    let checked = &report["model"];
+    assert_eq!(checked["target"], "segment");
+    assert!(checked["score"].is_null(), "groups have no test score");
+    let moved = checked["predictions"]["sentence"]
+        .as_str()
+        .expect("a sentence");
+    assert!(moved.contains("now holds"), "{moved}");
+    assert_ne!(report["verdict"], "stable");
 }

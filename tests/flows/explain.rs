@@ -350,7 +350,7 @@ fn explain_from_the_command_line_with_a_letter() {
 
 #[test]
 fn a_row_is_in_its_group_for_reasons_that_add_up() {
-    use clearbox::explain::segment::{sentence, why_in_group};
+    use clearbox::templates::segmentation::membership::{sentence, why_in_group};
     use clearbox::templates::segmentation::{
         Representation, SegmentationRequest, train_segmentation,
     };
@@ -359,6 +359,7 @@ fn a_row_is_in_its_group_for_reasons_that_add_up() {
     let request = SegmentationRequest {
         exclude: vec!["species".into()],
         include: Vec::new(),
+        predicted: None,
         k: Some(3),
         seed: 1,
         representation: Representation::Auto,

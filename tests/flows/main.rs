@@ -3,6 +3,7 @@
 //! large dependency tree is linked once.
 
 mod cli;
+mod damaged;
 mod device;
 mod drift;
 mod explain;
@@ -30,4 +31,19 @@ pub fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("sample-data")
         .join(name)
+}
+
+/// A file of the shared data sets beside the checkout (`../shared/datasets`),
+/// which CI always has. A test that needs one fails, saying what is missing,
+/// rather than passing without it.
+pub fn shared(relative: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/datasets")
+        .join(relative);
+    assert!(
+        path.exists(),
+        "this test needs {} (the shared data sets beside the checkout), which is missing",
+        path.display()
+    );
+    path
 }

@@ -179,7 +179,7 @@ fn bad_requests_exit_with_code_2_and_a_sentence() {
                 "--out",
                 "y.csv",
             ],
-            "not a Clearbox model folder",
+            "cannot be used: the folder is empty",
         ),
     ];
     for (args, expected) in cases {
@@ -319,6 +319,7 @@ fn amounts_are_predicted_in_their_own_units() {
 fn cancel_stops_training_promptly() {
     let device = select_device(DevicePreference::Cpu).expect("cpu");
     let telco = table("telco_churn");
+    let (first_pass, passes) = std::sync::mpsc::channel();
     let job = Job::spawn("training", None, move |progress| {
         let request = PredictionRequest {
             target: "churn".into(),
@@ -327,9 +328,13 @@ fn cancel_stops_training_promptly() {
             seed: 1,
             split: Default::default(),
         };
-        train_prediction(&telco, &request, &device, progress, &|_| {}).map(|_| ())
+        train_prediction(&telco, &request, &device, progress, &|_| {
+            let _ = first_pass.send(());
+        })
+        .map(|_| ())
     });
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Cancel once training is under way: after its first pass.
+    passes.recv().expect("training starts");
     let asked = std::time::Instant::now();
     job.cancel();
     assert!(matches!(

@@ -9,7 +9,8 @@ use serde_json::Value;
 
 use super::gui::{harness, report_ready, step_until};
 use super::sample;
-use super::ui::state::{Page, SegmentStep};
+use super::ui::commands::SegmentationCommand;
+use super::ui::state::{Banner, Page, SegmentStep};
 
 fn clearbox(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_clearbox"))
@@ -63,7 +64,7 @@ fn find_groups_then_assign_rows_from_the_command_line() {
         assert!(!traits.is_empty() && traits[0]["sentence"].is_string());
     }
     assert_eq!(total, 344);
-    assert!(groups.join("segments.ron").is_file());
+    assert!(groups.join("card.ron").is_file() && groups.join("artefact.json").is_file());
 
     // New rows (here the same file) are put in the saved groups.
     let scored = dir.path().join("with_segments.csv");
@@ -125,23 +126,56 @@ fn a_folder_that_is_neither_kind_of_model_is_refused() {
     assert!(
         stderr
             .lines()
-            .filter(|l| l.contains("is not a Clearbox model folder"))
+            .filter(|l| l.contains("cannot be used: the folder is empty"))
             .count()
             == 1,
         "{stderr}"
     );
-    // A target makes no sense for groups: one plain sentence, exit 2.
-    let out = clearbox(&[
-        "train",
-        "--template",
-        "segmentation",
-        "--sample",
-        "penguins",
-        "--target",
-        "species",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--exclude species"));
+}
+
+#[test]
+fn options_of_another_template_are_refused_not_ignored() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--template", "segmentation", "--target", "species"],
+            "Finding groups needs no target",
+        ),
+        (
+            &["--template", "segmentation", "--time-column", "year"],
+            "--time-column splits rows to test a prediction",
+        ),
+        (
+            &[
+                "--template",
+                "prediction",
+                "--target",
+                "species",
+                "--k",
+                "3",
+            ],
+            "--k sets the number of groups",
+        ),
+        (
+            &[
+                "--template",
+                "prediction",
+                "--target",
+                "species",
+                "--representation",
+                "scaled",
+            ],
+            "--representation says how rows are compared",
+        ),
+    ];
+    for (options, expected) in cases {
+        let mut args = vec!["train", "--sample", "penguins"];
+        args.extend_from_slice(options);
+        let out = clearbox(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(stderr.contains("Leave it out"), "{stderr}");
+    }
 }
 
 #[test]
@@ -155,33 +189,33 @@ fn the_wizard_ends_on_named_groups() {
     step_until(&mut harness, "the penguins report", report_ready);
     harness.get_by_label("Find groups…").click();
     step_until(&mut harness, "the columns", |app| {
-        !app.state.segments.inputs.is_empty()
+        !app.state.segmentation.inputs.is_empty()
     });
     assert_eq!(harness.state().state.page, Page::Segment);
     // The sample's suggested target is left out, with the reason.
     harness.get_by_label_contains("left out: the column chosen for prediction");
     harness.get_by_label("Find groups").click();
     step_until(&mut harness, "the groups", |app| {
-        app.state.segments.step == Some(SegmentStep::Results)
+        app.state.segmentation.step == Some(SegmentStep::Results)
     });
     harness.get_by_label_contains("Clearbox found 3 groups among 344 rows.");
     harness.get_by_label_contains("3 groups: each group up to 3");
     harness.get_by_label("Save groups…");
-    // Kept for review, not compared: found groups may differ in the last
-    // digit between processors.
-    let _ = harness.try_snapshot("segment_results");
+    // Found groups may differ in the last digit between processors: an
+    // image for review, not a comparison.
+    super::gui::review_image(&mut harness, "segment_results");
     harness.get_by_label("Export with segment column…");
     // Each group's typical row says which columns keep it there.
     let memberships = harness
         .state()
         .state
-        .segments
+        .segmentation
         .outcome
         .as_ref()
         .map(|o| o.memberships.len());
     assert_eq!(memberships, Some(3));
     assert!(harness.query_all_by_label_contains("rather than").count() >= 1);
-    let names = harness.state().state.segments.names.clone();
+    let names = harness.state().state.segmentation.names.clone();
     assert_eq!(names.len(), 3);
     assert!(names.iter().all(|n| !n.is_empty()));
     // Each group's card shows its name in an editable box.
@@ -197,16 +231,53 @@ fn the_wizard_ends_on_named_groups() {
         .get_by_label("Group 1 name:")
         .type_text(" (renamed)");
     harness.run_steps(3);
-    assert!(harness.state().state.segments.names[0].ends_with("(renamed)"));
+    assert!(harness.state().state.segmentation.names[0].ends_with("(renamed)"));
+    // Saving and exporting (the buttons' dialogs hand over these paths):
+    // the renamed group reaches the folder and the file.
+    let folder = dir.path().join("groups");
+    let export = dir.path().join("with_segments.csv");
+    harness
+        .state_mut()
+        .send(SegmentationCommand::Save(folder.clone()).into());
+    harness
+        .state_mut()
+        .send(SegmentationCommand::Export(export.clone()).into());
+    // Written one after the other: the export's sentence comes last.
+    step_until(
+        &mut harness,
+        "the files written",
+        |app| matches!(&app.state.banner, Some(Banner::Info(text)) if text.starts_with("Wrote the table")),
+    );
+    harness.get_by_label_contains("Wrote the table with its 'segment' column");
+    let device =
+        clearbox::compute::select_device(clearbox::compute::DevicePreference::Cpu).expect("cpu");
+    let saved = clearbox::templates::open(&folder, &device.device).expect("the groups open");
+    let grouping = saved.grouping().expect("saved groups");
+    assert!(
+        grouping.names()[0].ends_with("(renamed)"),
+        "{:?}",
+        grouping.names()
+    );
+    let written = std::fs::read_to_string(&export).expect("exported");
+    assert!(
+        written
+            .lines()
+            .next()
+            .is_some_and(|h| h.ends_with("segment,segment_name"))
+    );
+    assert!(
+        written.lines().skip(1).any(|l| l.contains("(renamed)")),
+        "rows of group 1 carry the new name"
+    );
     // Another number of groups: everything is worked out again.
     harness.get_by_label("4 groups").click();
     step_until(&mut harness, "four groups", |app| {
         app.state
-            .segments
+            .segmentation
             .outcome
             .as_ref()
             .is_some_and(|o| o.card.k == 4)
     });
     harness.get_by_label_contains("Showing 4 groups, as you chose.");
-    assert_eq!(harness.state().state.segments.names.len(), 4);
+    assert_eq!(harness.state().state.segmentation.names.len(), 4);
 }

@@ -2,60 +2,79 @@
 //! it honestly against a simple model on held-out rows, save it, and score
 //! new files with it.
 
-mod inputs;
+mod labels;
 mod saved;
+mod score;
+mod validate;
 
+use std::path::Path;
+
+use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
-pub use inputs::{InputChoice, choose_features, choose_inputs, columns_where};
-pub use saved::{ModelCard, SavedModel, Scored, argmax, score_rows, score_table, softmax};
+pub use crate::ml::metrics::Scores;
+pub use saved::{ModelCard, ModelPart, SavedModel};
+pub use score::{score_rows, score_table};
 
+use super::Template;
+use super::artefact::{Folder, Provenance, Record, TemplateKind};
+use super::inputs::{Decisions, InputChoice, Purpose, choose_inputs, used_columns};
 use crate::compute::ComputeDevice;
 use crate::data::Table;
 use crate::error::{ClearboxError, Result};
 use crate::jobs::Progress;
-use crate::ml::metrics::{AmountScores, BinaryScores, ClassScores, balanced_threshold};
 use crate::ml::model::{Network, NetworkShape};
 use crate::ml::preprocess::Preprocessor;
-use crate::ml::split::{Split, SplitPlan};
-use crate::ml::task::{TargetColumn, TargetValues, TaskKind, read_target};
-use crate::ml::train::{EpochLoss, Examples, Labels, TrainOptions, Trained, fit, predict};
+use crate::ml::split::SplitPlan;
+use crate::ml::task::{TaskKind, read_target};
+use crate::ml::train::{EpochLoss, Examples, TrainOptions, Trained, fit, predict};
+use labels::LabelSets;
 
 /// What the user asked for.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PredictionRequest {
     /// The column to predict.
     pub target: String,
     /// Columns the user wants left out.
+    #[serde(default)]
     pub exclude: Vec<String>,
     /// Columns the user wants used even though the health report would leave them out.
+    #[serde(default)]
     pub include: Vec<String>,
     /// Seed: same seed, same data, same device → same model.
     pub seed: u64,
     /// How rows are divided between training, validation and test.
+    #[serde(default)]
     pub split: SplitPlan,
 }
 
-/// Test-split scores of one model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Scores {
-    /// Yes/no.
-    Binary(BinaryScores),
-    /// Several classes.
-    Multiclass(ClassScores),
-    /// Amounts, in the target's units.
-    Regression(AmountScores),
-}
+/// The prediction template: learn a target column, judged against a simple model.
+#[derive(Debug, Clone, Copy)]
+pub struct Prediction;
 
-impl Scores {
-    /// The headline figure, higher is better: AUC, accuracy, or minus RMSE.
-    pub fn headline(&self) -> f64 {
-        match self {
-            Self::Binary(s) => s.auc,
-            Self::Multiclass(s) => s.accuracy,
-            Self::Regression(s) => -s.rmse,
-        }
+impl Template for Prediction {
+    const KIND: TemplateKind = TemplateKind::Prediction;
+    type Request = PredictionRequest;
+    type Event = TrainingEvent;
+    type Outcome = PredictionOutcome;
+    type Saved = SavedModel;
+
+    fn train(
+        table: &Table,
+        request: &PredictionRequest,
+        device: &ComputeDevice,
+        progress: &Progress,
+        on_event: &dyn Fn(TrainingEvent),
+    ) -> Result<PredictionOutcome> {
+        train_prediction(table, request, device, progress, on_event)
+    }
+
+    fn save(outcome: &PredictionOutcome, dir: &Path) -> Result<Record> {
+        outcome.save(dir)
+    }
+
+    fn load(folder: &Folder, device: &Device) -> Result<SavedModel> {
+        SavedModel::from_folder(folder, device)
     }
 }
 
@@ -72,7 +91,9 @@ pub enum ChosenModel {
 /// A trained prediction: both models, their scores and everything needed to save them.
 #[derive(Debug)]
 pub struct PredictionOutcome {
-    /// What is saved as `model.ron`.
+    /// Where it came from: data, request, seed, device, version, time.
+    pub provenance: Provenance,
+    /// What is saved as the folder's card.
     pub card: ModelCard,
     /// The deep network.
     pub deep: Network,
@@ -152,18 +173,15 @@ pub fn train_prediction(
     progress.report(0.0, "Checking the data");
     let (target, values) = read_target(table, &request.target)?;
     let report = crate::health::analyse(table, Some(&request.target), &progress.scaled(0.0, 0.05))?;
-    let inputs = choose_inputs(
-        table,
-        &report,
-        &request.target,
-        &request.exclude,
-        &request.include,
-    );
-    let used: Vec<String> = inputs
-        .iter()
-        .filter(|c| c.included)
-        .map(|c| c.column.clone())
-        .collect();
+    let decisions = Decisions {
+        exclude: request.exclude.clone(),
+        include: request.include.clone(),
+    };
+    let purpose = Purpose::Predict {
+        target: &request.target,
+    };
+    let inputs = choose_inputs(table, &report, purpose, &decisions);
+    let used = used_columns(&inputs);
     if used.is_empty() {
         return Err(ClearboxError::BadRequest(format!(
             "No column is left to predict '{}' from: every other column was left out. Include some columns.",
@@ -242,15 +260,14 @@ pub fn train_prediction(
     } else {
         ChosenModel::Simple
     };
+    let provenance = Provenance::new(
+        TemplateKind::Prediction,
+        table,
+        &device.label(),
+        request.seed,
+        request,
+    );
     let card = ModelCard {
-        clearbox_version: env!("CARGO_PKG_VERSION").to_owned(),
-        created: chrono::Utc::now()
-            .format("%Y-%m-%d %H:%M:%S UTC")
-            .to_string(),
-        data_name: table.name.clone(),
-        data_fingerprint: table.fingerprint.clone(),
-        device: device.label(),
-        seed: request.seed,
         target,
         inputs: used,
         preprocessor,
@@ -258,7 +275,7 @@ pub fn train_prediction(
         split_sizes: [split.train.len(), split.valid.len(), split.test.len()],
         split_plan: request.split.clone(),
         split_sentence: split.describe(),
-        deep: saved::ModelPart {
+        deep: ModelPart {
             shape: deep_shape,
             options: deep_options,
             threshold: deep_threshold,
@@ -266,7 +283,7 @@ pub fn train_prediction(
             history: deep.history.clone(),
             best_epoch: deep.best_epoch,
         },
-        simple: saved::ModelPart {
+        simple: ModelPart {
             shape: simple_shape,
             options: simple_options,
             threshold: simple_threshold,
@@ -290,6 +307,7 @@ pub fn train_prediction(
     };
     progress.report(1.0, "Done");
     Ok(PredictionOutcome {
+        provenance,
         card,
         deep: deep.network,
         simple: simple.network,
@@ -297,116 +315,4 @@ pub fn train_prediction(
         test_predictions,
         background,
     })
-}
-
-/// The labels of each set in the shape training needs.
-struct LabelSets {
-    classes: [Vec<u32>; 3],
-    amounts: [Vec<f32>; 3],
-    raw_amounts: [Vec<f64>; 3],
-    /// Mean and standard deviation of the training target (amounts only).
-    amount_scale: Option<(f64, f64)>,
-}
-
-impl LabelSets {
-    fn new(values: &TargetValues, split: &Split) -> Self {
-        let sets = [&split.train, &split.valid, &split.test];
-        match values {
-            TargetValues::Classes(v) => Self {
-                classes: sets.map(|rows| rows.iter().map(|&r| v[r].unwrap_or(0)).collect()),
-                amounts: Default::default(),
-                raw_amounts: Default::default(),
-                amount_scale: None,
-            },
-            TargetValues::Amounts(v) => {
-                let train: Vec<f64> = split.train.iter().map(|&r| v[r]).collect();
-                let mean = train.iter().sum::<f64>() / train.len().max(1) as f64;
-                let sd = (train.iter().map(|x| (x - mean).powi(2)).sum::<f64>()
-                    / train.len().max(1) as f64)
-                    .sqrt()
-                    .max(1e-12);
-                Self {
-                    classes: Default::default(),
-                    amounts: sets
-                        .map(|rows| rows.iter().map(|&r| ((v[r] - mean) / sd) as f32).collect()),
-                    raw_amounts: sets.map(|rows| rows.iter().map(|&r| v[r]).collect()),
-                    amount_scale: Some((mean, sd)),
-                }
-            }
-        }
-    }
-
-    fn labels(&self, set: usize, outputs: usize) -> Labels<'_> {
-        match self.amount_scale {
-            Some(_) => Labels::Amounts(&self.amounts[set]),
-            None => Labels::Classes(&self.classes[set], outputs),
-        }
-    }
-
-    /// The test rows' truth and both models' predictions in reader's units.
-    fn test_predictions(&self, task: TaskKind, deep: &[f32], simple: &[f32]) -> TestPredictions {
-        match (task, self.amount_scale) {
-            (TaskKind::Binary, _) => TestPredictions {
-                truth: self.classes[2].iter().map(|&c| c == 1).collect(),
-                deep: saved::positive_probabilities(deep, 2),
-                simple: saved::positive_probabilities(simple, 2),
-                amounts: Vec::new(),
-            },
-            (TaskKind::Regression, Some((mean, sd))) => TestPredictions {
-                truth: Vec::new(),
-                deep: Vec::new(),
-                simple: Vec::new(),
-                amounts: self.raw_amounts[2]
-                    .iter()
-                    .zip(deep)
-                    .map(|(t, &o)| (*t, f64::from(o) * sd + mean))
-                    .collect(),
-            },
-            _ => TestPredictions {
-                truth: Vec::new(),
-                deep: Vec::new(),
-                simple: Vec::new(),
-                amounts: Vec::new(),
-            },
-        }
-    }
-
-    /// Test scores from raw outputs; for yes/no the threshold is chosen on validation rows.
-    fn score(
-        &self,
-        target: &TargetColumn,
-        valid_out: &[f32],
-        test_out: &[f32],
-    ) -> (Scores, Option<f64>) {
-        match (target.task, self.amount_scale) {
-            (TaskKind::Regression, Some((mean, sd))) => {
-                let predicted: Vec<f64> =
-                    test_out.iter().map(|&o| f64::from(o) * sd + mean).collect();
-                (
-                    Scores::Regression(AmountScores::measure(&predicted, &self.raw_amounts[2])),
-                    None,
-                )
-            }
-            (TaskKind::Binary, _) => {
-                let valid_p = saved::positive_probabilities(valid_out, 2);
-                let truth_valid: Vec<bool> = self.classes[1].iter().map(|&c| c == 1).collect();
-                let threshold = balanced_threshold(&valid_p, &truth_valid);
-                let test_p = saved::positive_probabilities(test_out, 2);
-                let truth: Vec<bool> = self.classes[2].iter().map(|&c| c == 1).collect();
-                (
-                    Scores::Binary(BinaryScores::measure(&test_p, &truth, threshold)),
-                    Some(threshold),
-                )
-            }
-            _ => {
-                let k = target.classes.len();
-                let predicted: Vec<usize> = test_out.chunks(k).map(saved::argmax).collect();
-                let truth: Vec<usize> = self.classes[2].iter().map(|&c| c as usize).collect();
-                (
-                    Scores::Multiclass(ClassScores::measure(&predicted, &truth, k)),
-                    None,
-                )
-            }
-        }
-    }
 }

@@ -11,6 +11,7 @@ pub mod autoencoder;
 pub mod choose_k;
 pub mod features;
 pub mod kmeans;
+pub mod membership;
 pub mod pca;
 pub mod profile;
 pub mod saved;
@@ -28,15 +29,22 @@ pub use features::{ColumnWeight, Features};
 pub use kmeans::{Clustering, KMeansOptions};
 pub use pca::Map;
 pub use profile::{SegmentId, SegmentProfile, Trait};
-pub use saved::{SavedSegments, SegmentCard, assign_table};
+pub use saved::{SavedSegments, SegmentCard};
 pub use stability::{Stability, StabilityReport};
 
+use std::path::Path;
+
+use burn::tensor::Device;
+use serde::{Deserialize, Serialize};
+
+use super::Template;
+use super::artefact::{Folder, Provenance, Record, TemplateKind};
+use super::inputs::{Decisions, InputChoice, Purpose, choose_inputs, used_columns};
 use crate::compute::ComputeDevice;
 use crate::data::Table;
 use crate::error::{ClearboxError, Result};
 use crate::jobs::Progress;
 use crate::ml::cluster_metrics::silhouette;
-use crate::templates::prediction::{InputChoice, choose_features};
 
 /// The numbers of groups tried when the user does not name one.
 pub const K_RANGE: std::ops::RangeInclusive<usize> = 2..=10;
@@ -44,18 +52,55 @@ pub const K_RANGE: std::ops::RangeInclusive<usize> = 2..=10;
 pub const EXAMPLES: usize = 5;
 
 /// What the user asked for.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SegmentationRequest {
     /// Columns the user wants left out.
+    #[serde(default)]
     pub exclude: Vec<String>,
     /// Columns the user wants used even though the health report would leave them out.
+    #[serde(default)]
     pub include: Vec<String>,
+    /// The column chosen for prediction on the data page, left out unless included.
+    #[serde(default)]
+    pub predicted: Option<String>,
     /// A number of groups to use instead of the chosen one.
+    #[serde(default)]
     pub k: Option<usize>,
     /// Seed: same seed, same data, same device → same groups.
     pub seed: u64,
     /// How rows are represented (the app decides by default).
+    #[serde(default)]
     pub representation: Representation,
+}
+
+/// The segmentation template: natural groups of rows, described and named.
+#[derive(Debug, Clone, Copy)]
+pub struct Segmentation;
+
+impl Template for Segmentation {
+    const KIND: TemplateKind = TemplateKind::Segmentation;
+    type Request = SegmentationRequest;
+    type Event = std::convert::Infallible;
+    type Outcome = SegmentationOutcome;
+    type Saved = SavedSegments;
+
+    fn train(
+        table: &Table,
+        request: &SegmentationRequest,
+        device: &ComputeDevice,
+        progress: &Progress,
+        _on_event: &dyn Fn(std::convert::Infallible),
+    ) -> Result<SegmentationOutcome> {
+        train_segmentation(table, request, device, progress)
+    }
+
+    fn save(outcome: &SegmentationOutcome, dir: &Path) -> Result<Record> {
+        outcome.save(dir)
+    }
+
+    fn load(folder: &Folder, _device: &Device) -> Result<SavedSegments> {
+        SavedSegments::from_folder(folder)
+    }
 }
 
 /// One row of the group comparison chart.
@@ -70,6 +115,8 @@ pub struct Comparison {
 /// A finished segmentation.
 #[derive(Debug, Clone)]
 pub struct SegmentationOutcome {
+    /// Where it came from: data, request, seed, device, version, time.
+    pub provenance: Provenance,
     /// What is saved: features, centres, names.
     pub card: SegmentCard,
     /// Which columns were used and why others were not.
@@ -87,7 +134,7 @@ pub struct SegmentationOutcome {
     /// Per group, the rows nearest its centre.
     pub examples: Vec<Vec<usize>>,
     /// Why each group's most typical row is in it rather than the next-nearest group.
-    pub memberships: Vec<crate::explain::segment::Membership>,
+    pub memberships: Vec<membership::Membership>,
     /// How the rows were represented, in words.
     pub representation: String,
     /// The rows as grouped (scaled columns, or their compact code), kept so
@@ -106,12 +153,15 @@ pub fn train_segmentation(
 ) -> Result<SegmentationOutcome> {
     progress.report(0.0, "Checking the data");
     let report = crate::health::analyse(table, None, &progress.scaled(0.0, 0.05))?;
-    let inputs = choose_features(table, &report, &request.exclude, &request.include);
-    let used: Vec<String> = inputs
-        .iter()
-        .filter(|c| c.included)
-        .map(|c| c.column.clone())
-        .collect();
+    let decisions = Decisions {
+        exclude: request.exclude.clone(),
+        include: request.include.clone(),
+    };
+    let purpose = Purpose::Group {
+        predicted: request.predicted.as_deref(),
+    };
+    let inputs = choose_inputs(table, &report, purpose, &decisions);
+    let used = used_columns(&inputs);
     if used.is_empty() {
         return Err(ClearboxError::BadRequest(
             "No column is left to find groups with: every column was left out. Include some columns."
@@ -199,9 +249,16 @@ pub fn train_segmentation(
         .collect();
     let automatic = choose_k(&in_range);
     let chosen = request.k.unwrap_or(automatic.k);
-    let mut card = SegmentCard::new(table, &device.label(), request.seed, features, scores);
+    let mut card = SegmentCard::new(features, scores);
     card.compact = compact;
     let partial = Partial {
+        provenance: Provenance::new(
+            TemplateKind::Segmentation,
+            table,
+            &device.label(),
+            request.seed,
+            request,
+        ),
         card,
         representation,
         inputs,
@@ -214,6 +271,7 @@ pub fn train_segmentation(
 
 /// Everything that does not depend on the chosen k.
 struct Partial {
+    provenance: Provenance,
     card: SegmentCard,
     representation: String,
     inputs: Vec<InputChoice>,
@@ -238,13 +296,19 @@ impl SegmentationOutcome {
             let found = kmeans::kmeans(
                 &self.features_matrix,
                 width,
-                &KMeansOptions::new(k, self.card.seed),
+                &KMeansOptions::new(k, self.provenance.seed),
                 device,
                 &progress.scaled(0.0, 0.3),
             )?;
             tried.push(found);
         }
+        // The groups shown are the user's choice of k: a rerun must find the same.
+        let mut provenance = self.provenance.clone();
+        if let Some(settings) = provenance.settings.as_object_mut() {
+            settings.insert("k".into(), k.into());
+        }
         Partial {
+            provenance,
             card: self.card.clone(),
             representation: self.representation.clone(),
             inputs: self.inputs.clone(),
@@ -290,7 +354,7 @@ impl Partial {
             x,
             width,
             &found,
-            &KMeansOptions::new(k, self.card.seed),
+            &KMeansOptions::new(k, self.provenance.seed),
             device,
             &progress.scaled(0.0, 0.85),
         )?;
@@ -322,11 +386,11 @@ impl Partial {
             .iter()
             .filter_map(|rows| rows.first().copied())
             .collect();
-        let memberships =
-            crate::explain::segment::why_in_group(&card, table, &found.assignments, &typical)
-                .unwrap_or_default();
+        let memberships = membership::why_in_group(&card, table, &found.assignments, &typical)
+            .unwrap_or_default();
         progress.report(1.0, "Done");
         Ok(SegmentationOutcome {
+            provenance: self.provenance,
             memberships,
             card,
             inputs: self.inputs,

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::{ColumnValues, Table};
-use crate::health::words;
+use crate::words;
 
 /// A group's number, 0-based as stored (shown to people from 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -217,14 +217,14 @@ fn strongest_trait(name: &str, stats: &ColumnStats, g: usize) -> Option<Trait> {
             let sentence = if *nonnegative && group > 0.0 && rest > 0.0 && ratio >= 1.25 {
                 format!(
                     "{} {ratio:.1}× {direction} than the rest ({} against {} on average)",
-                    capitalise(&pretty),
+                    words::capitalised(&pretty),
                     words::number(group),
                     words::number(rest)
                 )
             } else {
                 format!(
                     "{} {direction} than the rest ({} against {} on average)",
-                    capitalise(&pretty),
+                    words::capitalised(&pretty),
                     words::number(group),
                     words::number(rest)
                 )
@@ -270,7 +270,7 @@ fn strongest_trait(name: &str, stats: &ColumnStats, g: usize) -> Option<Trait> {
                     strength,
                     sentence: format!(
                         "{} are '{level}' ({pretty}), against {} of the rest",
-                        capitalise(&words::percent(p_group)),
+                        words::capitalised(&words::percent(p_group)),
                         words::percent(p_rest)
                     ),
                     short: {
@@ -317,20 +317,12 @@ fn name_from(traits: &[Trait]) -> String {
     if parts.is_empty() {
         return "Typical rows".to_owned();
     }
-    capitalise(&parts.join(", "))
+    words::capitalised(&parts.join(", "))
 }
 
 /// A column name as words: "flipper_length_mm" → "flipper length mm".
 fn pretty(name: &str) -> String {
     name.replace(['_', '.'], " ").trim().to_lowercase()
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// Signed strength of every group on a trait (for the comparison chart):

@@ -1,11 +1,9 @@
-//! Saved groups are a folder holding `segments.ron`: how columns become
-//! numbers, the group centres, names and sizes, the scores and the data's
-//! fingerprint. (A prediction model's folder holds `model.ron` instead; the
-//! file name tells the two apart.) New rows join the group with the nearest
-//! centre.
+//! Saved groups are an artefact folder ([`crate::templates::artefact`])
+//! whose card (`card.ron`) holds how columns become numbers, the group
+//! centres, names and sizes, and the scores of every number of groups
+//! tried. New rows join the group with the nearest centre.
 
-use std::path::Path;
-
+use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
 use super::SegmentationOutcome;
@@ -13,40 +11,23 @@ use super::autoencoder::CompactCode;
 use super::choose_k::KScore;
 use super::features::Features;
 use super::kmeans::{DeviceRows, assign};
+use super::membership::{Membership, why_in_group};
 use super::stability::StabilityReport;
 use crate::data::Table;
-use crate::data::export::ExtraColumn;
-use crate::error::{ClearboxError, Result, display_name};
-use crate::project::write_atomically;
-
-/// The card's file name in a saved-groups folder.
-pub const CARD: &str = "segments.ron";
+use crate::error::Result;
+use crate::templates::artefact::{CARD, Folder, FolderWriter, Provenance, Record};
+use crate::templates::{Artefact, Grouping, Output};
 
 /// Everything about a segmentation needed to explain it and assign new rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SegmentCard {
-    /// Always "segmentation": says what kind of folder this is.
-    pub template: String,
-    /// Clearbox version that made it.
-    pub clearbox_version: String,
-    /// When.
-    pub created: String,
-    /// The table it was found on.
-    pub data_name: String,
-    /// Hash of that table's file.
-    pub data_fingerprint: String,
-    /// Where it ran.
-    pub device: String,
-    /// The seed used.
-    pub seed: u64,
     /// Number of groups.
     pub k: usize,
     /// How columns become numbers.
     pub features: Features,
     /// For wide tables: the autoencoder's encoder, applied after `features`.
-    #[serde(default)]
     pub compact: Option<CompactCode>,
-    /// Group centres, one per group, in the scaled numbers.
+    /// Group centres, one per group, in the numbers rows are grouped on.
     pub centroids: Vec<Vec<f32>>,
     /// Group names (editable).
     pub names: Vec<String>,
@@ -60,23 +41,8 @@ pub struct SegmentCard {
 
 impl SegmentCard {
     /// A card before the number of groups is settled.
-    pub fn new(
-        table: &Table,
-        device: &str,
-        seed: u64,
-        features: Features,
-        k_scores: Vec<KScore>,
-    ) -> Self {
+    pub fn new(features: Features, k_scores: Vec<KScore>) -> Self {
         Self {
-            template: "segmentation".into(),
-            clearbox_version: env!("CARGO_PKG_VERSION").to_owned(),
-            created: chrono::Utc::now()
-                .format("%Y-%m-%d %H:%M:%S UTC")
-                .to_string(),
-            data_name: table.name.clone(),
-            data_fingerprint: table.fingerprint.clone(),
-            device: device.to_owned(),
-            seed,
             k: 0,
             features,
             compact: None,
@@ -87,9 +53,7 @@ impl SegmentCard {
             stability: None,
         }
     }
-}
 
-impl SegmentCard {
     /// Numbers per row as grouped: the code's width, or the scaled columns'.
     pub fn representation_width(&self) -> usize {
         self.compact
@@ -105,96 +69,158 @@ impl SegmentCard {
             None => x,
         })
     }
+
+    /// The columns the groups are found with.
+    pub fn columns(&self) -> Vec<String> {
+        self.features
+            .preprocessor
+            .encoders
+            .iter()
+            .map(|e| e.column().to_owned())
+            .collect()
+    }
+
+    /// `Err` holds the end of a sentence saying what disagrees.
+    fn check(&self) -> std::result::Result<(), String> {
+        let retrain = ". Find the groups again";
+        let k = self.k;
+        if k < 2 {
+            return Err(format!("its card holds {k} groups{retrain}"));
+        }
+        if self.centroids.len() != k || self.names.len() != k || self.sizes.len() != k {
+            return Err(format!(
+                "its card says {k} groups but holds {} centres, {} names and {} sizes{retrain}",
+                self.centroids.len(),
+                self.names.len(),
+                self.sizes.len()
+            ));
+        }
+        let width = self.features.width();
+        let encoders = self.features.preprocessor.encoders.len();
+        if width == 0
+            || self.features.weights.len() != encoders
+            || self.features.shift.len() != width
+            || self.features.scale.len() != width
+        {
+            return Err(format!(
+                "its card's column scaling does not match its {encoders} columns{retrain}"
+            ));
+        }
+        if let Some(code) = &self.compact {
+            let s = code.shape;
+            if s.inputs != width
+                || code.w1.len() != s.inputs * s.hidden
+                || code.b1.len() != s.hidden
+                || code.w2.len() != s.hidden * s.code
+                || code.b2.len() != s.code
+            {
+                return Err(format!(
+                    "its compact code does not fit its {width} scaled numbers{retrain}"
+                ));
+            }
+        }
+        let grouped = self.representation_width();
+        if self.centroids.iter().any(|c| c.len() != grouped) {
+            return Err(format!(
+                "its group centres are not all {grouped} numbers wide{retrain}"
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl SegmentationOutcome {
     /// Saves the groups in the folder `dir` (created if needed), with the
     /// current (possibly edited) group names.
-    pub fn save(&self, dir: &Path) -> Result<()> {
-        let failed = |detail: String| ClearboxError::SaveFailed {
-            path: dir.display().to_string(),
-            detail,
-        };
-        std::fs::create_dir_all(dir).map_err(|e| failed(e.to_string()))?;
+    pub fn save(&self, dir: &std::path::Path) -> Result<Record> {
         let mut card = self.card.clone();
         card.names = self.profiles.iter().map(|p| p.name.clone()).collect();
-        let text = ron::ser::to_string_pretty(&card, ron::ser::PrettyConfig::default())
-            .map_err(|e| failed(e.to_string()))?;
-        write_atomically(&dir.join(CARD), text.as_bytes())
+        let mut writer = FolderWriter::create(dir)?;
+        writer.ron(CARD, &card)?;
+        writer.finish(&self.provenance)
     }
 
-    /// The table's own columns plus `segment` (the group number, from 1) and
-    /// `segment_name`.
-    pub fn segment_columns(&self) -> Vec<ExtraColumn> {
-        let names: Vec<String> = self.profiles.iter().map(|p| p.name.clone()).collect();
-        segment_columns(&self.assignments, &names)
+    /// The table's own rows' groups as output: `segment` and `segment_name`.
+    pub fn output(&self) -> Output {
+        Output::Groups {
+            names: self.profiles.iter().map(|p| p.name.clone()).collect(),
+            groups: self.assignments.clone(),
+        }
     }
 }
 
-/// Saved groups, loaded from their folder.
+/// Saved groups, loaded from their folder and checked.
 #[derive(Debug, Clone)]
 pub struct SavedSegments {
+    /// Where they came from.
+    pub provenance: Provenance,
     /// The card.
     pub card: SegmentCard,
+    /// The columns they read, in order.
+    columns: Vec<String>,
 }
 
 impl SavedSegments {
-    /// Whether `dir` holds saved groups (rather than a prediction model).
-    pub fn is_segments_folder(dir: &Path) -> bool {
-        dir.join(CARD).is_file()
+    /// Reads an opened segmentation folder, checking that its card agrees with itself.
+    pub fn from_folder(folder: &Folder) -> Result<Self> {
+        let card: SegmentCard = folder.ron(CARD)?;
+        card.check().map_err(|problem| folder.damaged(problem))?;
+        Ok(Self {
+            provenance: folder.record.provenance.clone(),
+            columns: card.columns(),
+            card,
+        })
     }
 
-    /// Loads the folder `dir`.
-    pub fn load(dir: &Path) -> Result<Self> {
-        let unreadable = || {
-            ClearboxError::BadRequest(format!(
-                "'{}' holds a {CARD} that could not be read. The folder may be damaged; find the groups again.",
-                display_name(dir)
-            ))
-        };
-        let text = std::fs::read_to_string(dir.join(CARD)).map_err(|_| unreadable())?;
-        let card: SegmentCard = ron::from_str(&text).map_err(|_| unreadable())?;
-        if card.template != "segmentation"
-            || card.centroids.len() != card.k
-            || card
-                .centroids
-                .iter()
-                .any(|c| c.len() != card.representation_width())
-        {
-            return Err(unreadable());
-        }
-        Ok(Self { card })
+    /// The group of every row of `rows` (0-based): the nearest saved centre.
+    pub fn assign(&self, table: &Table, rows: &[usize], device: &Device) -> Result<Vec<u32>> {
+        let card = &self.card;
+        let x = card.represent(table, rows)?;
+        let width = card.representation_width();
+        let centroids: Vec<f32> = card.centroids.iter().flatten().copied().collect();
+        let on_device = DeviceRows::upload(&x, width, device);
+        Ok(assign(&on_device, &centroids, card.k, device)?.0)
     }
 }
 
-/// The group of every row of `table` (0-based): the nearest saved centre.
-pub fn assign_table(
-    saved: &SavedSegments,
-    table: &Table,
-    device: &burn::tensor::Device,
-) -> Result<Vec<u32>> {
-    let card = &saved.card;
-    let rows: Vec<usize> = (0..table.rows).collect();
-    let x = card.represent(table, &rows)?;
-    let width = card.representation_width();
-    let centroids: Vec<f32> = card.centroids.iter().flatten().copied().collect();
-    let on_device = DeviceRows::upload(&x, width, device);
-    Ok(assign(&on_device, &centroids, card.k, device)?.0)
+impl Artefact for SavedSegments {
+    fn provenance(&self) -> &Provenance {
+        &self.provenance
+    }
+
+    fn inputs(&self) -> &[String] {
+        &self.columns
+    }
+
+    fn check(&self, table: &Table) -> Result<()> {
+        self.card.features.preprocessor.check(table)
+    }
+
+    fn score(&self, table: &Table, rows: &[usize], device: &Device) -> Result<Output> {
+        Ok(Output::Groups {
+            names: self.card.names.clone(),
+            groups: self.assign(table, rows, device)?,
+        })
+    }
+
+    fn grouping(&self) -> Option<&dyn Grouping> {
+        Some(self)
+    }
 }
 
-/// `segment` (1-based group number) and `segment_name` columns for export.
-pub fn segment_columns(assignments: &[u32], names: &[String]) -> Vec<ExtraColumn> {
-    vec![
-        ExtraColumn::Whole(
-            "segment".into(),
-            assignments.iter().map(|&a| i64::from(a) + 1).collect(),
-        ),
-        ExtraColumn::Text(
-            "segment_name".into(),
-            assignments
-                .iter()
-                .map(|&a| names.get(a as usize).cloned().unwrap_or_default())
-                .collect(),
-        ),
-    ]
+impl Grouping for SavedSegments {
+    fn names(&self) -> &[String] {
+        &self.card.names
+    }
+
+    fn memberships(
+        &self,
+        table: &Table,
+        rows: &[usize],
+        device: &Device,
+    ) -> Result<Vec<Membership>> {
+        let all: Vec<usize> = (0..table.rows).collect();
+        let assignments = self.assign(table, &all, device)?;
+        why_in_group(&self.card, table, &assignments, rows)
+    }
 }

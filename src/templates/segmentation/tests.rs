@@ -13,6 +13,7 @@ fn request(exclude: &str) -> SegmentationRequest {
     SegmentationRequest {
         exclude: vec![exclude.to_owned()],
         include: Vec::new(),
+        predicted: None,
         k: None,
         seed: 42,
         representation: Representation::Auto,
@@ -81,7 +82,7 @@ fn penguins_species_are_recovered() {
         outcome
             .inputs
             .iter()
-            .any(|c| c.column == "species" && !c.included)
+            .any(|c| c.column == "species" && !c.is_used())
     );
 }
 
@@ -153,9 +154,10 @@ fn wide_tables_are_compressed_first_and_new_rows_get_the_same_groups() {
     // Saved and loaded, the groups put the same rows in the same groups.
     let dir = tempfile::tempdir().expect("temp dir");
     outcome.save(dir.path()).expect("saves");
-    assert!(SavedSegments::is_segments_folder(dir.path()));
-    let saved = SavedSegments::load(dir.path()).expect("loads");
-    let again = assign_table(&saved, &table, &device.device).expect("assigns");
+    let saved = crate::templates::open_as::<super::Segmentation>(dir.path(), &device.device)
+        .expect("loads");
+    let all: Vec<usize> = (0..table.rows).collect();
+    let again = saved.assign(&table, &all, &device.device).expect("assigns");
     assert_eq!(again, outcome.assignments);
     assert_eq!(
         saved.card.names,

@@ -1,4 +1,6 @@
 //! Writing files so that a crash or a full disk never leaves half a file.
+//! Every file Clearbox writes (settings, recipes, model folders, exports,
+//! letters) goes through [`write_atomically`].
 
 use std::io::Write;
 use std::path::Path;

@@ -1,26 +1,16 @@
-//! `clearbox train --template segmentation` and `clearbox predict` on saved
-//! groups: the segmentation template, scripted.
+//! `clearbox train --template segmentation`: the segmentation template, scripted.
 
 use std::time::Instant;
 
 use clearbox::compute::{DevicePreference, select_device};
-use clearbox::data::export::write_table;
-use clearbox::data::{DataSource, load};
-use clearbox::health::words::percent;
+use clearbox::data::load;
 use clearbox::jobs::Progress;
-use clearbox::templates::segmentation::saved::segment_columns;
-use clearbox::templates::segmentation::{
-    SavedSegments, SegmentationRequest, assign_table, train_segmentation,
-};
+use clearbox::templates::segmentation::{SegmentationRequest, train_segmentation};
+use clearbox::words::percent;
 
-use super::train::{PredictArgs, TrainArgs};
+use super::train::TrainArgs;
 
 pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result<()> {
-    if let Some(target) = &args.target {
-        return Err(clearbox::ClearboxError::BadRequest(format!(
-            "Finding groups needs no target: leave out --target {target}, or use --exclude {target} to keep it out of the groups."
-        )));
-    }
     let source = super::data_source(
         args.data.as_ref(),
         args.sample.as_deref(),
@@ -32,9 +22,10 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
     let request = SegmentationRequest {
         exclude: args.exclude.clone(),
         include: args.include.clone(),
+        predicted: None,
         k: args.k,
         seed: args.seed,
-        representation: args.representation,
+        representation: args.representation.unwrap_or_default(),
     };
     let outcome = train_segmentation(&table, &request, &device, &Progress::silent())?;
     let dir = args
@@ -45,7 +36,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
     let card = &outcome.card;
     let stability = card.stability.as_ref();
     if args.json {
-        let left_out: Vec<_> = outcome.inputs.iter().filter(|c| !c.included).collect();
+        let left_out: Vec<_> = outcome.inputs.iter().filter(|c| !c.is_used()).collect();
         let segments: Vec<_> = outcome
             .profiles
             .iter()
@@ -72,7 +63,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
                 "runs": s.runs,
             })),
             "segments": segments,
-            "device": card.device,
+            "device": outcome.provenance.device,
             "features": card.features.weights,
             "representation": outcome.representation,
             "autoencoder": card.compact.is_some(),
@@ -83,8 +74,12 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         println!("{value}");
     } else {
         println!("{}", device.announcement);
-        for choice in outcome.inputs.iter().filter(|c| !c.included) {
-            println!("Left out '{}': {}.", choice.column, choice.reason);
+        for (column, why) in outcome
+            .inputs
+            .iter()
+            .filter_map(|c| c.left_out().map(|why| (&c.column, why)))
+        {
+            println!("Left out '{column}': {}.", why.reason());
         }
         for weight in card
             .features
@@ -118,24 +113,5 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
             dir.display()
         );
     }
-    Ok(())
-}
-
-pub fn predict(args: &PredictArgs, preference: DevicePreference) -> clearbox::Result<()> {
-    let saved = SavedSegments::load(&args.model)?;
-    let device = select_device(preference)?;
-    let table = load(&DataSource::File(args.data.clone()), &Progress::silent())?;
-    let assignments = assign_table(&saved, &table, &device.device)?;
-    write_table(
-        &table,
-        segment_columns(&assignments, &saved.card.names),
-        &args.out,
-    )?;
-    eprintln!(
-        "Put {} rows into {} groups in {}.",
-        table.rows,
-        saved.card.k,
-        args.out.display()
-    );
     Ok(())
 }

@@ -1,7 +1,11 @@
-//! Descriptive statistics of one column, computed once and shared by the checks.
+//! Descriptive statistics of one column, computed once and shared by the
+//! health checks, the charts and the preprocessing of models.
 
 use crate::data::ColumnValues;
 use crate::data::table::format_number;
+
+/// Skewness beyond which a log scale reads better.
+pub const SKEW_LIMIT: f64 = 2.0;
 
 /// What every check needs to know about a column.
 #[derive(Debug, Clone)]
@@ -58,6 +62,13 @@ impl NumericProfile {
     /// The `q` quantile (0..1), interpolated.
     pub fn quantile(&self, q: f64) -> f64 {
         quantile_sorted(&self.sorted, q)
+    }
+
+    /// Whether the values are better read on a log scale: all at least zero
+    /// and with a long right tail (skewness above [`SKEW_LIMIT`]). Charts draw
+    /// such columns on a log axis and models compress their tail.
+    pub fn wants_log_scale(&self) -> bool {
+        self.skewness > SKEW_LIMIT && self.min() >= 0.0
     }
 
     /// Smallest value.

@@ -1,10 +1,10 @@
-//! Synthetic tables for the drift benchmark and tests: numbers (normal and
-//! skewed), coded numbers and labels, with known shifts in chosen columns.
+//! Synthetic tables for the benchmarks and tests: a drift pair with known
+//! shifts in chosen columns, and a table with a yes/no outcome for models.
 
 use std::sync::Arc;
 
-use super::stats::SplitMix;
-use crate::data::{Column, ColumnRole, ColumnValues, Table, TableOrigin, TextValues};
+use crate::data::{Column, ColumnRole, ColumnValues, Table, TableOrigin, TextValues, infer};
+use crate::drift::stats::SplitMix;
 
 /// Which kind of column the `i`th synthetic column is.
 fn kind(i: usize) -> usize {
@@ -24,7 +24,7 @@ fn normal(rng: &mut SplitMix) -> f64 {
 /// A table of `rows` × `columns`, drawn with `seed`. Columns whose index is
 /// in `shifted` move: numbers by half a standard deviation, codes and labels
 /// towards their last value.
-pub fn table(rows: usize, columns: usize, seed: u64, shifted: &[usize]) -> Table {
+pub fn drift_table(rows: usize, columns: usize, seed: u64, shifted: &[usize]) -> Table {
     let made: Vec<Column> = (0..columns)
         .map(|i| {
             let mut rng = SplitMix::new(seed.wrapping_mul(1_000_003).wrapping_add(i as u64));
@@ -101,5 +101,48 @@ pub fn table(rows: usize, columns: usize, seed: u64, shifted: &[usize]) -> Table
         rows,
         notices: Vec::new(),
         fingerprint: format!("synthetic-{seed}"),
+    }
+}
+
+/// A table of `rows` rows: `columns` number columns and a yes/no outcome
+/// that depends on a few of them, so the model has something to explain.
+pub fn outcome_table(rows: usize, columns: usize) -> Table {
+    let mut state = 0x5eed_u64;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let values: Vec<Vec<f64>> = (0..columns)
+        .map(|_| (0..rows).map(|_| next()).collect())
+        .collect();
+    let outcome: Vec<f64> = (0..rows)
+        .map(|r| {
+            let score: f64 = values
+                .iter()
+                .take(4)
+                .enumerate()
+                .map(|(j, v)| v[r] * (j + 1) as f64)
+                .sum();
+            f64::from(u8::from(score + next() > 5.5))
+        })
+        .collect();
+    let mut table_columns: Vec<_> = values
+        .into_iter()
+        .enumerate()
+        .map(|(j, v)| infer::column(format!("x{j}"), ColumnValues::Number(v)))
+        .collect();
+    table_columns.push(infer::column(
+        "outcome".into(),
+        ColumnValues::Number(outcome),
+    ));
+    Table {
+        name: "synthetic".into(),
+        origin: TableOrigin::Sample("synthetic".into()),
+        columns: table_columns,
+        rows,
+        notices: Vec::new(),
+        fingerprint: String::new(),
     }
 }

@@ -7,9 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::SegmentCard;
 use crate::data::Table;
 use crate::error::{ClearboxError, Result};
-use crate::templates::segmentation::SegmentCard;
 
 /// Columns named as reasons.
 const REASONS: usize = 3;

@@ -1,0 +1,46 @@
+//! `clearbox predict`: score a file with any saved artefact — a model adds
+//! `prediction` and `probability_<class>` columns, saved groups add
+//! `segment` and `segment_name`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use clearbox::compute::{DevicePreference, select_device};
+use clearbox::data::export::write_table;
+use clearbox::data::{DataSource, load};
+use clearbox::jobs::Progress;
+use clearbox::templates::{Output, open};
+
+/// Options of `clearbox predict`.
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// A model or groups folder made by `clearbox train` or the app.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// The file to score.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Where to write the scored rows (.csv or .parquet).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+pub fn run(args: &PredictArgs, preference: DevicePreference) -> clearbox::Result<()> {
+    let device = select_device(preference)?;
+    let artefact = open(&args.model, &device.device)?;
+    let table = load(&DataSource::File(args.data.clone()), &Progress::silent())?;
+    let rows: Vec<usize> = (0..table.rows).collect();
+    let output = artefact.score(&table, &rows, &device.device)?;
+    let said = match &output {
+        Output::Groups { names, .. } => format!(
+            "Put {} rows into {} groups in {}.",
+            table.rows,
+            names.len(),
+            args.out.display()
+        ),
+        _ => format!("Scored {} rows into {}.", table.rows, args.out.display()),
+    };
+    write_table(&table, output.into_columns(), &args.out)?;
+    eprintln!("{said}");
+    Ok(())
+}

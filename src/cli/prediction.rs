@@ -1,0 +1,127 @@
+//! `clearbox train --template prediction`: the prediction template, scripted.
+
+use std::time::Instant;
+
+use clearbox::compute::{DevicePreference, select_device};
+use clearbox::data::load;
+use clearbox::jobs::Progress;
+use clearbox::ml::split::SplitPlan;
+use clearbox::templates::prediction::{ChosenModel, PredictionRequest, Scores, train_prediction};
+use clearbox::words::percent;
+
+use super::train::TrainArgs;
+
+pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result<()> {
+    let Some(target) = args.target.clone() else {
+        return Err(clearbox::ClearboxError::BadRequest(
+            "Name the column to predict with --target.".into(),
+        ));
+    };
+    let source = super::data_source(
+        args.data.as_ref(),
+        args.sample.as_deref(),
+        "Name the data to learn from with --data.",
+    )?;
+    let started = Instant::now();
+    let table = load(&source, &Progress::silent())?;
+    let device = select_device(preference)?;
+    let request = PredictionRequest {
+        target: target.clone(),
+        exclude: args.exclude.clone(),
+        include: args.include.clone(),
+        seed: args.seed,
+        split: args
+            .time_column
+            .clone()
+            .map_or(SplitPlan::Stratified, |column| SplitPlan::ByTime { column }),
+    };
+    let outcome = train_prediction(&table, &request, &device, &Progress::silent(), &|_| {})?;
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| super::default_model_dir(&table.name, &format!("{target}_model")));
+    outcome.save(&dir)?;
+    let card = &outcome.card;
+    if args.json {
+        let left_out: Vec<_> = outcome.inputs.iter().filter(|c| !c.is_used()).collect();
+        let value = serde_json::json!({
+            "task": card.target.task,
+            "target": card.target.name,
+            "classes": card.target.classes,
+            "device": outcome.provenance.device,
+            "inputs": card.inputs,
+            "left_out": left_out,
+            "split": {
+                "train": card.split_sizes[0],
+                "valid": card.split_sizes[1],
+                "test": card.split_sizes[2],
+                "plan": card.split_plan,
+                "sentence": card.split_sentence,
+            },
+            "metrics": { "test": card.deep.test },
+            "baseline": { "test": card.simple.test },
+            "chosen": card.chosen,
+            "epochs": { "deep": card.deep.history.len(), "simple": card.simple.history.len() },
+            "model_dir": dir,
+            "seconds": started.elapsed().as_secs_f64(),
+        });
+        println!("{value}");
+    } else {
+        println!(
+            "Predicting '{}': {}.",
+            card.target.name,
+            card.target.task.describe()
+        );
+        println!("{}", device.announcement);
+        println!("{}", card.split_sentence);
+        for (column, why) in outcome
+            .inputs
+            .iter()
+            .filter_map(|c| c.left_out().map(|why| (&c.column, why)))
+        {
+            println!("Left out '{column}': {}.", why.reason());
+        }
+        println!(
+            "Deep model:   {}",
+            describe(&card.deep.test, &card.target.classes)
+        );
+        println!(
+            "Simple model: {}",
+            describe(&card.simple.test, &card.target.classes)
+        );
+        if card.chosen == ChosenModel::Simple {
+            println!(
+                "The deep model does not beat the simple one here, so the simple model is kept for scoring."
+            );
+        }
+        println!(
+            "Saved to {} ({:.1} s).",
+            dir.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+fn describe(scores: &Scores, classes: &[String]) -> String {
+    match scores {
+        Scores::Binary(s) => {
+            let positive = classes.get(1).map_or("yes", String::as_str);
+            format!(
+                "AUC {:.3}. Of every 100 rows it flags, {:.0} really are '{positive}'; picking at random finds {:.0}. \
+                 It catches {} of them.",
+                s.auc,
+                s.precision * 100.0,
+                s.base_rate * 100.0,
+                percent(s.recall)
+            )
+        }
+        Scores::Multiclass(s) => format!("right for {} of rows.", percent(s.accuracy)),
+        Scores::Regression(s) => format!(
+            "typical error {:.3} (RMSE {:.3}), explains {} of the variation.",
+            s.mae,
+            s.rmse,
+            percent(s.r2.max(0.0))
+        ),
+    }
+}

@@ -1,0 +1,127 @@
+//! The labels of the training, validation and test rows in the shape
+//! training needs, and the test scores measured from a model's outputs.
+
+use super::score::positive_probabilities;
+use super::{Scores, TestPredictions};
+use crate::ml::metrics::{AmountScores, BinaryScores, ClassScores, balanced_threshold};
+use crate::ml::model::argmax;
+use crate::ml::split::Split;
+use crate::ml::task::{TargetColumn, TargetValues, TaskKind};
+use crate::ml::train::Labels;
+
+/// The labels of each set in the shape training needs.
+pub(super) struct LabelSets {
+    classes: [Vec<u32>; 3],
+    amounts: [Vec<f32>; 3],
+    raw_amounts: [Vec<f64>; 3],
+    /// Mean and standard deviation of the training target (amounts only).
+    pub(super) amount_scale: Option<(f64, f64)>,
+}
+
+impl LabelSets {
+    pub(super) fn new(values: &TargetValues, split: &Split) -> Self {
+        let sets = [&split.train, &split.valid, &split.test];
+        match values {
+            TargetValues::Classes(v) => Self {
+                classes: sets.map(|rows| rows.iter().map(|&r| v[r].unwrap_or(0)).collect()),
+                amounts: Default::default(),
+                raw_amounts: Default::default(),
+                amount_scale: None,
+            },
+            TargetValues::Amounts(v) => {
+                let train: Vec<f64> = split.train.iter().map(|&r| v[r]).collect();
+                let mean = train.iter().sum::<f64>() / train.len().max(1) as f64;
+                let sd = (train.iter().map(|x| (x - mean).powi(2)).sum::<f64>()
+                    / train.len().max(1) as f64)
+                    .sqrt()
+                    .max(1e-12);
+                Self {
+                    classes: Default::default(),
+                    amounts: sets
+                        .map(|rows| rows.iter().map(|&r| ((v[r] - mean) / sd) as f32).collect()),
+                    raw_amounts: sets.map(|rows| rows.iter().map(|&r| v[r]).collect()),
+                    amount_scale: Some((mean, sd)),
+                }
+            }
+        }
+    }
+
+    pub(super) fn labels(&self, set: usize, outputs: usize) -> Labels<'_> {
+        match self.amount_scale {
+            Some(_) => Labels::Amounts(&self.amounts[set]),
+            None => Labels::Classes(&self.classes[set], outputs),
+        }
+    }
+
+    /// The test rows' truth and both models' predictions in reader's units.
+    pub(super) fn test_predictions(
+        &self,
+        task: TaskKind,
+        deep: &[f32],
+        simple: &[f32],
+    ) -> TestPredictions {
+        match (task, self.amount_scale) {
+            (TaskKind::Binary, _) => TestPredictions {
+                truth: self.classes[2].iter().map(|&c| c == 1).collect(),
+                deep: positive_probabilities(deep),
+                simple: positive_probabilities(simple),
+                amounts: Vec::new(),
+            },
+            (TaskKind::Regression, Some((mean, sd))) => TestPredictions {
+                truth: Vec::new(),
+                deep: Vec::new(),
+                simple: Vec::new(),
+                amounts: self.raw_amounts[2]
+                    .iter()
+                    .zip(deep)
+                    .map(|(t, &o)| (*t, f64::from(o) * sd + mean))
+                    .collect(),
+            },
+            _ => TestPredictions {
+                truth: Vec::new(),
+                deep: Vec::new(),
+                simple: Vec::new(),
+                amounts: Vec::new(),
+            },
+        }
+    }
+
+    /// Test scores from raw outputs; for yes/no the threshold is chosen on validation rows.
+    pub(super) fn score(
+        &self,
+        target: &TargetColumn,
+        valid_out: &[f32],
+        test_out: &[f32],
+    ) -> (Scores, Option<f64>) {
+        match (target.task, self.amount_scale) {
+            (TaskKind::Regression, Some((mean, sd))) => {
+                let predicted: Vec<f64> =
+                    test_out.iter().map(|&o| f64::from(o) * sd + mean).collect();
+                (
+                    Scores::Regression(AmountScores::measure(&predicted, &self.raw_amounts[2])),
+                    None,
+                )
+            }
+            (TaskKind::Binary, _) => {
+                let valid_p = positive_probabilities(valid_out);
+                let truth_valid: Vec<bool> = self.classes[1].iter().map(|&c| c == 1).collect();
+                let threshold = balanced_threshold(&valid_p, &truth_valid);
+                let test_p = positive_probabilities(test_out);
+                let truth: Vec<bool> = self.classes[2].iter().map(|&c| c == 1).collect();
+                (
+                    Scores::Binary(BinaryScores::measure(&test_p, &truth, threshold)),
+                    Some(threshold),
+                )
+            }
+            _ => {
+                let k = target.classes.len();
+                let predicted: Vec<usize> = test_out.chunks(k.max(1)).map(argmax).collect();
+                let truth: Vec<usize> = self.classes[2].iter().map(|&c| c as usize).collect();
+                (
+                    Scores::Multiclass(ClassScores::measure(&predicted, &truth, k)),
+                    None,
+                )
+            }
+        }
+    }
+}

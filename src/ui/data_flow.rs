@@ -1,0 +1,335 @@
+//! Handling the data page's commands: opening a table (read and the user's
+//! earlier changes applied, as a job), the user's changes and the target
+//! (the working table and its health report redone, as a job), and the
+//! settings that remember both (written by the app's writer).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clearbox::ClearboxError;
+use clearbox::data::{DataSource, Recipe, Table, load};
+use clearbox::health::{HealthReport, analyse};
+use clearbox::jobs::JobSlot;
+use clearbox::project::{RecentFile, Settings};
+use clearbox::samples;
+
+use super::commands::DataCommand;
+use super::runner::{Effect, Env, Runner, Write, Written};
+use super::state::{AppState, Banner, Dataset, Loading, Page, recipe_key};
+
+/// What happened to the open data, for the other pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataEvent {
+    /// Another table, or the same one changed: results built on the old one go.
+    TableChanged,
+    /// The column to predict changed.
+    TargetChanged,
+    /// A fresh health report is in.
+    ReportReady,
+    /// The compute device is known.
+    DeviceReady,
+}
+
+/// A table read and its recipe applied.
+pub struct Opened {
+    source: DataSource,
+    original: Table,
+    recipe: Recipe,
+    working: Table,
+}
+
+/// The working table again, with its report.
+pub struct Analysed {
+    table: Option<Arc<Table>>,
+    report: HealthReport,
+}
+
+/// Background work of the data page.
+pub struct DataRunner {
+    /// Where settings are kept; `None` keeps them in memory only.
+    settings_path: Option<PathBuf>,
+    load: JobSlot<Opened>,
+    analysis: JobSlot<Analysed>,
+}
+
+impl DataRunner {
+    /// A runner that keeps settings at `settings_path`.
+    pub fn new(settings_path: Option<PathBuf>) -> Self {
+        Self {
+            settings_path,
+            load: JobSlot::default(),
+            analysis: JobSlot::default(),
+        }
+    }
+
+    fn start_load(&mut self, source: DataSource, state: &mut AppState, env: &Env<'_>) {
+        let recipe = state
+            .settings
+            .recipes
+            .get(&recipe_key(&source))
+            .cloned()
+            .unwrap_or_default();
+        let label = source.label();
+        self.load
+            .start("loading the file", env.wake, move |progress| {
+                let original = load(&source, progress)?;
+                progress.check_cancelled()?;
+                let working = recipe.apply(&original);
+                Ok(Opened {
+                    source,
+                    original,
+                    recipe,
+                    working,
+                })
+            });
+        state.loading = Some(Loading {
+            label,
+            job: clearbox::jobs::JobView::default(),
+        });
+        state.banner = None;
+    }
+
+    /// Redoes the health report; with `reapply`, the recipe is applied to
+    /// the original table first (the user changed it).
+    fn start_analysis(&mut self, state: &mut AppState, env: &Env<'_>, reapply: bool) {
+        let Some(dataset) = &mut state.dataset else {
+            return;
+        };
+        let original = dataset.original.clone();
+        let table = dataset.table.clone();
+        let recipe = dataset.recipe.clone();
+        let target = dataset.target.clone();
+        dataset.analysing = true;
+        self.analysis
+            .start("checking the data's health", env.wake, move |progress| {
+                let working = reapply.then(|| Arc::new(recipe.apply(&original)));
+                let checked = working.as_ref().unwrap_or(&table);
+                // A target the changes removed is no target.
+                let target = target.filter(|t| checked.column(t).is_some());
+                let report = analyse(checked, target.as_deref(), progress)?;
+                Ok(Analysed {
+                    table: working,
+                    report,
+                })
+            });
+    }
+
+    fn opened(&mut self, opened: Opened, state: &mut AppState, env: &mut Env<'_>) {
+        let Opened {
+            source,
+            original,
+            recipe,
+            working,
+        } = opened;
+        if let DataSource::File(path) = &source {
+            state.settings.remember(RecentFile {
+                path: path.clone(),
+                shape: (original.rows, original.columns.len()),
+            });
+        }
+        let target = match &source {
+            DataSource::Sample(s) => s
+                .suggested_target
+                .filter(|t| working.column(t).is_some())
+                .map(str::to_owned),
+            DataSource::File(_) => None,
+        };
+        if !recipe.is_empty() {
+            let count = |n: usize, one: &str, many: &str| {
+                if n == 1 {
+                    format!("1 {one}")
+                } else {
+                    format!("{n} {many}")
+                }
+            };
+            state.banner = Some(Banner::Info(format!(
+                "Your earlier changes to this table were applied again: {} and {}. Undo them under \
+                 \"Your changes\".",
+                count(recipe.fixes.len(), "fix", "fixes"),
+                count(recipe.roles.len(), "role change", "role changes")
+            )));
+        }
+        state.dataset = Some(Dataset {
+            source,
+            original: Arc::new(original),
+            recipe,
+            table: Arc::new(working),
+            report: None,
+            analysing: false,
+            selected: Some(0),
+            target,
+        });
+        state.page = Page::Data;
+        env.effects.push(Effect::Data(DataEvent::TableChanged));
+        self.save_settings(state, env);
+        self.start_analysis(state, env, false);
+    }
+
+    /// The user changed the recipe: remember it, redo the table and its health.
+    fn recipe_changed(&mut self, state: &mut AppState, env: &mut Env<'_>) {
+        let Some(dataset) = &state.dataset else {
+            return;
+        };
+        let key = recipe_key(&dataset.source);
+        if dataset.recipe.is_empty() {
+            state.settings.recipes.remove(&key);
+        } else {
+            let recipe = dataset.recipe.clone();
+            state.settings.recipes.insert(key, recipe);
+        }
+        env.effects.push(Effect::Data(DataEvent::TableChanged));
+        self.save_settings(state, env);
+        self.start_analysis(state, env, true);
+    }
+
+    /// Queues the settings for writing; a newer copy replaces one still waiting.
+    fn save_settings(&self, state: &AppState, env: &mut Env<'_>) {
+        let Some(path) = self.settings_path.clone() else {
+            return;
+        };
+        let settings: Settings = state.settings.clone();
+        env.effects.push(Effect::Write(Write {
+            activity: "saving your settings",
+            key: Some("settings"),
+            work: Box::new(move |_| {
+                settings.save(&path)?;
+                Ok(Written {
+                    sentence: None,
+                    then: None,
+                })
+            }),
+        }));
+    }
+}
+
+impl Runner for DataRunner {
+    type Command = DataCommand;
+
+    fn handle(&mut self, command: DataCommand, state: &mut AppState, env: &mut Env<'_>) {
+        match command {
+            DataCommand::OpenFile(path) => self.start_load(DataSource::File(path), state, env),
+            DataCommand::OpenSample(id) => {
+                if let Some(sample) = samples::find(id) {
+                    self.start_load(DataSource::Sample(sample), state, env);
+                }
+            }
+            DataCommand::CancelLoad => {
+                self.load.cancel();
+                state.loading = None;
+            }
+            DataCommand::GoHome => state.page = Page::Home,
+            DataCommand::GoToData => {
+                if state.dataset.is_some() {
+                    state.page = Page::Data;
+                }
+            }
+            DataCommand::SelectColumn(index) => {
+                if let Some(dataset) = &mut state.dataset {
+                    dataset.selected = Some(index);
+                }
+            }
+            DataCommand::SetRole { column, role } => {
+                if let Some(dataset) = &mut state.dataset {
+                    let inferred = dataset.original.column(&column).map(|c| c.inferred_role);
+                    if inferred == Some(role) {
+                        dataset.recipe.roles.remove(&column);
+                    } else {
+                        dataset.recipe.roles.insert(column, role);
+                    }
+                    self.recipe_changed(state, env);
+                }
+            }
+            DataCommand::ApplyFix(fix) => {
+                if let Some(dataset) = &mut state.dataset {
+                    dataset.recipe.add_fix(fix);
+                    self.recipe_changed(state, env);
+                }
+            }
+            DataCommand::UndoFix(index) => {
+                if let Some(dataset) = &mut state.dataset
+                    && index < dataset.recipe.fixes.len()
+                {
+                    dataset.recipe.fixes.remove(index);
+                    self.recipe_changed(state, env);
+                }
+            }
+            DataCommand::SaveRecipe(path) => {
+                let Some(dataset) = &state.dataset else {
+                    return;
+                };
+                let recipe = dataset.recipe.clone();
+                env.write("saving your changes", move |_| {
+                    recipe.save(&path)?;
+                    Ok(Written::saying(format!(
+                        "Saved your changes to '{}'. Replay them with: clearbox profile FILE --recipe '{}'",
+                        clearbox::error::display_name(&path),
+                        path.display()
+                    )))
+                });
+            }
+            DataCommand::SetTarget(target) => {
+                let Some(dataset) = &mut state.dataset else {
+                    return;
+                };
+                if dataset.target != target {
+                    dataset.target = target;
+                    env.effects.push(Effect::Data(DataEvent::TargetChanged));
+                    self.start_analysis(state, env, false);
+                }
+            }
+            DataCommand::DismissBanner => state.banner = None,
+        }
+    }
+
+    fn poll(&mut self, state: &mut AppState, env: &mut Env<'_>) {
+        if let Some(loading) = &mut state.loading
+            && let Some(view) = self.load.view()
+        {
+            loading.job = view;
+        }
+        if let Some(result) = self.load.poll() {
+            state.loading = None;
+            match result {
+                Ok(opened) => self.opened(opened, state, env),
+                Err(ClearboxError::Cancelled) => {}
+                Err(err) => state.banner = Some(Banner::Error(err.to_string())),
+            }
+        }
+        if let Some(result) = self.analysis.poll() {
+            let Some(dataset) = &mut state.dataset else {
+                return;
+            };
+            dataset.analysing = false;
+            match result {
+                Ok(done) => {
+                    if let Some(table) = done.table {
+                        // Anything built since the change was built on the old table.
+                        env.effects.push(Effect::Data(DataEvent::TableChanged));
+                        let columns = table.columns.len();
+                        dataset.selected = dataset
+                            .selected
+                            .map(|i| i.min(columns.saturating_sub(1)))
+                            .filter(|_| columns > 0);
+                        dataset.table = table;
+                    }
+                    if dataset
+                        .target
+                        .as_ref()
+                        .is_some_and(|t| dataset.table.column(t).is_none())
+                    {
+                        dataset.target = None;
+                        env.effects.push(Effect::Data(DataEvent::TargetChanged));
+                    }
+                    dataset.report = Some(done.report);
+                    env.effects.push(Effect::Data(DataEvent::ReportReady));
+                }
+                Err(ClearboxError::Cancelled) => {}
+                Err(err) => state.banner = Some(Banner::Error(err.to_string())),
+            }
+        }
+    }
+
+    fn data_event(&mut self, _event: DataEvent, _state: &mut AppState, _env: &mut Env<'_>) {
+        // The data page is where these events come from.
+    }
+}

@@ -1,0 +1,96 @@
+//! The native file dialogs: what each is for, how it is titled and
+//! filtered, and which command the chosen path becomes. The dialog blocks
+//! the thread it runs on, so the app runs it as a job.
+
+use std::path::PathBuf;
+
+use super::commands::{
+    AppCommand, DataCommand, DriftCommand, ExplainCommand, PredictionCommand, SegmentationCommand,
+};
+
+/// What a file dialog is opened for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilePurpose {
+    /// A table to open.
+    OpenTable,
+    /// Where to save the open table's recipe.
+    SaveRecipe,
+    /// A folder for the trained model.
+    SaveModel,
+    /// A folder for the groups.
+    SaveSegments,
+    /// Where to write the table with its segment column.
+    ExportSegments,
+    /// Where to save the explanation letter.
+    SaveLetter,
+    /// The newer table to compare with.
+    DriftCurrent,
+    /// A saved model (or groups) folder to check for drift.
+    DriftModel,
+    /// A folder for the promoted challenger.
+    Promotion,
+}
+
+const TABLES: &[&str] = &["csv", "tsv", "txt", "parquet", "pq"];
+
+impl FilePurpose {
+    /// Shows the dialog (blocking) and returns the path chosen, if any.
+    pub fn ask(self) -> Option<PathBuf> {
+        let dialog = rfd::FileDialog::new();
+        match self {
+            Self::OpenTable => dialog
+                .set_title("Open a table")
+                .add_filter("Tables", TABLES)
+                .add_filter("All files", &["*"])
+                .pick_file(),
+            Self::SaveRecipe => dialog
+                .set_title("Save your changes as a recipe")
+                .set_file_name("recipe.ron")
+                .add_filter("Clearbox recipe", &["ron"])
+                .save_file(),
+            Self::SaveModel => dialog
+                .set_title("Choose a folder for the model")
+                .pick_folder(),
+            Self::SaveSegments => dialog
+                .set_title("Choose a folder for the groups")
+                .pick_folder(),
+            Self::ExportSegments => dialog
+                .set_title("Export the table with its segment column")
+                .set_file_name("with_segments.csv")
+                .add_filter("CSV", &["csv"])
+                .add_filter("Parquet", &["parquet"])
+                .save_file(),
+            Self::SaveLetter => dialog
+                .set_title("Save the explanation letter")
+                .add_filter("Web page", &["html"])
+                .set_file_name("explanation.html")
+                .save_file(),
+            Self::DriftCurrent => dialog
+                .set_title("Choose the newer data")
+                .add_filter("Tables", TABLES)
+                .add_filter("All files", &["*"])
+                .pick_file(),
+            Self::DriftModel => dialog
+                .set_title("Choose a saved model folder")
+                .pick_folder(),
+            Self::Promotion => dialog
+                .set_title("Choose a folder for the promoted model")
+                .pick_folder(),
+        }
+    }
+
+    /// The command the chosen `path` becomes.
+    pub fn command(self, path: PathBuf) -> AppCommand {
+        match self {
+            Self::OpenTable => DataCommand::OpenFile(path).into(),
+            Self::SaveRecipe => DataCommand::SaveRecipe(path).into(),
+            Self::SaveModel => PredictionCommand::SaveModel(path).into(),
+            Self::SaveSegments => SegmentationCommand::Save(path).into(),
+            Self::ExportSegments => SegmentationCommand::Export(path).into(),
+            Self::SaveLetter => ExplainCommand::SaveLetter(path).into(),
+            Self::DriftCurrent => DriftCommand::CompareWith(path).into(),
+            Self::DriftModel => DriftCommand::UseModel(Some(path)).into(),
+            Self::Promotion => DriftCommand::Promote(path).into(),
+        }
+    }
+}
