@@ -3,7 +3,7 @@
 //! letters) goes through [`write_atomically`].
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{ClearboxError, Result};
 
@@ -35,6 +35,29 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         let _ = std::fs::remove_file(&temp);
     }
     result.map_err(failed)
+}
+
+/// The folder Clearbox keeps its own files in (settings, the log): the
+/// platform's per-user configuration folder (`$XDG_CONFIG_HOME/clearbox`,
+/// `~/Library/Application Support/Clearbox`, `%APPDATA%\\Clearbox`). `None`
+/// when no home folder is known.
+pub fn config_folder() -> Option<PathBuf> {
+    let env = |key: &str| {
+        std::env::var_os(key)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if cfg!(target_os = "windows") {
+        Some(env("APPDATA")?.join("Clearbox"))
+    } else if cfg!(target_os = "macos") {
+        Some(env("HOME")?.join("Library/Application Support/Clearbox"))
+    } else {
+        Some(
+            env("XDG_CONFIG_HOME")
+                .or_else(|| env("HOME").map(|h| h.join(".config")))?
+                .join("clearbox"),
+        )
+    }
 }
 
 #[cfg(test)]

@@ -13,13 +13,12 @@ use crate::words::Moment;
 static WRITING: Mutex<()> = Mutex::new(());
 
 /// Where the log is written: `$CLEARBOX_LOG` when set, else `clearbox.log`
-/// in the settings folder. `None` when neither is known.
+/// in [`crate::files::config_folder`]. `None` when neither is known.
 pub fn path() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("CLEARBOX_LOG").filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(path));
     }
-    crate::project::settings::default_path()
-        .and_then(|settings| settings.parent().map(|dir| dir.join("clearbox.log")))
+    crate::files::config_folder().map(|dir| dir.join("clearbox.log"))
 }
 
 /// Appends `text` to the log with the moment it happened. Failing to log

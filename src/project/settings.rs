@@ -30,25 +30,9 @@ pub struct Settings {
     pub recipes: BTreeMap<String, Recipe>,
 }
 
-/// Where settings live: the platform's per-user configuration folder
-/// (`$XDG_CONFIG_HOME/clearbox`, `~/Library/Application Support/Clearbox`,
-/// `%APPDATA%\\Clearbox`). `None` when no home folder is known.
+/// Where settings live: `settings.ron` in [`crate::files::config_folder`].
 pub fn default_path() -> Option<PathBuf> {
-    let env = |key: &str| {
-        std::env::var_os(key)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    };
-    let folder = if cfg!(target_os = "windows") {
-        env("APPDATA")?.join("Clearbox")
-    } else if cfg!(target_os = "macos") {
-        env("HOME")?.join("Library/Application Support/Clearbox")
-    } else {
-        env("XDG_CONFIG_HOME")
-            .or_else(|| env("HOME").map(|h| h.join(".config")))?
-            .join("clearbox")
-    };
-    Some(folder.join("settings.ron"))
+    crate::files::config_folder().map(|folder| folder.join("settings.ron"))
 }
 
 impl Settings {
