@@ -7,6 +7,7 @@ mod explain;
 mod predict;
 mod prediction;
 mod profile;
+mod reinforcement;
 mod segmentation;
 mod train;
 
@@ -38,10 +39,12 @@ pub struct Args {
 pub enum Command {
     /// Check a table's health: missing values, identifiers, personal data, leakage...
     Profile(profile::ProfileArgs),
-    /// Train a model: `--template prediction --data FILE --target COLUMN`, or find groups: `--template segmentation --data FILE`.
+    /// Train a model: `--template prediction --data FILE --target COLUMN`, find groups: `--template segmentation --data FILE`, or learn a policy: `--template reinforcement --data LOG --action COL --reward COL`.
     Train(train::TrainArgs),
     /// Score a file with a saved model (or put its rows into saved groups).
     Predict(predict::PredictArgs),
+    /// Estimate what a saved policy would have earned on another log of decisions.
+    Evaluate(reinforcement::EvaluateArgs),
     /// Explain a saved model's predictions: reasons per row, main drivers, what would change a decision.
     Explain(explain::ExplainArgs),
     /// Compare newer data with older data (and a saved model): Stable, Watch or Retrain.
@@ -54,6 +57,8 @@ pub enum Command {
     },
     /// List the bundled sample tables.
     Samples,
+    /// Write a log of the workshop simulator's made-up shop, whose true rewards are known.
+    Simulate(reinforcement::SimulateArgs),
     /// Measure speed: `bench train` (rows per second), `bench explain` (rows explained per second), `bench kmeans` (k-means seconds), `bench open FILE`.
     #[command(subcommand)]
     Bench(bench::BenchTarget),
@@ -107,8 +112,10 @@ pub fn run(command: Command, device: DevicePreference) -> ExitCode {
         Command::Train(args) => train::run(&args, device),
         Command::Predict(args) => predict::run(&args, device),
         Command::Explain(args) => explain::run(&args, device),
+        Command::Evaluate(args) => reinforcement::evaluate(&args, device),
         Command::Drift(args) => drift::run(&args, device),
         Command::Bench(target) => bench::run(&target, device),
+        Command::Simulate(args) => reinforcement::simulate(&args),
         Command::Samples => {
             for sample in clearbox::samples::SAMPLES {
                 println!("{:<14} {}", sample.id, sample.blurb);
@@ -143,9 +150,11 @@ impl Command {
             Self::Train(_) => "train",
             Self::Predict(_) => "predict",
             Self::Explain(_) => "explain",
+            Self::Evaluate(_) => "evaluate",
             Self::Drift(_) => "drift",
             Self::Devices { .. } => "devices",
             Self::Samples => "samples",
+            Self::Simulate(_) => "simulate",
             Self::Bench(_) => "bench",
         }
     }

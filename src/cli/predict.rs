@@ -1,6 +1,7 @@
 //! `clearbox predict`: score a file with any saved artefact — a model adds
 //! `prediction` and `probability_<class>` columns, saved groups add
-//! `segment` and `segment_name`.
+//! `segment` and `segment_name`, a policy adds `recommended_action` and
+//! `expected_reward_<action>` (and `probability_<action>` when it explores).
 
 use std::path::PathBuf;
 
@@ -36,6 +37,12 @@ pub fn run(args: &PredictArgs, preference: DevicePreference) -> clearbox::Result
             "Put {} rows into {} groups in {}.",
             table.rows,
             names.len(),
+            args.out.display()
+        ),
+        Output::Actions { actions, .. } => format!(
+            "Recommended one of {} actions for each of {} rows in {}.",
+            actions.len(),
+            table.rows,
             args.out.display()
         ),
         _ => format!("Scored {} rows into {}.", table.rows, args.out.display()),

@@ -16,6 +16,8 @@ pub enum Template {
     Prediction,
     /// Find natural groups of rows.
     Segmentation,
+    /// Learn which action to take from a log of decisions.
+    Reinforcement,
 }
 
 /// Options of `clearbox train`.
@@ -33,9 +35,24 @@ pub struct TrainArgs {
     /// The column to predict (prediction only).
     #[arg(long)]
     pub target: Option<String>,
-    /// Split by time on this date (or year) column: oldest rows train, newest test (prediction only).
+    /// Split by time on this date (or year) column: oldest rows train, newest test (prediction and reinforcement).
     #[arg(long)]
     pub time_column: Option<String>,
+    /// The column holding the action taken (reinforcement only).
+    #[arg(long)]
+    pub action: Option<String>,
+    /// The column holding what the action earned: yes/no or an amount (reinforcement only).
+    #[arg(long)]
+    pub reward: Option<String>,
+    /// The column holding the old system's chance of the action taken (reinforcement only; estimated when absent).
+    #[arg(long)]
+    pub propensity: Option<String>,
+    /// Use only these columns as context, separated by commas (reinforcement only; default: every usable column).
+    #[arg(long, value_delimiter = ',')]
+    pub context: Vec<String>,
+    /// Share of decisions a deployed policy spreads over the actions it can judge (reinforcement only; default 0.05).
+    #[arg(long)]
+    pub exploration: Option<f64>,
     /// Number of groups (segmentation only; default: chosen from 2 to 10).
     #[arg(long)]
     pub k: Option<usize>,
@@ -62,27 +79,67 @@ pub struct TrainArgs {
 impl TrainArgs {
     /// Refuses options the chosen template does not read, naming the first.
     fn refuse_foreign_options(&self) -> clearbox::Result<()> {
-        let foreign: &[(bool, &str)] = match self.template {
-            Template::Prediction => &[
-                (
-                    self.k.is_some(),
-                    "--k sets the number of groups, which only --template segmentation finds",
-                ),
-                (
-                    self.representation.is_some(),
-                    "--representation says how rows are compared when finding groups (--template segmentation)",
-                ),
-            ],
-            Template::Segmentation => &[
-                (
+        let policy_only = [
+            (self.action.is_some(), "--action names the action column of a log of decisions"),
+            (self.reward.is_some(), "--reward names the reward column of a log of decisions"),
+            (
+                self.propensity.is_some(),
+                "--propensity names the old system's chances in a log of decisions",
+            ),
+            (!self.context.is_empty(), "--context chooses a policy's context columns"),
+            (
+                self.exploration.is_some(),
+                "--exploration sets how much a deployed policy explores",
+            ),
+        ]
+        .map(|(given, why)| (given, why, "--template reinforcement"));
+        let groups_only = [
+            (
+                self.k.is_some(),
+                "--k sets the number of groups",
+                "--template segmentation",
+            ),
+            (
+                self.representation.is_some(),
+                "--representation says how rows are compared when finding groups",
+                "--template segmentation",
+            ),
+        ];
+        let foreign: Vec<(bool, String)> = match self.template {
+            Template::Prediction => policy_only
+                .iter()
+                .chain(&groups_only)
+                .map(|(given, why, owner)| (*given, format!("{why}, which only {owner} reads")))
+                .collect(),
+            Template::Segmentation => {
+                let mut out: Vec<(bool, String)> = policy_only
+                    .iter()
+                    .map(|(given, why, owner)| (*given, format!("{why}, which only {owner} reads")))
+                    .collect();
+                out.push((
                     self.target.is_some(),
-                    "Finding groups needs no target. Leave out --target, or use --exclude to keep a column out of the groups",
-                ),
-                (
+                    "Finding groups needs no target. Leave out --target, or use --exclude to keep \
+                     a column out of the groups"
+                        .into(),
+                ));
+                out.push((
                     self.time_column.is_some(),
-                    "--time-column splits rows to test a prediction; finding groups uses every row",
-                ),
-            ],
+                    "--time-column splits rows to test a prediction; finding groups uses every row"
+                        .into(),
+                ));
+                out
+            }
+            Template::Reinforcement => {
+                let mut out: Vec<(bool, String)> = groups_only
+                    .iter()
+                    .map(|(given, why, owner)| (*given, format!("{why}, which only {owner} reads")))
+                    .collect();
+                out.push((
+                    self.target.is_some(),
+                    "A policy learns from --action and --reward, not --target".into(),
+                ));
+                out
+            }
         };
         match foreign.iter().find(|(given, _)| *given) {
             Some((_, why)) => Err(ClearboxError::BadRequest(format!(
@@ -98,5 +155,6 @@ pub fn run(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result<(
     match args.template {
         Template::Prediction => super::prediction::train(args, preference),
         Template::Segmentation => super::segmentation::train(args, preference),
+        Template::Reinforcement => super::reinforcement::train(args, preference),
     }
 }

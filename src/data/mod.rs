@@ -9,6 +9,7 @@ pub mod parquet;
 pub mod profile;
 pub mod recipe;
 pub mod role;
+pub mod rows;
 pub mod sniff;
 pub mod table;
 pub mod text_builder;

@@ -22,7 +22,6 @@ mod measure;
 pub mod model;
 pub mod numeric;
 pub mod periods;
-pub mod rows;
 mod select;
 mod sentences;
 pub mod stats;

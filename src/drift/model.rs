@@ -6,7 +6,7 @@
 use burn::tensor::Device;
 use serde::Serialize;
 
-use super::rows::{take_rows, take_values, with_values};
+use crate::data::rows::{take_rows, take_values, with_values};
 use super::stats::{SplitMix, sample_rows};
 use super::verdict::{self, DriftBand, DriftVerdict};
 use super::{DriftChart, Measures, categorical, numeric};
@@ -144,9 +144,11 @@ pub fn check_model(
     let score = score_on(model, current, &cur_rows, &cur_scored);
     progress.report(1.0, "Done");
     Ok(ModelDrift {
-        target: model
-            .outcome()
-            .map_or_else(|| "segment".to_owned(), |o| o.target.name.clone()),
+        target: match (model.outcome(), &ref_scored) {
+            (Some(known), _) => known.target.name.clone(),
+            (None, Output::Actions { .. }) => "recommended_action".to_owned(),
+            (None, _) => "segment".to_owned(),
+        },
         importance,
         predictions,
         score,
@@ -225,35 +227,35 @@ fn importance(
 fn prediction_drift(reference: &Output, current: &Output) -> PredictionDrift {
     match (reference.series(), current.series()) {
         (Series::Labels(r), Series::Labels(c)) => {
-            let groups = matches!(reference, Output::Groups { .. });
             let m = categorical::measure(&r, &c);
             let band = verdict::band(m.comparison.psi, &Measures::Label(m.measures), m.p_value);
-            let sentence = match &m.biggest_change {
-                Some(change) if band.is_drifted() && groups => format!(
-                    "The group '{}' now holds {} of rows instead of {} (PSI {:.2}).",
-                    change.label,
-                    crate::words::percent(change.shares.1),
-                    crate::words::percent(change.shares.0),
-                    m.comparison.psi
+            let psi = m.comparison.psi;
+            let (moved, still) = match reference {
+                Output::Groups { .. } => (
+                    "The group '{label}' now holds {now} of rows instead of {then}",
+                    "Rows fall into the groups much as before",
                 ),
-                Some(change) if band.is_drifted() => format!(
-                    "The model now predicts '{}' for {} of rows instead of {} (PSI {:.2}).",
-                    change.label,
-                    crate::words::percent(change.shares.1),
-                    crate::words::percent(change.shares.0),
-                    m.comparison.psi
+                Output::Actions { .. } => (
+                    "The policy now recommends '{label}' for {now} of rows instead of {then}",
+                    "The policy recommends each action about as often as before",
                 ),
-                _ if groups => format!(
-                    "Rows fall into the groups much as before (PSI {:.2}).",
-                    m.comparison.psi
-                ),
-                _ => format!(
-                    "The model's predictions are spread over the classes much as before (PSI {:.2}).",
-                    m.comparison.psi
+                _ => (
+                    "The model now predicts '{label}' for {now} of rows instead of {then}",
+                    "The model's predictions are spread over the classes much as before",
                 ),
             };
+            let sentence = match &m.biggest_change {
+                Some(change) if band.is_drifted() => format!(
+                    "{} (PSI {psi:.2}).",
+                    moved
+                        .replace("{label}", &change.label)
+                        .replace("{now}", &crate::words::percent(change.shares.1))
+                        .replace("{then}", &crate::words::percent(change.shares.0))
+                ),
+                _ => format!("{still} (PSI {psi:.2})."),
+            };
             PredictionDrift {
-                psi: m.comparison.psi,
+                psi,
                 p_value: m.p_value,
                 band,
                 sentence,

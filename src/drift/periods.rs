@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::rows::take_rows;
+use crate::data::rows::take_rows;
 use super::verdict::DriftVerdict;
 use super::{DriftOptions, DriftReport, ModelCheck, compare};
 use crate::data::{ColumnValues, Table};

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::rows::take_rows;
+use crate::data::rows::take_rows;
 use super::stats::SplitMix;
 use super::*;
 use crate::data::{Column, ColumnValues, DataSource, TableOrigin, TextValues, load};

@@ -216,7 +216,7 @@ fn score_rows(
     Ok(match (truth, model.target().task) {
         (TargetValues::Amounts(values), _) => {
             // An amount model explains the same output on every row.
-            let explained = vec![model.explained_for(&[]); n];
+            let explained = vec![model.explained_for(&[], &[]); n];
             let predicted = function.predictions(x, &explained)?;
             let actual: Vec<f64> = rows.iter().map(|&r| values[r]).collect();
             AmountScores::measure(&predicted, &actual).rmse

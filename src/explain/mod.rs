@@ -145,14 +145,14 @@ pub fn explain_rows(
     let function = ValueFunction::new(model, background, device)?;
     let x = model.preprocessor().transform(table, rows)?;
     let width = model.preprocessor().width();
-    let raw = crate::ml::train::predict(model.network(), &x, width, device)?;
+    let raw = value::raw_outputs(model, &x, device)?;
     let k = raw.len() / rows.len().max(1);
     let plan = Coalitions::plan(function.columns(), options.coalitions, options.seed);
     let mut out = Vec::with_capacity(rows.len());
     for (i, &row) in rows.iter().enumerate() {
         progress.check_cancelled()?;
         progress.report(i as f32 / rows.len() as f32, "Explaining rows");
-        let explained = model.explained_for(&raw[i * k..(i + 1) * k]);
+        let explained = model.explained_for(&x[i * width..(i + 1) * width], &raw[i * k..(i + 1) * k]);
         let mut values = function.values(&x[i * width..(i + 1) * width], &plan.flags, explained)?;
         // The full coalition is the row itself: use the prediction as computed
         // for the reader, so the values add up to exactly what is shown.

@@ -26,6 +26,16 @@ pub fn prediction_phrase(target: &TargetColumn, explained: Explained, value: f64
             )
         }
         Explained::Amount { .. } => format!("Predicted {}: {}", target.name, words::number(value)),
+        Explained::Difference { chosen, other, .. } => {
+            let label = |i: usize| target.classes.get(i).map_or("?", String::as_str);
+            format!(
+                "Expected {} of '{}' over '{}': {}",
+                target.name,
+                label(chosen),
+                label(other),
+                contribution(explained, value)
+            )
+        }
     }
 }
 
@@ -33,7 +43,7 @@ pub fn prediction_phrase(target: &TargetColumn, explained: Explained, value: f64
 pub fn contribution(explained: Explained, amount: f64) -> String {
     let sign = if amount >= 0.0 { "+" } else { "−" };
     match explained {
-        Explained::Probability(_) => {
+        chance if chance.is_chance() => {
             let points = (amount.abs() * 100.0).round();
             if points < 1.0 {
                 format!("{sign}<1 point")
@@ -43,7 +53,7 @@ pub fn contribution(explained: Explained, amount: f64) -> String {
                 format!("{sign}{points:.0} points")
             }
         }
-        Explained::Amount { .. } => format!("{sign}{}", words::number(amount.abs())),
+        _ => format!("{sign}{}", words::number(amount.abs())),
     }
 }
 
@@ -80,6 +90,7 @@ pub fn row_sentence(target: &TargetColumn, explanation: &RowExplanation) -> Stri
     let average = match e.explained {
         Explained::Probability(_) => points_of(e.base_value),
         Explained::Amount { .. } => words::number(e.base_value),
+        difference @ Explained::Difference { .. } => contribution(difference, e.base_value),
     };
     let mut text = format!(
         "{} (average row: {average}).",

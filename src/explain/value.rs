@@ -6,12 +6,11 @@
 
 use std::ops::Range;
 
-use burn::tensor::activation::softmax;
+use burn::tensor::activation::{sigmoid, softmax};
 use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::error::{ClearboxError, Result};
-use crate::ml::model::Network;
-use crate::templates::{Explainable, Explained};
+use crate::templates::{Explainable, Explained, OutputLink};
 
 /// Mixed rows per forward pass: large enough to keep a graphics card busy,
 /// small enough to stay well under its memory (rows × width × 4 bytes).
@@ -19,7 +18,7 @@ const ROWS_PER_PASS: usize = 65_536;
 
 /// A model, a background sample and the columns' places in the encoded row.
 pub struct ValueFunction<'a> {
-    network: &'a Network,
+    model: &'a dyn Explainable,
     device: &'a Device,
     width: usize,
     /// Where each input column's numbers sit in the encoded row.
@@ -50,7 +49,7 @@ impl<'a> ValueFunction<'a> {
             start += encoder.width();
         }
         Ok(Self {
-            network: model.network(),
+            model,
             device,
             width,
             spans,
@@ -101,17 +100,32 @@ impl<'a> ValueFunction<'a> {
             let mixed = background.clone().expand([c, b, w])
                 + mask.expand([c, b, w])
                     * (row.clone().expand([c, b, w]) - background.clone().expand([c, b, w]));
-            let out = self.network.forward(mixed.reshape([c * b, w]));
+            let out = self.model.forward(mixed.reshape([c * b, w]));
             let explained_out = match explained {
                 Explained::Probability(class) => softmax(out, 1).narrow(1, class, 1),
                 Explained::Amount { .. } => out.narrow(1, 0, 1),
+                Explained::Difference {
+                    chosen,
+                    other,
+                    link,
+                } => {
+                    let (a, b) = (out.clone().narrow(1, chosen, 1), out.narrow(1, other, 1));
+                    match link {
+                        OutputLink::Logistic => sigmoid(a) - sigmoid(b),
+                        OutputLink::Scaled { .. } => a - b,
+                    }
+                }
             };
             let means = read(explained_out.reshape([c, b]).mean_dim(1))?;
             // Amounts are scaled back in f64: in f32 a price of 250 000 keeps
             // only about two decimals, too few for the values to add up.
             values.extend(means.into_iter().map(|v| match explained {
                 Explained::Amount { mean, sd } => v * sd + mean,
-                Explained::Probability(_) => v,
+                Explained::Difference {
+                    link: OutputLink::Scaled { sd, .. },
+                    ..
+                } => v * sd,
+                Explained::Probability(_) | Explained::Difference { .. } => v,
             }));
         }
         Ok(values)
@@ -119,7 +133,7 @@ impl<'a> ValueFunction<'a> {
 
     /// The model's raw outputs for encoded rows `x` (`rows × width`).
     pub fn raw(&self, x: &[f32]) -> Result<Vec<f32>> {
-        crate::ml::train::predict(self.network, x, self.width, self.device)
+        raw_outputs(self.model, x, self.device)
     }
 
     /// The model's output for encoded rows `x` (`rows × width`), as explained.
@@ -132,6 +146,22 @@ impl<'a> ValueFunction<'a> {
             .map(|(out, e)| e.of(out))
             .collect())
     }
+}
+
+/// The raw outputs of `model` for encoded rows `x`, in batches.
+pub fn raw_outputs(model: &dyn Explainable, x: &[f32], device: &Device) -> Result<Vec<f32>> {
+    let width = model.preprocessor().width().max(1);
+    let rows = x.len() / width;
+    let mut out = Vec::new();
+    for start in (0..rows).step_by(4096) {
+        let end = (start + 4096).min(rows);
+        let input = Tensor::<2>::from_data(
+            TensorData::new(x[start * width..end * width].to_vec(), [end - start, width]),
+            device,
+        );
+        out.extend(read(model.forward(input))?.into_iter().map(|v| v as f32));
+    }
+    Ok(out)
 }
 
 fn read(tensor: Tensor<2>) -> Result<Vec<f64>> {

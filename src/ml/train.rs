@@ -4,7 +4,7 @@
 
 use burn::module::Module;
 use burn::optim::{AdamWConfig, GradientsParams};
-use burn::tensor::activation::log_softmax;
+use burn::tensor::activation::{log_sigmoid, log_softmax};
 use burn::tensor::{Device, Tensor, TensorData};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -22,6 +22,18 @@ pub enum Labels<'a> {
     Classes(&'a [u32], usize),
     /// A standardised amount per row.
     Amounts(&'a [f32]),
+    /// The reward of the action taken on each row: only that action's output
+    /// learns from the row (one output per action), or the only output when
+    /// the action is among the inputs (`taken` is `None`).
+    Rewards {
+        /// The action taken on each row, and the number of outputs.
+        taken: Option<(&'a [u32], usize)>,
+        /// The reward: 0 or 1 for yes/no, a standardised amount otherwise.
+        rewards: &'a [f32],
+        /// Yes/no rewards learn a probability (logistic loss), amounts a
+        /// value (squared error).
+        yes_no: bool,
+    },
 }
 
 /// Rows ready for the network: a row-major matrix and its labels.
@@ -232,6 +244,9 @@ pub fn predict(network: &Network, x: &[f32], width: usize, device: &Device) -> R
 enum Target {
     OneHot(Tensor<2>),
     Amounts(Tensor<2>),
+    /// The taken action's one-hot (or `None` for a single output), the
+    /// reward, and whether it is yes/no.
+    Rewards(Option<Tensor<2>>, Tensor<2>, bool),
 }
 
 fn batch_tensors(examples: &Examples<'_>, rows: &[usize], device: &Device) -> (Tensor<2>, Target) {
@@ -259,6 +274,22 @@ fn batch_tensors(examples: &Examples<'_>, rows: &[usize], device: &Device) -> (T
                 device,
             ))
         }
+        Labels::Rewards {
+            taken,
+            rewards,
+            yes_no,
+        } => {
+            let mask = taken.map(|(actions, k)| {
+                let mut onehot = vec![0f32; rows.len() * k];
+                for (i, &r) in rows.iter().enumerate() {
+                    onehot[i * k + actions[r] as usize] = 1.0;
+                }
+                Tensor::<2>::from_data(TensorData::new(onehot, [rows.len(), k]), device)
+            });
+            let y: Vec<f32> = rows.iter().map(|&r| rewards[r]).collect();
+            let y = Tensor::<2>::from_data(TensorData::new(y, [rows.len(), 1]), device);
+            Target::Rewards(mask, y, yes_no)
+        }
     };
     (x, target)
 }
@@ -273,6 +304,22 @@ fn loss(output: Tensor<2>, target: &Target) -> Tensor<1> {
                 .mul_scalar(-1.0 / rows)
         }
         Target::Amounts(y) => (output - y.clone()).powf_scalar(2.0).mean(),
+        Target::Rewards(mask, y, yes_no) => {
+            // The taken action's output: the others learn nothing from this row.
+            let taken = match mask {
+                Some(mask) => (output * mask.clone()).sum_dim(1),
+                None => output,
+            };
+            if *yes_no {
+                // Logistic loss on the logit, written stably.
+                let y = y.clone();
+                let positive = log_sigmoid(taken.clone()) * y.clone();
+                let negative = log_sigmoid(taken.neg()) * (y.neg() + 1.0);
+                (positive + negative).mean().neg()
+            } else {
+                (taken - y.clone()).powf_scalar(2.0).mean()
+            }
+        }
     }
 }
 

@@ -45,6 +45,8 @@ pub enum TemplateKind {
     Prediction,
     /// Find natural groups of rows.
     Segmentation,
+    /// Learn which action to take from a log of decisions.
+    Reinforcement,
 }
 
 impl TemplateKind {
@@ -53,6 +55,7 @@ impl TemplateKind {
         match self {
             Self::Prediction => "Prediction",
             Self::Segmentation => "Segmentation",
+            Self::Reinforcement => "Reinforcement",
         }
     }
 
@@ -61,6 +64,7 @@ impl TemplateKind {
         match self {
             Self::Prediction => "a prediction model",
             Self::Segmentation => "saved groups",
+            Self::Reinforcement => "a policy",
         }
     }
 }

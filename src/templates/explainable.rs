@@ -6,11 +6,41 @@
 //! stability, permutation importance and decision changes from
 //! [`crate::explain`].
 
+use burn::tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
-use crate::ml::model::{Network, softmax};
+use crate::ml::model::softmax;
 use crate::ml::preprocess::Preprocessor;
 use crate::ml::task::TargetColumn;
+
+/// How one raw network output becomes a number a reader knows.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum OutputLink {
+    /// A logit: the number is its probability (0..1).
+    Logistic,
+    /// A standardised amount: the number is output × `sd` + `mean`.
+    Scaled {
+        /// Mean of the training values.
+        mean: f64,
+        /// Their standard deviation.
+        sd: f64,
+    },
+}
+
+impl OutputLink {
+    /// One raw output as the number it stands for.
+    pub fn value(self, raw: f32) -> f64 {
+        match self {
+            Self::Logistic => 1.0 / (1.0 + (-f64::from(raw)).exp()),
+            Self::Scaled { mean, sd } => f64::from(raw) * sd + mean,
+        }
+    }
+
+    /// Whether the numbers are chances (spoken of in percentage points).
+    pub fn is_chance(self) -> bool {
+        matches!(self, Self::Logistic)
+    }
+}
 
 /// Which number of a network's output is being explained.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -24,6 +54,16 @@ pub enum Explained {
         /// Training target standard deviation.
         sd: f64,
     },
+    /// How much more one output stands for than another: a chosen action's
+    /// predicted reward over the runner-up's.
+    Difference {
+        /// The output explained (index into the target's labels).
+        chosen: usize,
+        /// The output it is compared with.
+        other: usize,
+        /// How both outputs become numbers.
+        link: OutputLink,
+    },
 }
 
 impl Explained {
@@ -34,6 +74,23 @@ impl Explained {
             Self::Amount { mean, sd } => {
                 out.first().map_or(f64::NAN, |&o| f64::from(o) * sd + mean)
             }
+            Self::Difference {
+                chosen,
+                other,
+                link,
+            } => match (out.get(chosen), out.get(other)) {
+                (Some(&a), Some(&b)) => link.value(a) - link.value(b),
+                _ => f64::NAN,
+            },
+        }
+    }
+
+    /// Whether the explained number is a chance (spoken of in percentage points).
+    pub fn is_chance(self) -> bool {
+        match self {
+            Self::Probability(_) => true,
+            Self::Amount { .. } => false,
+            Self::Difference { link, .. } => link.is_chance(),
         }
     }
 }
@@ -44,14 +101,15 @@ pub trait Explainable: Send + Sync {
     fn inputs(&self) -> &[String];
     /// How the inputs become the network's numbers.
     fn preprocessor(&self) -> &Preprocessor;
-    /// The network.
-    fn network(&self) -> &Network;
+    /// The raw outputs (`rows × outputs`) of a batch of encoded rows.
+    fn forward(&self, x: Tensor<2>) -> Tensor<2>;
     /// Encoded training rows (`rows × width`) to compare with; may be empty.
     fn background(&self) -> &[f32];
-    /// What is predicted, for sentences.
+    /// What is predicted, for sentences: the column, and the labels of the
+    /// outputs (its classes, or the actions a policy chooses among).
     fn target(&self) -> &TargetColumn;
-    /// What to explain for a row whose raw output is `raw`.
-    fn explained_for(&self, raw: &[f32]) -> Explained;
+    /// What to explain for the encoded row `x` whose raw outputs are `raw`.
+    fn explained_for(&self, x: &[f32], raw: &[f32]) -> Explained;
     /// The size of one unit of the explained number: 1 for probabilities,
     /// the target's spread for amounts.
     fn unit(&self) -> f64;

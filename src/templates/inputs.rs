@@ -33,6 +33,21 @@ pub enum LeftOut {
     Constant,
     /// Every value is missing.
     AllMissing,
+    /// It plays another part in a log of decisions.
+    Role(LogRole),
+}
+
+/// The parts a column can play in a log of decisions, besides context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogRole {
+    /// The action taken.
+    Action,
+    /// What the action earned.
+    Reward,
+    /// The old system's chance of the action.
+    Propensity,
+    /// When the decision was taken.
+    Time,
 }
 
 impl LeftOut {
@@ -57,6 +72,14 @@ impl LeftOut {
             Self::FreeText => "free text, which models do not read yet".into(),
             Self::Constant => "the same value on every row".into(),
             Self::AllMissing => "every value is missing".into(),
+            Self::Role(LogRole::Action) => "the action taken: the policy chooses it".into(),
+            Self::Role(LogRole::Reward) => "the reward: what the policy learns to earn".into(),
+            Self::Role(LogRole::Propensity) => {
+                "the old system's chances: they weigh the decisions, they are not context".into()
+            }
+            Self::Role(LogRole::Time) => {
+                "the time of the decision: the policy is judged on the newest decisions".into()
+            }
         }
     }
 }
@@ -131,6 +154,19 @@ pub enum Purpose<'a> {
         /// The column chosen for prediction on the data page, if any.
         predicted: Option<&'a str>,
     },
+    /// Learning which action to take: the log's action, reward, propensity
+    /// and time columns are not context, and columns that give the reward
+    /// away are left out.
+    Act {
+        /// The action column.
+        action: &'a str,
+        /// The reward column.
+        reward: &'a str,
+        /// The propensity column, if any.
+        propensity: Option<&'a str>,
+        /// The time column, if any.
+        time: Option<&'a str>,
+    },
 }
 
 /// The user's decisions as a request carries them.
@@ -188,7 +224,7 @@ pub fn choose_inputs(
 ) -> Vec<InputChoice> {
     let target = match purpose {
         Purpose::Predict { target } => Some(target),
-        Purpose::Group { .. } => None,
+        Purpose::Group { .. } | Purpose::Act { .. } => None,
     };
     table
         .columns
@@ -197,7 +233,10 @@ pub fn choose_inputs(
         .map(|column| {
             let name = column.name.as_str();
             let default = default_reason(table, report, purpose, name);
-            let choice = if decisions.include.iter().any(|i| i == name) {
+            let choice = if let Some(role @ LeftOut::Role(_)) = default {
+                // A log's action, reward, chances and time are never context.
+                InputUse::LeftOut(role)
+            } else if decisions.include.iter().any(|i| i == name) {
                 if default.is_some() {
                     InputUse::UsedByYou
                 } else {
@@ -246,13 +285,39 @@ fn default_reason(
         Purpose::Group {
             predicted: Some(predicted),
         } if predicted == name => return Some(LeftOut::Predicted),
+        Purpose::Act {
+            action,
+            reward,
+            propensity,
+            time,
+        } => {
+            let role = if name == action {
+                Some(LogRole::Action)
+            } else if name == reward {
+                Some(LogRole::Reward)
+            } else if Some(name) == propensity {
+                Some(LogRole::Propensity)
+            } else if Some(name) == time {
+                Some(LogRole::Time)
+            } else {
+                None
+            };
+            if let Some(role) = role {
+                return Some(LeftOut::Role(role));
+            }
+            if leaks {
+                return Some(LeftOut::Leakage {
+                    target: reward.to_owned(),
+                });
+            }
+        }
         _ => {}
     }
     if has(IssueKind::PersonalData) {
         Some(LeftOut::PersonalData)
     } else if column.role == ColumnRole::Identifier {
         Some(LeftOut::Identifier {
-            predicting: matches!(purpose, Purpose::Predict { .. }),
+            predicting: !matches!(purpose, Purpose::Group { .. }),
         })
     } else if column.role == ColumnRole::Text {
         Some(LeftOut::FreeText)

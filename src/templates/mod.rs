@@ -19,6 +19,7 @@ pub mod inputs;
 pub mod known;
 pub mod output;
 pub mod prediction;
+pub mod reinforcement;
 pub mod segmentation;
 
 use std::path::Path;
@@ -29,8 +30,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use artefact::{Folder, FolderWriter, Provenance, Record, TemplateKind};
-pub use explainable::{Explainable, Explained};
-pub use inputs::{Decisions, InputChoice, InputUse, LeftOut, Purpose, choose_inputs, used_columns};
+pub use explainable::{Explainable, Explained, OutputLink};
+pub use inputs::{
+    Decisions, InputChoice, InputUse, LeftOut, LogRole, Purpose, choose_inputs, used_columns,
+};
 pub use known::{KnownOutcome, Measured};
 pub use output::{Output, Series};
 
@@ -116,6 +119,9 @@ pub fn open(dir: &Path, device: &Device) -> Result<Arc<dyn Artefact>> {
     Ok(match folder.kind() {
         TemplateKind::Prediction => Arc::new(prediction::Prediction::load(&folder, device)?),
         TemplateKind::Segmentation => Arc::new(segmentation::Segmentation::load(&folder, device)?),
+        TemplateKind::Reinforcement => {
+            Arc::new(reinforcement::Reinforcement::load(&folder, device)?)
+        }
     })
 }
 

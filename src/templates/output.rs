@@ -26,6 +26,18 @@ pub enum Output {
         /// The group of each row.
         groups: Vec<u32>,
     },
+    /// A recommended action per row, with every action's expected reward.
+    Actions {
+        /// The actions' labels.
+        actions: Vec<String>,
+        /// The recommended action of each row (index into `actions`).
+        recommended: Vec<usize>,
+        /// Per action (same order as `actions`), each row's expected reward.
+        expected: Vec<Vec<f64>>,
+        /// Per action, each row's chance of it when the policy explores;
+        /// `None` when it always takes the recommended action.
+        probabilities: Option<Vec<Vec<f64>>>,
+    },
 }
 
 /// What drift compares between two tables' outputs: a number per row, or a label per row.
@@ -44,6 +56,7 @@ impl Output {
             Self::Classes { chosen, .. } => chosen.len(),
             Self::Amounts(v) => v.len(),
             Self::Groups { groups, .. } => groups.len(),
+            Self::Actions { recommended, .. } => recommended.len(),
         }
     }
 
@@ -83,6 +96,33 @@ impl Output {
                         .collect(),
                 ),
             ],
+            Self::Actions {
+                actions,
+                recommended,
+                expected,
+                probabilities,
+            } => {
+                let chosen = recommended
+                    .iter()
+                    .map(|&a| actions.get(a).cloned().unwrap_or_default())
+                    .collect();
+                let mut columns = vec![ExtraColumn::Text("recommended_action".into(), chosen)];
+                columns.extend(
+                    actions
+                        .iter()
+                        .zip(expected)
+                        .map(|(a, e)| ExtraColumn::Numbers(format!("expected_reward_{a}"), e)),
+                );
+                if let Some(probabilities) = probabilities {
+                    columns.extend(
+                        actions
+                            .iter()
+                            .zip(probabilities)
+                            .map(|(a, p)| ExtraColumn::Numbers(format!("probability_{a}"), p)),
+                    );
+                }
+                columns
+            }
         }
     }
 
@@ -108,6 +148,14 @@ impl Output {
                 codes: groups.clone(),
                 levels: names.clone(),
             }),
+            Self::Actions {
+                actions,
+                recommended,
+                ..
+            } => Series::Labels(TextValues {
+                codes: recommended.iter().map(|&a| a as u32).collect(),
+                levels: actions.clone(),
+            }),
         }
     }
 
@@ -126,6 +174,7 @@ impl Output {
                         .collect()
                 })
                 .collect(),
+            Self::Actions { expected, .. } => expected.clone(),
         }
     }
 }

@@ -11,6 +11,7 @@ mod gui;
 mod intake;
 mod predict;
 mod quality;
+mod reinforce;
 mod segment;
 
 #[allow(dead_code)]

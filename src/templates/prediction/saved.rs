@@ -235,8 +235,8 @@ impl Explainable for SavedModel {
         &self.card.preprocessor
     }
 
-    fn network(&self) -> &Network {
-        &self.network
+    fn forward(&self, x: burn::tensor::Tensor<2>) -> burn::tensor::Tensor<2> {
+        self.network.forward(x)
     }
 
     fn background(&self) -> &[f32] {
@@ -247,7 +247,7 @@ impl Explainable for SavedModel {
         &self.card.target
     }
 
-    fn explained_for(&self, raw: &[f32]) -> Explained {
+    fn explained_for(&self, _x: &[f32], raw: &[f32]) -> Explained {
         match (self.card.target.task, self.card.amount_scale) {
             (TaskKind::Regression, Some((mean, sd))) => Explained::Amount { mean, sd },
             (TaskKind::Binary, _) => Explained::Probability(1),

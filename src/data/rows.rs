@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::data::{Column, ColumnValues, Table, TextValues};
+use super::{Column, ColumnValues, Table, TextValues};
 
 /// The values of `rows` (in that order).
 pub fn take_values(values: &ColumnValues, rows: &[usize]) -> ColumnValues {

@@ -1,0 +1,131 @@
+//! The old system's chances, estimated: a classifier of the action taken
+//! given the context, cross-fitted (each half of the decisions is scored by
+//! the model trained on the other half, so no decision judges itself). It
+//! gives, for every row, the chance of every action: where the old system
+//! did not try an action for rows like this one, the policy does not
+//! recommend it, and, when the log has no propensity column, the estimated
+//! chance of the action taken (clipped at 1%) weighs each decision.
+
+use burn::tensor::Device;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+
+use crate::error::Result;
+use crate::jobs::Progress;
+use crate::ml::model::{Network, NetworkShape, softmax};
+use crate::ml::train::{Examples, Labels, TrainOptions, fit, predict};
+
+/// Estimated chances below this are clipped when they weigh a decision.
+pub const CLIP: f64 = 0.01;
+/// An action is judged only where the old system's chance of it was at least this.
+pub const SUPPORT: f64 = 0.01;
+
+/// The two halves' classifiers.
+#[derive(Debug, Clone)]
+pub struct PropensityModel {
+    /// Its layers.
+    pub shape: NetworkShape,
+    /// One network per half of the decisions.
+    pub networks: [Network; 2],
+}
+
+impl PropensityModel {
+    /// The chance of every action for each encoded row of `x`: the average
+    /// of both halves' classifiers (for rows neither learned from).
+    pub fn chances(&self, x: &[f32], width: usize, device: &Device) -> Result<Vec<f64>> {
+        let k = self.shape.outputs;
+        let a = predict(&self.networks[0], x, width, device)?;
+        let b = predict(&self.networks[1], x, width, device)?;
+        Ok(a.chunks(k)
+            .zip(b.chunks(k))
+            .flat_map(|(a, b)| {
+                softmax(a)
+                    .into_iter()
+                    .zip(softmax(b))
+                    .map(|(p, q)| (p + q) / 2.0)
+                    .collect::<Vec<_>>()
+            })
+            .collect())
+    }
+}
+
+/// What estimating the chances produced.
+pub struct Estimated {
+    /// The classifiers, kept to judge new rows.
+    pub model: PropensityModel,
+    /// Cross-fitted chance of every action for each decision (`rows × k`).
+    pub chances: Vec<f64>,
+}
+
+/// Learns the old system's chances from `x` (`rows × width`) and the
+/// actions `taken`, cross-fitted over two halves.
+pub fn estimate(
+    x: &[f32],
+    width: usize,
+    taken: &[u32],
+    k: usize,
+    seed: u64,
+    device: &Device,
+    progress: &Progress,
+) -> Result<Estimated> {
+    let rows = taken.len();
+    let mut order: Vec<usize> = (0..rows).collect();
+    order.shuffle(&mut StdRng::seed_from_u64(seed ^ 0x0B5E));
+    let halves = [order[..rows / 2].to_vec(), order[rows / 2..].to_vec()];
+    let shape = NetworkShape {
+        inputs: width,
+        hidden: vec![64],
+        outputs: k,
+        dropout: 0.1,
+    };
+    let mut chances = vec![0f64; rows * k];
+    let gather = |rows: &[usize]| -> (Vec<f32>, Vec<u32>) {
+        let mut xs = Vec::with_capacity(rows.len() * width);
+        for &r in rows {
+            xs.extend_from_slice(&x[r * width..(r + 1) * width]);
+        }
+        (xs, rows.iter().map(|&r| taken[r]).collect())
+    };
+    // Learns on half `i` (a fifth kept to stop early) and scores the other half.
+    let mut learn = |i: usize| -> Result<Network> {
+        let half = &halves[i];
+        progress.report(i as f32 / 2.0, "Estimating the old system's chances");
+        let cut = half.len() * 4 / 5;
+        let (x_train, y_train) = gather(&half[..cut]);
+        let (x_valid, y_valid) = gather(&half[cut..]);
+        let options = TrainOptions {
+            patience: 6,
+            ..TrainOptions::deep(cut, seed.wrapping_add(i as u64))
+        };
+        let trained = fit(
+            &shape,
+            &Examples {
+                x: &x_train,
+                width,
+                labels: Labels::Classes(&y_train, k),
+            },
+            &Examples {
+                x: &x_valid,
+                width,
+                labels: Labels::Classes(&y_valid, k),
+            },
+            &options,
+            device,
+            &progress.scaled(i as f32 / 2.0, 0.5),
+            &|_| {},
+        )?;
+        let other = &halves[1 - i];
+        let (x_other, _) = gather(other);
+        let raw = predict(&trained.network, &x_other, width, device)?;
+        for (&r, out) in other.iter().zip(raw.chunks(k)) {
+            chances[r * k..(r + 1) * k].copy_from_slice(&softmax(out));
+        }
+        Ok(trained.network)
+    };
+    let networks = [learn(0)?, learn(1)?];
+    Ok(Estimated {
+        model: PropensityModel { shape, networks },
+        chances,
+    })
+}
