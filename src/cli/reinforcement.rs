@@ -12,8 +12,8 @@ use clearbox::jobs::Progress;
 use clearbox::templates::open_as;
 use clearbox::templates::reinforcement::evaluate::{Estimate, PolicyValue};
 use clearbox::templates::reinforcement::{
-    DEFAULT_EXPLORATION, PolicyEvaluation, Reinforcement, ReinforcementRequest, Roles,
-    guess_roles, train_reinforcement,
+    DEFAULT_EXPLORATION, PolicyEvaluation, Reinforcement, ReinforcementRequest, Roles, guess_roles,
+    train_reinforcement,
 };
 use serde_json::{Value, json};
 
@@ -84,7 +84,13 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
             "time": card.roles.time,
         });
         value["context"] = json!(card.inputs);
-        value["left_out"] = json!(outcome.inputs.iter().filter(|c| !c.is_used()).collect::<Vec<_>>());
+        value["left_out"] = json!(
+            outcome
+                .inputs
+                .iter()
+                .filter(|c| !c.is_used())
+                .collect::<Vec<_>>()
+        );
         value["reward_model"] = json!(card.parts.chosen);
         value["exploration"] = json!(card.exploration);
         value["split"] = json!(card.split_sentence);
@@ -146,19 +152,17 @@ pub fn evaluate(args: &EvaluateArgs, preference: DevicePreference) -> clearbox::
     if args.json {
         let mut value = evaluation_json(&evaluation);
         value["actions"] = json!(policy.card.actions);
-        value["propensity"] = json!(
-            if policy
-                .card
-                .roles
-                .propensity
-                .as_ref()
-                .is_some_and(|p| table.column(p).is_some())
-            {
-                "given"
-            } else {
-                "estimated"
-            }
-        );
+        value["propensity"] = json!(if policy
+            .card
+            .roles
+            .propensity
+            .as_ref()
+            .is_some_and(|p| table.column(p).is_some())
+        {
+            "given"
+        } else {
+            "estimated"
+        });
         println!("{value}");
     } else {
         print_evaluation(&evaluation);

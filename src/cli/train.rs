@@ -80,13 +80,22 @@ impl TrainArgs {
     /// Refuses options the chosen template does not read, naming the first.
     fn refuse_foreign_options(&self) -> clearbox::Result<()> {
         let policy_only = [
-            (self.action.is_some(), "--action names the action column of a log of decisions"),
-            (self.reward.is_some(), "--reward names the reward column of a log of decisions"),
+            (
+                self.action.is_some(),
+                "--action names the action column of a log of decisions",
+            ),
+            (
+                self.reward.is_some(),
+                "--reward names the reward column of a log of decisions",
+            ),
             (
                 self.propensity.is_some(),
                 "--propensity names the old system's chances in a log of decisions",
             ),
-            (!self.context.is_empty(), "--context chooses a policy's context columns"),
+            (
+                !self.context.is_empty(),
+                "--context chooses a policy's context columns",
+            ),
             (
                 self.exploration.is_some(),
                 "--exploration sets how much a deployed policy explores",

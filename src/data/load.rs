@@ -18,6 +18,9 @@ pub enum DataSource {
     File(PathBuf),
     /// A sample bundled with Clearbox.
     Sample(&'static Sample),
+    /// A table made in the app (the workshop simulator's logs), by its name:
+    /// there is nothing on disk to read again.
+    Generated(String),
 }
 
 impl DataSource {
@@ -26,6 +29,7 @@ impl DataSource {
         match self {
             Self::File(path) => display_name(path),
             Self::Sample(sample) => sample.title.to_owned(),
+            Self::Generated(name) => name.clone(),
         }
     }
 }
@@ -54,6 +58,12 @@ pub fn load(source: &DataSource, progress: &Progress) -> Result<Table> {
             TableOrigin::Sample(sample.id.to_owned()),
             false,
         ),
+        DataSource::Generated(name) => {
+            return Err(ClearboxError::BadRequest(format!(
+                "'{name}' was made in the app and is not kept on disk, so it cannot be read again. \
+                 Generate it again."
+            )));
+        }
     };
     if bytes.is_empty() {
         return Err(ClearboxError::EmptyFile { file: label });

@@ -6,11 +6,11 @@
 use burn::tensor::Device;
 use serde::Serialize;
 
-use crate::data::rows::{take_rows, take_values, with_values};
 use super::stats::{SplitMix, sample_rows};
 use super::verdict::{self, DriftBand, DriftVerdict};
 use super::{DriftChart, Measures, categorical, numeric};
 use crate::data::Table;
+use crate::data::rows::{take_rows, take_values, with_values};
 use crate::error::Result;
 use crate::jobs::Progress;
 use crate::ml::metrics::Metric;

@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::data::rows::take_rows;
 use super::verdict::DriftVerdict;
 use super::{DriftOptions, DriftReport, ModelCheck, compare};
+use crate::data::rows::take_rows;
 use crate::data::{ColumnValues, Table};
 use crate::error::{ClearboxError, Result};
 use crate::jobs::Progress;

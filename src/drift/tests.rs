@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use crate::data::rows::take_rows;
 use super::stats::SplitMix;
 use super::*;
+use crate::data::rows::take_rows;
 use crate::data::{Column, ColumnValues, DataSource, TableOrigin, TextValues, load};
 
 fn sample(id: &str) -> Table {

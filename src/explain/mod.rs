@@ -152,7 +152,8 @@ pub fn explain_rows(
     for (i, &row) in rows.iter().enumerate() {
         progress.check_cancelled()?;
         progress.report(i as f32 / rows.len() as f32, "Explaining rows");
-        let explained = model.explained_for(&x[i * width..(i + 1) * width], &raw[i * k..(i + 1) * k]);
+        let explained =
+            model.explained_for(&x[i * width..(i + 1) * width], &raw[i * k..(i + 1) * k]);
         let mut values = function.values(&x[i * width..(i + 1) * width], &plan.flags, explained)?;
         // The full coalition is the row itself: use the prediction as computed
         // for the reader, so the values add up to exactly what is shown.

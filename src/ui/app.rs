@@ -16,13 +16,15 @@ use super::data_flow::{DataEvent, DataRunner};
 use super::drift_flow::DriftRunner;
 use super::explain_flow::{ExplainBudget, ExplainRunner};
 use super::files::FilePurpose;
+use super::policy_flow::PolicyRunner;
 use super::prediction_flow::PredictionRunner;
 use super::runner::{Effect, Env, Runner};
 use super::segment_flow::SegmentationRunner;
 use super::state::{AppState, Banner, DeviceStatus, Page};
 use super::writer::Writer;
 use super::{
-    data_page, drift_page, explain_page, home, predict_page, segment_page, status_bar, theme,
+    data_page, drift_page, explain_page, home, policy_page, predict_page, segment_page, status_bar,
+    theme,
 };
 
 /// How the app starts.
@@ -55,6 +57,7 @@ pub struct ClearboxApp {
     segmentation: SegmentationRunner,
     explain: ExplainRunner,
     drift: DriftRunner,
+    policy: PolicyRunner,
 }
 
 impl ClearboxApp {
@@ -95,12 +98,14 @@ impl ClearboxApp {
             segmentation: SegmentationRunner::default(),
             explain: ExplainRunner::new(config.explain),
             drift: DriftRunner::default(),
+            policy: PolicyRunner::default(),
         };
-        if let Some(source) = config.open {
-            let command = match source {
-                DataSource::File(path) => DataCommand::OpenFile(path),
-                DataSource::Sample(sample) => DataCommand::OpenSample(sample.id),
-            };
+        let first = match config.open {
+            Some(DataSource::File(path)) => Some(DataCommand::OpenFile(path)),
+            Some(DataSource::Sample(sample)) => Some(DataCommand::OpenSample(sample.id)),
+            Some(DataSource::Generated(_)) | None => None,
+        };
+        if let Some(command) = first {
             app.send(command.into());
         }
         app
@@ -127,6 +132,7 @@ impl ClearboxApp {
             AppCommand::Segmentation(c) => self.segmentation.handle(c, &mut self.state, &mut env),
             AppCommand::Explain(c) => self.explain.handle(c, &mut self.state, &mut env),
             AppCommand::Drift(c) => self.drift.handle(c, &mut self.state, &mut env),
+            AppCommand::Policy(c) => self.policy.handle(c, &mut self.state, &mut env),
         }
         let effects = env.effects;
         self.apply(effects);
@@ -164,6 +170,7 @@ impl ClearboxApp {
         self.segmentation.poll(&mut self.state, &mut env);
         self.explain.poll(&mut self.state, &mut env);
         self.drift.poll(&mut self.state, &mut env);
+        self.policy.poll(&mut self.state, &mut env);
         let effects = env.effects;
         self.apply(effects);
     }
@@ -180,6 +187,10 @@ impl ClearboxApp {
             for effect in effects {
                 match effect {
                     Effect::Write(write) => self.writer.push(write),
+                    Effect::Open(generated) => {
+                        self.data
+                            .open_generated(*generated, &mut self.state, &mut env)
+                    }
                     Effect::Data(event) => {
                         let state = &mut self.state;
                         self.data.data_event(event, state, &mut env);
@@ -187,6 +198,7 @@ impl ClearboxApp {
                         self.segmentation.data_event(event, state, &mut env);
                         self.explain.data_event(event, state, &mut env);
                         self.drift.data_event(event, state, &mut env);
+                        self.policy.data_event(event, state, &mut env);
                     }
                 }
             }
@@ -248,6 +260,9 @@ impl eframe::App for ClearboxApp {
                 }
                 (Page::Drift, Some(dataset)) => {
                     drift_page::drift_page_ui(ui, dataset, &state.drift, &mut commands)
+                }
+                (Page::Policy, Some(dataset)) => {
+                    policy_page::policy_page_ui(ui, dataset, &state.policy, &mut commands)
                 }
                 _ => home::home_ui(ui, state, &mut commands),
             }

@@ -9,7 +9,9 @@ use clearbox::explain::what_if::WhatIfValue;
 use clearbox::ml::split::SplitPlan;
 
 use super::files::FilePurpose;
-use super::state::{SegmentStep, WizardStep};
+use super::state::{PolicyStep, SegmentStep, WizardStep};
+use clearbox::templates::LogRole;
+use clearbox::templates::reinforcement::simulator::OldPolicy;
 
 /// A request from the UI. Drawing code pushes these; the app handles them
 /// after the frame is drawn.
@@ -27,6 +29,8 @@ pub enum AppCommand {
     Explain(ExplainCommand),
     /// The drift page.
     Drift(DriftCommand),
+    /// The reinforcement wizard and the workshop simulator.
+    Policy(PolicyCommand),
 }
 
 /// Opening tables, moving between pages, and the user's changes to the data.
@@ -143,6 +147,8 @@ pub enum ExplainCommand {
     ToggleLock(String),
     /// Save the explained row's letter (HTML) to this file.
     SaveLetter(PathBuf),
+    /// Explain the learned policy's choices: open its page.
+    OpenPolicy,
 }
 
 /// The drift page.
@@ -166,6 +172,45 @@ pub enum DriftCommand {
     Promoted(PathBuf),
 }
 
+/// The reinforcement wizard and the workshop simulator.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PolicyCommand {
+    /// Open the wizard on the open table.
+    Start,
+    /// Go to a step.
+    GoToStep(PolicyStep),
+    /// Give a column a part in the log (or none).
+    SetRole {
+        /// The part.
+        role: LogRole,
+        /// The column, or none.
+        column: Option<String>,
+    },
+    /// Use or leave out a context column.
+    SetInput {
+        /// The column.
+        column: String,
+        /// Whether the policy may use it.
+        included: bool,
+    },
+    /// Set the share of decisions a deployed policy explores.
+    SetExploration(f64),
+    /// Start learning.
+    Learn,
+    /// Stop learning; keep everything else.
+    Cancel,
+    /// Save the policy to this folder.
+    Save(PathBuf),
+    /// Run the policy on this newer file beside what was done.
+    Shadow(PathBuf),
+    /// Choose how the simulated shop's old system chose offers.
+    SetSimulatedPolicy(OldPolicy),
+    /// Choose how many decisions the simulated log holds.
+    SetSimulatedRows(usize),
+    /// Generate a simulated log and open it.
+    Simulate,
+}
+
 macro_rules! into_app_command {
     ($($page:ident => $variant:ident),* $(,)?) => {
         $(impl From<$page> for AppCommand {
@@ -182,4 +227,5 @@ into_app_command!(
     SegmentationCommand => Segmentation,
     ExplainCommand => Explain,
     DriftCommand => Drift,
+    PolicyCommand => Policy,
 );

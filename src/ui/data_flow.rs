@@ -38,6 +38,30 @@ pub struct Opened {
     working: Table,
 }
 
+impl DataRunner {
+    /// Opens a table made in the app (a simulated log), keeping the truth behind it.
+    pub fn open_generated(
+        &mut self,
+        generated: super::runner::Generated,
+        state: &mut AppState,
+        env: &mut Env<'_>,
+    ) {
+        self.load.cancel();
+        state.loading = None;
+        let table = generated.table;
+        let opened = Opened {
+            source: DataSource::Generated(table.name.clone()),
+            working: table.clone(),
+            original: table,
+            recipe: Recipe::default(),
+        };
+        self.opened(opened, state, env);
+        if let Some(dataset) = &mut state.dataset {
+            dataset.truth = Some(generated.truth);
+        }
+    }
+}
+
 /// The working table again, with its report.
 pub struct Analysed {
     table: Option<Arc<Table>>,
@@ -132,7 +156,7 @@ impl DataRunner {
                 .suggested_target
                 .filter(|t| working.column(t).is_some())
                 .map(str::to_owned),
-            DataSource::File(_) => None,
+            DataSource::File(_) | DataSource::Generated(_) => None,
         };
         if !recipe.is_empty() {
             let count = |n: usize, one: &str, many: &str| {
@@ -158,6 +182,7 @@ impl DataRunner {
             analysing: false,
             selected: Some(0),
             target,
+            truth: None,
         });
         state.page = Page::Data;
         env.effects.push(Effect::Data(DataEvent::TableChanged));

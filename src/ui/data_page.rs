@@ -4,7 +4,9 @@
 use clearbox::words;
 use egui::{RichText, Ui};
 
-use super::commands::{AppCommand, DataCommand, PredictionCommand, SegmentationCommand};
+use super::commands::{
+    AppCommand, DataCommand, PolicyCommand, PredictionCommand, SegmentationCommand,
+};
 use super::files::FilePurpose;
 use super::state::Dataset;
 use super::{column_list, column_panel, table_view, theme};
@@ -54,6 +56,16 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
             .clicked()
         {
             commands.push(SegmentationCommand::Start.into());
+        }
+        if ui
+            .button("Choose the best action…")
+            .on_hover_text(
+                "For a log of decisions (what was known, what was done, what it earned): learn \
+                 which action to take in which situation, and estimate what that would have earned.",
+            )
+            .clicked()
+        {
+            commands.push(PolicyCommand::Start.into());
         }
         if ui
             .button("Compare with newer data…")

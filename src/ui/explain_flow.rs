@@ -9,6 +9,7 @@ use std::sync::Arc;
 use clearbox::compute::DeviceChoice;
 use clearbox::data::Table;
 use clearbox::explain::counterfactual::{self, Counterfactual, flip_decision};
+use clearbox::explain::importance::Driver;
 use clearbox::explain::importance::stable_drivers;
 use clearbox::explain::panel::{ExecutivePanel, executive_panel};
 use clearbox::explain::sentences::row_sentence;
@@ -16,7 +17,8 @@ use clearbox::explain::what_if::{Control, WhatIfValue, controls, edited_row};
 use clearbox::explain::{ExplainOptions, RowExplanation, estimate_seconds, explain_rows};
 use clearbox::jobs::{JobSlot, Progress};
 use clearbox::ml::task::{TaskKind, read_target};
-use clearbox::templates::prediction::{PredictionOutcome, SavedModel};
+use clearbox::templates::prediction::SavedModel;
+use clearbox::templates::reinforcement::SavedPolicy;
 use clearbox::templates::{Artefact, Explainable};
 use clearbox::words::{Moment, duration};
 use rand::SeedableRng;
@@ -24,7 +26,7 @@ use rand::seq::SliceRandom;
 
 use super::commands::ExplainCommand;
 use super::runner::{DataEvent, Env, Runner, Written};
-use super::state::{AppState, Banner, ExplainView, Page};
+use super::state::{AppState, Banner, ExplainSubject, ExplainView, Page};
 
 /// How much work the page's explanations may do.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -57,17 +59,24 @@ pub struct RowResult {
     change_sentence: String,
 }
 
-/// The model's drivers, the panel built on them, and the what-if controls.
+/// The model's drivers, the panel built on them (for a prediction model),
+/// and the what-if controls.
 pub struct DriversResult {
-    panel: ExecutivePanel,
+    panel: Option<ExecutivePanel>,
+    drivers: Vec<Driver>,
     spread: Vec<Vec<f64>>,
     controls: Vec<(String, Control)>,
 }
 
+/// What the page can explain: a saved artefact with a network behind it.
+pub trait Subject: Artefact + Explainable {}
+
+impl<T: Artefact + Explainable> Subject for T {}
+
 /// Background work of the explanation page.
 pub struct ExplainRunner {
     budget: ExplainBudget,
-    model: Option<Arc<SavedModel>>,
+    model: Option<Arc<dyn Subject>>,
     drivers: JobSlot<DriversResult>,
     row: JobSlot<RowResult>,
     /// The row or its edits changed while a row job ran: explain again when it ends.
@@ -86,8 +95,8 @@ impl ExplainRunner {
         }
     }
 
-    /// Opens the page for the wizard's trained model and starts the drivers.
-    fn open(&mut self, state: &mut AppState, env: &Env<'_>) {
+    /// Opens the page for the prediction wizard's trained model.
+    fn open_prediction(&mut self, state: &mut AppState, env: &Env<'_>) {
         let Some(device) = env.device_or_banner(state) else {
             return;
         };
@@ -95,6 +104,105 @@ impl ExplainRunner {
             return;
         };
         let model = Arc::new(SavedModel::from_outcome(outcome));
+        let has_decision = model.card.target.task == TaskKind::Binary;
+        let (job_model, outcome, table) = (model.clone(), outcome.clone(), dataset.table.clone());
+        let budget = self.budget;
+        let rows = driver_rows(&model, &table, budget.rows);
+        self.open(
+            state,
+            env,
+            model,
+            ExplainSubject::Prediction,
+            has_decision,
+            move |progress| {
+                let (explained, drivers) = stable_drivers(
+                    job_model.as_ref(),
+                    &table,
+                    &rows,
+                    &budget.options,
+                    budget.reruns,
+                    &device.device,
+                    progress,
+                )?;
+                let panel = executive_panel(
+                    &outcome.provenance,
+                    &outcome.card,
+                    &outcome.inputs,
+                    &drivers,
+                );
+                Ok(driven(
+                    Some(panel),
+                    drivers,
+                    &explained,
+                    &table,
+                    &job_model.card.inputs,
+                ))
+            },
+        );
+    }
+
+    /// Opens the page for the reinforcement wizard's learned policy: why
+    /// it prefers its action over the next best one, row by row.
+    fn open_policy(&mut self, state: &mut AppState, env: &Env<'_>) {
+        let Some(device) = env.device_or_banner(state) else {
+            return;
+        };
+        let (Some(outcome), Some(dataset)) = (&state.policy.outcome, &state.dataset) else {
+            return;
+        };
+        let policy = Arc::new(SavedPolicy::from_outcome(outcome, &device.device));
+        let table = dataset.table.clone();
+        let budget = self.budget;
+        let mut rows = outcome.held_out.rows.clone();
+        rows.shuffle(&mut rand::rngs::StdRng::seed_from_u64(
+            outcome.provenance.seed,
+        ));
+        rows.truncate(budget.rows);
+        rows.sort_unstable();
+        let job_policy = policy.clone();
+        self.open(
+            state,
+            env,
+            policy,
+            ExplainSubject::Policy,
+            false,
+            move |progress| {
+                let (explained, drivers) = stable_drivers(
+                    job_policy.as_ref(),
+                    &table,
+                    &rows,
+                    &budget.options,
+                    budget.reruns,
+                    &device.device,
+                    progress,
+                )?;
+                Ok(driven(
+                    None,
+                    drivers,
+                    &explained,
+                    &table,
+                    &job_policy.card.inputs,
+                ))
+            },
+        );
+    }
+
+    /// Shows the page for `model` and starts `drivers` and the first row.
+    fn open(
+        &mut self,
+        state: &mut AppState,
+        env: &Env<'_>,
+        model: Arc<dyn Subject>,
+        subject: ExplainSubject,
+        has_decision: bool,
+        drivers: impl FnOnce(&Progress) -> clearbox::Result<DriversResult> + Send + 'static,
+    ) {
+        let Some(device) = env.device else {
+            return;
+        };
+        let Some(dataset) = &state.dataset else {
+            return;
+        };
         let budget = self.budget;
         let planned = budget.rows.min(dataset.table.rows);
         let gpu = matches!(device.choice, DeviceChoice::Gpu(_));
@@ -105,8 +213,9 @@ impl ExplainRunner {
             gpu,
         );
         state.explain = ExplainView {
+            subject,
             estimate: format!(
-                "Working out what drives the model on up to {planned} test rows, {} to check \
+                "Working out what drives it on up to {planned} held-out rows, {} to check \
                  stability: about {} on this computer.",
                 match budget.reruns {
                     0 => "once".to_owned(),
@@ -114,23 +223,14 @@ impl ExplainRunner {
                 },
                 duration(seconds)
             ),
-            has_decision: model.card.target.task == TaskKind::Binary,
+            has_decision,
             drivers_progress: Some(0.0),
             ..ExplainView::default()
         };
         state.page = Page::Explain;
-        let (job_model, outcome, table) = (model.clone(), outcome.clone(), dataset.table.clone());
+        // Choosing the rows and the what-if ranges reads whole columns: in the job.
         self.drivers
-            .start("explaining the model", env.wake, move |progress| {
-                drivers(
-                    &job_model,
-                    &outcome,
-                    &table,
-                    &budget,
-                    &device.device,
-                    progress,
-                )
-            });
+            .start("explaining the model", env.wake, drivers);
         // A row job of the model shown before cannot land on this page.
         self.row.cancel();
         self.stale = false;
@@ -160,7 +260,15 @@ impl ExplainRunner {
         let (decision, options) = (view.has_decision, self.budget.options);
         self.row
             .start("explaining a row", env.wake, move |progress| {
-                explain_one(&model, &table, &locked, decision, &options, &dev, progress)
+                explain_one(
+                    model.as_ref(),
+                    &table,
+                    &locked,
+                    decision,
+                    &options,
+                    &dev,
+                    progress,
+                )
             });
     }
 }
@@ -170,7 +278,8 @@ impl Runner for ExplainRunner {
 
     fn handle(&mut self, command: ExplainCommand, state: &mut AppState, env: &mut Env<'_>) {
         match command {
-            ExplainCommand::Open => self.open(state, env),
+            ExplainCommand::Open => self.open_prediction(state, env),
+            ExplainCommand::OpenPolicy => self.open_policy(state, env),
             ExplainCommand::Row(row) => {
                 let view = &mut state.explain;
                 view.row = row;
@@ -238,7 +347,8 @@ impl Runner for ExplainRunner {
                 Ok(done) => {
                     state.explain.controls = done.controls;
                     state.explain.spread = done.spread;
-                    state.explain.panel = Some(done.panel);
+                    state.explain.drivers = done.drivers;
+                    state.explain.panel = done.panel;
                 }
                 Err(clearbox::ClearboxError::Cancelled) => {}
                 Err(err) => state.banner = Some(Banner::Error(err.to_string())),
@@ -281,35 +391,20 @@ impl Runner for ExplainRunner {
     }
 }
 
-/// The drivers on up to `budget.rows` test rows, with stability, the
-/// executive panel built on them, each driver's effect per row, and the
-/// what-if controls: everything that reads whole columns.
-fn drivers(
-    model: &SavedModel,
-    outcome: &PredictionOutcome,
+/// The drivers' result: each driver's effect on every explained row (for
+/// the dots), the what-if controls, and the panel when there is one.
+fn driven(
+    panel: Option<ExecutivePanel>,
+    drivers: Vec<Driver>,
+    explained: &[RowExplanation],
     table: &Table,
-    budget: &ExplainBudget,
-    device: &burn::tensor::Device,
-    progress: &Progress,
-) -> clearbox::Result<DriversResult> {
-    let rows = driver_rows(model, table, budget.rows);
-    let (explained, drivers) = stable_drivers(
-        model,
-        table,
-        &rows,
-        &budget.options,
-        budget.reruns,
-        device,
-        progress,
-    )?;
-    let panel = executive_panel(
-        &outcome.provenance,
-        &outcome.card,
-        &outcome.inputs,
-        &drivers,
-    );
-    let spread = panel
-        .drivers
+    inputs: &[String],
+) -> DriversResult {
+    let shown: Vec<&Driver> = match &panel {
+        Some(panel) => panel.drivers.iter().collect(),
+        None => drivers.iter().take(8).collect(),
+    };
+    let spread = shown
         .iter()
         .map(|d| {
             explained
@@ -319,11 +414,12 @@ fn drivers(
                 .collect()
         })
         .collect();
-    Ok(DriversResult {
+    DriversResult {
         panel,
+        drivers,
         spread,
-        controls: controls(table, &model.card.inputs),
-    })
+        controls: controls(table, inputs),
+    }
 }
 
 /// Up to `count` of the model's test rows (a seeded sample), or of all rows
@@ -342,7 +438,7 @@ fn driver_rows(model: &SavedModel, table: &Table, count: usize) -> Vec<usize> {
 }
 
 fn explain_one(
-    model: &SavedModel,
+    model: &dyn Subject,
     table: &Table,
     locked: &[String],
     decision: bool,
@@ -362,15 +458,10 @@ fn explain_one(
     } else {
         None
     };
-    let positive = model
-        .card
-        .target
-        .classes
-        .last()
-        .cloned()
-        .unwrap_or_default();
+    let target = model.target();
+    let positive = target.classes.last().cloned().unwrap_or_default();
     Ok(RowResult {
-        sentence: row_sentence(&model.card.target, &explanation),
+        sentence: row_sentence(target, &explanation),
         change_sentence: change
             .as_ref()
             .map(|found| counterfactual::sentence(&positive, found.as_ref()))

@@ -5,16 +5,16 @@
 
 use clearbox::data::ColumnValues;
 use clearbox::explain::RowExplanation;
-use clearbox::explain::importance::Stability;
+use clearbox::explain::importance::{Driver, Stability};
 use clearbox::explain::sentences::contribution;
 use clearbox::explain::what_if::{Control, WhatIfValue};
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Plot, PlotPoints, Points};
 
-use super::commands::{AppCommand, ExplainCommand, PredictionCommand};
+use super::commands::{AppCommand, ExplainCommand, PolicyCommand, PredictionCommand};
 use super::explain_flow::current_value;
 use super::files::FilePurpose;
-use super::state::{Dataset, ExplainView};
+use super::state::{Dataset, ExplainSubject, ExplainView};
 use super::theme;
 
 /// Bars in the waterfall before the rest are summed into one.
@@ -29,9 +29,19 @@ pub fn explain_page_ui(
 ) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.horizontal(|ui| {
-            ui.heading("Why the model predicts what it does");
+            let (heading, back): (&str, AppCommand) = match view.subject {
+                ExplainSubject::Prediction => (
+                    "Why the model predicts what it does",
+                    PredictionCommand::Start.into(),
+                ),
+                ExplainSubject::Policy => (
+                    "Why the policy recommends what it does",
+                    PolicyCommand::Start.into(),
+                ),
+            };
+            ui.heading(heading);
             if ui.button("Back to results").clicked() {
-                commands.push(PredictionCommand::Start.into());
+                commands.push(back);
             }
         });
         ui.add_space(6.0);
@@ -42,11 +52,23 @@ pub fn explain_page_ui(
 }
 
 fn panel_ui(ui: &mut Ui, view: &ExplainView) {
-    let Some(panel) = &view.panel else {
+    if let Some(fraction) = view.drivers_progress {
         ui.label(&view.estimate);
-        if let Some(fraction) = view.drivers_progress {
-            ui.add(egui::ProgressBar::new(fraction).show_percentage());
+        ui.add(egui::ProgressBar::new(fraction).show_percentage());
+        return;
+    }
+    let Some(panel) = &view.panel else {
+        // A policy: what sways its choice, without a model's executive panel.
+        if view.drivers.is_empty() {
+            return;
         }
+        ui.label(RichText::new("What sways the choice").strong()).on_hover_text(
+            "Each input's average effect on how much more the recommended action is expected to \
+             earn than the next best one, measured with Shapley values.",
+        );
+        let shown: Vec<Driver> = view.drivers.iter().take(8).cloned().collect();
+        drivers_chart_ui(ui, &shown);
+        spread_chart_ui(ui, &shown, &view.spread);
         return;
     };
     ui.label(RichText::new("Executive summary").strong().size(18.0));
@@ -61,9 +83,9 @@ fn panel_ui(ui: &mut Ui, view: &ExplainView) {
     ui.label(RichText::new("What drives it").strong())
         .on_hover_text("Each input's average effect on a prediction, measured with Shapley values: how much knowing the input moves the prediction away from the average row.");
     ui.label(&panel.drivers_paragraph);
-    drivers_chart_ui(ui, panel);
+    drivers_chart_ui(ui, &panel.drivers);
     ui.weak(&panel.drivers_unit);
-    spread_chart_ui(ui, panel, &view.spread);
+    spread_chart_ui(ui, &panel.drivers, &view.spread);
     ui.label(&panel.stability).on_hover_text(
         "Stable: recomputing with other comparison rows changes the input's weight by less than a quarter. \
          Shaky: it changes more, so do not read much into its exact rank.",
@@ -75,15 +97,13 @@ fn panel_ui(ui: &mut Ui, view: &ExplainView) {
     }
 }
 
-fn drivers_chart_ui(ui: &mut Ui, panel: &clearbox::explain::panel::ExecutivePanel) {
-    let count = panel.drivers.len();
-    let labels: Vec<String> = panel
-        .drivers
+fn drivers_chart_ui(ui: &mut Ui, drivers: &[Driver]) {
+    let count = drivers.len();
+    let labels: Vec<String> = drivers
         .iter()
         .map(|d| format!("{} ({})", d.column, d.stability.word()))
         .collect();
-    let bars: Vec<Bar> = panel
-        .drivers
+    let bars: Vec<Bar> = drivers
         .iter()
         .enumerate()
         .map(|(i, d)| {
@@ -105,16 +125,12 @@ fn drivers_chart_ui(ui: &mut Ui, panel: &clearbox::explain::panel::ExecutivePane
 
 /// Each explained row as a dot per driver: how far, and which way, that
 /// input moved its prediction (a beeswarm).
-fn spread_chart_ui(
-    ui: &mut Ui,
-    panel: &clearbox::explain::panel::ExecutivePanel,
-    spread: &[Vec<f64>],
-) {
+fn spread_chart_ui(ui: &mut Ui, drivers: &[Driver], spread: &[Vec<f64>]) {
     if spread.is_empty() {
         return;
     }
-    let count = panel.drivers.len();
-    let labels: Vec<String> = panel.drivers.iter().map(|d| d.column.clone()).collect();
+    let count = drivers.len();
+    let labels: Vec<String> = drivers.iter().map(|d| d.column.clone()).collect();
     ui.weak("Each dot is one test row: how far that input pushed its prediction up (right) or down (left).");
     still_plot("driver spread", count, 260.0)
         .y_axis_formatter(move |mark, _| label_at(&labels, mark.value))

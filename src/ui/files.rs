@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 use super::commands::{
-    AppCommand, DataCommand, DriftCommand, ExplainCommand, PredictionCommand, SegmentationCommand,
+    AppCommand, DataCommand, DriftCommand, ExplainCommand, PolicyCommand, PredictionCommand,
+    SegmentationCommand,
 };
 
 /// What a file dialog is opened for.
@@ -29,6 +30,10 @@ pub enum FilePurpose {
     DriftModel,
     /// A folder for the promoted challenger.
     Promotion,
+    /// A folder for the learned policy.
+    SavePolicy,
+    /// A newer file for the policy to run on beside what was done.
+    ShadowFile,
 }
 
 const TABLES: &[&str] = &["csv", "tsv", "txt", "parquet", "pq"];
@@ -76,6 +81,14 @@ impl FilePurpose {
             Self::Promotion => dialog
                 .set_title("Choose a folder for the promoted model")
                 .pick_folder(),
+            Self::SavePolicy => dialog
+                .set_title("Choose a folder for the policy")
+                .pick_folder(),
+            Self::ShadowFile => dialog
+                .set_title("Choose a newer file of decisions")
+                .add_filter("Tables", TABLES)
+                .add_filter("All files", &["*"])
+                .pick_file(),
         }
     }
 
@@ -91,6 +104,8 @@ impl FilePurpose {
             Self::DriftCurrent => DriftCommand::CompareWith(path).into(),
             Self::DriftModel => DriftCommand::UseModel(Some(path)).into(),
             Self::Promotion => DriftCommand::Promote(path).into(),
+            Self::SavePolicy => PolicyCommand::Save(path).into(),
+            Self::ShadowFile => PolicyCommand::Shadow(path).into(),
         }
     }
 }

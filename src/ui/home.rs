@@ -4,7 +4,7 @@ use clearbox::samples::SAMPLES;
 use clearbox::words;
 use egui::{RichText, Ui};
 
-use super::commands::{AppCommand, DataCommand};
+use super::commands::{AppCommand, DataCommand, PolicyCommand};
 use super::files::FilePurpose;
 use super::state::AppState;
 
@@ -14,7 +14,8 @@ pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
         ui.add_space(12.0);
         ui.heading("Clearbox");
         ui.label(
-            "Open a table to see how healthy it is, then find groups in it or predict a column.",
+            "Open a table to see how healthy it is, then find groups in it, predict a column, or \
+             learn which action to take from a log of decisions.",
         );
         ui.add_space(8.0);
         ui.horizontal(|ui| {
@@ -45,6 +46,7 @@ pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
                 }
             });
         }
+        simulator_ui(ui, state, commands);
         if !state.settings.recent.is_empty() {
             ui.add_space(16.0);
             ui.label(RichText::new("Recent files").strong());
@@ -88,4 +90,46 @@ fn sample_card_ui(
                 ui.label(sample.blurb);
             });
         });
+}
+
+/// The workshop simulator: a made-up shop whose true rewards are known.
+fn simulator_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
+    use clearbox::templates::reinforcement::simulator::OldPolicy;
+    ui.add_space(16.0);
+    ui.label(RichText::new("Workshop simulator").strong());
+    ui.weak(
+        "A made-up shop whose customers' true chances of taking each of five offers are known: \
+         generate a log, learn a policy from it, and compare the estimates with the truth.",
+    );
+    let choice = &state.simulator;
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_label("Old system")
+            .selected_text(choice.old.describe())
+            .show_ui(ui, |ui| {
+                for old in OldPolicy::ALL {
+                    if ui
+                        .selectable_label(old == choice.old, old.describe())
+                        .clicked()
+                    {
+                        commands.push(PolicyCommand::SetSimulatedPolicy(old).into());
+                    }
+                }
+            });
+        let mut rows = choice.rows;
+        let label = ui.label("Decisions");
+        if ui
+            .add(
+                egui::DragValue::new(&mut rows)
+                    .range(1_000..=200_000)
+                    .speed(500),
+            )
+            .labelled_by(label.id)
+            .changed()
+        {
+            commands.push(PolicyCommand::SetSimulatedRows(rows).into());
+        }
+        if ui.button("Generate a log").clicked() {
+            commands.push(PolicyCommand::Simulate.into());
+        }
+    });
 }

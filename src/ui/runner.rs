@@ -44,6 +44,16 @@ pub enum Effect {
     Data(DataEvent),
     /// Write a file in the background.
     Write(Write),
+    /// Open a table made in the app (a simulated log) with the truth behind it.
+    Open(Box<Generated>),
+}
+
+/// A table made in the app, to open as if it had been read.
+pub struct Generated {
+    /// The table.
+    pub table: clearbox::data::Table,
+    /// The truth behind it.
+    pub truth: std::sync::Arc<clearbox::templates::reinforcement::simulator::Truth>,
 }
 
 /// What a runner may use while handling a command or polling.

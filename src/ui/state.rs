@@ -25,6 +25,8 @@ pub enum Page {
     Explain,
     /// Drift: the open table against newer data (and a saved model).
     Drift,
+    /// The reinforcement wizard on the open table (a log of decisions).
+    Policy,
 }
 
 /// What we know about the compute device.
@@ -76,6 +78,8 @@ pub struct Dataset {
     pub selected: Option<usize>,
     /// The column to predict, if chosen: the one place it is kept.
     pub target: Option<String>,
+    /// For a log made by the workshop simulator: the truth behind it.
+    pub truth: Option<Arc<clearbox::templates::reinforcement::simulator::Truth>>,
 }
 
 impl Dataset {
@@ -125,11 +129,29 @@ pub struct AppState {
     pub explain: ExplainView,
     /// The drift check.
     pub drift: DriftView,
+    /// The reinforcement wizard.
+    pub policy: PolicyWizard,
+    /// The workshop simulator's settings.
+    pub simulator: SimulatorChoice,
+}
+
+/// What the explanation page explains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExplainSubject {
+    /// The prediction wizard's model: what it predicts, and why.
+    #[default]
+    Prediction,
+    /// The reinforcement wizard's policy: why an action rather than the next best.
+    Policy,
 }
 
 /// The explanation page's state.
 #[derive(Debug, Default)]
 pub struct ExplainView {
+    /// What is explained.
+    pub subject: ExplainSubject,
+    /// The drivers, strongest first (shown as they are when there is no panel).
+    pub drivers: Vec<clearbox::explain::importance::Driver>,
     /// The executive panel, once the drivers are computed.
     pub panel: Option<clearbox::explain::panel::ExecutivePanel>,
     /// Per driver of the panel (same order), its effect on each explained row.
@@ -197,6 +219,7 @@ pub fn recipe_key(source: &DataSource) -> String {
     match source {
         DataSource::File(path) => path.display().to_string(),
         DataSource::Sample(sample) => format!("sample:{}", sample.id),
+        DataSource::Generated(name) => format!("generated:{name}"),
     }
 }
 
@@ -355,4 +378,135 @@ pub struct SegmentWizard {
     pub outcome: Option<Arc<clearbox::templates::segmentation::SegmentationOutcome>>,
     /// The group names as the user edited them.
     pub names: Vec<String>,
+}
+
+/// The steps of the reinforcement wizard, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PolicyStep {
+    /// Say which column is the action, the reward, the chances and the time.
+    Roles,
+    /// What the log holds, what was found, which columns are context.
+    Check,
+    /// Learning, live.
+    Learn,
+    /// What the policy would have earned.
+    Results,
+}
+
+impl PolicyStep {
+    /// All steps, in order.
+    pub const ALL: [PolicyStep; 4] = [Self::Roles, Self::Check, Self::Learn, Self::Results];
+
+    /// The step's name in the step bar.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Roles => "1 Roles",
+            Self::Check => "2 Check",
+            Self::Learn => "3 Learn",
+            Self::Results => "4 Results",
+        }
+    }
+}
+
+/// Which column plays which part, as the user chose (or Clearbox guessed).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PolicyRoles {
+    /// The action taken.
+    pub action: Option<String>,
+    /// What it earned.
+    pub reward: Option<String>,
+    /// The old system's chance of it.
+    pub propensity: Option<String>,
+    /// When it was taken.
+    pub time: Option<String>,
+}
+
+/// What checking the log found, worked out in the background.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LogCheck {
+    /// Why the log cannot be used as it is, if it cannot.
+    pub problem: Option<String>,
+    /// Decisions with an action and a reward.
+    pub decisions: usize,
+    /// Different actions taken.
+    pub actions: usize,
+    /// What kind of reward it is, in a sentence.
+    pub reward_sentence: String,
+    /// What was found about the log.
+    pub findings: Vec<clearbox::templates::reinforcement::Finding>,
+}
+
+/// The true values of the policies on the held-out decisions of a
+/// simulated log (known only in the simulator).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrueValues {
+    /// The learned policy.
+    pub learned: f64,
+    /// What was done.
+    pub logged: f64,
+    /// Every action equally often.
+    pub random: f64,
+    /// The best single action for everyone.
+    pub best_single: f64,
+    /// The best any policy could do.
+    pub best: f64,
+}
+
+/// The policy run on a newer file beside what was actually done (shadow mode).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShadowReport {
+    /// The file's name.
+    pub file: String,
+    /// Rows scored.
+    pub rows: usize,
+    /// How often the policy recommends each action.
+    pub recommended: Vec<(String, usize)>,
+    /// In words: where it agrees with what was done and the expected gain.
+    pub sentences: Vec<String>,
+}
+
+/// The reinforcement wizard's state.
+#[derive(Debug, Default)]
+pub struct PolicyWizard {
+    /// Where the user is.
+    pub step: Option<PolicyStep>,
+    /// Which column plays which part.
+    pub roles: PolicyRoles,
+    /// What checking the log found; `None` while checking.
+    pub check: Option<LogCheck>,
+    /// Every other column, with whether it is context and why not.
+    pub inputs: Vec<InputChoice>,
+    /// Share of decisions a deployed policy spreads over the judged actions.
+    pub exploration: f64,
+    /// Learning in progress.
+    pub training: Option<TrainingView>,
+    /// The learned policy, judged.
+    pub outcome: Option<Arc<clearbox::templates::reinforcement::ReinforcementOutcome>>,
+    /// For a simulated log: the policies' true values.
+    pub truth: Option<TrueValues>,
+    /// A newer file scored by the policy, in progress.
+    pub shadow_running: Option<JobView>,
+    /// A newer file scored by the policy.
+    pub shadow: Option<ShadowReport>,
+}
+
+/// What the workshop simulator generates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SimulatorChoice {
+    /// How the made-up shop's old system chose offers.
+    pub old: clearbox::templates::reinforcement::simulator::OldPolicy,
+    /// Decisions in the log.
+    pub rows: usize,
+    /// Logs generated so far (each gets a new seed).
+    pub generated: u64,
+}
+
+impl Default for SimulatorChoice {
+    fn default() -> Self {
+        Self {
+            old: clearbox::templates::reinforcement::simulator::OldPolicy::Targeted,
+            rows: 20_000,
+            generated: 0,
+        }
+    }
 }

@@ -170,7 +170,11 @@ pub fn diagnostics(rows: &EvalRows<'_>, policy: &[f64], recommended: &[usize]) -
     let sum: f64 = t.weights.iter().sum();
     let squares: f64 = t.weights.iter().map(|w| w * w).sum();
     Diagnostics {
-        effective_sample_size: if squares > 0.0 { sum * sum / squares } else { 0.0 },
+        effective_sample_size: if squares > 0.0 {
+            sum * sum / squares
+        } else {
+            0.0
+        },
         match_rate: recommended
             .iter()
             .zip(rows.taken)
@@ -195,11 +199,13 @@ pub enum Comparison {
 }
 
 impl Comparison {
-    /// Compares the learned policy's doubly robust value with what was done.
+    /// Compares the learned policy's doubly robust value with what was done:
+    /// better (or worse) only when the two likely ranges do not overlap, so
+    /// neither the policy's nor the log's own noise can explain the gap.
     pub fn of(learned: &Estimate, logged: &Estimate) -> Self {
-        if learned.low > logged.estimate {
+        if learned.low > logged.high {
             Self::Better
-        } else if learned.high < logged.estimate {
+        } else if learned.high < logged.low {
             Self::Worse
         } else {
             Self::CannotTell
@@ -245,8 +251,13 @@ pub fn precision_sentence(successes: f64) -> String {
             .into();
     }
     let spread = 350.0 / successes.sqrt();
+    let plural = if successes == 1.0 {
+        "success"
+    } else {
+        "successes"
+    };
     format!(
-        "Precision depends on the number of successes, not of rows: with {} successes held out, \
+        "Precision depends on the number of successes, not of rows: with {} {plural} held out, \
          an estimate is good to about ±{:.0}% of itself.",
         number(successes),
         spread.min(999.0)

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{ColumnRole, Table};
 use crate::error::{ClearboxError, Result};
-use crate::ml::task::{TaskKind, TargetValues, read_target};
+use crate::ml::task::{TargetValues, TaskKind, read_target};
 
 /// Which column plays which part in a log of decisions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -45,7 +45,15 @@ pub const ROLE_MEANINGS: [(&str, &str); 4] = [
 
 /// Words that name each role.
 const ACTION_WORDS: &[&str] = &[
-    "action", "offer", "treatment", "arm", "item", "campaign", "variant", "decision", "promo",
+    "action",
+    "offer",
+    "treatment",
+    "arm",
+    "item",
+    "campaign",
+    "variant",
+    "decision",
+    "promo",
 ];
 const REWARD_WORDS: &[&str] = &[
     "reward", "click", "convert", "purchase", "bought", "revenue", "response", "outcome",
@@ -58,7 +66,11 @@ const TIME_WORDS: &[&str] = &["timestamp", "time", "date"];
 pub const MAX_ACTIONS: usize = 500;
 
 /// The first column whose name holds one of `words` and that `fits`.
-fn named(table: &Table, words: &[&str], fits: impl Fn(&crate::data::Column) -> bool) -> Option<String> {
+fn named(
+    table: &Table,
+    words: &[&str],
+    fits: impl Fn(&crate::data::Column) -> bool,
+) -> Option<String> {
     words.iter().find_map(|word| {
         table
             .columns
@@ -69,7 +81,14 @@ fn named(table: &Table, words: &[&str], fits: impl Fn(&crate::data::Column) -> b
 }
 
 /// The best guess of each role from the columns' names and kinds.
-pub fn guess_roles(table: &Table) -> (Option<String>, Option<String>, Option<String>, Option<String>) {
+pub fn guess_roles(
+    table: &Table,
+) -> (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+) {
     let propensity = named(table, PROPENSITY_WORDS, |c| c.role == ColumnRole::Number);
     let taken = |name: &str| Some(name) == propensity.as_deref();
     let action = named(table, ACTION_WORDS, |c| {
@@ -80,7 +99,10 @@ pub fn guess_roles(table: &Table) -> (Option<String>, Option<String>, Option<Str
     let reward = named(table, REWARD_WORDS, |c| {
         !taken(&c.name)
             && Some(c.name.as_str()) != action.as_deref()
-            && matches!(c.role, ColumnRole::Number | ColumnRole::Boolean | ColumnRole::Category)
+            && matches!(
+                c.role,
+                ColumnRole::Number | ColumnRole::Boolean | ColumnRole::Category
+            )
     });
     let time = table
         .columns
@@ -164,36 +186,38 @@ impl Decisions {
                 roles.reward, table.name
             ))
         })?;
-        let (kind, good, reward_of): (RewardKind, Option<String>, Vec<Option<f64>>) =
-            match (target.task, &values) {
-                (TaskKind::Binary, TargetValues::Classes(v)) => (
-                    RewardKind::YesNo,
-                    target.classes.last().cloned(),
-                    v.iter().map(|c| c.map(|c| f64::from(c))).collect(),
-                ),
-                (TaskKind::Regression, TargetValues::Amounts(v)) => {
-                    let zero_one = v.iter().all(|x| x.is_nan() || *x == 0.0 || *x == 1.0);
-                    let kind = if zero_one {
-                        RewardKind::YesNo
-                    } else {
-                        RewardKind::Amount
-                    };
-                    (
-                        kind,
-                        zero_one.then(|| "1".to_owned()),
-                        v.iter().map(|x| (!x.is_nan()).then_some(*x)).collect(),
-                    )
-                }
-                _ => {
-                    return Err(ClearboxError::BadRequest(format!(
-                        "The reward '{}' in '{}' has several labels ({}), so it is neither \
+        let (kind, good, reward_of): (RewardKind, Option<String>, Vec<Option<f64>>) = match (
+            target.task,
+            &values,
+        ) {
+            (TaskKind::Binary, TargetValues::Classes(v)) => (
+                RewardKind::YesNo,
+                target.classes.last().cloned(),
+                v.iter().map(|c| c.map(|c| f64::from(c))).collect(),
+            ),
+            (TaskKind::Regression, TargetValues::Amounts(v)) => {
+                let zero_one = v.iter().all(|x| x.is_nan() || *x == 0.0 || *x == 1.0);
+                let kind = if zero_one {
+                    RewardKind::YesNo
+                } else {
+                    RewardKind::Amount
+                };
+                (
+                    kind,
+                    zero_one.then(|| "1".to_owned()),
+                    v.iter().map(|x| (!x.is_nan()).then_some(*x)).collect(),
+                )
+            }
+            _ => {
+                return Err(ClearboxError::BadRequest(format!(
+                    "The reward '{}' in '{}' has several labels ({}), so it is neither \
                          yes/no nor a number. Choose a column that records what each action earned.",
-                        roles.reward,
-                        table.name,
-                        target.classes.len()
-                    )));
-                }
-            };
+                    roles.reward,
+                    table.name,
+                    target.classes.len()
+                )));
+            }
+        };
         let mut labels: Vec<String> = Vec::new();
         let mut index = std::collections::HashMap::new();
         let mut raw_taken = Vec::with_capacity(table.rows);
@@ -227,10 +251,12 @@ impl Decisions {
         }
         // Actions in a reading order: numbers by value, labels alphabetically.
         let mut order: Vec<usize> = (0..labels.len()).collect();
-        order.sort_by(|&a, &b| match (labels[a].parse::<f64>(), labels[b].parse::<f64>()) {
-            (Ok(x), Ok(y)) => x.total_cmp(&y),
-            _ => labels[a].cmp(&labels[b]),
-        });
+        order.sort_by(
+            |&a, &b| match (labels[a].parse::<f64>(), labels[b].parse::<f64>()) {
+                (Ok(x), Ok(y)) => x.total_cmp(&y),
+                _ => labels[a].cmp(&labels[b]),
+            },
+        );
         let mut renumber = vec![0u32; labels.len()];
         for (new, &old) in order.iter().enumerate() {
             renumber[old] = new as u32;
@@ -249,7 +275,12 @@ impl Decisions {
                 continue;
             };
             if let Some(column) = propensity {
-                let p = column.values.display(row).trim().parse::<f64>().unwrap_or(f64::NAN);
+                let p = column
+                    .values
+                    .display(row)
+                    .trim()
+                    .parse::<f64>()
+                    .unwrap_or(f64::NAN);
                 if !(p > 0.0 && p <= 1.0) {
                     return Err(ClearboxError::BadRequest(format!(
                         "Row {} of '{}' has a propensity of {} in '{}'. A propensity is the chance \

@@ -28,7 +28,7 @@ use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
 pub use checks::Finding;
-pub use log::{Decisions as LoggedDecisions, Roles, RewardKind, guess_roles};
+pub use log::{Decisions as LoggedDecisions, RewardKind, Roles, guess_roles};
 pub use saved::{PolicyCard, SavedPolicy};
 pub use train::{ActionUse, ReinforcementOutcome, TrainingEvent, train_reinforcement};
 pub use verdict::PolicyEvaluation;

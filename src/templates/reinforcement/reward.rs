@@ -376,7 +376,11 @@ pub fn fit_one(
         } else {
             rows.x.to_vec()
         };
-        let y = rows.rewards.iter().map(|&r| learned_number(link, r)).collect();
+        let y = rows
+            .rewards
+            .iter()
+            .map(|&r| learned_number(link, r))
+            .collect();
         (x, y)
     };
     let (x_train, y_train) = prepare(train);

@@ -126,7 +126,12 @@ impl PolicyCard {
         if !(2..=MAX_ACTIONS).contains(&k) {
             return Err(format!("its card lists {k} actions{retrain}"));
         }
-        let names: Vec<&str> = self.preprocessor.encoders.iter().map(|e| e.column()).collect();
+        let names: Vec<&str> = self
+            .preprocessor
+            .encoders
+            .iter()
+            .map(|e| e.column())
+            .collect();
         if names != self.inputs.iter().map(String::as_str).collect::<Vec<_>>() {
             return Err(format!(
                 "its card lists {} context columns but encodes {}{retrain}",
@@ -258,8 +263,7 @@ impl SavedPolicy {
         let load = |name: &str, shape: &NetworkShape| -> Result<Network> {
             let mut network = shape.init(device);
             let bytes = folder.bytes(name)?;
-            let mut store =
-                BurnpackStore::from_bytes(Some(Bytes::from_bytes_vec(bytes.to_vec())));
+            let mut store = BurnpackStore::from_bytes(Some(Bytes::from_bytes_vec(bytes.to_vec())));
             network.load_from(&mut store).map_err(|e| {
                 let detail = format!("{e:?}");
                 folder.damaged(format!(
@@ -325,7 +329,12 @@ impl SavedPolicy {
 
     /// Each row's expected reward of every action and the old system's
     /// estimated chances (both `rows × k`).
-    pub fn judge_rows(&self, table: &Table, rows: &[usize], device: &Device) -> Result<(Vec<f64>, Vec<f64>)> {
+    pub fn judge_rows(
+        &self,
+        table: &Table,
+        rows: &[usize],
+        device: &Device,
+    ) -> Result<(Vec<f64>, Vec<f64>)> {
         let x = self.card.preprocessor.transform(table, rows)?;
         let width = self.card.preprocessor.width();
         Ok((

@@ -89,7 +89,11 @@ impl Customer {
         let regular = self.visits >= 5.0;
         let logits = [
             // bundle: frequent visitors with big baskets
-            -2.6 + if self.visits >= 8.0 && self.basket >= 60.0 { 2.4 } else { 0.0 },
+            -2.6 + if self.visits >= 8.0 && self.basket >= 60.0 {
+                2.4
+            } else {
+                0.0
+            },
             // free shipping: small baskets far away
             -2.2 + if far { 1.3 } else { 0.0 } + if self.basket < 50.0 { 0.8 } else { -0.4 },
             // gift: older members
@@ -125,11 +129,14 @@ impl Customer {
     }
 }
 
-/// The truth behind a simulated log: each row's chance of taking each offer.
+/// The truth behind a simulated log: each row's chance of taking each
+/// offer, and the old system's chance of making it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Truth {
-    /// `rows × 5`.
+    /// Each customer's true chance of taking each offer, `rows × 5`.
     pub chances: Vec<f64>,
+    /// The old system's chance of each offer for each customer, `rows × 5`.
+    pub old: Vec<f64>,
 }
 
 impl Truth {
@@ -172,6 +179,7 @@ pub fn simulate(rows: usize, old: OldPolicy, seed: u64) -> (Table, Truth) {
     let (mut region, mut member, mut offer) = (Vec::new(), Vec::new(), Vec::new());
     let (mut propensity, mut clicked, mut day) = (Vec::new(), Vec::new(), Vec::new());
     let mut truth = Vec::with_capacity(rows * OFFERS.len());
+    let mut old_truth = Vec::with_capacity(rows * OFFERS.len());
     for i in 0..rows {
         let c = Customer::draw(&mut rng);
         let chances = c.chances();
@@ -201,6 +209,7 @@ pub fn simulate(rows: usize, old: OldPolicy, seed: u64) -> (Table, Truth) {
         clicked.push(f64::from(u8::from(rng.random::<f64>() < chances[taken])));
         day.push((1 + i * 90 / rows.max(1)) as f64);
         truth.extend(chances);
+        old_truth.extend(old_chances);
     }
     let text = |codes: Vec<u32>, levels: &[&str]| {
         ColumnValues::Text(TextValues {
@@ -227,5 +236,11 @@ pub fn simulate(rows: usize, old: OldPolicy, seed: u64) -> (Table, Truth) {
         notices: Vec::new(),
         fingerprint: format!("simulator-{seed}-{rows}"),
     };
-    (table, Truth { chances: truth })
+    (
+        table,
+        Truth {
+            chances: truth,
+            old: old_truth,
+        },
+    )
 }

@@ -22,11 +22,20 @@ fn request(propensity: bool) -> ReinforcementRequest {
 #[test]
 fn the_learned_policy_nearly_matches_the_best_and_beats_any_single_offer() {
     let device = select_device(DevicePreference::Cpu).expect("cpu");
-    let world: u64 = std::env::var("RL_WORLD").ok().and_then(|v| v.parse().ok()).unwrap_or(11);
+    let world: u64 = std::env::var("RL_WORLD")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(11);
     let (table, truth) = simulate(20_000, OldPolicy::Targeted, world);
     let started = std::time::Instant::now();
-    let outcome = train_reinforcement(&table, &request(true), &device, &crate::jobs::Progress::silent(), &|_| {})
-        .expect("learns");
+    let outcome = train_reinforcement(
+        &table,
+        &request(true),
+        &device,
+        &crate::jobs::Progress::silent(),
+        &|_| {},
+    )
+    .expect("learns");
     eprintln!(
         "learned in {:?}: {:?} (deep {:.4} after {} passes, simple {:.4})",
         started.elapsed(),
@@ -55,7 +64,10 @@ fn the_learned_policy_nearly_matches_the_best_and_beats_any_single_offer() {
             regret[best] += c[best] - c[chosen];
         }
         for a in 0..k {
-            eprintln!("truly best {:>16}: {:?} regret {:.1}", OFFERS[a], confusion[a], regret[a]);
+            eprintln!(
+                "truly best {:>16}: {:?} regret {:.1}",
+                OFFERS[a], confusion[a], regret[a]
+            );
         }
     }
     let evaluation = &outcome.card.evaluation;
@@ -63,8 +75,14 @@ fn the_learned_policy_nearly_matches_the_best_and_beats_any_single_offer() {
         "true: learned {learned:.4}, best {best:.4}, single {single:.4}; estimated {:?}; {}",
         evaluation.learned, evaluation.headline
     );
-    assert!(learned >= 0.9 * best, "learned {learned} against the best {best}");
-    assert!(learned > single * 1.1, "learned {learned} against one offer for all {single}");
+    assert!(
+        learned >= 0.9 * best,
+        "learned {learned} against the best {best}"
+    );
+    assert!(
+        learned > single * 1.1,
+        "learned {learned} against one offer for all {single}"
+    );
 }
 
 /// Over many simulated logs, how often each estimator's interval holds the
@@ -85,15 +103,16 @@ fn coverage(seeds: std::ops::Range<u64>, logged_chances: bool) -> (usize, usize)
         let (table, truth) = simulate(6_000, OldPolicy::Targeted, 1000 + seed);
         let log = LoggedDecisions::read(&table, &roles).expect("a log");
         let k = log.k();
-        let pre = crate::ml::preprocess::Preprocessor::fit(&table, &context, &log.rows)
-            .expect("encodes");
+        let pre =
+            crate::ml::preprocess::Preprocessor::fit(&table, &context, &log.rows).expect("encodes");
         let width = pre.width();
         let x = pre.transform(&table, &log.rows).expect("encodes");
         let silent = crate::jobs::Progress::silent();
         let propensity: Vec<f64> = if logged_chances {
             log.propensities.clone().expect("logged")
         } else {
-            let found = estimate(&x, width, &log.taken, k, seed, &device, &silent).expect("chances");
+            let found =
+                estimate(&x, width, &log.taken, k, seed, &device, &silent).expect("chances");
             (0..log.len())
                 .map(|i| found.chances[i * k + log.taken[i] as usize].max(CLIP))
                 .collect()
@@ -138,12 +157,18 @@ fn the_intervals_hold_the_true_value_in_nine_of_ten_logs() {
     // 20 logs: 18 or more must be held (the 90 of 100, on fewer seeds).
     let (dr, sn) = coverage(0..20, true);
     eprintln!("logged chances: doubly robust {dr}/20, self-normalised {sn}/20");
-    assert!(dr >= 18 && sn >= 18, "logged chances: doubly robust {dr}/20, self-normalised {sn}/20");
+    assert!(
+        dr >= 18 && sn >= 18,
+        "logged chances: doubly robust {dr}/20, self-normalised {sn}/20"
+    );
 }
 
 #[test]
 fn the_intervals_hold_the_true_value_with_estimated_chances_too() {
     let (dr, sn) = coverage(0..20, false);
     eprintln!("estimated chances: doubly robust {dr}/20, self-normalised {sn}/20");
-    assert!(dr >= 18 && sn >= 18, "estimated chances: doubly robust {dr}/20, self-normalised {sn}/20");
+    assert!(
+        dr >= 18 && sn >= 18,
+        "estimated chances: doubly robust {dr}/20, self-normalised {sn}/20"
+    );
 }

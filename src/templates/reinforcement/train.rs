@@ -5,6 +5,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
+use super::ReinforcementRequest;
 use super::checks::{blocks_estimates, check_estimated, check_log};
 use super::evaluate::EvalRows;
 use super::log::{Decisions as LoggedDecisions, RewardKind};
@@ -13,7 +14,6 @@ use super::propensity::{self, CLIP, PropensityModel};
 use super::reward::{
     RewardChoice, RewardLink, RewardModel, RewardRows, fit_one, fit_rewards, link_for,
 };
-use super::ReinforcementRequest;
 use super::saved::{ChanceSource, PolicyCard, RewardParts};
 use super::verdict::{Wording, judge};
 use crate::compute::ComputeDevice;
@@ -121,8 +121,7 @@ pub fn train_reinforcement(
     let log = LoggedDecisions::read(table, roles)?;
     let k = log.k();
     let mut findings = check_log(&log);
-    let report =
-        crate::health::analyse(table, Some(&roles.reward), &progress.scaled(0.0, 0.05))?;
+    let report = crate::health::analyse(table, Some(&roles.reward), &progress.scaled(0.0, 0.05))?;
     let purpose = Purpose::Act {
         action: &roles.action,
         reward: &roles.reward,
@@ -161,12 +160,16 @@ pub fn train_reinforcement(
     )?;
     let chance_of_taken = |i: usize| estimated.chances[i * k + log.taken[i] as usize];
     if log.propensities.is_none() {
-        let certain = (0..log.len()).filter(|&i| chance_of_taken(i) > 0.95).count();
+        let certain = (0..log.len())
+            .filter(|&i| chance_of_taken(i) > 0.95)
+            .count();
         findings.extend(check_estimated(certain, log.len()));
     }
     let weights: Vec<f64> = match &log.propensities {
         Some(p) => p.clone(),
-        None => (0..log.len()).map(|i| chance_of_taken(i).max(CLIP)).collect(),
+        None => (0..log.len())
+            .map(|i| chance_of_taken(i).max(CLIP))
+            .collect(),
     };
 
     progress.report(0.25, "Learning what each action earns");
@@ -334,11 +337,13 @@ fn split(table: &Table, log: &LoggedDecisions, time: Option<&str>, seed: u64) ->
     let mut order: Vec<usize> = (0..n).collect();
     let by_time = match time {
         Some(name) => {
-            let column = table.column(name).ok_or_else(|| ClearboxError::UnknownColumn {
-                column: name.to_owned(),
-                file: table.name.clone(),
-                available: table.column_list(),
-            })?;
+            let column = table
+                .column(name)
+                .ok_or_else(|| ClearboxError::UnknownColumn {
+                    column: name.to_owned(),
+                    file: table.name.clone(),
+                    available: table.column_list(),
+                })?;
             let when: Vec<f64> = log
                 .rows
                 .iter()

@@ -12,6 +12,10 @@ use super::evaluate::{
 use super::log::RewardKind;
 use crate::words::{count, number, percent};
 
+/// Fewest good outcomes among the judged decisions for a yes/no verdict:
+/// below it, the rule of thumb puts any estimate's error above ±100%.
+const FEW_SUCCESSES: f64 = 12.0;
+
 /// What a policy would have earned, and how sure that is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PolicyEvaluation {
@@ -83,15 +87,12 @@ pub fn judge(
     let diagnostics = diagnostics(rows, learned, recommended);
     let successes = (words.kind == RewardKind::YesNo).then(|| rows.rewards.iter().sum::<f64>());
     let headline_value = learned_value.doubly_robust;
-    let comparison = match words.blocked {
-        Some(_) => Comparison::CannotTell,
-        None => Comparison::of(&headline_value, &logged),
+    let too_few = successes.filter(|&s| s < FEW_SUCCESSES);
+    let comparison = match (words.blocked, too_few) {
+        (None, None) => Comparison::of(&headline_value, &logged),
+        _ => Comparison::CannotTell,
     };
-    let best_action = words
-        .actions
-        .get(best_single)
-        .cloned()
-        .unwrap_or_default();
+    let best_action = words.actions.get(best_single).cloned().unwrap_or_default();
     let say = |v: f64| amount_words(words.kind, v);
     let headline = match words.kind {
         RewardKind::YesNo => format!(
@@ -127,24 +128,32 @@ pub fn judge(
         say(headline_value.low),
         say(headline_value.high)
     );
-    let verdict = match (words.blocked, comparison) {
-        (Some(why), _) => format!("No honest estimate is possible from this log: {why}"),
-        (None, Comparison::Better) => format!(
-            "Better than what was done: even the low end of the policy's likely range ({}) is \
-             above what was done ({}).",
+    let logged_range = format!("{} to {}", say(logged.low), say(logged.high));
+    let verdict = match (words.blocked, too_few, comparison) {
+        (Some(why), _, _) => format!("No honest estimate is possible from this log: {why}"),
+        (None, Some(s), _) => format!(
+            "Can't tell apart from what was done: only {} of the {} decisions ended well, too \
+             few for any estimate to call the policy better or worse. Log more decisions; about \
+             {} successes are needed.",
+            count(s as usize),
+            count(n),
+            count(FEW_SUCCESSES as usize)
+        ),
+        (None, None, Comparison::Better) => format!(
+            "Better than what was done: the low end of the policy's likely range ({}) is above \
+             the high end of what was done ({}).",
             say(headline_value.low),
-            say(logged.estimate)
+            say(logged.high)
         ),
-        (None, Comparison::Worse) => format!(
-            "Worse than what was done: even the high end of the policy's likely range ({}) is \
-             below what was done ({}).",
+        (None, None, Comparison::Worse) => format!(
+            "Worse than what was done: the high end of the policy's likely range ({}) is below \
+             the low end of what was done ({}).",
             say(headline_value.high),
-            say(logged.estimate)
+            say(logged.low)
         ),
-        (None, Comparison::CannotTell) => format!(
-            "Can't tell apart from what was done: the policy's likely range ({range}) includes \
-             what was done ({}). More decisions{} would narrow it.",
-            say(logged.estimate),
+        (None, None, Comparison::CannotTell) => format!(
+            "Can't tell apart from what was done: the policy's likely range ({range}) overlaps \
+             what was done ({logged_range}). More decisions{} would narrow both.",
             if words.kind == RewardKind::YesNo {
                 ", above all more successes,"
             } else {
