@@ -43,7 +43,14 @@
 //! 5. [`templates`]: the guided analyses, all of one shape (below):
 //!    [`templates::prediction`] learns a column with a deep and a simple
 //!    model; [`templates::segmentation`] finds natural groups of rows with
-//!    k-means, chooses how many, checks they are repeatable and names them.
+//!    k-means, chooses how many, checks they are repeatable and names them;
+//!    [`templates::reinforcement`] learns from a log of decisions (context,
+//!    action, reward, and the old system's chances, logged or estimated)
+//!    which action to take where, and estimates on held-out decisions what
+//!    it would have earned (doubly robust, with a self-normalised
+//!    cross-check and bootstrap intervals) against what was done, every
+//!    action equally and the best single action; its simulated shop lets a
+//!    workshop compare the estimates with the truth.
 //! 6. [`explain`] and [`drift`], which take any artefact that offers what
 //!    they need: Shapley attributions, drivers with stability, permutation
 //!    importance, decision changes, sentences, the executive panel and the
@@ -71,7 +78,10 @@
 //!                   request), and every other file with its size and blake3 hash
 //!   card.ron        the template's card: what it needs to score and explain
 //!   *.bpk, *.bin    weights and arrays (prediction: deep.bpk, simple.bpk,
-//!                   background.bin; segmentation keeps everything in its card)
+//!                   background.bin; a policy: reward_0.bpk… for its reward
+//!                   networks, chances_a.bpk and chances_b.bpk for the old
+//!                   system's chances, background.bin; segmentation keeps
+//!                   everything in its card)
 //! ```
 //!
 //! [`templates::Folder::open`] refuses, with one sentence naming the folder,
@@ -82,8 +92,8 @@
 //! encoders, centres against k) and with its weights. A loaded artefact is a
 //! [`templates::Artefact`]: it lists its inputs, checks a table, and scores
 //! rows into one [`templates::Output`] shape (classes with probabilities,
-//! amounts, or groups), which the command line writes as columns and drift
-//! compares. Capabilities it may offer: a network to explain
+//! amounts, groups, or recommended actions with every action's expected
+//! reward), which the command line writes as columns and drift compares. Capabilities it may offer: a network to explain
 //! ([`templates::Explainable`]), groups whose membership can be explained
 //! ([`templates::Grouping`]), a known outcome with its test score
 //! ([`templates::KnownOutcome`]). [`templates::open`] is the one place a
@@ -123,6 +133,12 @@
 //!                                                          ├─ grouping ──▶ why each row is in its group
 //!                                                          └─ score + outcome ──▶ drift::compare with a model
 //! ```
+//!
+//! Reinforcement: `Roles ──Decisions::read──▶ actions, rewards, chances`;
+//! oldest 55% learn, 15% stop learning early, newest 30% judge; chances
+//! cross-fitted; reward ensemble against a linear model; policy greedy
+//! among the actions tried for similar rows; on the judged decisions a
+//! second reward model, cross-fitted there, for the doubly robust estimate.
 //!
 //! Prediction: `TargetValues ──SplitPlan──▶ Split`, the preprocessor fitted
 //! on the training rows, the deep and the simple network trained with early

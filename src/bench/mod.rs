@@ -8,6 +8,7 @@
 pub mod drift;
 pub mod explain;
 pub mod kmeans;
+pub mod reinforcement;
 pub mod synthetic;
 pub mod train;
 

@@ -146,3 +146,76 @@ pub fn outcome_table(rows: usize, columns: usize) -> Table {
         fingerprint: String::new(),
     }
 }
+
+/// A log of `rows` decisions among `actions` actions with `columns` number
+/// columns of context: the old system chose by a softmax of a random linear
+/// score of the context (not uniform, every action tried), and each action's
+/// chance of a success has a threshold on one context column, so a straight
+/// line cannot find the best action. Columns `x0…`, `action`,
+/// `propensity`, `reward`.
+pub fn bandit_log(rows: usize, columns: usize, actions: usize, seed: u64) -> Table {
+    let mut rng = SplitMix::new(seed ^ 0xBA_4D17);
+    let columns = columns.max(1);
+    let weights: Vec<f64> = (0..actions * columns)
+        .map(|_| uniform(&mut rng) * 2.0 - 1.0)
+        .collect();
+    let mut x: Vec<Vec<f64>> = vec![Vec::with_capacity(rows); columns];
+    let (mut taken, mut propensity, mut reward) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rows {
+        let row: Vec<f64> = (0..columns).map(|_| uniform(&mut rng)).collect();
+        let scores: Vec<f64> = (0..actions)
+            .map(|a| {
+                row.iter()
+                    .zip(&weights[a * columns..(a + 1) * columns])
+                    .map(|(v, w)| v * w)
+                    .sum::<f64>()
+            })
+            .collect();
+        let top = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let exp: Vec<f64> = scores.iter().map(|s| (s - top).exp()).collect();
+        let total: f64 = exp.iter().sum();
+        let u = uniform(&mut rng) * total;
+        let (mut acc, mut a) = (0.0, actions - 1);
+        for (i, e) in exp.iter().enumerate() {
+            acc += e;
+            if u < acc {
+                a = i;
+                break;
+            }
+        }
+        // Action a pays off where its own context column crosses a threshold.
+        let logit = -2.0 + if row[a % columns] > 0.6 { 1.8 } else { 0.0 } + 0.3 * scores[a];
+        let chance = 1.0 / (1.0 + (-logit).exp());
+        taken.push(a as u32);
+        propensity.push(exp[a] / total);
+        reward.push(f64::from(u8::from(uniform(&mut rng) < chance)));
+        for (column, v) in x.iter_mut().zip(row) {
+            column.push(v);
+        }
+    }
+    let mut made: Vec<Column> = x
+        .into_iter()
+        .enumerate()
+        .map(|(j, v)| infer::column(format!("x{j}"), ColumnValues::Number(v)))
+        .collect();
+    made.push(infer::column(
+        "action".into(),
+        ColumnValues::Text(TextValues {
+            codes: taken,
+            levels: (0..actions).map(|a| format!("a{a}")).collect(),
+        }),
+    ));
+    made.push(infer::column(
+        "propensity".into(),
+        ColumnValues::Number(propensity),
+    ));
+    made.push(infer::column("reward".into(), ColumnValues::Number(reward)));
+    Table {
+        name: format!("synthetic log {rows}×{columns}, {actions} actions"),
+        origin: TableOrigin::Sample(format!("bandit-{seed}")),
+        columns: made,
+        rows,
+        notices: Vec::new(),
+        fingerprint: format!("bandit-{seed}-{rows}-{columns}-{actions}"),
+    }
+}

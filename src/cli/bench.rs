@@ -72,6 +72,21 @@ pub enum BenchTarget {
         #[arg(long)]
         period_column: Option<String>,
     },
+    /// Time to learn and judge a policy on a synthetic log of decisions.
+    Reinforcement {
+        /// Decisions in the log.
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: usize,
+        /// Context columns.
+        #[arg(long, default_value_t = 20)]
+        columns: usize,
+        /// Actions.
+        #[arg(long, default_value_t = 10)]
+        actions: usize,
+        /// Also write the log here, for the peer (benches/peers/obp_reinforcement.py).
+        #[arg(long)]
+        write: Option<PathBuf>,
+    },
     /// Time to open a file and check its health.
     Open {
         /// The file.
@@ -143,6 +158,22 @@ pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Resu
             _ => print(&clearbox::bench::drift::pair_speed(*rows, *columns)?),
         },
         BenchTarget::Open { file } => print(&clearbox::bench::open_speed(file)?),
+        BenchTarget::Reinforcement {
+            rows,
+            columns,
+            actions,
+            write,
+        } => {
+            let device = select_device(preference)?;
+            let report = clearbox::bench::reinforcement::policy_speed(
+                &device,
+                *rows,
+                *columns,
+                *actions,
+                write.as_deref(),
+            )?;
+            print_report(&report, &device);
+        }
     }
     Ok(())
 }

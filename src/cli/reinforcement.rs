@@ -113,6 +113,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
             card.roles.reward
         );
         println!("{}", card.split_sentence);
+        println!("{}", card.reward_model_sentence());
         for finding in &card.findings {
             println!("{}: {}", finding.severity.word(), finding.sentence);
         }

@@ -43,6 +43,7 @@ pub fn results_ui(
     );
     ui.label(&e.verdict);
     ui.weak(&card.split_sentence);
+    ui.weak(card.reward_model_sentence());
     ui.horizontal(|ui| {
         if ui.button("Save the policy…").clicked() {
             commands.push(AppCommand::Pick(FilePurpose::SavePolicy));

@@ -507,6 +507,17 @@ fn the_check_step_offers_a_split_by_time() {
     step_until(&mut harness, "the split", |app| {
         app.state.prediction.check.is_some()
     });
+    let check = harness
+        .state()
+        .state
+        .prediction
+        .check
+        .clone()
+        .expect("checked");
+    assert!(
+        check.split_sentence.contains("drawn at random"),
+        "the first split is at random: {check:?}"
+    );
     harness.get_by_label_contains("drawn at random");
     harness.get_by_label("Split the rows").click();
     harness.run_steps(2);

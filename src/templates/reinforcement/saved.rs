@@ -119,6 +119,26 @@ impl PolicyCard {
         }
     }
 
+    /// Which reward model the policy follows, and why, in a sentence.
+    pub fn reward_model_sentence(&self) -> String {
+        let deep = self.parts.deep.iter().map(|p| p.valid_loss).sum::<f64>()
+            / self.parts.deep.len().max(1) as f64;
+        let simple = self.parts.simple.valid_loss;
+        match self.parts.chosen {
+            RewardChoice::Deep => format!(
+                "The policy follows the deep reward model ({} networks averaged; each one's error on the \
+                 check decisions {deep:.4}); the simple (linear) model ({simple:.4}) was not \
+                 clearly better.",
+                self.parts.deep.len()
+            ),
+            RewardChoice::Simple => format!(
+                "The policy follows the simple (linear) reward model: on this log it was clearly \
+                 better on the check decisions than the deep one (error {simple:.4} against \
+                 {deep:.4}), as small logs often are."
+            ),
+        }
+    }
+
     /// `Err` holds the end of a sentence saying what disagrees.
     fn check(&self) -> std::result::Result<(), String> {
         let retrain = ". Learn the policy again";
