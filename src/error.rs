@@ -132,6 +132,76 @@ pub enum ClearboxError {
         /// What the operating system said.
         detail: String,
     },
+    /// A file given as a project that is not one Clearbox can use.
+    #[error(
+        "'{file}' is not a Clearbox project ({detail}). Choose a file ending in .clearbox that \
+         Clearbox made, or give a new name to start a project."
+    )]
+    NotAProject {
+        /// The file as the user named it.
+        file: String,
+        /// What it is instead.
+        detail: String,
+    },
+    /// A project saved by a newer Clearbox.
+    #[error(
+        "'{file}' was saved by a newer version of Clearbox (project format {version}; this \
+         version reads up to {supported}). Update Clearbox to open it; it was not changed."
+    )]
+    ProjectTooNew {
+        /// The file as the user named it.
+        file: String,
+        /// The file's format.
+        version: i32,
+        /// The newest format this version reads.
+        supported: i32,
+    },
+    /// Another Clearbox holds the project.
+    #[error(
+        "'{file}' is open in another Clearbox window or command. Close it there (or wait for \
+         that command to finish), then try again."
+    )]
+    ProjectInUse {
+        /// The file as the user named it.
+        file: String,
+    },
+    /// A change asked of a project whose audit trail is broken.
+    #[error(
+        "'{file}' is open read-only because its audit trail is broken{}: nothing more can be \
+         recorded in it. Keep it for review and start a new project.",
+        seq.map(|s| format!(" at event {s}")).unwrap_or_default()
+    )]
+    ProjectReadOnly {
+        /// The file as the user named it.
+        file: String,
+        /// The first event that does not match.
+        seq: Option<i64>,
+    },
+    /// `clearbox audit` found a broken trail (exit code 3).
+    #[error("'{file}': {sentence}")]
+    BrokenTrail {
+        /// The file as the user named it.
+        file: String,
+        /// The trail's state in a sentence.
+        sentence: String,
+    },
+    /// The data a project recorded is not what is on disk now.
+    #[error(
+        "'{file}' is not the data {used_by}: its fingerprint is {now} where {recorded} was \
+         recorded. Put the original file back at {location}, or start a new run on the new data."
+    )]
+    DataChanged {
+        /// The file as the user named it.
+        file: String,
+        /// Where the project expects it.
+        location: String,
+        /// What used it, to end "is not the data …" ("run 3 was made from").
+        used_by: String,
+        /// The fingerprint recorded.
+        recorded: String,
+        /// The fingerprint now.
+        now: String,
+    },
     /// The user pressed Cancel.
     #[error("Cancelled. Nothing was changed.")]
     Cancelled,

@@ -307,6 +307,24 @@ impl<T: Send + 'static> JobSlot<T> {
         self.job = Some(Job::spawn(activity, Some(wake.clone()), work));
     }
 
+    /// Starts `work`, which also tells of events as it goes (a pass of
+    /// training, say); they arrive on the returned receiver, in order.
+    pub fn start_with_events<E: Send + 'static>(
+        &mut self,
+        activity: &str,
+        wake: &Wake,
+        work: impl FnOnce(&Progress, &dyn Fn(E)) -> Result<T> + Send + 'static,
+    ) -> Receiver<E> {
+        let (tx, rx) = channel();
+        self.start(activity, wake, move |progress| {
+            work(progress, &|event| {
+                // The window may have stopped listening (a new run began).
+                let _ = tx.send(event);
+            })
+        });
+        rx
+    }
+
     /// Cancels the job in the slot, if any; its result will not land.
     pub fn cancel(&mut self) {
         self.job = None;
@@ -397,6 +415,29 @@ mod tests {
         assert!(
             matches!(caught, Err(ClearboxError::Internal { detail, .. }) if detail == "it went wrong")
         );
+    }
+
+    #[test]
+    fn events_arrive_in_order_before_the_result() {
+        let mut slot: JobSlot<u32> = JobSlot::default();
+        let wake: Wake = Arc::new(|| {});
+        let events = slot.start_with_events("counting", &wake, |_, on_event| {
+            (1..=3).for_each(on_event);
+            Ok(7)
+        });
+        let heard: Vec<u32> = events.iter().collect();
+        assert_eq!(
+            heard,
+            vec![1, 2, 3],
+            "every event, in order, then the channel closes"
+        );
+        let result = loop {
+            if let Some(result) = slot.poll() {
+                break result;
+            }
+            std::thread::yield_now();
+        };
+        assert_eq!(result.expect("counted"), 7);
     }
 
     #[test]

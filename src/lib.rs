@@ -27,8 +27,7 @@
 //!    [`data::ColumnRole`] ([`data::infer`]) and descriptive statistics
 //!    ([`data::profile`]). The user's changes — roles and one-click fixes —
 //!    are a [`data::Recipe`] applied to the original table, so they can be
-//!    undone, saved and replayed. [`project`] remembers recent files and each
-//!    file's recipe between sessions.
+//!    undone, saved and replayed.
 //! 3. [`ml`]: the building blocks of learning — the target and the kind of
 //!    problem ([`ml::task`]), the train/validation/test split (stratified at
 //!    random, or by time: [`ml::split`]), preprocessing fitted on training
@@ -59,7 +58,11 @@
 //!    [`templates::Artefact`], its reliance on each column, the drift of its
 //!    answers and its score on new rows, with a Stable / Watch / Retrain
 //!    [`drift::DriftVerdict`]; champion and challenger for prediction models.
-//! 7. [`bench`]: speed figures for `clearbox bench`, with the synthetic
+//! 7. [`project`]: what Clearbox keeps — recent files and each file's
+//!    recipe between sessions, and the project file (below): every run
+//!    recorded with its data, settings, figures and artefact, an audit
+//!    trail, and reruns that check a result repeats.
+//! 8. [`bench`]: speed figures for `clearbox bench`, with the synthetic
 //!    tables they run on. No other module uses it.
 //!
 //! ## The template abstraction
@@ -93,7 +96,8 @@
 //! [`templates::Artefact`]: it lists its inputs, checks a table, and scores
 //! rows into one [`templates::Output`] shape (classes with probabilities,
 //! amounts, groups, or recommended actions with every action's expected
-//! reward), which the command line writes as columns and drift compares. Capabilities it may offer: a network to explain
+//! reward), which the command line writes as columns and drift compares.
+//! Capabilities it may offer: a network to explain
 //! ([`templates::Explainable`]), groups whose membership can be explained
 //! ([`templates::Grouping`]), a known outcome with its test score
 //! ([`templates::KnownOutcome`]). [`templates::open`] is the one place a
@@ -112,8 +116,49 @@
 //!    `commands.rs`, a `Runner` in `NAME_flow.rs`, its pages, and one arm
 //!    each in `app.rs`'s dispatch and page match.
 //!
+//! 5. [`project::Accountable`] in `src/project/account.rs` (its figures,
+//!    headline and account in words for the run history and the report),
+//!    and one arm in [`project::rerun`], so a recorded run can be repeated.
+//!
 //! Prediction and drift CLI verbs, explanations and drift checks need no
-//! change: they work through the traits.
+//! change: they work through the traits; [`project::train_recorded`]
+//! records any template's run.
+//!
+//! ## The project file
+//!
+//! `NAME.clearbox` is one SQLite database (bundled SQLite; readable by any
+//! SQLite tool), opened in WAL mode with `synchronous = FULL` and an
+//! exclusive lock held while it is open, so a second Clearbox gets a
+//! sentence rather than a file written by two hands. `PRAGMA
+//! application_id` marks it as Clearbox's; `PRAGMA user_version` counts the
+//! migrations applied ([`project::schema::MIGRATIONS`]): older files are
+//! migrated on open, newer ones refused. Its tables:
+//!
+//! ```text
+//! sources        id, name, location (path or sample:ID), bytes, fingerprint (blake3),
+//!                rows, columns (JSON: name, role), recipe (JSON: the user's roles
+//!                and fixes), added_at
+//! runs           id, template, source_id, request (JSON, the template's request),
+//!                seed, device, clearbox_version, started_at, ended_at,
+//!                status (running | finished | failed), metrics (JSON), headline,
+//!                artefact (the artefact.json record), artefact_hash, problem,
+//!                rerun_of
+//! artefact_files run_id, name, bytes (BLOB), blake3: the artefact folder, inside
+//! drift_checks   id, run_id, at, reference, current, verdict, summary (JSON)
+//! explanations   id, run_id, at, data, payload (JSON: drivers and stability)
+//! promotions     id, at, champion, challenger (run ids), payload (JSON)
+//! notes          id, at, run_id, text
+//! audit_events   seq, at, kind, payload (JSON), prev_hash, hash
+//! ```
+//!
+//! Every change is one transaction that writes its row and appends its
+//! audit event; an event that records a row carries the row's full content.
+//! `hash` = blake3 of `prev_hash` and the event's `seq`, `at`, `kind` and
+//! `payload`. [`project::audit`] checks, on every open, the chain, every row
+//! against the latest event that recorded it, and every stored artefact
+//! file against its record; a broken trail opens the project read-only. A
+//! run is written when it starts and when it ends, so a killed process
+//! leaves it marked unfinished, never half-written.
 //!
 //! ## Data flow
 //!
@@ -135,7 +180,8 @@
 //! ```
 //!
 //! Reinforcement: `Roles ──Decisions::read──▶ actions, rewards, chances`;
-//! oldest 55% learn, 15% stop learning early, newest 30% judge; chances
+//! 55% of the decisions learn, 15% stop learning early and 30% judge (the
+//! oldest, next and newest when a time column is given); chances
 //! cross-fitted; reward ensemble against a linear model; policy greedy
 //! among the actions tried for similar rows; on the judged decisions a
 //! second reward model, cross-fitted there, for the doubly robust estimate.
@@ -167,7 +213,12 @@
 //! waits on a disk; closing the window writes what still waits. Each GUI
 //! page has a runner with one command enum, matched without a catch-all, so
 //! a command nobody handles does not compile. Training uses its own burn
-//! device, separate from the one eframe draws with. The command line's verbs
+//! device, separate from the one eframe draws with. An open project is one
+//! `Arc<Mutex<Project>>`: a training job locks it only to record its run's
+//! start and end (so a killed process leaves the run marked unfinished),
+//! opening and listing runs are jobs, and every other record (the table
+//! and its fixes, drift checks, saves, promotions, notes, reports) goes
+//! through the writer. The command line's verbs
 //! run under the same panic capture ([`jobs::catch`]); panic details go to
 //! the [`log`].
 

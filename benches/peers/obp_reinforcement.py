@@ -7,8 +7,14 @@ timed piece. Run both on the same rows:
     clearbox bench reinforcement --rows 1000000 --write log.csv
     python3 benches/peers/obp_reinforcement.py log.csv
 
-Needs `pip install obp` (it brings scikit-learn and pandas). Not part of the
-test suite.
+Needs obp 0.5.5. On Python 3.10 or later its pins (scikit-learn 1.0.2,
+Python < 3.10) do not install; what worked here (Python 3.11):
+
+    pip install --no-deps --ignore-requires-python obp==0.5.5
+    pip install "numpy<2" "pandas<2" scikit-learn scipy tqdm matplotlib seaborn torch
+
+It learns on the first 70% of the rows and judges on the rest (Clearbox:
+55% learn, 15% stop learning early, 30% judge). Not part of the test suite.
 """
 
 import json
@@ -47,6 +53,7 @@ estimated_rewards = regression.fit_predict(
     context=context[cut:], action=action[cut:], reward=reward[cut:], n_folds=2, random_state=1
 )
 feedback = {
+    "context": context[cut:],
     "action": action[cut:],
     "reward": reward[cut:],
     "pscore": pscore[cut:],

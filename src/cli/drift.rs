@@ -6,13 +6,15 @@ use std::time::Instant;
 use clap::Args;
 use clearbox::ClearboxError;
 use clearbox::compute::{DevicePreference, select_device};
-use clearbox::data::{DataSource, load};
+use clearbox::data::{DataSource, Table, load};
 use clearbox::drift::{
     ColumnDrift, DriftOptions, DriftReport, Measures, ModelCheck, PeriodReport, compare,
     compare_periods,
 };
 use clearbox::jobs::Progress;
 use serde_json::{Value, json};
+
+use super::project::Use;
 
 /// Options of `clearbox drift`.
 #[derive(Debug, Args)]
@@ -38,6 +40,9 @@ pub struct DriftArgs {
     /// Columns to leave out, separated by commas.
     #[arg(long, value_delimiter = ',')]
     exclude: Vec<String>,
+    /// Keep the check in this project file (created when absent).
+    #[arg(long)]
+    project: Option<PathBuf>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -77,6 +82,7 @@ pub fn run(args: &DriftArgs, preference: DevicePreference) -> clearbox::Result<(
             )?;
             let table = load(&source, &silent)?;
             let report = compare_periods(&table, column, &options, check.as_ref(), &silent)?;
+            keep(args, &[&table], &report.latest)?;
             if args.json {
                 let mut value = report_json(&report.latest);
                 value["period_column"] = json!(report.column);
@@ -100,6 +106,7 @@ pub fn run(args: &DriftArgs, preference: DevicePreference) -> clearbox::Result<(
             let reference = load(&DataSource::File(reference.clone()), &silent)?;
             let current = load(&DataSource::File(current.clone()), &silent)?;
             let report = compare(&reference, &current, &options, check.as_ref(), &silent)?;
+            keep(args, &[&reference, &current], &report)?;
             if args.json {
                 let mut value = report_json(&report);
                 value["seconds"] = json!(started.elapsed().as_secs_f64());
@@ -108,6 +115,20 @@ pub fn run(args: &DriftArgs, preference: DevicePreference) -> clearbox::Result<(
                 print_report(&report);
             }
         }
+    }
+    Ok(())
+}
+
+/// Keeps the check in the project named by `--project`.
+fn keep(args: &DriftArgs, tables: &[&Table], report: &DriftReport) -> clearbox::Result<()> {
+    if let Some(mut used) = Use::open(args.project.as_deref(), args.model.as_deref(), tables)? {
+        used.project.add_drift_check(
+            used.run,
+            &report.reference_name,
+            &report.current_name,
+            report.verdict.key(),
+            &report_json(report),
+        )?;
     }
     Ok(())
 }

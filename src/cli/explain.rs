@@ -18,6 +18,8 @@ use clearbox::jobs::Progress;
 use clearbox::ml::task::{TaskKind, read_target};
 use clearbox::templates::{Explainable, Explained, Grouping, open};
 use clearbox::words::Moment;
+
+use super::project::Use;
 use serde_json::{Map, Value, json};
 
 /// Rows with known outcomes used for permutation importance, at most.
@@ -53,6 +55,9 @@ pub struct ExplainArgs {
     /// Write the first row's explanation letter (a self-contained HTML page) here.
     #[arg(long)]
     letter: Option<PathBuf>,
+    /// Keep the explanation (drivers and their stability) in this project file (created when absent).
+    #[arg(long)]
+    project: Option<PathBuf>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -169,6 +174,30 @@ pub fn run(args: &ExplainArgs, preference: DevicePreference) -> clearbox::Result
         };
         clearbox::files::write_atomically(path, letter.html().as_bytes())?;
     }
+    let global: Vec<Value> = drivers
+        .iter()
+        .map(|d| {
+            json!({
+                "feature": d.column,
+                "importance": d.mean_abs,
+                "spread": d.spread,
+                "stability": d.stability,
+            })
+        })
+        .collect();
+    if let Some(mut used) = Use::open(args.project.as_deref(), Some(&args.model), &[&table])? {
+        let payload = json!({
+            "explained": explained_words(model, explained.first().map(|e| e.explained)),
+            "global": global,
+            "global_rows": explained.len(),
+            "summary": paragraph,
+            "permutation": permutation.as_ref().map(|p| p.iter().map(|p| json!({
+                "feature": p.column, "mean": p.mean, "low": p.low, "high": p.high,
+            })).collect::<Vec<_>>()),
+        });
+        used.project
+            .add_explanation(used.run, &table.name, &payload)?;
+    }
     if args.json {
         let rows_json: Vec<Value> = explained
             .iter()
@@ -183,17 +212,6 @@ pub fn run(args: &ExplainArgs, preference: DevicePreference) -> clearbox::Result
                     });
                 }
                 value
-            })
-            .collect();
-        let global: Vec<Value> = drivers
-            .iter()
-            .map(|d| {
-                json!({
-                    "feature": d.column,
-                    "importance": d.mean_abs,
-                    "spread": d.spread,
-                    "stability": d.stability,
-                })
             })
             .collect();
         let value = json!({

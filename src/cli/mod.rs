@@ -7,6 +7,7 @@ mod explain;
 mod predict;
 mod prediction;
 mod profile;
+mod project;
 mod reinforcement;
 mod segmentation;
 mod train;
@@ -59,6 +60,16 @@ pub enum Command {
     Samples,
     /// Write a log of the workshop simulator's made-up shop, whose true rewards are known.
     Simulate(reinforcement::SimulateArgs),
+    /// List the runs a project recorded (`--project FILE`).
+    Runs(project::RunsArgs),
+    /// Check a project's audit trail: exit 0 when intact, 3 when something was changed.
+    Audit(project::AuditArgs),
+    /// Repeat a recorded run on its recorded data and say whether its figures match.
+    Rerun(project::RerunArgs),
+    /// Write a run's report: one self-contained HTML page to read, hand on or print.
+    Report(project::ReportArgs),
+    /// Keep a note in a project.
+    Note(project::NoteArgs),
     /// Measure speed: `bench train` (rows per second), `bench explain` (rows explained per second), `bench kmeans` (k-means seconds), `bench open FILE`.
     #[command(subcommand)]
     Bench(bench::BenchTarget),
@@ -116,6 +127,11 @@ pub fn run(command: Command, device: DevicePreference) -> ExitCode {
         Command::Drift(args) => drift::run(&args, device),
         Command::Bench(target) => bench::run(&target, device),
         Command::Simulate(args) => reinforcement::simulate(&args),
+        Command::Runs(args) => project::runs(&args),
+        Command::Audit(args) => project::audit(&args),
+        Command::Rerun(args) => project::rerun_run(&args, device),
+        Command::Note(args) => project::note(&args),
+        Command::Report(args) => project::report(&args),
         Command::Samples => {
             for sample in clearbox::samples::SAMPLES {
                 println!("{:<14} {}", sample.id, sample.blurb);
@@ -133,7 +149,9 @@ pub fn run(command: Command, device: DevicePreference) -> ExitCode {
                     eprintln!("The details are in {}.", path.display());
                 }
             }
-            if err.is_user_input() {
+            if let ClearboxError::BrokenTrail { .. } = err {
+                ExitCode::from(3)
+            } else if err.is_user_input() {
                 ExitCode::from(2)
             } else {
                 ExitCode::FAILURE
@@ -156,6 +174,11 @@ impl Command {
             Self::Samples => "samples",
             Self::Simulate(_) => "simulate",
             Self::Bench(_) => "bench",
+            Self::Runs(_) => "runs",
+            Self::Audit(_) => "audit",
+            Self::Rerun(_) => "rerun",
+            Self::Note(_) => "note",
+            Self::Report(_) => "report",
         }
     }
 }

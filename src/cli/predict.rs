@@ -10,7 +10,10 @@ use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::export::write_table;
 use clearbox::data::{DataSource, load};
 use clearbox::jobs::Progress;
+use clearbox::project::EventKind;
 use clearbox::templates::{Output, open};
+
+use super::project::Use;
 
 /// Options of `clearbox predict`.
 #[derive(Debug, Args)]
@@ -24,6 +27,9 @@ pub struct PredictArgs {
     /// Where to write the scored rows (.csv or .parquet).
     #[arg(long)]
     pub out: PathBuf,
+    /// Record the scoring in this project file (created when absent).
+    #[arg(long)]
+    pub project: Option<PathBuf>,
 }
 
 pub fn run(args: &PredictArgs, preference: DevicePreference) -> clearbox::Result<()> {
@@ -48,6 +54,12 @@ pub fn run(args: &PredictArgs, preference: DevicePreference) -> clearbox::Result
         _ => format!("Scored {} rows into {}.", table.rows, args.out.display()),
     };
     write_table(&table, output.into_columns(), &args.out)?;
+    if let Some(used) = Use::open(args.project.as_deref(), Some(&args.model), &[&table])? {
+        used.record(
+            EventKind::Scored,
+            serde_json::json!({ "rows": table.rows, "out": args.out }),
+        )?;
+    }
     eprintln!("{said}");
     Ok(())
 }

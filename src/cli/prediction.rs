@@ -6,7 +6,8 @@ use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::load;
 use clearbox::jobs::Progress;
 use clearbox::ml::split::SplitPlan;
-use clearbox::templates::prediction::{ChosenModel, PredictionRequest, Scores, train_prediction};
+use clearbox::project::train_recorded;
+use clearbox::templates::prediction::{ChosenModel, Prediction, PredictionRequest, Scores};
 use clearbox::words::percent;
 
 use super::train::TrainArgs;
@@ -35,12 +36,22 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
             .clone()
             .map_or(SplitPlan::Stratified, |column| SplitPlan::ByTime { column }),
     };
-    let outcome = train_prediction(&table, &request, &device, &Progress::silent(), &|_| {})?;
     let dir = args
         .out
         .clone()
         .unwrap_or_else(|| super::default_model_dir(&table.name, &format!("{target}_model")));
-    outcome.save(&dir)?;
+    let project = super::project::open_for_run(args.project.as_deref())?;
+    let record_in = super::project::record_in(project.as_ref(), &table)?;
+    let trained = train_recorded::<Prediction>(
+        record_in,
+        &table,
+        &request,
+        &device,
+        &Progress::silent(),
+        &|_| {},
+        Some(&dir),
+    )?;
+    let outcome = trained.outcome;
     let card = &outcome.card;
     if args.json {
         let left_out: Vec<_> = outcome.inputs.iter().filter(|c| !c.is_used()).collect();
@@ -63,6 +74,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
             "chosen": card.chosen,
             "epochs": { "deep": card.deep.history.len(), "simple": card.simple.history.len() },
             "model_dir": dir,
+            "run": trained.run,
             "seconds": started.elapsed().as_secs_f64(),
         });
         println!("{value}");

@@ -8,6 +8,7 @@ use clearbox::ClearboxError;
 use clearbox::data::{Recipe, load};
 use clearbox::health::{HealthReport, Severity, analyse};
 use clearbox::jobs::Progress;
+use clearbox::project::EventKind;
 use clearbox::words;
 
 /// Options of `clearbox profile`.
@@ -25,6 +26,9 @@ pub struct ProfileArgs {
     /// Replay the role changes and fixes saved in this recipe file (RON).
     #[arg(long)]
     recipe: Option<PathBuf>,
+    /// Record the check in this project file (created when absent).
+    #[arg(long)]
+    project: Option<PathBuf>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -39,12 +43,26 @@ pub fn run(args: &ProfileArgs) -> clearbox::Result<()> {
     let started = Instant::now();
     let original = load(&source, &Progress::silent())?;
     let loaded_at = started.elapsed();
-    let table = match &args.recipe {
-        Some(path) => Recipe::load(path)?.apply(&original),
-        None => original,
+    let recipe = match &args.recipe {
+        Some(path) => Recipe::load(path)?,
+        None => Recipe::default(),
     };
+    let table = recipe.apply(&original);
     let report = analyse(&table, args.target.as_deref(), &Progress::silent())?;
     let profiled = started.elapsed() - loaded_at;
+    if let Some(mut project) = super::project::open(args.project.as_deref())? {
+        let source = project.add_source(&original, &recipe)?;
+        project.record(
+            EventKind::Profiled,
+            serde_json::json!({
+                "source": source,
+                "target": args.target,
+                "severity": report.severity,
+                "headline": report.headline,
+                "problems": report.columns.iter().filter(|c| c.severity == Severity::Problem).map(|c| &c.name).collect::<Vec<_>>(),
+            }),
+        )?;
+    }
     if args.json {
         let mut value = serde_json::to_value(&report).map_err(|e| ClearboxError::Internal {
             activity: "writing the report".into(),

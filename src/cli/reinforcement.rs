@@ -9,11 +9,11 @@ use clearbox::ClearboxError;
 use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::{DataSource, load};
 use clearbox::jobs::Progress;
+use clearbox::project::train_recorded;
 use clearbox::templates::open_as;
 use clearbox::templates::reinforcement::evaluate::{Estimate, PolicyValue};
 use clearbox::templates::reinforcement::{
     DEFAULT_EXPLORATION, PolicyEvaluation, Reinforcement, ReinforcementRequest, Roles, guess_roles,
-    train_reinforcement,
 };
 use serde_json::{Value, json};
 
@@ -66,12 +66,22 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         seed: args.seed,
     };
     let device = select_device(preference)?;
-    let outcome = train_reinforcement(&table, &request, &device, &Progress::silent(), &|_| {})?;
     let dir = args
         .out
         .clone()
         .unwrap_or_else(|| super::default_model_dir(&table.name, "policy"));
-    outcome.save(&dir)?;
+    let project = super::project::open_for_run(args.project.as_deref())?;
+    let record_in = super::project::record_in(project.as_ref(), &table)?;
+    let trained = train_recorded::<Reinforcement>(
+        record_in,
+        &table,
+        &request,
+        &device,
+        &Progress::silent(),
+        &|_| {},
+        Some(&dir),
+    )?;
+    let outcome = trained.outcome;
     let card = &outcome.card;
     if args.json {
         let mut value = evaluation_json(&card.evaluation);
@@ -102,6 +112,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
             .collect::<Vec<_>>());
         value["device"] = json!(outcome.provenance.device);
         value["model_dir"] = json!(dir);
+        value["run"] = json!(trained.run);
         value["seconds"] = json!(started.elapsed().as_secs_f64());
         println!("{value}");
     } else {
@@ -140,6 +151,9 @@ pub struct EvaluateArgs {
     /// Seed for the bootstrap and the judging reward model.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Record the evaluation in this project file (created when absent).
+    #[arg(long)]
+    project: Option<PathBuf>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -150,6 +164,14 @@ pub fn evaluate(args: &EvaluateArgs, preference: DevicePreference) -> clearbox::
     let policy = open_as::<Reinforcement>(&args.model, &device.device)?;
     let table = load(&DataSource::File(args.data.clone()), &Progress::silent())?;
     let evaluation = policy.evaluate(&table, args.seed, &device.device, &Progress::silent())?;
+    if let Some(used) =
+        super::project::Use::open(args.project.as_deref(), Some(&args.model), &[&table])?
+    {
+        used.record(
+            clearbox::project::EventKind::Evaluated,
+            json!({ "seed": args.seed, "evaluation": evaluation_json(&evaluation) }),
+        )?;
+    }
     if args.json {
         let mut value = evaluation_json(&evaluation);
         value["actions"] = json!(policy.card.actions);

@@ -5,7 +5,8 @@ use std::time::Instant;
 use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::load;
 use clearbox::jobs::Progress;
-use clearbox::templates::segmentation::{SegmentationRequest, train_segmentation};
+use clearbox::project::train_recorded;
+use clearbox::templates::segmentation::{Segmentation, SegmentationRequest};
 use clearbox::words::percent;
 
 use super::train::TrainArgs;
@@ -27,12 +28,22 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         seed: args.seed,
         representation: args.representation.unwrap_or_default(),
     };
-    let outcome = train_segmentation(&table, &request, &device, &Progress::silent())?;
     let dir = args
         .out
         .clone()
         .unwrap_or_else(|| super::default_model_dir(&table.name, "segments"));
-    outcome.save(&dir)?;
+    let project = super::project::open_for_run(args.project.as_deref())?;
+    let record_in = super::project::record_in(project.as_ref(), &table)?;
+    let trained = train_recorded::<Segmentation>(
+        record_in,
+        &table,
+        &request,
+        &device,
+        &Progress::silent(),
+        &|_| {},
+        Some(&dir),
+    )?;
+    let outcome = trained.outcome;
     let card = &outcome.card;
     let stability = card.stability.as_ref();
     if args.json {
@@ -69,6 +80,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
             "autoencoder": card.compact.is_some(),
             "left_out": left_out,
             "model_dir": dir,
+            "run": trained.run,
             "seconds": started.elapsed().as_secs_f64(),
         });
         println!("{value}");

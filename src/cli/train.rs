@@ -71,6 +71,9 @@ pub struct TrainArgs {
     /// Folder to save the model in (default: <data>_<target>_model, or <data>_segments).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Record the run in this project file (created when absent): its data, settings, figures and model.
+    #[arg(long)]
+    pub project: Option<PathBuf>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,

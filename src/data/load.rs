@@ -34,6 +34,32 @@ impl DataSource {
     }
 }
 
+/// The fingerprint every record keeps of a table's bytes: the first 16 hex
+/// digits of their blake3 hash.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex()[..16].to_owned()
+}
+
+/// The fingerprint of `source` as it is now, read without parsing it, so a
+/// changed file is noticed before anything else is said about it.
+pub fn fingerprint_of(source: &DataSource) -> Result<String> {
+    match source {
+        DataSource::File(path) => std::fs::read(path)
+            .map(|bytes| fingerprint(&bytes))
+            .map_err(|e| ClearboxError::from_io(path, &e)),
+        DataSource::Sample(sample) => Ok(fingerprint(sample.bytes)),
+        DataSource::Generated(name) => Err(not_on_disk(name)),
+    }
+}
+
+/// A table made in the app cannot be read again.
+fn not_on_disk(name: &str) -> ClearboxError {
+    ClearboxError::BadRequest(format!(
+        "'{name}' was made in the app and is not kept on disk, so it cannot be read again. \
+         Generate it again."
+    ))
+}
+
 /// Share of the progress bar spent reading bytes off the disk.
 const READ_SHARE: f32 = 0.15;
 
@@ -58,17 +84,12 @@ pub fn load(source: &DataSource, progress: &Progress) -> Result<Table> {
             TableOrigin::Sample(sample.id.to_owned()),
             false,
         ),
-        DataSource::Generated(name) => {
-            return Err(ClearboxError::BadRequest(format!(
-                "'{name}' was made in the app and is not kept on disk, so it cannot be read again. \
-                 Generate it again."
-            )));
-        }
+        DataSource::Generated(name) => return Err(not_on_disk(name)),
     };
     if bytes.is_empty() {
         return Err(ClearboxError::EmptyFile { file: label });
     }
-    let fingerprint = blake3::hash(&bytes).to_hex()[..16].to_owned();
+    let fingerprint = fingerprint(&bytes);
     let rest = progress.scaled(READ_SHARE, 0.85 - READ_SHARE);
     let mut reader_notices = Vec::new();
     let (names, columns): (Vec<String>, Vec<Inferred>) = if is_pq {

@@ -14,7 +14,7 @@ pub mod sniff;
 pub mod table;
 pub mod text_builder;
 
-pub use load::{DataSource, load};
+pub use load::{DataSource, fingerprint, fingerprint_of, load};
 pub use recipe::{Fix, Recipe};
 pub use role::ColumnRole;
 pub use table::{Column, ColumnValues, Table, TableOrigin, TextValues};

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::role::ColumnRole;
+use crate::error::{ClearboxError, Result};
 
 /// The code that marks a missing text value.
 pub const MISSING_CODE: u32 = u32::MAX;
@@ -188,6 +189,16 @@ impl Table {
     /// The column called `name`.
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The column `name`, or an error naming the file and the columns it has.
+    pub fn named(&self, name: &str) -> Result<&Column> {
+        self.column(name)
+            .ok_or_else(|| ClearboxError::UnknownColumn {
+                column: name.to_owned(),
+                file: self.name.clone(),
+                available: self.column_list(),
+            })
     }
 
     /// A short, human list of the column names for error messages.

@@ -163,13 +163,7 @@ fn one_period(table: &Table, column: &str) -> ClearboxError {
 /// The rows of each period, in time order: numbers ascending, dates by month
 /// (by year over three years), labels in order of first appearance.
 fn split(table: &Table, column: &str) -> Result<Vec<(String, Vec<usize>)>> {
-    let col = table
-        .column(column)
-        .ok_or_else(|| ClearboxError::UnknownColumn {
-            column: column.to_owned(),
-            file: table.name.clone(),
-            available: table.column_list(),
-        })?;
+    let col = table.named(column)?;
     let mut groups: Vec<(String, Vec<usize>)> = match col.values.as_ref() {
         ColumnValues::Number(v) => {
             let mut distinct: Vec<f64> = v.iter().copied().filter(|x| !x.is_nan()).collect();

@@ -110,8 +110,8 @@ td.num {{ text-align: right; white-space: nowrap; }} .small {{ color: #555; font
     }
 }
 
-/// Text made safe to put inside HTML.
-fn escape(text: &str) -> String {
+/// Text made safe to put inside HTML (the report uses it too).
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

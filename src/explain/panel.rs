@@ -110,7 +110,7 @@ fn quoted(names: &[&str]) -> String {
 }
 
 /// The chosen model against the simple one, in business words.
-fn quality(card: &ModelCard) -> Vec<String> {
+pub fn quality(card: &ModelCard) -> Vec<String> {
     let chosen = &card.chosen_part().test;
     let simple = &card.simple.test;
     let positive = card.target.classes.last().map_or("?", String::as_str);

@@ -16,7 +16,7 @@ mod target;
 use serde::Serialize;
 
 use crate::data::{ColumnRole, ColumnValues, Fix, Table};
-use crate::error::{ClearboxError, Result};
+use crate::error::Result;
 use crate::jobs::Progress;
 pub use summary::ColumnSummary;
 
@@ -248,15 +248,8 @@ impl HealthReport {
 pub fn analyse(table: &Table, target: Option<&str>, progress: &Progress) -> Result<HealthReport> {
     let target_index = match target {
         Some(name) => {
-            Some(
-                table
-                    .column_index(name)
-                    .ok_or_else(|| ClearboxError::UnknownColumn {
-                        column: name.to_owned(),
-                        file: table.name.clone(),
-                        available: table.column_list(),
-                    })?,
-            )
+            table.named(name)?;
+            table.column_index(name)
         }
         None => None,
     };
@@ -392,6 +385,7 @@ fn numbers(column: &crate::data::Column) -> Option<&[f64]> {
 mod tests {
     use super::*;
     use crate::data::{DataSource, load};
+    use crate::error::ClearboxError;
 
     #[test]
     fn the_titanic_report_reads_right() {

@@ -83,13 +83,7 @@ const POSITIVE: &[&str] = &[
 
 /// Reads `name` from `table` as a target, deciding the kind of problem.
 pub fn read_target(table: &Table, name: &str) -> Result<(TargetColumn, TargetValues)> {
-    let column = table
-        .column(name)
-        .ok_or_else(|| ClearboxError::UnknownColumn {
-            column: name.to_owned(),
-            file: table.name.clone(),
-            available: table.column_list(),
-        })?;
+    let column = table.named(name)?;
     target_of(column)
 }
 

@@ -28,6 +28,9 @@ pub struct Settings {
     pub recent: Vec<RecentFile>,
     /// The user's changes per file, keyed by the file's path (or `sample:<id>`).
     pub recipes: BTreeMap<String, Recipe>,
+    /// Project files opened before, most recent first.
+    #[serde(default)]
+    pub recent_projects: Vec<PathBuf>,
 }
 
 /// Where settings live: `settings.ron` in [`crate::files::config_folder`].
@@ -55,6 +58,13 @@ impl Settings {
                 }
             })?;
         write_atomically(path, text.as_bytes())
+    }
+
+    /// Puts the project at `path` at the top of the recent projects.
+    pub fn remember_project(&mut self, path: &Path) {
+        self.recent_projects.retain(|p| p != path);
+        self.recent_projects.insert(0, path.to_path_buf());
+        self.recent_projects.truncate(RECENT_LIMIT);
     }
 
     /// Puts `file` at the top of the recent list.

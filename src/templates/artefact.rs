@@ -22,12 +22,15 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use burn::store::{BurnpackStore, ModuleSnapshot};
+use burn::tensor::{Bytes, Device};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::data::Table;
 use crate::error::{ClearboxError, Result, display_name};
 use crate::files::write_atomically;
+use crate::ml::model::{Network, NetworkShape};
 use crate::words::Moment;
 
 /// The record's file name in every artefact folder.
@@ -65,6 +68,15 @@ impl TemplateKind {
             Self::Prediction => "a prediction model",
             Self::Segmentation => "saved groups",
             Self::Reinforcement => "a policy",
+        }
+    }
+
+    /// What to do about a damaged folder of this kind, to end a sentence.
+    pub fn remake(self) -> &'static str {
+        match self {
+            Self::Prediction => "Train it again",
+            Self::Segmentation => "Find the groups again",
+            Self::Reinforcement => "Learn the policy again",
         }
     }
 }
@@ -209,6 +221,25 @@ impl FolderWriter {
         Ok(())
     }
 
+    /// Writes `network`'s weights into the file `name`.
+    pub fn network(&mut self, name: &str, network: &Network) -> Result<()> {
+        let mut store = BurnpackStore::from_bytes(None);
+        let bytes = network
+            .save_into(&mut store)
+            .and_then(|()| store.get_bytes())
+            .map_err(|e| ClearboxError::SaveFailed {
+                path: self.dir.display().to_string(),
+                detail: format!("{e:?}"),
+            })?;
+        self.file(name, &bytes)
+    }
+
+    /// Writes `numbers` into the file `name`, four little-endian bytes each.
+    pub fn numbers(&mut self, name: &str, numbers: &[f32]) -> Result<()> {
+        let bytes: Vec<u8> = numbers.iter().flat_map(|x| x.to_le_bytes()).collect();
+        self.file(name, &bytes)
+    }
+
     /// Writes `value` as RON into the file `name`.
     pub fn ron(&mut self, name: &str, value: &impl Serialize) -> Result<()> {
         let text =
@@ -351,9 +382,48 @@ impl Folder {
             .map_err(|_| self.damaged(format!("its file '{name}' is not text")))?;
         ron::from_str(text).map_err(|e| {
             self.damaged(format!(
-                "its file '{name}' cannot be read ({e}). Train it again with this version"
+                "its file '{name}' cannot be read ({e}). {} with this version",
+                self.kind().remake()
             ))
         })
+    }
+
+    /// The weights in the file `name`, loaded into a new network of `shape`
+    /// on `device`; weights of another shape are refused in one sentence.
+    pub fn network(&self, name: &str, shape: &NetworkShape, device: &Device) -> Result<Network> {
+        let bytes = self.bytes(name)?;
+        let mut network = shape.init(device);
+        let mut store = BurnpackStore::from_bytes(Some(Bytes::from_bytes_vec(bytes.to_vec())));
+        network.load_from(&mut store).map_err(|e| {
+            let detail = format!("{e:?}");
+            let first: String = detail
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(120)
+                .collect();
+            self.damaged(format!(
+                "its weights '{name}' do not fit its card ({first}). {}",
+                self.kind().remake()
+            ))
+        })?;
+        Ok(network)
+    }
+
+    /// The numbers in the file `name`, which must be whole rows of `width`.
+    pub fn numbers(&self, name: &str, width: usize) -> Result<Vec<f32>> {
+        let raw = self.bytes(name)?;
+        if width == 0 || raw.len() % (4 * width) != 0 {
+            return Err(self.damaged(format!(
+                "its '{name}' does not hold whole rows of {width} numbers. {}",
+                self.kind().remake()
+            )));
+        }
+        Ok(raw
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect())
     }
 
     /// The sentence for a folder whose parts disagree: `problem` says how.

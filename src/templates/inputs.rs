@@ -203,6 +203,20 @@ impl Decisions {
         }
         out
     }
+
+    /// The user's own decisions in `choices`, with `column` now included
+    /// or left out as they just chose.
+    pub fn by_you_with(choices: &[InputChoice], column: String, included: bool) -> Self {
+        let mut out = Self::by_you(choices);
+        out.include.retain(|c| *c != column);
+        out.exclude.retain(|c| *c != column);
+        if included {
+            out.include.push(column);
+        } else {
+            out.exclude.push(column);
+        }
+        out
+    }
 }
 
 /// The columns of `choices` that are used, in table order.

@@ -69,6 +69,9 @@ pub trait Template {
     /// Saves `outcome` as an artefact folder `dir`.
     fn save(outcome: &Self::Outcome, dir: &Path) -> Result<Record>;
 
+    /// The seed `request` runs with.
+    fn seed(request: &Self::Request) -> u64;
+
     /// Loads an opened folder of this template's kind onto `device`,
     /// checking that its card agrees with itself and its weights.
     fn load(folder: &Folder, device: &Device) -> Result<Self::Saved>;

@@ -18,13 +18,14 @@ use super::explain_flow::{ExplainBudget, ExplainRunner};
 use super::files::FilePurpose;
 use super::policy_flow::PolicyRunner;
 use super::prediction_flow::PredictionRunner;
+use super::project_flow::ProjectRunner;
 use super::runner::{Effect, Env, Runner};
 use super::segment_flow::SegmentationRunner;
 use super::state::{AppState, Banner, DeviceStatus, Page};
 use super::writer::Writer;
 use super::{
-    data_page, drift_page, explain_page, home, policy_page, predict_page, segment_page, status_bar,
-    theme,
+    data_page, drift_page, explain_page, home, policy_page, predict_page, runs_page, segment_page,
+    status_bar, theme,
 };
 
 /// How the app starts.
@@ -58,6 +59,9 @@ pub struct ClearboxApp {
     explain: ExplainRunner,
     drift: DriftRunner,
     policy: PolicyRunner,
+    project: ProjectRunner,
+    /// The window's title as last set.
+    title: String,
 }
 
 impl ClearboxApp {
@@ -99,6 +103,8 @@ impl ClearboxApp {
             explain: ExplainRunner::new(config.explain),
             drift: DriftRunner::default(),
             policy: PolicyRunner::default(),
+            project: ProjectRunner::default(),
+            title: "Clearbox".to_owned(),
         };
         let first = match config.open {
             Some(DataSource::File(path)) => Some(DataCommand::OpenFile(path)),
@@ -117,6 +123,7 @@ impl ClearboxApp {
         let mut env = Env {
             device: self.device.as_ref(),
             wake: &self.wake,
+            project: self.project.recording(&self.state),
             effects: Vec::new(),
         };
         match command {
@@ -133,6 +140,7 @@ impl ClearboxApp {
             AppCommand::Explain(c) => self.explain.handle(c, &mut self.state, &mut env),
             AppCommand::Drift(c) => self.drift.handle(c, &mut self.state, &mut env),
             AppCommand::Policy(c) => self.policy.handle(c, &mut self.state, &mut env),
+            AppCommand::Project(c) => self.project.handle(c, &mut self.state, &mut env),
         }
         let effects = env.effects;
         self.apply(effects);
@@ -163,6 +171,7 @@ impl ClearboxApp {
         let mut env = Env {
             device: self.device.as_ref(),
             wake: &self.wake,
+            project: self.project.recording(&self.state),
             effects: Vec::new(),
         };
         self.data.poll(&mut self.state, &mut env);
@@ -171,6 +180,7 @@ impl ClearboxApp {
         self.explain.poll(&mut self.state, &mut env);
         self.drift.poll(&mut self.state, &mut env);
         self.policy.poll(&mut self.state, &mut env);
+        self.project.poll(&mut self.state, &mut env);
         let effects = env.effects;
         self.apply(effects);
     }
@@ -178,10 +188,12 @@ impl ClearboxApp {
     /// Carries out what runners asked for; an event about the data goes to
     /// every page, whose answers are carried out in turn.
     fn apply(&mut self, mut effects: Vec<Effect>) {
+        let mut commands = Vec::new();
         while !effects.is_empty() {
             let mut env = Env {
                 device: self.device.as_ref(),
                 wake: &self.wake,
+                project: self.project.recording(&self.state),
                 effects: Vec::new(),
             };
             for effect in effects {
@@ -191,6 +203,7 @@ impl ClearboxApp {
                         self.data
                             .open_generated(*generated, &mut self.state, &mut env)
                     }
+                    Effect::Command(command) => commands.push(command),
                     Effect::Data(event) => {
                         let state = &mut self.state;
                         self.data.data_event(event, state, &mut env);
@@ -199,10 +212,15 @@ impl ClearboxApp {
                         self.explain.data_event(event, state, &mut env);
                         self.drift.data_event(event, state, &mut env);
                         self.policy.data_event(event, state, &mut env);
+                        self.project.data_event(event, state, &mut env);
                     }
                 }
             }
             effects = env.effects;
+        }
+        // Commands one page asked of another run once this round is done.
+        for command in commands {
+            self.send(command);
         }
         // A queued write starts now rather than at the next frame.
         self.poll_writer();
@@ -243,8 +261,18 @@ impl eframe::App for ClearboxApp {
         if let Some(path) = dropped.into_iter().next() {
             commands.push(DataCommand::OpenFile(path).into());
         }
+        let title = match &self.state.project {
+            Some(project) => format!("{} — Clearbox", project.name),
+            None => "Clearbox".to_owned(),
+        };
+        if title != self.title {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
         status_bar::status_bar_ui(ui, &self.state, &mut commands);
         egui::CentralPanel::default().show(ui, |ui| {
+            status_bar::project_banner_ui(ui, &self.state, &mut commands);
             status_bar::banner_ui(ui, &self.state, &mut commands);
             let state = &self.state;
             match (state.page, &state.dataset) {
@@ -263,6 +291,11 @@ impl eframe::App for ClearboxApp {
                 }
                 (Page::Policy, Some(dataset)) => {
                     policy_page::policy_page_ui(ui, dataset, &state.policy, &mut commands)
+                }
+                (Page::Runs, _) if state.project.is_some() => {
+                    if let Some(project) = &state.project {
+                        runs_page::runs_page_ui(ui, project, &mut commands);
+                    }
                 }
                 _ => home::home_ui(ui, state, &mut commands),
             }

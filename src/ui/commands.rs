@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use clearbox::data::{ColumnRole, Fix};
 use clearbox::explain::what_if::WhatIfValue;
 use clearbox::ml::split::SplitPlan;
+use clearbox::project::RunId;
 
 use super::files::FilePurpose;
-use super::state::{PolicyStep, SegmentStep, WizardStep};
+use super::state::{MissingData, PolicyStep, SegmentStep, WizardStep};
 use clearbox::templates::LogRole;
 use clearbox::templates::reinforcement::simulator::OldPolicy;
 
@@ -31,6 +32,47 @@ pub enum AppCommand {
     Drift(DriftCommand),
     /// The reinforcement wizard and the workshop simulator.
     Policy(PolicyCommand),
+    /// The project file and its run history.
+    Project(ProjectCommand),
+}
+
+/// The project file: opening, saving, its run history and report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProjectCommand {
+    /// Start a new project file here, recording the open table in it.
+    New(PathBuf),
+    /// Open this project and restore its table.
+    Open(PathBuf),
+    /// Copy the project to this file and carry on in the copy.
+    SaveAs(PathBuf),
+    /// Stop recording in the project; keep the open table.
+    Close,
+    /// Show the run history.
+    ShowRuns,
+    /// Choose (or unchoose) a run to compare side by side.
+    Choose(RunId),
+    /// Write a run's report to this file.
+    Report {
+        /// The run.
+        run: RunId,
+        /// Where the page goes.
+        out: PathBuf,
+    },
+    /// Edit the note being typed.
+    EditNote(String),
+    /// Keep the typed note in the project.
+    AddNote,
+    /// The recorded data is at this path now: check it and open it.
+    Locate(PathBuf),
+    /// Read the runs again (a run was recorded).
+    Refresh,
+    /// Something was saved or exported: recorded in the open project.
+    Exported {
+        /// What ("the model").
+        what: &'static str,
+        /// Where.
+        path: PathBuf,
+    },
 }
 
 /// Opening tables, moving between pages, and the user's changes to the data.
@@ -66,6 +108,19 @@ pub enum DataCommand {
     SetTarget(Option<String>),
     /// Close the message banner.
     DismissBanner,
+    /// Open a table a project recorded, exactly as it was: its bytes must
+    /// match the recorded fingerprint, and the recorded changes and target
+    /// are applied.
+    OpenRecorded(MissingData),
+    /// Open a project's recorded table from where it is now.
+    OpenRecordedFrom {
+        /// What the project recorded.
+        recorded: MissingData,
+        /// Where the file is now.
+        path: PathBuf,
+    },
+    /// Put a project at the top of the recent projects.
+    RememberProject(PathBuf),
 }
 
 /// The prediction wizard.
@@ -228,4 +283,5 @@ into_app_command!(
     ExplainCommand => Explain,
     DriftCommand => Drift,
     PolicyCommand => Policy,
+    ProjectCommand => Project,
 );

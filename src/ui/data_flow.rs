@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clearbox::ClearboxError;
-use clearbox::data::{DataSource, Recipe, Table, load};
+use clearbox::data::{DataSource, Recipe, Table, fingerprint_of, load};
 use clearbox::health::{HealthReport, analyse};
 use clearbox::jobs::JobSlot;
 use clearbox::project::{RecentFile, Settings};
@@ -15,7 +15,7 @@ use clearbox::samples;
 
 use super::commands::DataCommand;
 use super::runner::{Effect, Env, Runner, Write, Written};
-use super::state::{AppState, Banner, Dataset, Loading, Page, recipe_key};
+use super::state::{AppState, Banner, Dataset, Loading, MissingData, Page, recipe_key};
 
 /// What happened to the open data, for the other pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +36,8 @@ pub struct Opened {
     original: Table,
     recipe: Recipe,
     working: Table,
+    /// The project's record of it, when a project reopened it.
+    recorded: Option<MissingData>,
 }
 
 impl DataRunner {
@@ -54,6 +56,7 @@ impl DataRunner {
             working: table.clone(),
             original: table,
             recipe: Recipe::default(),
+            recorded: None,
         };
         self.opened(opened, state, env);
         if let Some(dataset) = &mut state.dataset {
@@ -74,6 +77,8 @@ pub struct DataRunner {
     settings_path: Option<PathBuf>,
     load: JobSlot<Opened>,
     analysis: JobSlot<Analysed>,
+    /// The project's record of the table being loaded, if a project asked.
+    pending: Option<MissingData>,
 }
 
 impl DataRunner {
@@ -83,6 +88,7 @@ impl DataRunner {
             settings_path,
             load: JobSlot::default(),
             analysis: JobSlot::default(),
+            pending: None,
         }
     }
 
@@ -93,9 +99,35 @@ impl DataRunner {
             .get(&recipe_key(&source))
             .cloned()
             .unwrap_or_default();
+        self.load_with(source, recipe, None, state, env);
+    }
+
+    /// Loads `source` and applies `recipe`; a project's `recorded` table
+    /// must have the recorded bytes, checked before anything is parsed.
+    fn load_with(
+        &mut self,
+        source: DataSource,
+        recipe: Recipe,
+        recorded: Option<MissingData>,
+        state: &mut AppState,
+        env: &Env<'_>,
+    ) {
         let label = source.label();
+        self.pending = recorded.clone();
         self.load
             .start("loading the file", env.wake, move |progress| {
+                if let Some(recorded) = &recorded {
+                    let now = fingerprint_of(&source)?;
+                    if now != recorded.source.fingerprint {
+                        return Err(ClearboxError::DataChanged {
+                            file: source.label(),
+                            location: recorded.source.path.clone(),
+                            used_by: "this project was working on".into(),
+                            recorded: recorded.source.fingerprint.clone(),
+                            now,
+                        });
+                    }
+                }
                 let original = load(&source, progress)?;
                 progress.check_cancelled()?;
                 let working = recipe.apply(&original);
@@ -104,6 +136,7 @@ impl DataRunner {
                     original,
                     recipe,
                     working,
+                    recorded,
                 })
             });
         state.loading = Some(Loading {
@@ -144,21 +177,32 @@ impl DataRunner {
             original,
             recipe,
             working,
+            recorded,
         } = opened;
+        if let Some(project) = &mut state.project {
+            project.missing = None;
+        }
         if let DataSource::File(path) = &source {
             state.settings.remember(RecentFile {
                 path: path.clone(),
                 shape: (original.rows, original.columns.len()),
             });
         }
-        let target = match &source {
-            DataSource::Sample(s) => s
-                .suggested_target
-                .filter(|t| working.column(t).is_some())
-                .map(str::to_owned),
+        let suggested = match &source {
+            DataSource::Sample(s) => s.suggested_target.map(str::to_owned),
             DataSource::File(_) | DataSource::Generated(_) => None,
         };
-        if !recipe.is_empty() {
+        let target = match &recorded {
+            Some(recorded) => recorded.target.clone(),
+            None => suggested,
+        }
+        .filter(|t| working.column(t).is_some());
+        if recorded.is_some() {
+            state.banner = Some(Banner::Info(format!(
+                "Reopened '{}' as the project left it, with its changes.",
+                source.label()
+            )));
+        } else if !recipe.is_empty() {
             let count = |n: usize, one: &str, many: &str| {
                 if n == 1 {
                     format!("1 {one}")
@@ -285,11 +329,15 @@ impl Runner for DataRunner {
                 let recipe = dataset.recipe.clone();
                 env.write("saving your changes", move |_| {
                     recipe.save(&path)?;
-                    Ok(Written::saying(format!(
+                    Ok(Written::saved(
+                        format!(
                         "Saved your changes to '{}'. Replay them with: clearbox profile FILE --recipe '{}'",
                         clearbox::error::display_name(&path),
                         path.display()
-                    )))
+                        ),
+                        "your changes (a recipe)",
+                        &path,
+                    ))
                 });
             }
             DataCommand::SetTarget(target) => {
@@ -303,6 +351,21 @@ impl Runner for DataRunner {
                 }
             }
             DataCommand::DismissBanner => state.banner = None,
+            DataCommand::OpenRecorded(recorded) => match recorded.source.data_source() {
+                Ok(source) => {
+                    let recipe = recorded.source.recipe.clone();
+                    self.load_with(source, recipe, Some(recorded), state, env);
+                }
+                Err(err) => state.banner = Some(Banner::Error(err.to_string())),
+            },
+            DataCommand::OpenRecordedFrom { recorded, path } => {
+                let recipe = recorded.source.recipe.clone();
+                self.load_with(DataSource::File(path), recipe, Some(recorded), state, env);
+            }
+            DataCommand::RememberProject(path) => {
+                state.settings.remember_project(&path);
+                self.save_settings(state, env);
+            }
         }
     }
 
@@ -314,10 +377,19 @@ impl Runner for DataRunner {
         }
         if let Some(result) = self.load.poll() {
             state.loading = None;
+            let pending = self.pending.take();
             match result {
                 Ok(opened) => self.opened(opened, state, env),
                 Err(ClearboxError::Cancelled) => {}
-                Err(err) => state.banner = Some(Banner::Error(err.to_string())),
+                Err(err) => {
+                    // A project's table that moved or changed is never
+                    // replaced silently: the user is asked to locate it.
+                    if let (Some(project), Some(mut recorded)) = (&mut state.project, pending) {
+                        recorded.problem = err.to_string();
+                        project.missing = Some(recorded);
+                    }
+                    state.banner = Some(Banner::Error(err.to_string()));
+                }
             }
         }
         if let Some(result) = self.analysis.poll() {

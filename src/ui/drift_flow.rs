@@ -15,6 +15,7 @@ use clearbox::jobs::{JobSlot, Progress};
 use clearbox::templates::prediction::SavedModel;
 
 use super::commands::DriftCommand;
+use super::project_flow::{record_in_project, run_of_folder};
 use super::runner::{DataEvent, Env, Runner, Written};
 use super::state::{AppState, Banner, ChallengerView, DriftView, Page};
 
@@ -140,11 +141,24 @@ impl Runner for DriftRunner {
                     })
                 });
             }
-            DriftCommand::Promoted(dir) => state.drift.challenger.promoted = Some(dir),
+            DriftCommand::Promoted(dir) => {
+                let champion = state.drift.model.clone();
+                let promoted = dir.clone();
+                record_in_project(env, "recording the promotion", move |project| {
+                    let was = champion.as_deref().and_then(|d| run_of_folder(project, d));
+                    let payload = serde_json::json!({
+                        "champion_folder": champion,
+                        "promoted_to": promoted,
+                    });
+                    project.add_promotion(was, None, &payload)?;
+                    Ok(())
+                });
+                state.drift.challenger.promoted = Some(dir);
+            }
         }
     }
 
-    fn poll(&mut self, state: &mut AppState, _env: &mut Env<'_>) {
+    fn poll(&mut self, state: &mut AppState, env: &mut Env<'_>) {
         let view = &mut state.drift.challenger;
         if let (Some(running), Some(job)) = (&mut view.running, self.challenger.view()) {
             *running = job;
@@ -175,7 +189,22 @@ impl Runner for DriftRunner {
                 {
                     drift.selected = None;
                 }
-                drift.report = Some(Arc::new(outcome.report));
+                let report = Arc::new(outcome.report);
+                let model = drift.model.clone();
+                let kept = report.clone();
+                record_in_project(env, "recording the drift check", move |project| {
+                    let run = model.as_deref().and_then(|dir| run_of_folder(project, dir));
+                    let summary = serde_json::to_value(&*kept).unwrap_or_default();
+                    project.add_drift_check(
+                        run,
+                        &kept.reference_name,
+                        &kept.current_name,
+                        kept.verdict.key(),
+                        &summary,
+                    )?;
+                    Ok(())
+                });
+                drift.report = Some(report);
                 drift.periods = outcome.periods.map(Arc::new);
                 // A new comparison starts a new duel.
                 drift.challenger = ChallengerView::default();

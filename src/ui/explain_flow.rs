@@ -328,10 +328,14 @@ impl Runner for ExplainRunner {
                         written: Moment::now(),
                     };
                     clearbox::files::write_atomically(&path, letter.html().as_bytes())?;
-                    Ok(Written::saying(format!(
-                        "Saved the explanation letter to '{}'. It opens in any web browser.",
-                        clearbox::error::display_name(&path)
-                    )))
+                    Ok(Written::saved(
+                        format!(
+                            "Saved the explanation letter to '{}'. It opens in any web browser.",
+                            clearbox::error::display_name(&path)
+                        ),
+                        "the explanation letter",
+                        &path,
+                    ))
                 });
             }
         }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::commands::{
     AppCommand, DataCommand, DriftCommand, ExplainCommand, PolicyCommand, PredictionCommand,
-    SegmentationCommand,
+    ProjectCommand, SegmentationCommand,
 };
 
 /// What a file dialog is opened for.
@@ -34,9 +34,32 @@ pub enum FilePurpose {
     SavePolicy,
     /// A newer file for the policy to run on beside what was done.
     ShadowFile,
+    /// Where to start a new project.
+    NewProject,
+    /// A project to open.
+    OpenProject,
+    /// Where to copy the open project.
+    SaveProjectAs,
+    /// Where to write a run's report.
+    Report(clearbox::project::RunId),
+    /// Where the recorded data is now.
+    LocateData,
 }
 
 const TABLES: &[&str] = &["csv", "tsv", "txt", "parquet", "pq"];
+const PROJECT: &str = clearbox::project::EXTENSION;
+
+/// A project's file name always ends in `.clearbox`, whatever was typed.
+fn with_project_extension(path: PathBuf) -> PathBuf {
+    if path.extension().is_some_and(|e| e == PROJECT) {
+        path
+    } else {
+        let mut name = path.into_os_string();
+        name.push(".");
+        name.push(PROJECT);
+        PathBuf::from(name)
+    }
+}
 
 impl FilePurpose {
     /// Shows the dialog (blocking) and returns the path chosen, if any.
@@ -89,6 +112,32 @@ impl FilePurpose {
                 .add_filter("Tables", TABLES)
                 .add_filter("All files", &["*"])
                 .pick_file(),
+            Self::NewProject => dialog
+                .set_title("Start a new project")
+                .set_file_name("project.clearbox")
+                .add_filter("Clearbox project", &[PROJECT])
+                .save_file()
+                .map(with_project_extension),
+            Self::OpenProject => dialog
+                .set_title("Open a project")
+                .add_filter("Clearbox project", &[PROJECT])
+                .pick_file(),
+            Self::SaveProjectAs => dialog
+                .set_title("Save the project as")
+                .set_file_name("project copy.clearbox")
+                .add_filter("Clearbox project", &[PROJECT])
+                .save_file()
+                .map(with_project_extension),
+            Self::Report(run) => dialog
+                .set_title("Save the run's report")
+                .set_file_name(format!("run {} report.html", run.0))
+                .add_filter("Web page", &["html"])
+                .save_file(),
+            Self::LocateData => dialog
+                .set_title("Where is the project's data now?")
+                .add_filter("Tables", TABLES)
+                .add_filter("All files", &["*"])
+                .pick_file(),
         }
     }
 
@@ -106,6 +155,11 @@ impl FilePurpose {
             Self::Promotion => DriftCommand::Promote(path).into(),
             Self::SavePolicy => PolicyCommand::Save(path).into(),
             Self::ShadowFile => PolicyCommand::Shadow(path).into(),
+            Self::NewProject => ProjectCommand::New(path).into(),
+            Self::OpenProject => ProjectCommand::Open(path).into(),
+            Self::SaveProjectAs => ProjectCommand::SaveAs(path).into(),
+            Self::Report(run) => ProjectCommand::Report { run, out: path }.into(),
+            Self::LocateData => ProjectCommand::Locate(path).into(),
         }
     }
 }

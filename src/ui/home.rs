@@ -1,10 +1,11 @@
-//! The home screen: open a file, pick a sample, or reopen a recent file.
+//! The home screen: open a file, pick a sample, reopen a recent file, or
+//! start or open a project.
 
 use clearbox::samples::SAMPLES;
 use clearbox::words;
 use egui::{RichText, Ui};
 
-use super::commands::{AppCommand, DataCommand, PolicyCommand};
+use super::commands::{AppCommand, DataCommand, PolicyCommand, ProjectCommand};
 use super::files::FilePurpose;
 use super::state::AppState;
 
@@ -32,6 +33,7 @@ pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
                 }
             }
         });
+        project_ui(ui, state, commands);
         ui.add_space(16.0);
         ui.label(RichText::new("Samples").strong());
         ui.weak("Real public data, bundled so that everything works offline.");
@@ -69,6 +71,42 @@ pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
             }
         }
     });
+}
+
+/// The project: start one, open one, or reopen a recent one.
+fn project_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
+    ui.add_space(16.0);
+    ui.label(RichText::new("Projects").strong());
+    ui.weak(
+        "A project is one file that keeps your data's place and fingerprint, every run with its \
+         settings and figures, and a trail of what was done, so the work can be reopened, \
+         repeated and reviewed.",
+    );
+    ui.horizontal(|ui| {
+        if ui.button("New project…").clicked() {
+            commands.push(AppCommand::Pick(FilePurpose::NewProject));
+        }
+        if ui.button("Open a project…").clicked() {
+            commands.push(AppCommand::Pick(FilePurpose::OpenProject));
+        }
+        if let Some(project) = &state.project
+            && ui.button(format!("Runs in '{}'", project.name)).clicked()
+        {
+            commands.push(ProjectCommand::ShowRuns.into());
+        }
+    });
+    for path in &state.settings.recent_projects {
+        ui.horizontal(|ui| {
+            let name = clearbox::error::display_name(path);
+            if ui
+                .link(format!("Open project {name}"))
+                .on_hover_text(path.display().to_string())
+                .clicked()
+            {
+                commands.push(ProjectCommand::Open(path.clone()).into());
+            }
+        });
+    }
 }
 
 const CARD_WIDTH: f32 = 250.0;

@@ -4,7 +4,7 @@
 //! simulator's logs. Everything that reads the log runs as a job.
 
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::Receiver;
 
 use clearbox::ClearboxError;
 use clearbox::data::{DataSource, Table, load};
@@ -12,13 +12,14 @@ use clearbox::jobs::JobSlot;
 use clearbox::templates::reinforcement::simulator::{OFFERS, Truth, simulate};
 use clearbox::templates::reinforcement::train::reward_sentence;
 use clearbox::templates::reinforcement::{
-    LoggedDecisions, ReinforcementOutcome, ReinforcementRequest, Roles, SavedPolicy, TrainingEvent,
-    guess_roles, train_reinforcement,
+    LoggedDecisions, Reinforcement, ReinforcementOutcome, ReinforcementRequest, Roles, SavedPolicy,
+    TrainingEvent, guess_roles,
 };
 use clearbox::templates::{Decisions, LogRole, Purpose, choose_inputs};
 use clearbox::words::{count, number, percent};
 
 use super::commands::PolicyCommand;
+use super::project_flow::{Recording, refresh_after_run, train_in};
 use super::runner::{DataEvent, Effect, Env, Generated, Runner, Written};
 use super::state::{
     AppState, Banner, LogCheck, Page, PolicyRoles, PolicyStep, PolicyWizard, ShadowReport,
@@ -95,19 +96,27 @@ impl PolicyRunner {
             seed: SEED,
         };
         let (table, truth) = (dataset.table.clone(), dataset.truth.clone());
-        let (tx, rx) = channel();
-        self.learning
-            .start("learning the policy", env.wake, move |progress| {
-                let outcome = train_reinforcement(&table, &request, &device, progress, &|e| {
-                    let _ = tx.send(e);
-                })?;
+        let recording = Recording::of(env, dataset);
+        let events = self.learning.start_with_events(
+            "learning the policy",
+            env.wake,
+            move |progress, on_event| {
+                let outcome = train_in::<Reinforcement>(
+                    recording.as_ref(),
+                    &table,
+                    &request,
+                    &device,
+                    progress,
+                    on_event,
+                )?;
                 let truth = truth.map(|t| true_values(&t, &outcome));
                 Ok(Learned {
                     outcome: Arc::new(outcome),
                     truth,
                 })
-            });
-        self.events = Some(rx);
+            },
+        );
+        self.events = Some(events);
         wizard.training = Some(TrainingView::default());
         wizard.outcome = None;
         wizard.truth = None;
@@ -206,14 +215,7 @@ impl Runner for PolicyRunner {
                 self.start_check(state, env, false);
             }
             PolicyCommand::SetInput { column, included } => {
-                let mut decisions = Decisions::by_you(&state.policy.inputs);
-                decisions.include.retain(|c| *c != column);
-                decisions.exclude.retain(|c| *c != column);
-                if included {
-                    decisions.include.push(column);
-                } else {
-                    decisions.exclude.push(column);
-                }
+                let decisions = Decisions::by_you_with(&state.policy.inputs, column, included);
                 Self::refresh_inputs_with(state, &decisions);
                 state.policy.outcome = None;
             }
@@ -234,11 +236,15 @@ impl Runner for PolicyRunner {
                 };
                 env.write("saving the policy", move |_| {
                     outcome.save(&path)?;
-                    Ok(Written::saying(format!(
+                    Ok(Written::saved(
+                        format!(
                         "Saved the policy to '{}'. Recommend actions for new rows with: clearbox predict --model '{}' --data FILE --out FILE",
                         clearbox::error::display_name(&path),
                         path.display()
-                    )))
+                        ),
+                        "the policy",
+                        &path,
+                    ))
                 });
             }
             PolicyCommand::Shadow(path) => self.start_shadow(state, env, path),
@@ -299,6 +305,7 @@ impl Runner for PolicyRunner {
             }
         }
         if let Some(result) = self.learning.poll() {
+            refresh_after_run(env);
             self.events = None;
             let wizard = &mut state.policy;
             wizard.training = None;

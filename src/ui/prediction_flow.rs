@@ -4,7 +4,7 @@
 //! The window thread only moves between steps and reads what jobs found.
 
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::Receiver;
 
 use clearbox::ClearboxError;
 use clearbox::data::Table;
@@ -13,12 +13,12 @@ use clearbox::ml::metrics::{BinaryCurves, Ranked};
 use clearbox::ml::split::{SplitPlan, time_columns};
 use clearbox::ml::task::read_target;
 use clearbox::templates::prediction::{
-    ChosenModel, PredictionOutcome, PredictionRequest, TrainingEvent, estimate_seconds,
-    train_prediction,
+    ChosenModel, Prediction, PredictionOutcome, PredictionRequest, TrainingEvent, estimate_seconds,
 };
 use clearbox::templates::{Decisions, Purpose, choose_inputs, used_columns};
 
 use super::commands::PredictionCommand;
+use super::project_flow::{Recording, refresh_after_run, train_in};
 use super::runner::{DataEvent, Env, Runner, Written};
 use super::state::{
     AppState, Banner, Page, PredictionWizard, ResultsView, TargetCheck, TrainingView, WizardStep,
@@ -85,19 +85,27 @@ impl PredictionRunner {
             split: wizard.split_plan.clone(),
         };
         let table = dataset.table.clone();
-        let (tx, rx) = channel();
-        self.training
-            .start("training the model", env.wake, move |progress| {
-                let outcome = train_prediction(&table, &request, &device, progress, &|event| {
-                    let _ = tx.send(event);
-                })?;
+        let recording = Recording::of(env, dataset);
+        let events = self.training.start_with_events(
+            "training the model",
+            env.wake,
+            move |progress, on_event| {
+                let outcome = train_in::<Prediction>(
+                    recording.as_ref(),
+                    &table,
+                    &request,
+                    &device,
+                    progress,
+                    on_event,
+                )?;
                 let results = results_view(&outcome);
                 Ok(Trained {
                     outcome: Arc::new(outcome),
                     results,
                 })
-            });
-        self.events = Some(rx);
+            },
+        );
+        self.events = Some(events);
         wizard.training = Some(TrainingView::default());
         wizard.outcome = None;
         wizard.results = None;
@@ -151,14 +159,7 @@ impl Runner for PredictionRunner {
                 }
             }
             PredictionCommand::SetInput { column, included } => {
-                let mut decisions = Decisions::by_you(&state.prediction.inputs);
-                decisions.include.retain(|c| *c != column);
-                decisions.exclude.retain(|c| *c != column);
-                if included {
-                    decisions.include.push(column);
-                } else {
-                    decisions.exclude.push(column);
-                }
+                let decisions = Decisions::by_you_with(&state.prediction.inputs, column, included);
                 if let Some(dataset) = &state.dataset
                     && let (Some(target), Some(report)) =
                         (&dataset.target, dataset.report_for_target())
@@ -200,17 +201,21 @@ impl Runner for PredictionRunner {
                 };
                 env.write("saving the model", move |_| {
                     outcome.save(&path)?;
-                    Ok(Written::saying(format!(
+                    Ok(Written::saved(
+                        format!(
                         "Saved the model to '{}'. Score new rows with: clearbox predict --model '{}' --data FILE --out scored.csv",
                         clearbox::error::display_name(&path),
                         path.display()
-                    )))
+                        ),
+                        "the model",
+                        &path,
+                    ))
                 });
             }
         }
     }
 
-    fn poll(&mut self, state: &mut AppState, _env: &mut Env<'_>) {
+    fn poll(&mut self, state: &mut AppState, env: &mut Env<'_>) {
         if let Some(result) = self.check.poll() {
             let check = result.unwrap_or_else(|err| TargetCheck {
                 task_sentence: err.to_string(),
@@ -238,6 +243,7 @@ impl Runner for PredictionRunner {
         let Some(result) = self.training.poll() else {
             return;
         };
+        refresh_after_run(env);
         self.events = None;
         let wizard = &mut state.prediction;
         wizard.training = None;

@@ -36,6 +36,21 @@ impl Written {
             then: None,
         }
     }
+
+    /// A save that tells the user `sentence` and is recorded in the open
+    /// project, if any: `what` was written to `path`.
+    pub fn saved(sentence: String, what: &'static str, path: &std::path::Path) -> Self {
+        Self {
+            sentence: Some(sentence),
+            then: Some(
+                super::commands::ProjectCommand::Exported {
+                    what,
+                    path: path.to_path_buf(),
+                }
+                .into(),
+            ),
+        }
+    }
 }
 
 /// Something a runner asks the app to do.
@@ -46,6 +61,8 @@ pub enum Effect {
     Write(Write),
     /// Open a table made in the app (a simulated log) with the truth behind it.
     Open(Box<Generated>),
+    /// Another page's command, handled as if the UI had sent it.
+    Command(AppCommand),
 }
 
 /// A table made in the app, to open as if it had been read.
@@ -62,6 +79,9 @@ pub struct Env<'a> {
     pub device: Option<&'a ComputeDevice>,
     /// Wakes the window when a job has news.
     pub wake: &'a Wake,
+    /// The open project runs are recorded in (none without one, or when it
+    /// is read-only).
+    pub project: Option<std::sync::Arc<std::sync::Mutex<clearbox::project::Project>>>,
     /// What the app should do after this.
     pub effects: Vec<Effect>,
 }

@@ -6,12 +6,11 @@ use std::sync::Arc;
 
 use clearbox::ClearboxError;
 use clearbox::jobs::JobSlot;
-use clearbox::templates::segmentation::{
-    SegmentationOutcome, SegmentationRequest, train_segmentation,
-};
+use clearbox::templates::segmentation::{Segmentation, SegmentationOutcome, SegmentationRequest};
 use clearbox::templates::{Decisions, Purpose, choose_inputs};
 
 use super::commands::SegmentationCommand;
+use super::project_flow::{Recording, refresh_after_run, train_in};
 use super::runner::{DataEvent, Env, Runner, Written};
 use super::state::{AppState, Banner, Page, SegmentRun, SegmentStep, SegmentWizard};
 
@@ -57,8 +56,16 @@ impl SegmentationRunner {
                 };
                 wizard.outcome = None;
                 wizard.step = Some(SegmentStep::Run);
+                let recording = Recording::of(env, dataset);
                 self.job.start("finding groups", env.wake, move |progress| {
-                    train_segmentation(&table, &request, &device, progress)
+                    train_in::<Segmentation>(
+                        recording.as_ref(),
+                        &table,
+                        &request,
+                        &device,
+                        progress,
+                        &|_| {},
+                    )
                 });
             }
         }
@@ -121,14 +128,8 @@ impl Runner for SegmentationRunner {
                 }
             }
             SegmentationCommand::SetInput { column, included } => {
-                let mut decisions = Decisions::by_you(&state.segmentation.inputs);
-                decisions.include.retain(|c| *c != column);
-                decisions.exclude.retain(|c| *c != column);
-                if included {
-                    decisions.include.push(column);
-                } else {
-                    decisions.exclude.push(column);
-                }
+                let decisions =
+                    Decisions::by_you_with(&state.segmentation.inputs, column, included);
                 if let Some(dataset) = &state.dataset
                     && let Some(report) = &dataset.report
                 {
@@ -167,11 +168,15 @@ impl Runner for SegmentationRunner {
                 let names = wizard.names.clone();
                 env.write("saving the groups", move |_| {
                     named(&outcome, &names).save(&path)?;
-                    Ok(Written::saying(format!(
+                    Ok(Written::saved(
+                        format!(
                         "Saved the groups to '{}'. Put new rows in them with: clearbox predict --model '{}' --data FILE --out FILE",
                         clearbox::error::display_name(&path),
                         path.display()
-                    )))
+                        ),
+                        "the groups",
+                        &path,
+                    ))
                 });
             }
             SegmentationCommand::Export(path) => {
@@ -187,22 +192,27 @@ impl Runner for SegmentationRunner {
                         named(&outcome, &names).output().into_columns(),
                         &path,
                     )?;
-                    Ok(Written::saying(format!(
-                        "Wrote the table with its 'segment' column to '{}'.",
-                        clearbox::error::display_name(&path)
-                    )))
+                    Ok(Written::saved(
+                        format!(
+                            "Wrote the table with its 'segment' column to '{}'.",
+                            clearbox::error::display_name(&path)
+                        ),
+                        "the table with its segment column",
+                        &path,
+                    ))
                 });
             }
         }
     }
 
-    fn poll(&mut self, state: &mut AppState, _env: &mut Env<'_>) {
+    fn poll(&mut self, state: &mut AppState, env: &mut Env<'_>) {
         if let (Some(run), Some(view)) = (&mut state.segmentation.running, self.job.view()) {
             run.job = view;
         }
         let Some(result) = self.job.poll() else {
             return;
         };
+        refresh_after_run(env);
         let asked_k = state.segmentation.running.take().and_then(|r| r.k);
         let wizard = &mut state.segmentation;
         match result {

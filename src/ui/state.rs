@@ -27,6 +27,8 @@ pub enum Page {
     Drift,
     /// The reinforcement wizard on the open table (a log of decisions).
     Policy,
+    /// The open project's runs, two of them side by side.
+    Runs,
 }
 
 /// What we know about the compute device.
@@ -133,6 +135,47 @@ pub struct AppState {
     pub policy: PolicyWizard,
     /// The workshop simulator's settings.
     pub simulator: SimulatorChoice,
+    /// The open project, if any.
+    pub project: Option<ProjectView>,
+    /// A project being opened, by name.
+    pub opening_project: Option<String>,
+}
+
+/// The open project as the window shows it.
+#[derive(Debug, Clone)]
+pub struct ProjectView {
+    /// Where the file is.
+    pub path: std::path::PathBuf,
+    /// Its name (the file name without `.clearbox`).
+    pub name: String,
+    /// Its audit trail's state; a broken trail opens it read-only.
+    pub trail: clearbox::project::Trail,
+    /// Every run, oldest first.
+    pub runs: Vec<clearbox::project::RunRecord>,
+    /// Runs chosen to compare, at most two, in the order chosen.
+    pub chosen: Vec<clearbox::project::RunId>,
+    /// The recorded data that could not be found unchanged, to locate.
+    pub missing: Option<MissingData>,
+    /// The note being typed.
+    pub note: String,
+}
+
+impl ProjectView {
+    /// Whether nothing more can be recorded (the trail is broken).
+    pub fn read_only(&self) -> bool {
+        matches!(self.trail, clearbox::project::Trail::Broken { .. })
+    }
+}
+
+/// Recorded data that moved or changed since the project used it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissingData {
+    /// The source as recorded.
+    pub source: clearbox::project::SourceRecord,
+    /// The target the project was predicting, to restore with it.
+    pub target: Option<String>,
+    /// What is wrong, in a sentence.
+    pub problem: String,
 }
 
 /// What the explanation page explains.

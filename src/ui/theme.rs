@@ -11,6 +11,8 @@ pub const GOOD: Color32 = Color32::from_rgb(0x00, 0x9E, 0x73);
 pub const CHECK: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
 /// Vermillion: problem.
 pub const PROBLEM: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
+/// Deep red: an alarm that must not be missed (a broken audit trail).
+pub const ALARM: Color32 = Color32::from_rgb(0xB0, 0x1C, 0x1C);
 /// Blue: neutral data in charts.
 pub const DATA: Color32 = Color32::from_rgb(0x00, 0x72, 0xB2);
 

@@ -10,6 +10,8 @@ mod explain;
 mod gui;
 mod intake;
 mod predict;
+mod project_gui;
+mod projects;
 mod quality;
 mod reinforce;
 mod segment;

@@ -76,6 +76,10 @@ impl Template for Prediction {
     fn load(folder: &Folder, device: &Device) -> Result<SavedModel> {
         SavedModel::from_folder(folder, device)
     }
+
+    fn seed(request: &PredictionRequest) -> u64 {
+        request.seed
+    }
 }
 
 /// Which of the two models is kept for scoring.

@@ -3,13 +3,12 @@
 //! settings and test scores, next to the weights of both networks in burn's
 //! store format and a sample of encoded training rows for explanations.
 
-use burn::store::{BurnpackStore, ModuleSnapshot};
-use burn::tensor::{Bytes, Device};
+use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
 use super::{ChosenModel, PredictionOutcome, Scores};
 use crate::data::Table;
-use crate::error::{ClearboxError, Result};
+use crate::error::Result;
 use crate::ml::model::{Network, NetworkShape};
 use crate::ml::preprocess::Preprocessor;
 use crate::ml::split::SplitPlan;
@@ -99,26 +98,9 @@ impl PredictionOutcome {
     /// written atomically and listed with its hash in the folder's record.
     pub fn save(&self, dir: &std::path::Path) -> Result<Record> {
         let mut writer = FolderWriter::create(dir)?;
-        for (network, which) in [
-            (&self.deep, ChosenModel::Deep),
-            (&self.simple, ChosenModel::Simple),
-        ] {
-            let mut store = BurnpackStore::from_bytes(None);
-            network
-                .save_into(&mut store)
-                .and_then(|()| store.get_bytes())
-                .map_err(|e| ClearboxError::SaveFailed {
-                    path: dir.display().to_string(),
-                    detail: format!("{e:?}"),
-                })
-                .and_then(|bytes| writer.file(weights_file(which), &bytes))?;
-        }
-        let background: Vec<u8> = self
-            .background
-            .iter()
-            .flat_map(|x| x.to_le_bytes())
-            .collect();
-        writer.file(BACKGROUND, &background)?;
+        writer.network(weights_file(ChosenModel::Deep), &self.deep)?;
+        writer.network(weights_file(ChosenModel::Simple), &self.simple)?;
+        writer.numbers(BACKGROUND, &self.background)?;
         writer.ron(CARD, &self.card)?;
         writer.finish(&self.provenance)
     }
@@ -143,27 +125,9 @@ impl SavedModel {
     pub fn from_folder(folder: &Folder, device: &Device) -> Result<Self> {
         let card: ModelCard = folder.ron(CARD)?;
         super::validate::check_card(&card).map_err(|problem| folder.damaged(problem))?;
-        let file = weights_file(card.chosen);
-        let bytes = folder.bytes(file)?;
-        let mut network = card.chosen_part().shape.init(device);
-        let mut store = BurnpackStore::from_bytes(Some(Bytes::from_bytes_vec(bytes.to_vec())));
-        network.load_from(&mut store).map_err(|e| {
-            folder.damaged(format!(
-                "its weights '{file}' do not fit its card ({}). Train it again",
-                short(&format!("{e:?}"))
-            ))
-        })?;
-        let width = card.preprocessor.width();
-        let raw = folder.bytes(BACKGROUND)?;
-        if raw.len() % (4 * width) != 0 {
-            return Err(folder.damaged(format!(
-                "its '{BACKGROUND}' does not hold whole rows of {width} numbers. Train it again"
-            )));
-        }
-        let background = raw
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
+        let network =
+            folder.network(weights_file(card.chosen), &card.chosen_part().shape, device)?;
+        let background = folder.numbers(BACKGROUND, card.preprocessor.width())?;
         Ok(Self {
             provenance: folder.record.provenance.clone(),
             card,
@@ -189,12 +153,6 @@ impl SavedModel {
             background: outcome.background.clone(),
         }
     }
-}
-
-/// The first line of a long technical message, for a sentence.
-fn short(detail: &str) -> String {
-    let line = detail.lines().next().unwrap_or_default();
-    line.chars().take(120).collect()
 }
 
 impl Artefact for SavedModel {

@@ -162,15 +162,7 @@ impl Decisions {
     /// Reads the roles' columns of `table`. Every problem is one sentence
     /// naming the file and the column (and, for a bad propensity, the row).
     pub fn read(table: &Table, roles: &Roles) -> Result<Self> {
-        let column = |name: &str| {
-            table
-                .column(name)
-                .ok_or_else(|| ClearboxError::UnknownColumn {
-                    column: name.to_owned(),
-                    file: table.name.clone(),
-                    available: table.column_list(),
-                })
-        };
+        let column = |name: &str| table.named(name);
         let distinct = [&roles.action, &roles.reward];
         if distinct[0] == distinct[1] {
             return Err(ClearboxError::BadRequest(format!(

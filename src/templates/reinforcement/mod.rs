@@ -95,6 +95,10 @@ impl Template for Reinforcement {
     fn load(folder: &Folder, device: &Device) -> Result<SavedPolicy> {
         SavedPolicy::from_folder(folder, device)
     }
+
+    fn seed(request: &ReinforcementRequest) -> u64 {
+        request.seed
+    }
 }
 
 #[cfg(test)]

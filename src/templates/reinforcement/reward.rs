@@ -329,6 +329,18 @@ fn row_loss(link: RewardLink, raw: f32, reward: f64) -> f64 {
     }
 }
 
+/// Steps of training without a better validation loss before a model stops.
+const PATIENT_STEPS: usize = 1_000;
+
+/// Passes to wait for a better validation loss: about [`PATIENT_STEPS`]
+/// steps, between 3 passes and `most`. A pass over a large log is many
+/// steps, so waiting 16 of them spent most of a million-row run on passes
+/// that were thrown away (the best pass came early).
+fn patience(rows: usize, batch: usize, most: usize) -> usize {
+    let steps = rows.div_ceil(batch.max(1)).max(1);
+    PATIENT_STEPS.div_ceil(steps).clamp(3.min(most), most)
+}
+
 /// Trains one reward network of the kind `which`.
 #[allow(clippy::too_many_arguments)]
 pub fn fit_one(
@@ -369,6 +381,10 @@ pub fn fit_one(
             ..TrainOptions::deep(rows, seed)
         },
         RewardChoice::Simple => TrainOptions::simple(rows, seed),
+    };
+    let options = TrainOptions {
+        patience: patience(rows, options.batch, options.patience),
+        ..options
     };
     let prepare = |rows: &RewardRows<'_>| -> (Vec<f32>, Vec<f32>) {
         let x = if actions_as_inputs {
@@ -418,4 +434,19 @@ pub fn fit_one(
             valid_loss,
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::patience;
+
+    #[test]
+    fn patience_is_about_a_thousand_steps_within_bounds() {
+        // 11k rows in batches of 128: 86 steps a pass, so 12 passes.
+        assert_eq!(patience(11_000, 128, 16), 12);
+        // A pass over half a million rows is 537 steps: the floor of 3 holds.
+        assert_eq!(patience(550_000, 1024, 16), 3);
+        // A tiny log never waits longer than the template's own limit.
+        assert_eq!(patience(100, 32, 8), 8);
+    }
 }

@@ -4,8 +4,7 @@
 //! the reward network the policy follows, the two halves' classifiers of the
 //! old system's chances, and a sample of encoded contexts for explanations.
 
-use burn::store::{BurnpackStore, ModuleSnapshot};
-use burn::tensor::{Bytes, Device, Tensor};
+use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
 
 use super::checks::Finding;
@@ -17,7 +16,7 @@ use super::train::ReinforcementOutcome;
 use super::verdict::PolicyEvaluation;
 use crate::data::Table;
 use crate::error::{ClearboxError, Result};
-use crate::ml::model::{Network, NetworkShape};
+use crate::ml::model::NetworkShape;
 use crate::ml::preprocess::Preprocessor;
 use crate::ml::task::{TargetColumn, TaskKind};
 use crate::templates::artefact::{CARD, Folder, FolderWriter, Provenance, Record};
@@ -222,34 +221,17 @@ const CHANCES: [&str; 2] = ["chances_a.bpk", "chances_b.bpk"];
 /// Encoded training contexts that explanations compare with (little-endian f32).
 const BACKGROUND: &str = "background.bin";
 
-fn weights_bytes(network: &Network, dir: &std::path::Path) -> Result<Vec<u8>> {
-    let mut store = BurnpackStore::from_bytes(None);
-    network
-        .save_into(&mut store)
-        .and_then(|()| store.get_bytes())
-        .map(|bytes| bytes.to_vec())
-        .map_err(|e| ClearboxError::SaveFailed {
-            path: dir.display().to_string(),
-            detail: format!("{e:?}"),
-        })
-}
-
 impl ReinforcementOutcome {
     /// Saves the policy folder `dir` (created if needed).
     pub fn save(&self, dir: &std::path::Path) -> Result<Record> {
         let mut writer = FolderWriter::create(dir)?;
         for (member, network) in self.reward.networks.iter().enumerate() {
-            writer.file(&reward_file(member), &weights_bytes(network, dir)?)?;
+            writer.network(&reward_file(member), network)?;
         }
         for (name, network) in CHANCES.iter().zip(&self.chances.networks) {
-            writer.file(name, &weights_bytes(network, dir)?)?;
+            writer.network(name, network)?;
         }
-        let background: Vec<u8> = self
-            .background
-            .iter()
-            .flat_map(|x| x.to_le_bytes())
-            .collect();
-        writer.file(BACKGROUND, &background)?;
+        writer.numbers(BACKGROUND, &self.background)?;
         writer.ron(CARD, &self.card)?;
         writer.finish(&self.provenance)
     }
@@ -280,19 +262,7 @@ impl SavedPolicy {
     pub fn from_folder(folder: &Folder, device: &Device) -> Result<Self> {
         let card: PolicyCard = folder.ron(CARD)?;
         card.check().map_err(|problem| folder.damaged(problem))?;
-        let load = |name: &str, shape: &NetworkShape| -> Result<Network> {
-            let mut network = shape.init(device);
-            let bytes = folder.bytes(name)?;
-            let mut store = BurnpackStore::from_bytes(Some(Bytes::from_bytes_vec(bytes.to_vec())));
-            network.load_from(&mut store).map_err(|e| {
-                let detail = format!("{e:?}");
-                folder.damaged(format!(
-                    "its weights '{name}' do not fit its card ({}). Learn the policy again",
-                    detail.lines().next().unwrap_or_default()
-                ))
-            })?;
-            Ok(network)
-        };
+        let load = |name: &str, shape: &NetworkShape| folder.network(name, shape, device);
         let reward = card
             .parts
             .chosen_parts()
@@ -304,17 +274,7 @@ impl SavedPolicy {
             load(CHANCES[0], &card.chances_shape)?,
             load(CHANCES[1], &card.chances_shape)?,
         ];
-        let width = card.preprocessor.width();
-        let raw = folder.bytes(BACKGROUND)?;
-        if raw.len() % (4 * width) != 0 {
-            return Err(folder.damaged(format!(
-                "its '{BACKGROUND}' does not hold whole rows of {width} numbers. Learn the policy again"
-            )));
-        }
-        let background = raw
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
+        let background = folder.numbers(BACKGROUND, card.preprocessor.width())?;
         Ok(Self {
             provenance: folder.record.provenance.clone(),
             target: card.target(),

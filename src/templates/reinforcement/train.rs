@@ -337,13 +337,7 @@ fn split(table: &Table, log: &LoggedDecisions, time: Option<&str>, seed: u64) ->
     let mut order: Vec<usize> = (0..n).collect();
     let by_time = match time {
         Some(name) => {
-            let column = table
-                .column(name)
-                .ok_or_else(|| ClearboxError::UnknownColumn {
-                    column: name.to_owned(),
-                    file: table.name.clone(),
-                    available: table.column_list(),
-                })?;
+            let column = table.named(name)?;
             let when: Vec<f64> = log
                 .rows
                 .iter()

@@ -101,6 +101,10 @@ impl Template for Segmentation {
     fn load(folder: &Folder, _device: &Device) -> Result<SavedSegments> {
         SavedSegments::from_folder(folder)
     }
+
+    fn seed(request: &SegmentationRequest) -> u64 {
+        request.seed
+    }
 }
 
 /// One row of the group comparison chart.
@@ -317,6 +321,15 @@ impl SegmentationOutcome {
             tried: Arc::new(tried),
         }
         .finish(table, k, device, &progress.scaled(0.3, 0.7))
+    }
+
+    /// The silhouette of the groups shown, when it was measured.
+    pub fn silhouette(&self) -> Option<f64> {
+        self.card
+            .k_scores
+            .iter()
+            .find(|score| score.k == self.card.k)
+            .map(|score| score.silhouette)
     }
 
     /// The sentence explaining the number of groups shown.
