@@ -141,8 +141,9 @@
 //! runs           id, template, source_id, request (JSON, the template's request),
 //!                seed, device, clearbox_version, started_at, ended_at,
 //!                status (running | finished | failed), metrics (JSON), headline,
-//!                artefact (the artefact.json record), artefact_hash, problem,
-//!                rerun_of
+//!                account (JSON: what it does, inputs, columns left out and why,
+//!                how it was tested, results in words, a chart), artefact (the
+//!                artefact.json record), artefact_hash, problem, rerun_of
 //! artefact_files run_id, name, bytes (BLOB), blake3: the artefact folder, inside
 //! drift_checks   id, run_id, at, reference, current, verdict, summary (JSON)
 //! explanations   id, run_id, at, data, payload (JSON: drivers and stability)

@@ -1,5 +1,5 @@
 //! `--project FILE` on the verbs that do work, and the verbs that read a
-//! project: `runs`, `audit`, `rerun`, `note`.
+//! project: `runs`, `audit`, `rerun`, `report`, `note`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

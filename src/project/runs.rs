@@ -19,7 +19,7 @@ use super::store::Project;
 use crate::data::{DataSource, Recipe, Table, TableOrigin};
 use crate::error::{ClearboxError, Result, display_name};
 use crate::files::write_atomically;
-use crate::templates::{Record, TemplateKind, artefact::RECORD};
+use crate::templates::{Provenance, Record, TemplateKind, artefact::RECORD};
 use crate::words::Moment;
 
 /// A data source's id in its project.
@@ -331,7 +331,7 @@ impl Project {
                             bytes: row.get::<_, Option<i64>>(17)?.map(|b| b as u64),
                             fingerprint: text(18)?,
                             rows: row.get::<_, i64>(19)? as usize,
-                            recipe: serde_json::from_str(&text(20)?).unwrap_or_default(),
+                            recipe: recipe(&text(20)?)?,
                         },
                     })
                 },
@@ -389,7 +389,7 @@ impl Project {
                         bytes: row.get::<_, Option<i64>>(2)?.map(|b| b as u64),
                         fingerprint: row.get(3)?,
                         rows: row.get::<_, i64>(4)? as usize,
-                        recipe: serde_json::from_str(&row.get::<_, String>(5)?).unwrap_or_default(),
+                        recipe: recipe(&row.get::<_, String>(5)?)?,
                     })
                 },
             )
@@ -422,6 +422,27 @@ impl Project {
             .and_then(|text| serde_json::from_str::<Value>(&text).ok())
             .and_then(|v| v["target"].as_str().map(str::to_owned));
         Ok(Some((source, target)))
+    }
+
+    /// The run whose artefact has this provenance (same template, moment,
+    /// data and seed), to tie a model still in memory to its run.
+    pub fn run_of_provenance(&self, provenance: &Provenance) -> Result<Option<RunId>> {
+        self.conn()
+            .query_row(
+                "SELECT id FROM runs WHERE template = ?1 \
+                 AND json_extract(artefact, '$.provenance.created') = ?2 \
+                 AND json_extract(artefact, '$.provenance.data.fingerprint') = ?3 \
+                 AND seed = ?4 ORDER BY id DESC LIMIT 1",
+                params![
+                    kind_key(provenance.template),
+                    provenance.created.recorded(),
+                    provenance.data.fingerprint,
+                    provenance.seed as i64
+                ],
+                |row| row.get(0).map(RunId),
+            )
+            .optional()
+            .map_err(|e| self.failed(e))
     }
 
     /// The run whose artefact has `hash`, to tie a saved folder to its run.
@@ -475,6 +496,14 @@ pub(crate) fn kind_key(kind: TemplateKind) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
+}
+
+/// A stored recipe; one that cannot be read is an error, never an empty
+/// recipe that would silently change the data.
+fn recipe(text: &str) -> rusqlite::Result<Recipe> {
+    serde_json::from_str(text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 /// A stored template key; an unknown one is an error, never a guess.

@@ -25,6 +25,7 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 
 use super::commands::ExplainCommand;
+use super::project_flow::record_in_project;
 use super::runner::{DataEvent, Env, Runner, Written};
 use super::state::{AppState, Banner, ExplainSubject, ExplainView, Page};
 
@@ -349,6 +350,9 @@ impl Runner for ExplainRunner {
             state.explain.drivers_progress = None;
             match result {
                 Ok(done) => {
+                    if let (Some(model), Some(dataset)) = (&self.model, &state.dataset) {
+                        keep_in_project(env, model.as_ref(), &dataset.table.name, &done.drivers);
+                    }
                     state.explain.controls = done.controls;
                     state.explain.spread = done.spread;
                     state.explain.drivers = done.drivers;
@@ -481,4 +485,27 @@ pub fn current_value(view: &ExplainView, column: &str) -> Option<WhatIfValue> {
         .iter()
         .find(|(c, _)| c == column)
         .map(|(_, v)| v.clone())
+}
+
+/// Keeps the drivers of `model` on the table `data` in the open project,
+/// tied to the run that made the model.
+fn keep_in_project(env: &mut Env<'_>, model: &dyn Subject, data: &str, drivers: &[Driver]) {
+    let provenance = model.provenance().clone();
+    let target = model.target();
+    let payload = serde_json::json!({
+        "explained": format!("prediction of '{}'", target.name),
+        "global": drivers.iter().map(|d| serde_json::json!({
+            "feature": d.column,
+            "importance": d.mean_abs,
+            "spread": d.spread,
+            "stability": d.stability,
+        })).collect::<Vec<_>>(),
+        "summary": clearbox::explain::sentences::model_paragraph(target, drivers),
+    });
+    let data = data.to_owned();
+    record_in_project(env, "keeping the explanation", move |project| {
+        let run = project.run_of_provenance(&provenance)?;
+        project.add_explanation(run, &data, &payload)?;
+        Ok(())
+    });
 }

@@ -139,7 +139,15 @@ impl Runner for ProjectRunner {
                     .map(|d| (d.original.clone(), d.recipe.clone()));
                 self.start_opening(path, true, first, state, env);
             }
-            ProjectCommand::Open(path) => self.start_opening(path, false, None, state, env),
+            ProjectCommand::Open(path) => {
+                // This window holds its project's lock: opening it again is
+                // showing it, not a second Clearbox.
+                if state.project.as_ref().is_some_and(|p| p.path == path) {
+                    state.page = Page::Runs;
+                } else {
+                    self.start_opening(path, false, None, state, env);
+                }
+            }
             ProjectCommand::SaveAs(path) => {
                 let Some(project) = self.project.clone() else {
                     return;

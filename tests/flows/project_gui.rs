@@ -269,3 +269,50 @@ fn a_broken_trail_is_a_red_banner_and_nothing_more_is_recorded() {
             .is_some_and(|p| p.read_only())
     );
 }
+
+#[test]
+fn a_trained_model_and_its_explanation_are_kept_together_in_the_project() {
+    use super::ui::commands::{ExplainCommand, PredictionCommand};
+    use super::ui::state::WizardStep;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("titanic.clearbox");
+    let mut harness = harness(&dir.path().join("settings.ron"));
+    ready(&mut harness);
+    harness.get_by_label("Titanic passengers").click();
+    table_ready(&mut harness);
+    harness
+        .state_mut()
+        .send(ProjectCommand::New(path.clone()).into());
+    step_until(&mut harness, "the project", |app| {
+        app.state.project.is_some()
+    });
+    harness.state_mut().send(PredictionCommand::Start.into());
+    step_until(&mut harness, "the target checked", |app| {
+        app.state.prediction.check.is_some() && !app.state.prediction.inputs.is_empty()
+    });
+    harness.state_mut().send(PredictionCommand::Train.into());
+    step_until(&mut harness, "the results", |app| {
+        app.state.prediction.step == Some(WizardStep::Results)
+    });
+    step_until(&mut harness, "the run recorded", |app| {
+        app.state.project.as_ref().is_some_and(|p| {
+            p.runs.len() == 1 && p.runs[0].status == clearbox::project::RunStatus::Finished
+        })
+    });
+    harness.state_mut().send(ExplainCommand::Open.into());
+    step_until(&mut harness, "the drivers", |app| {
+        !app.state.explain.drivers.is_empty()
+    });
+    writes_done(&mut harness);
+    drop(harness);
+    let db = rusqlite::Connection::open(&path).expect("opens");
+    let (run, global): (Option<i64>, String) = db
+        .query_row(
+            "SELECT run_id, json_extract(payload, '$.global') FROM explanations",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("an explanation was kept");
+    assert_eq!(run, Some(1), "tied to the run that made the model");
+    assert!(global.contains("Sex"), "{global}");
+}
