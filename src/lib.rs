@@ -81,10 +81,12 @@
 //!                   request), and every other file with its size and blake3 hash
 //!   card.ron        the template's card: what it needs to score and explain
 //!   *.bpk, *.bin    weights and arrays (prediction: deep.bpk, simple.bpk,
-//!                   background.bin; a policy: reward_0.bpk… for its reward
-//!                   networks, chances_a.bpk and chances_b.bpk for the old
-//!                   system's chances, background.bin; segmentation keeps
-//!                   everything in its card)
+//!                   background.bin, and test.bin with inputs.ron: the test
+//!                   rows' predictions and the input choices, so a project
+//!                   reopens the results page exactly; a policy: reward_0.bpk…
+//!                   for its reward networks, chances_a.bpk and chances_b.bpk
+//!                   for the old system's chances, background.bin;
+//!                   segmentation keeps everything in its card)
 //! ```
 //!
 //! [`templates::Folder::open`] refuses, with one sentence naming the folder,
@@ -219,9 +221,11 @@
 //! start and end (so a killed process leaves the run marked unfinished),
 //! opening and listing runs are jobs, and every other record (the table
 //! and its fixes, drift checks, saves, promotions, notes, reports) goes
-//! through the writer. The command line's verbs
-//! run under the same panic capture ([`jobs::catch`]); panic details go to
-//! the [`log`].
+//! through the writer. Reopening a project loads its table as recorded (a
+//! job that checks the fingerprint first), then a job brings back the
+//! newest prediction run on it from the artefact stored in the project.
+//! The command line's verbs run under the same panic capture
+//! ([`jobs::catch`]); panic details go to the [`log`].
 
 pub mod bench;
 pub mod compute;

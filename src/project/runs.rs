@@ -19,7 +19,7 @@ use super::store::Project;
 use crate::data::{DataSource, Recipe, Table, TableOrigin};
 use crate::error::{ClearboxError, Result, display_name};
 use crate::files::write_atomically;
-use crate::templates::{Provenance, Record, TemplateKind, artefact::RECORD};
+use crate::templates::{Folder, Provenance, Record, TemplateKind, artefact::RECORD};
 use crate::words::Moment;
 
 /// A data source's id in its project.
@@ -455,6 +455,39 @@ impl Project {
             )
             .optional()
             .map_err(|e| self.failed(e))
+    }
+
+    /// The newest finished run of `template` on `source`, to reopen its page.
+    pub fn latest_finished_run(
+        &self,
+        template: TemplateKind,
+        source: SourceId,
+    ) -> Result<Option<RunId>> {
+        self.conn()
+            .query_row(
+                "SELECT id FROM runs WHERE template = ?1 AND source_id = ?2 \
+                 AND status = 'finished' ORDER BY id DESC LIMIT 1",
+                params![kind_key(template), source.0],
+                |row| row.get(0).map(RunId),
+            )
+            .optional()
+            .map_err(|e| self.failed(e))
+    }
+
+    /// `run`'s stored artefact, checked as any artefact folder is (through a
+    /// scratch folder that is removed once its files are read).
+    pub fn artefact_folder(&self, run: RunId) -> Result<Folder> {
+        let dir = std::env::temp_dir().join(format!(
+            "clearbox-open-{}-{}-{}",
+            std::process::id(),
+            run.0,
+            Moment::now().recorded().replace(':', "")
+        ));
+        let opened = self
+            .extract_artefact(run, &dir)
+            .and_then(|()| Folder::open(&dir));
+        let _ = std::fs::remove_dir_all(&dir);
+        opened
     }
 
     /// Writes `run`'s stored artefact into the folder `dir`, exactly as it

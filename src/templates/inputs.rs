@@ -9,7 +9,7 @@ use crate::data::{ColumnRole, Table};
 use crate::health::{HealthReport, IssueKind, Severity};
 
 /// Why a column is not used.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LeftOut {
     /// The user left it out.
     ByYou,
@@ -38,7 +38,7 @@ pub enum LeftOut {
 }
 
 /// The parts a column can play in a log of decisions, besides context.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LogRole {
     /// The action taken.
     Action,
@@ -85,7 +85,7 @@ impl LeftOut {
 }
 
 /// Whether a column is used, and on whose say.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum InputUse {
     /// Used, as the health report allows.
     Used,

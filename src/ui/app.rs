@@ -204,6 +204,9 @@ impl ClearboxApp {
                             .open_generated(*generated, &mut self.state, &mut env)
                     }
                     Effect::Command(command) => commands.push(command),
+                    Effect::RestorePrediction(outcome) => {
+                        self.prediction.restore(outcome, &mut self.state, &mut env)
+                    }
                     Effect::Data(event) => {
                         let state = &mut self.state;
                         self.data.data_event(event, state, &mut env);

@@ -112,6 +112,27 @@ impl PredictionRunner {
         wizard.step = Some(WizardStep::Train);
     }
 
+    /// Shows a run a project kept as if it had just been trained: its
+    /// inputs, split and results (worked out off the window thread).
+    pub fn restore(
+        &mut self,
+        outcome: Arc<PredictionOutcome>,
+        state: &mut AppState,
+        env: &mut Env<'_>,
+    ) {
+        let wizard = &mut state.prediction;
+        wizard.inputs = outcome.inputs.clone();
+        wizard.split_plan = outcome.card.split_plan.clone();
+        wizard.step = Some(WizardStep::Train);
+        self.events = None;
+        self.training
+            .start("reopening the model's results", env.wake, move |_| {
+                let results = results_view(&outcome);
+                Ok(Trained { outcome, results })
+            });
+        self.start_check(state, env);
+    }
+
     /// Works out the default inputs again from the current report, keeping
     /// the user's own decisions.
     fn refresh_inputs(&self, state: &mut AppState, env: &Env<'_>) {

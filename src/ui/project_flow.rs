@@ -13,8 +13,11 @@ use clearbox::error::display_name;
 use clearbox::jobs::JobSlot;
 use clearbox::jobs::Progress;
 use clearbox::project::{
-    Accountable, EventKind, Project, RunRecord, Trail, locked, train_on_source, train_recorded,
+    Accountable, EventKind, Project, RunRecord, SourceRecord, Trail, locked, train_on_source,
+    train_recorded,
 };
+use clearbox::templates::TemplateKind;
+use clearbox::templates::prediction::PredictionOutcome;
 
 use super::commands::{DataCommand, ProjectCommand};
 use super::runner::{DataEvent, Effect, Env, Runner, Written};
@@ -40,6 +43,10 @@ pub struct ProjectRunner {
     project: Option<Arc<Mutex<Project>>>,
     opening: JobSlot<Opened>,
     listing: JobSlot<Listed>,
+    /// The table a reopened project is reopening, whose pages come back
+    /// once it is open.
+    reopening: Option<SourceRecord>,
+    restoring: JobSlot<Option<Arc<PredictionOutcome>>>,
 }
 
 impl ProjectRunner {
@@ -93,6 +100,36 @@ impl ProjectRunner {
                     project,
                     last: last.filter(|_| !create),
                 })
+            });
+    }
+
+    /// Once a reopened project's table is open as recorded, brings back
+    /// the newest prediction run on it (its model, inputs and results).
+    fn restore_pages(&mut self, state: &AppState, env: &Env<'_>) {
+        let Some(source) = self.reopening.take() else {
+            return;
+        };
+        let same = state.dataset.as_ref().is_some_and(|d| {
+            d.original.fingerprint == source.fingerprint && d.recipe == source.recipe
+        });
+        let (Some(project), Some(device), true) = (self.project.clone(), env.device, same) else {
+            return;
+        };
+        let device = device.device.clone();
+        self.restoring
+            .start("reopening the project's results", env.wake, move |_| {
+                let folder = {
+                    let project = locked(&project)?;
+                    let Some(run) =
+                        project.latest_finished_run(TemplateKind::Prediction, source.id)?
+                    else {
+                        return Ok(None);
+                    };
+                    project.artefact_folder(run)?
+                };
+                Ok(Some(Arc::new(PredictionOutcome::from_folder(
+                    &folder, &device,
+                )?)))
             });
     }
 
@@ -281,12 +318,24 @@ impl Runner for ProjectRunner {
                         )));
                     }
                     if let Some(last) = opened.last {
+                        self.reopening = Some(last.source.clone());
                         env.effects
                             .push(Effect::Command(DataCommand::OpenRecorded(last).into()));
                     }
                 }
                 Err(ClearboxError::Cancelled) => {}
                 Err(err) => state.banner = Some(Banner::Error(err.to_string())),
+            }
+        }
+        if let Some(result) = self.restoring.poll() {
+            match result {
+                Ok(Some(outcome)) => env.effects.push(Effect::RestorePrediction(outcome)),
+                Ok(None) | Err(ClearboxError::Cancelled) => {}
+                Err(err) => {
+                    state.banner = Some(Banner::Error(format!(
+                        "The table is back, but its model's results could not be shown again: {err}"
+                    )));
+                }
             }
         }
         if let Some(result) = self.listing.poll() {
@@ -302,6 +351,9 @@ impl Runner for ProjectRunner {
     }
 
     fn data_event(&mut self, event: DataEvent, state: &mut AppState, env: &mut Env<'_>) {
+        if event == DataEvent::TableChanged {
+            self.restore_pages(state, env);
+        }
         // Every table opened and every change to it is recorded, so the
         // project can reopen it exactly.
         if event != DataEvent::TableChanged || self.recording(state).is_none() {

@@ -63,6 +63,8 @@ pub enum Effect {
     Open(Box<Generated>),
     /// Another page's command, handled as if the UI had sent it.
     Command(AppCommand),
+    /// A project reopened: show this prediction run's results again.
+    RestorePrediction(std::sync::Arc<clearbox::templates::prediction::PredictionOutcome>),
 }
 
 /// A table made in the app, to open as if it had been read.

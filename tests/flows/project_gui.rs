@@ -303,12 +303,46 @@ fn a_trained_model_and_its_explanation_are_kept_together_in_the_project() {
     step_until(&mut harness, "the drivers", |app| {
         !app.state.explain.drivers.is_empty()
     });
+    let trained = harness
+        .state()
+        .state
+        .prediction
+        .outcome
+        .clone()
+        .expect("a model");
+    writes_done(&mut harness);
+    drop(harness);
+
+    // Reopened, the project brings back the model and its results exactly.
+    let mut harness = super::gui::harness(&dir.path().join("settings.ron"));
+    ready(&mut harness);
+    harness
+        .state_mut()
+        .send(ProjectCommand::Open(path.clone()).into());
+    step_until(&mut harness, "the model's results again", |app| {
+        app.state.prediction.step == Some(WizardStep::Results)
+    });
+    {
+        let wizard = &harness.state().state.prediction;
+        let restored = wizard.outcome.as_ref().expect("the model is back");
+        assert_eq!(restored.card, trained.card);
+        assert_eq!(restored.test_predictions, trained.test_predictions);
+        assert_eq!(restored.inputs, trained.inputs);
+        assert!(wizard.results.as_ref().is_some_and(|r| r.curves.is_some()));
+    }
+    harness.state_mut().send(PredictionCommand::Start.into());
+    harness.run_steps(3);
+    harness.get_by_label_contains("Deep model: AUC");
+    harness.state_mut().send(ExplainCommand::Open.into());
+    step_until(&mut harness, "the drivers of the reopened model", |app| {
+        !app.state.explain.drivers.is_empty()
+    });
     writes_done(&mut harness);
     drop(harness);
     let db = rusqlite::Connection::open(&path).expect("opens");
     let (run, global): (Option<i64>, String) = db
         .query_row(
-            "SELECT run_id, json_extract(payload, '$.global') FROM explanations",
+            "SELECT run_id, json_extract(payload, '$.global') FROM explanations ORDER BY id DESC LIMIT 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )

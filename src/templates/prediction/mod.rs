@@ -2,6 +2,7 @@
 //! it honestly against a simple model on held-out rows, save it, and score
 //! new files with it.
 
+mod kept;
 mod labels;
 mod saved;
 mod score;

@@ -101,8 +101,33 @@ impl PredictionOutcome {
         writer.network(weights_file(ChosenModel::Deep), &self.deep)?;
         writer.network(weights_file(ChosenModel::Simple), &self.simple)?;
         writer.numbers(BACKGROUND, &self.background)?;
+        super::kept::write(self, &mut writer)?;
         writer.ron(CARD, &self.card)?;
         writer.finish(&self.provenance)
+    }
+
+    /// The whole outcome back from its folder — both networks, the test
+    /// rows' predictions and the input choices — so a project reopens the
+    /// results page exactly as it was.
+    pub fn from_folder(folder: &Folder, device: &Device) -> Result<Self> {
+        let saved = SavedModel::from_folder(folder, device)?;
+        let card = saved.card;
+        let deep = folder.network(weights_file(ChosenModel::Deep), &card.deep.shape, device)?;
+        let simple = folder.network(
+            weights_file(ChosenModel::Simple),
+            &card.simple.shape,
+            device,
+        )?;
+        let (test_predictions, inputs) = super::kept::read(folder, &card)?;
+        Ok(Self {
+            provenance: saved.provenance,
+            card,
+            deep,
+            simple,
+            inputs,
+            test_predictions,
+            background: saved.background,
+        })
     }
 }
 
