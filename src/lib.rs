@@ -223,7 +223,9 @@
 //! and its fixes, drift checks, saves, promotions, notes, reports) goes
 //! through the writer. Reopening a project loads its table as recorded (a
 //! job that checks the fingerprint first), then a job brings back the
-//! newest prediction run on it from the artefact stored in the project.
+//! newest prediction run on it from the artefact stored in the project,
+//! and another computes its newest groups and policy again from their
+//! records ([`project::replay`]), checking the figures against the record.
 //! The command line's verbs run under the same panic capture
 //! ([`jobs::catch`]); panic details go to the [`log`].
 

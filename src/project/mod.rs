@@ -19,7 +19,9 @@ mod svg;
 
 pub use account::{Account, Accountable};
 pub use audit::{Event, EventKind, Trail};
-pub use recorded::{RecordIn, Rerun, Trained, locked, rerun, train_on_source, train_recorded};
+pub use recorded::{
+    RecordIn, Replayed, Rerun, Trained, locked, replay, rerun, train_on_source, train_recorded,
+};
 pub use records::DriftRecord;
 pub use report::report;
 pub use runs::{RunId, RunRecord, RunStatus, SourceId, SourceRecord};

@@ -148,6 +148,39 @@ pub fn locked(mutex: &Mutex<Project>) -> Result<MutexGuard<'_, Project>> {
     })
 }
 
+/// A recorded run computed again to show its page, without recording a
+/// new run.
+pub struct Replayed<T: Template> {
+    /// The outcome, as the results page shows it.
+    pub outcome: T::Outcome,
+    /// Whether its figures are exactly the recorded ones.
+    pub matches: bool,
+}
+
+/// Computes `run` again from its record (same request and seed) on
+/// `table`, the recorded data as reopened, to bring its page back.
+pub fn replay<T: Accountable>(
+    project: &Mutex<Project>,
+    run: RunId,
+    table: &Table,
+    device: &ComputeDevice,
+    progress: &Progress,
+) -> Result<Replayed<T>> {
+    let (record, stored) = {
+        let project = locked(project)?;
+        (project.run(run)?, project.metrics_text(run)?)
+    };
+    let request: T::Request = serde_json::from_value(record.settings).map_err(|e| {
+        ClearboxError::BadRequest(format!(
+            "The recorded settings of run {} cannot be read by this version of Clearbox ({e}).",
+            run.0
+        ))
+    })?;
+    let outcome = T::train(table, &request, device, progress, &|_| {})?;
+    let matches = stored.as_deref() == Some(T::metrics(&outcome).to_string().as_str());
+    Ok(Replayed { outcome, matches })
+}
+
 /// One figure that came out differently.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Difference {

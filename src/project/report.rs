@@ -224,7 +224,7 @@ fn drift_section(checks: &[super::records::DriftRecord]) -> String {
                 escape(&shown(&c.at)),
                 escape(&c.reference),
                 escape(&c.current),
-                escape(&c.verdict),
+                escape(&crate::words::capitalised(&c.verdict)),
                 escape(&reasons.join(" "))
             )
         })

@@ -207,6 +207,12 @@ impl ClearboxApp {
                     Effect::RestorePrediction(outcome) => {
                         self.prediction.restore(outcome, &mut self.state, &mut env)
                     }
+                    Effect::RestoreGroups(outcome) => {
+                        SegmentationRunner::restore(outcome, &mut self.state)
+                    }
+                    Effect::RestorePolicy(outcome) => {
+                        self.policy.restore(outcome, &mut self.state, &mut env)
+                    }
                     Effect::Data(event) => {
                         let state = &mut self.state;
                         self.data.data_event(event, state, &mut env);

@@ -19,7 +19,7 @@ use clearbox::templates::{Decisions, LogRole, Purpose, choose_inputs};
 use clearbox::words::{count, number, percent};
 
 use super::commands::PolicyCommand;
-use super::project_flow::{Recording, refresh_after_run, train_in};
+use super::project_flow::{Recording, not_recorded, refresh_after_run, train_in};
 use super::runner::{DataEvent, Effect, Env, Generated, Runner, Written};
 use super::state::{
     AppState, Banner, LogCheck, Page, PolicyRoles, PolicyStep, PolicyWizard, ShadowReport,
@@ -69,6 +69,30 @@ impl PolicyRunner {
         });
     }
 
+    /// Shows a policy a project kept as if it had just been learned, and
+    /// checks the log with its roles again for the earlier steps.
+    pub fn restore(
+        &mut self,
+        outcome: Arc<ReinforcementOutcome>,
+        state: &mut AppState,
+        env: &mut Env<'_>,
+    ) {
+        let roles = &outcome.card.roles;
+        let wizard = &mut state.policy;
+        wizard.roles = PolicyRoles {
+            action: Some(roles.action.clone()),
+            reward: Some(roles.reward.clone()),
+            propensity: roles.propensity.clone(),
+            time: roles.time.clone(),
+        };
+        wizard.inputs = outcome.inputs.clone();
+        wizard.exploration = outcome.card.exploration;
+        wizard.truth = None;
+        wizard.outcome = Some(outcome);
+        wizard.step = Some(PolicyStep::Results);
+        self.start_check(state, env, false);
+    }
+
     fn start_learning(&mut self, state: &mut AppState, env: &Env<'_>) {
         let Some(device) = env.device_or_banner(state) else {
             return;
@@ -97,6 +121,9 @@ impl PolicyRunner {
         };
         let (table, truth) = (dataset.table.clone(), dataset.truth.clone());
         let recording = Recording::of(env, dataset);
+        if let Some(note) = not_recorded(env, &recording) {
+            state.banner = Some(note);
+        }
         let events = self.learning.start_with_events(
             "learning the policy",
             env.wake,

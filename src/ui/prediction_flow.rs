@@ -18,7 +18,7 @@ use clearbox::templates::prediction::{
 use clearbox::templates::{Decisions, Purpose, choose_inputs, used_columns};
 
 use super::commands::PredictionCommand;
-use super::project_flow::{Recording, refresh_after_run, train_in};
+use super::project_flow::{Recording, not_recorded, refresh_after_run, train_in};
 use super::runner::{DataEvent, Env, Runner, Written};
 use super::state::{
     AppState, Banner, Page, PredictionWizard, ResultsView, TargetCheck, TrainingView, WizardStep,
@@ -86,6 +86,9 @@ impl PredictionRunner {
         };
         let table = dataset.table.clone();
         let recording = Recording::of(env, dataset);
+        if let Some(note) = not_recorded(env, &recording) {
+            state.banner = Some(note);
+        }
         let events = self.training.start_with_events(
             "training the model",
             env.wake,

@@ -16,8 +16,11 @@ use clearbox::project::{
     Accountable, EventKind, Project, RunRecord, SourceRecord, Trail, locked, train_on_source,
     train_recorded,
 };
+use clearbox::project::{Replayed, replay};
 use clearbox::templates::TemplateKind;
 use clearbox::templates::prediction::PredictionOutcome;
+use clearbox::templates::reinforcement::Reinforcement;
+use clearbox::templates::segmentation::Segmentation;
 
 use super::commands::{DataCommand, ProjectCommand};
 use super::runner::{DataEvent, Effect, Env, Runner, Written};
@@ -47,6 +50,14 @@ pub struct ProjectRunner {
     /// once it is open.
     reopening: Option<SourceRecord>,
     restoring: JobSlot<Option<Arc<PredictionOutcome>>>,
+    replaying: JobSlot<Replays>,
+}
+
+/// Groups and a policy computed again from their records.
+#[derive(Default)]
+pub struct Replays {
+    groups: Option<Replayed<Segmentation>>,
+    policy: Option<Replayed<Reinforcement>>,
 }
 
 impl ProjectRunner {
@@ -115,6 +126,32 @@ impl ProjectRunner {
         let (Some(project), Some(device), true) = (self.project.clone(), env.device, same) else {
             return;
         };
+        let table = state.dataset.as_ref().map(|d| d.table.clone());
+        if let Some(table) = table {
+            let (project, compute, id) = (project.clone(), device.clone(), source.id);
+            self.replaying.start(
+                "recomputing the project's groups and policy",
+                env.wake,
+                move |progress| {
+                    let (groups, policy) = {
+                        let project = locked(&project)?;
+                        (
+                            project.latest_finished_run(TemplateKind::Segmentation, id)?,
+                            project.latest_finished_run(TemplateKind::Reinforcement, id)?,
+                        )
+                    };
+                    let half = |i: f32| progress.scaled(0.5 * i, 0.5);
+                    Ok(Replays {
+                        groups: groups
+                            .map(|run| replay(&project, run, &table, &compute, &half(0.0)))
+                            .transpose()?,
+                        policy: policy
+                            .map(|run| replay(&project, run, &table, &compute, &half(1.0)))
+                            .transpose()?,
+                    })
+                },
+            );
+        }
         let device = device.device.clone();
         self.restoring
             .start("reopening the project's results", env.wake, move |_| {
@@ -338,6 +375,41 @@ impl Runner for ProjectRunner {
                 }
             }
         }
+        if let Some(result) = self.replaying.poll() {
+            match result {
+                Ok(replays) => {
+                    let mut differ = Vec::new();
+                    if let Some(groups) = replays.groups {
+                        if !groups.matches {
+                            differ.push("the groups");
+                        }
+                        env.effects
+                            .push(Effect::RestoreGroups(Arc::new(groups.outcome)));
+                    }
+                    if let Some(policy) = replays.policy {
+                        if !policy.matches {
+                            differ.push("the policy");
+                        }
+                        env.effects
+                            .push(Effect::RestorePolicy(Arc::new(policy.outcome)));
+                    }
+                    if !differ.is_empty() {
+                        state.banner = Some(Banner::Info(format!(
+                            "{} were computed again from their recorded runs, and some figures \
+                             differ from the record (another device adds numbers in another \
+                             order). The run history keeps the recorded figures.",
+                            clearbox::words::capitalised(&differ.join(" and "))
+                        )));
+                    }
+                }
+                Err(ClearboxError::Cancelled) => {}
+                Err(err) => {
+                    state.banner = Some(Banner::Error(format!(
+                        "The table is back, but its groups or policy could not be shown again: {err}"
+                    )));
+                }
+            }
+        }
         if let Some(result) = self.listing.poll() {
             match (result, &mut state.project) {
                 (Ok(listed), Some(view)) => {
@@ -394,6 +466,18 @@ impl Recording {
             recipe: dataset.recipe.clone(),
         })
     }
+}
+
+/// What to tell the user when a project is open but a run on this table
+/// cannot be recorded (a log made in the app is not on disk to reopen).
+pub fn not_recorded(env: &Env<'_>, recording: &Option<Recording>) -> Option<Banner> {
+    (env.project.is_some() && recording.is_none()).then(|| {
+        Banner::Info(
+            "This table was made in the app and is not kept on disk, so this run is not \
+             recorded in the project: it could never be reopened or repeated."
+                .into(),
+        )
+    })
 }
 
 /// Trains `T` on `table`, recorded in the project when `recording` is given.

@@ -65,6 +65,10 @@ pub enum Effect {
     Command(AppCommand),
     /// A project reopened: show this prediction run's results again.
     RestorePrediction(std::sync::Arc<clearbox::templates::prediction::PredictionOutcome>),
+    /// A project reopened: show these groups again.
+    RestoreGroups(std::sync::Arc<clearbox::templates::segmentation::SegmentationOutcome>),
+    /// A project reopened: show this policy again.
+    RestorePolicy(std::sync::Arc<clearbox::templates::reinforcement::ReinforcementOutcome>),
 }
 
 /// A table made in the app, to open as if it had been read.

@@ -10,7 +10,7 @@ use clearbox::templates::segmentation::{Segmentation, SegmentationOutcome, Segme
 use clearbox::templates::{Decisions, Purpose, choose_inputs};
 
 use super::commands::SegmentationCommand;
-use super::project_flow::{Recording, refresh_after_run, train_in};
+use super::project_flow::{Recording, not_recorded, refresh_after_run, train_in};
 use super::runner::{DataEvent, Env, Runner, Written};
 use super::state::{AppState, Banner, Page, SegmentRun, SegmentStep, SegmentWizard};
 
@@ -57,6 +57,9 @@ impl SegmentationRunner {
                 wizard.outcome = None;
                 wizard.step = Some(SegmentStep::Run);
                 let recording = Recording::of(env, dataset);
+                if let Some(note) = not_recorded(env, &recording) {
+                    state.banner = Some(note);
+                }
                 self.job.start("finding groups", env.wake, move |progress| {
                     train_in::<Segmentation>(
                         recording.as_ref(),
@@ -73,6 +76,17 @@ impl SegmentationRunner {
             k,
             ..SegmentRun::default()
         });
+    }
+}
+
+impl SegmentationRunner {
+    /// Shows groups a project kept as if they had just been found.
+    pub fn restore(outcome: Arc<SegmentationOutcome>, state: &mut AppState) {
+        let wizard = &mut state.segmentation;
+        wizard.inputs = outcome.inputs.clone();
+        wizard.names = outcome.profiles.iter().map(|p| p.name.clone()).collect();
+        wizard.outcome = Some(outcome);
+        wizard.step = Some(SegmentStep::Results);
     }
 }
 

@@ -84,6 +84,13 @@ fn a_project_records_runs_compares_them_and_reopens_the_table_as_it_was_left() {
         .into(),
     );
     find_groups(&mut harness, 2);
+    let found = harness
+        .state()
+        .state
+        .segmentation
+        .outcome
+        .clone()
+        .expect("groups");
     harness
         .state_mut()
         .send(SegmentationCommand::Save(dir.path().join("groups")).into());
@@ -157,6 +164,23 @@ fn a_project_records_runs_compares_them_and_reopens_the_table_as_it_was_left() {
     assert_eq!(project.runs.len(), 2);
     assert!(!project.read_only());
     harness.get_by_label_contains("Reopened 'Penguins' as the project left it");
+    // The newest groups come back, computed again from their record: the same groups.
+    step_until(&mut harness, "the groups again", |app| {
+        app.state.segmentation.step == Some(SegmentStep::Results)
+    });
+    let again = harness
+        .state()
+        .state
+        .segmentation
+        .outcome
+        .clone()
+        .expect("groups");
+    assert_eq!(again.card, found.card);
+    assert_eq!(again.assignments, found.assignments);
+    assert!(
+        !matches!(&harness.state().state.banner, Some(super::ui::state::Banner::Info(t)) if t.contains("differ")),
+        "same device and seed: the figures match the record"
+    );
 }
 
 #[test]
@@ -349,4 +373,86 @@ fn a_trained_model_and_its_explanation_are_kept_together_in_the_project() {
         .expect("an explanation was kept");
     assert_eq!(run, Some(1), "tied to the run that made the model");
     assert!(global.contains("Sex"), "{global}");
+}
+
+#[test]
+fn a_learned_policy_comes_back_when_the_project_is_reopened() {
+    use super::ui::commands::PolicyCommand;
+    use super::ui::state::PolicyStep;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let settings = dir.path().join("settings.ron");
+    let path = dir.path().join("offers.clearbox");
+    let mut harness = harness(&settings);
+    ready(&mut harness);
+    harness.get_by_label("Fashion recommendations").click();
+    table_ready(&mut harness);
+    harness
+        .state_mut()
+        .send(ProjectCommand::New(path.clone()).into());
+    step_until(&mut harness, "the project", |app| {
+        app.state.project.is_some()
+    });
+    harness.state_mut().send(PolicyCommand::Start.into());
+    step_until(&mut harness, "the roles guessed", |app| {
+        app.state
+            .policy
+            .check
+            .as_ref()
+            .is_some_and(|c| c.problem.is_none())
+    });
+    harness.state_mut().send(PolicyCommand::Learn.into());
+    step_until(&mut harness, "the policy", |app| {
+        app.state.policy.step == Some(PolicyStep::Results)
+    });
+    step_until(&mut harness, "the run recorded", |app| {
+        app.state
+            .project
+            .as_ref()
+            .is_some_and(|p| p.runs.len() == 1)
+    });
+    let learned = harness
+        .state()
+        .state
+        .policy
+        .outcome
+        .clone()
+        .expect("a policy");
+    writes_done(&mut harness);
+    drop(harness);
+
+    let mut harness = super::gui::harness(&settings);
+    ready(&mut harness);
+    harness
+        .state_mut()
+        .send(ProjectCommand::Open(path.clone()).into());
+    step_until(&mut harness, "the policy again", |app| {
+        app.state.policy.step == Some(PolicyStep::Results)
+    });
+    let again = harness
+        .state()
+        .state
+        .policy
+        .outcome
+        .clone()
+        .expect("a policy");
+    assert_eq!(again.card.actions, learned.card.actions);
+    assert_eq!(again.card.roles, learned.card.roles);
+    assert_eq!(
+        again.card.evaluation.decisions,
+        learned.card.evaluation.decisions
+    );
+    // The policy is learned again from its record. Burn's CPU backend draws
+    // from one random source per process, so another test training at the
+    // same time can change the last digits: then the window must say so.
+    let said_differ = matches!(
+        &harness.state().state.banner,
+        Some(super::ui::state::Banner::Info(t)) if t.contains("some figures differ")
+    );
+    assert!(
+        again.card.evaluation == learned.card.evaluation || said_differ,
+        "a different policy came back without a word"
+    );
+    harness.state_mut().send(PolicyCommand::Start.into());
+    harness.run_steps(3);
+    harness.get_by_label_contains(&again.card.evaluation.headline);
 }

@@ -567,3 +567,150 @@ fn kill_at_any_moment_leaves_a_project_that_opens_and_passes_its_checks() {
         }
     }
 }
+
+fn kinds(project: &Path) -> Vec<String> {
+    let db = rusqlite::Connection::open(project).expect("opens");
+    let mut s = db
+        .prepare("SELECT kind FROM audit_events ORDER BY seq")
+        .expect("query");
+    s.query_map([], |r| r.get(0))
+        .expect("rows")
+        .map(|k| k.expect("kind"))
+        .collect()
+}
+
+#[test]
+fn every_working_verb_records_what_it_did_and_every_template_reports() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("p.clearbox");
+    let p = text(&project);
+    let groups = dir.path().join("groups");
+    let penguins = crate::sample("penguins.csv");
+    json_of(&clearbox(&[
+        "train",
+        "--template",
+        "segmentation",
+        "--data",
+        text(&penguins),
+        "--out",
+        text(&groups),
+        "--project",
+        p,
+        "--json",
+        "--device",
+        "cpu",
+    ]));
+    for args in [
+        vec!["profile", text(&penguins), "--project", p, "--json"],
+        vec![
+            "predict",
+            "--model",
+            text(&groups),
+            "--data",
+            text(&penguins),
+            "--out",
+            text(&dir.path().join("scored.csv")),
+            "--project",
+            p,
+            "--device",
+            "cpu",
+        ],
+        vec![
+            "drift",
+            "--data",
+            text(&penguins),
+            "--period-column",
+            "year",
+            "--model",
+            text(&groups),
+            "--project",
+            p,
+            "--json",
+            "--device",
+            "cpu",
+        ],
+    ] {
+        let out = clearbox(&args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    let log = dir.path().join("shop.csv");
+    let out = clearbox(&[
+        "simulate",
+        "--rows",
+        "3000",
+        "--old-policy",
+        "uniform",
+        "--seed",
+        "3",
+        "--out",
+        text(&log),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let policy = dir.path().join("policy");
+    json_of(&clearbox(&[
+        "train",
+        "--template",
+        "reinforcement",
+        "--data",
+        text(&log),
+        "--action",
+        "offer",
+        "--reward",
+        "clicked",
+        "--propensity",
+        "propensity",
+        "--out",
+        text(&policy),
+        "--project",
+        p,
+        "--json",
+        "--device",
+        "cpu",
+    ]));
+    json_of(&clearbox(&[
+        "evaluate",
+        "--model",
+        text(&policy),
+        "--data",
+        text(&log),
+        "--project",
+        p,
+        "--json",
+        "--device",
+        "cpu",
+    ]));
+    let seen = kinds(&project);
+    for kind in ["profiled", "scored", "drift_checked", "evaluated"] {
+        assert!(
+            seen.iter().any(|k| k == kind),
+            "no {kind} event in {seen:?}"
+        );
+    }
+    let drift_run: Option<i64> = rusqlite::Connection::open(&project)
+        .and_then(|db| db.query_row("SELECT run_id FROM drift_checks", [], |r| r.get(0)))
+        .expect("a drift check");
+    assert_eq!(drift_run, Some(1), "tied to the groups' run");
+    for (run, parts) in [
+        ("1", ["Segmentation report: run 1", "Rows in each group"]),
+        (
+            "2",
+            [
+                "Reinforcement report: run 2",
+                "Estimated 'clicked' per decision",
+            ],
+        ),
+    ] {
+        let page = dir.path().join(format!("report{run}.html"));
+        let out = clearbox(&["report", "--project", p, "--run", run, "--out", text(&page)]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let html = std::fs::read_to_string(&page).expect("the page");
+        for part in parts {
+            assert!(html.contains(part), "report {run} lacks {part:?}");
+        }
+        assert!(html.contains("<svg") && !html.contains("<script"));
+    }
+    let report1 = std::fs::read_to_string(dir.path().join("report1.html")).expect("page");
+    assert!(report1.contains("Stable") || report1.contains("Watch") || report1.contains("Retrain"));
+    let audit = clearbox(&["audit", "--project", p]);
+    assert!(audit.status.success(), "{}", stderr(&audit));
+}
