@@ -64,11 +64,6 @@ impl EventKind {
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default()
     }
-
-    /// The kind in words, for the trail's table ("run finished").
-    pub fn words(self) -> String {
-        self.key().replace('_', " ")
-    }
 }
 
 /// One event as stored.

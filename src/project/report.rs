@@ -46,7 +46,9 @@ pub fn report(project: &Project, run: RunId, progress: &Progress) -> Result<Stri
         w = escape(&Moment::now().shown()),
         v = escape(env!("CARGO_PKG_VERSION")),
     ));
-    html.push_str(&trail_box(project.trail()));
+    // Checked again now: the report states the trail as it is when written.
+    let trail = super::audit::verify(project.conn()).map_err(|e| project.failed(e))?;
+    html.push_str(&trail_box(&trail));
     match (&record.status, &record.account) {
         (RunStatus::Finished, Some(account)) => {
             html.push_str(&what_and_data(&record, account, &health));

@@ -139,7 +139,7 @@ impl Project {
         &self.trail
     }
 
-    /// Checks the trail again, as `clearbox audit` does.
+    /// Checks the trail again, with everything recorded since it opened.
     pub fn check_trail(&mut self) -> Result<&Trail> {
         self.trail = audit::verify(&self.conn).map_err(|e| self.failed(e))?;
         Ok(&self.trail)

@@ -67,10 +67,10 @@ impl ProjectRunner {
         self.project.clone().filter(|_| writable)
     }
 
-    fn list(project: &Project) -> clearbox::Result<Listed> {
+    fn list(project: &mut Project) -> clearbox::Result<Listed> {
         Ok(Listed {
             runs: project.runs()?,
-            trail: project.trail().clone(),
+            trail: project.check_trail()?.clone(),
         })
     }
 
@@ -107,7 +107,7 @@ impl ProjectRunner {
                     problem: String::new(),
                 });
                 Ok(Opened {
-                    listed: Self::list(&project)?,
+                    listed: Self::list(&mut project)?,
                     project,
                     last: last.filter(|_| !create),
                 })
@@ -176,7 +176,7 @@ impl ProjectRunner {
         };
         self.listing
             .start("reading the project's runs", env.wake, move |_| {
-                Self::list(&*locked(&project)?)
+                Self::list(&mut *locked(&project)?)
             });
     }
 
@@ -230,9 +230,9 @@ impl Runner for ProjectRunner {
                 self.opening
                     .start("saving the project as a copy", env.wake, move |_| {
                         locked(&project)?.copy_to(&path)?;
-                        let copy = Project::open(&path)?;
+                        let mut copy = Project::open(&path)?;
                         Ok(Opened {
-                            listed: Self::list(&copy)?,
+                            listed: Self::list(&mut copy)?,
                             project: copy,
                             last: None,
                         })
