@@ -6,7 +6,6 @@ use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::load;
 use clearbox::jobs::Progress;
 use clearbox::ml::split::SplitPlan;
-use clearbox::project::train_recorded;
 use clearbox::templates::prediction::{ChosenModel, Prediction, PredictionRequest, Scores};
 use clearbox::words::percent;
 
@@ -40,16 +39,12 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         .out
         .clone()
         .unwrap_or_else(|| super::default_model_dir(&table.name, &format!("{target}_model")));
-    let project = super::project::open_for_run(args.project.as_deref())?;
-    let record_in = super::project::record_in(project.as_ref(), &table)?;
-    let trained = train_recorded::<Prediction>(
-        record_in,
+    let trained = super::project::train::<Prediction>(
+        args.project.as_deref(),
         &table,
         &request,
         &device,
-        &Progress::silent(),
-        &|_| {},
-        Some(&dir),
+        &dir,
     )?;
     let outcome = trained.outcome;
     let card = &outcome.card;

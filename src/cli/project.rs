@@ -6,12 +6,15 @@ use std::sync::Mutex;
 
 use clap::Args;
 use clearbox::ClearboxError;
-use clearbox::compute::{DevicePreference, select_device};
+use clearbox::compute::{ComputeDevice, DevicePreference, select_device};
 use clearbox::data::{Recipe, Table};
 use clearbox::jobs::Progress;
 use clearbox::project::recorded::locked;
-use clearbox::project::{EventKind, Project, RecordIn, RunId, RunStatus, Trail, rerun};
-use clearbox::templates::Folder;
+use clearbox::project::{
+    Accountable, EventKind, Project, RecordIn, RunId, RunStatus, Trail, Trained, rerun,
+    train_recorded,
+};
+use clearbox::templates::Record;
 use serde_json::{Value, json};
 
 /// Opens the project named by `--project`, creating it when absent.
@@ -19,26 +22,34 @@ pub fn open(path: Option<&Path>) -> clearbox::Result<Option<Project>> {
     path.map(Project::open_or_create).transpose()
 }
 
-/// Opens the project a run is recorded in, ready to share with the run.
-pub fn open_for_run(path: Option<&Path>) -> clearbox::Result<Option<Mutex<Project>>> {
-    Ok(open(path)?.map(Mutex::new))
-}
-
-/// Records `table` as the data a run uses (the command line applies no
-/// recipe: its choices are in the request) and says where the run goes.
-pub fn record_in<'a>(
-    project: Option<&'a Mutex<Project>>,
+/// Trains `T` on `table` (the command line applies no recipe: its choices
+/// are in the request), saves it in `dir`, and records the run in the
+/// project named by `--project`, when there is one.
+pub fn train<T: Accountable>(
+    project: Option<&Path>,
     table: &Table,
-) -> clearbox::Result<Option<RecordIn<'a>>> {
-    let Some(project) = project else {
-        return Ok(None);
+    request: &T::Request,
+    device: &ComputeDevice,
+    dir: &Path,
+) -> clearbox::Result<Trained<T>> {
+    let project = open(project)?.map(Mutex::new);
+    let record_in = match &project {
+        Some(project) => Some(RecordIn {
+            source: locked(project)?.add_source(table, &Recipe::default())?,
+            project,
+            rerun_of: None,
+        }),
+        None => None,
     };
-    let source = locked(project)?.add_source(table, &Recipe::default())?;
-    Ok(Some(RecordIn {
-        project,
-        source,
-        rerun_of: None,
-    }))
+    train_recorded::<T>(
+        record_in,
+        table,
+        request,
+        device,
+        &Progress::silent(),
+        &|_| {},
+        Some(dir),
+    )
 }
 
 /// A project a saved artefact's work is recorded in, with the data source
@@ -69,7 +80,7 @@ impl Use {
         }
         let (run, model) = match model {
             Some(dir) => {
-                let hash = Folder::open(dir)?.record.hash();
+                let hash = Record::read(dir)?.hash();
                 let run = project.run_with_artefact(&hash)?;
                 (
                     run,

@@ -9,7 +9,6 @@ use clearbox::ClearboxError;
 use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::{DataSource, load};
 use clearbox::jobs::Progress;
-use clearbox::project::train_recorded;
 use clearbox::templates::open_as;
 use clearbox::templates::reinforcement::evaluate::{Estimate, PolicyValue};
 use clearbox::templates::reinforcement::{
@@ -70,16 +69,12 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         .out
         .clone()
         .unwrap_or_else(|| super::default_model_dir(&table.name, "policy"));
-    let project = super::project::open_for_run(args.project.as_deref())?;
-    let record_in = super::project::record_in(project.as_ref(), &table)?;
-    let trained = train_recorded::<Reinforcement>(
-        record_in,
+    let trained = super::project::train::<Reinforcement>(
+        args.project.as_deref(),
         &table,
         &request,
         &device,
-        &Progress::silent(),
-        &|_| {},
-        Some(&dir),
+        &dir,
     )?;
     let outcome = trained.outcome;
     let card = &outcome.card;

@@ -5,7 +5,6 @@ use std::time::Instant;
 use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::load;
 use clearbox::jobs::Progress;
-use clearbox::project::train_recorded;
 use clearbox::templates::segmentation::{Segmentation, SegmentationRequest};
 use clearbox::words::percent;
 
@@ -32,16 +31,12 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         .out
         .clone()
         .unwrap_or_else(|| super::default_model_dir(&table.name, "segments"));
-    let project = super::project::open_for_run(args.project.as_deref())?;
-    let record_in = super::project::record_in(project.as_ref(), &table)?;
-    let trained = train_recorded::<Segmentation>(
-        record_in,
+    let trained = super::project::train::<Segmentation>(
+        args.project.as_deref(),
         &table,
         &request,
         &device,
-        &Progress::silent(),
-        &|_| {},
-        Some(&dir),
+        &dir,
     )?;
     let outcome = trained.outcome;
     let card = &outcome.card;

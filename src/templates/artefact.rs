@@ -174,6 +174,14 @@ pub struct Record {
 }
 
 impl Record {
+    /// Reads only the record of the folder `dir`, to name an artefact that
+    /// was already opened and checked (its files are not read again).
+    pub fn read(dir: &Path) -> Result<Self> {
+        let path = dir.join(RECORD);
+        let bytes = std::fs::read(&path).map_err(|e| ClearboxError::from_io(&path, &e))?;
+        read_record(&bytes).map_err(|problem| damaged(dir, problem))
+    }
+
     /// The blake3 hash of the whole artefact: of the record, which lists
     /// every file's hash. Projects keep it to notice a changed folder.
     pub fn hash(&self) -> String {

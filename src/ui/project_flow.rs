@@ -526,7 +526,7 @@ pub fn record_in_project(
 
 /// The run of `project` that made the artefact folder `dir`, if it has it.
 pub fn run_of_folder(project: &Project, dir: &std::path::Path) -> Option<clearbox::project::RunId> {
-    let hash = clearbox::templates::Folder::open(dir).ok()?.record.hash();
+    let hash = clearbox::templates::Record::read(dir).ok()?.hash();
     project.run_with_artefact(&hash).ok().flatten()
 }
 

@@ -29,6 +29,20 @@ pub fn fixture(relative: &str) -> PathBuf {
         .join(relative)
 }
 
+/// The kinds of a project file's audit events, oldest first, read with
+/// SQLite directly (as any tool could).
+pub fn event_kinds(project: &Path) -> Vec<String> {
+    let db = rusqlite::Connection::open(project).expect("the project opens in SQLite");
+    let mut statement = db
+        .prepare("SELECT kind FROM audit_events ORDER BY seq")
+        .expect("an audit_events table");
+    statement
+        .query_map([], |row| row.get(0))
+        .expect("rows")
+        .map(|kind| kind.expect("a kind"))
+        .collect()
+}
+
 /// A file under `sample-data/`.
 pub fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

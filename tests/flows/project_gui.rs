@@ -33,6 +33,14 @@ fn writes_done(harness: &mut Harness) {
     harness.run_steps(5);
 }
 
+/// Starts the project `path` on the open table and waits for it.
+fn new_project(harness: &mut Harness, path: &std::path::Path) {
+    harness
+        .state_mut()
+        .send(ProjectCommand::New(path.to_path_buf()).into());
+    step_until(harness, "the project", |app| app.state.project.is_some());
+}
+
 fn find_groups(harness: &mut Harness, runs: usize) {
     harness
         .state_mut()
@@ -57,12 +65,7 @@ fn a_project_records_runs_compares_them_and_reopens_the_table_as_it_was_left() {
     ready(&mut harness);
     harness.get_by_label("Penguins").click();
     table_ready(&mut harness);
-    harness
-        .state_mut()
-        .send(ProjectCommand::New(path.clone()).into());
-    step_until(&mut harness, "the project", |app| {
-        app.state.project.is_some()
-    });
+    new_project(&mut harness, &path);
     harness.get_by_label("Project: work");
     harness.state_mut().send(
         DataCommand::ApplyFix(Fix::ExcludeColumn {
@@ -117,16 +120,7 @@ fn a_project_records_runs_compares_them_and_reopens_the_table_as_it_was_left() {
     assert!(harness.query_all_by_label("differs").count() >= 1);
     writes_done(&mut harness);
     drop(harness);
-    let kinds: Vec<String> = {
-        let db = rusqlite::Connection::open(&path).expect("opens");
-        let mut s = db
-            .prepare("SELECT kind FROM audit_events ORDER BY seq")
-            .expect("query");
-        s.query_map([], |r| r.get(0))
-            .expect("rows")
-            .map(|k| k.expect("kind"))
-            .collect()
-    };
+    let kinds = crate::event_kinds(&path);
     assert_eq!(
         kinds,
         [
@@ -196,12 +190,7 @@ fn data_that_moved_is_located_and_other_data_refused() {
         .state_mut()
         .send(DataCommand::OpenFile(data.clone()).into());
     table_ready(&mut harness);
-    harness
-        .state_mut()
-        .send(ProjectCommand::New(path.clone()).into());
-    step_until(&mut harness, "the project", |app| {
-        app.state.project.is_some()
-    });
+    new_project(&mut harness, &path);
     writes_done(&mut harness);
     drop(harness);
 
@@ -304,12 +293,7 @@ fn a_trained_model_and_its_explanation_are_kept_together_in_the_project() {
     ready(&mut harness);
     harness.get_by_label("Titanic passengers").click();
     table_ready(&mut harness);
-    harness
-        .state_mut()
-        .send(ProjectCommand::New(path.clone()).into());
-    step_until(&mut harness, "the project", |app| {
-        app.state.project.is_some()
-    });
+    new_project(&mut harness, &path);
     harness.state_mut().send(PredictionCommand::Start.into());
     step_until(&mut harness, "the target checked", |app| {
         app.state.prediction.check.is_some() && !app.state.prediction.inputs.is_empty()
@@ -386,12 +370,7 @@ fn a_learned_policy_comes_back_when_the_project_is_reopened() {
     ready(&mut harness);
     harness.get_by_label("Fashion recommendations").click();
     table_ready(&mut harness);
-    harness
-        .state_mut()
-        .send(ProjectCommand::New(path.clone()).into());
-    step_until(&mut harness, "the project", |app| {
-        app.state.project.is_some()
-    });
+    new_project(&mut harness, &path);
     harness.state_mut().send(PolicyCommand::Start.into());
     step_until(&mut harness, "the roles guessed", |app| {
         app.state

@@ -39,6 +39,12 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// The command was refused as bad input (exit 2) with a sentence holding `said`.
+fn refused(out: &Output, said: &str) {
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(out));
+    assert!(stderr(out).contains(said), "{}", stderr(out));
+}
+
 /// Trains the Titanic sample into `project`; returns `train --json`'s answer.
 fn train_titanic(project: &Path, dir: &Path, seed: u64) -> Value {
     let out = dir.join(format!("titanic_{seed}"));
@@ -337,16 +343,7 @@ fn the_report_is_one_self_contained_page() {
         );
     }
     rendered_in_a_browser(&page, dir.path());
-    let kinds: Vec<String> = {
-        let db = rusqlite::Connection::open(&project).expect("opens");
-        let mut s = db
-            .prepare("SELECT kind FROM audit_events ORDER BY seq")
-            .expect("query");
-        s.query_map([], |r| r.get(0))
-            .expect("rows")
-            .map(|k| k.expect("kind"))
-            .collect()
-    };
+    let kinds = crate::event_kinds(&project);
     assert_eq!(
         kinds,
         [
@@ -420,12 +417,7 @@ fn a_second_process_is_told_the_project_is_in_use() {
     let path = dir.path().join("p.clearbox");
     let held = clearbox::project::Project::open_or_create(&path).expect("opens");
     let out = clearbox(&["runs", "--project", text(&path)]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("open in another Clearbox"),
-        "{}",
-        stderr(&out)
-    );
+    refused(&out, "open in another Clearbox");
     drop(held);
     let out = clearbox(&["runs", "--project", text(&path)]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -440,33 +432,18 @@ fn newer_or_foreign_files_are_refused_and_older_ones_migrated() {
         .and_then(|db| db.pragma_update(None, "user_version", 99))
         .expect("marks it newer");
     let out = clearbox(&["runs", "--project", text(&newer)]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("newer version of Clearbox"),
-        "{}",
-        stderr(&out)
-    );
+    refused(&out, "newer version of Clearbox");
 
     let foreign = dir.path().join("other.db");
     rusqlite::Connection::open(&foreign)
         .and_then(|db| db.execute_batch("CREATE TABLE t (x INTEGER);"))
         .expect("another program's database");
     let out = clearbox(&["runs", "--project", text(&foreign)]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("not a Clearbox project"),
-        "{}",
-        stderr(&out)
-    );
+    refused(&out, "not a Clearbox project");
     let text_file = dir.path().join("notes.clearbox");
     std::fs::write(&text_file, "just some text, not a database at all").expect("writes");
     let out = clearbox(&["audit", "--project", text(&text_file)]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("not a Clearbox project"),
-        "{}",
-        stderr(&out)
-    );
+    refused(&out, "not a Clearbox project");
 
     // A project of format 0 (marked as Clearbox's, no tables yet) is brought up to date.
     let older = dir.path().join("older.clearbox");
@@ -566,17 +543,6 @@ fn kill_at_any_moment_leaves_a_project_that_opens_and_passes_its_checks() {
             }
         }
     }
-}
-
-fn kinds(project: &Path) -> Vec<String> {
-    let db = rusqlite::Connection::open(project).expect("opens");
-    let mut s = db
-        .prepare("SELECT kind FROM audit_events ORDER BY seq")
-        .expect("query");
-    s.query_map([], |r| r.get(0))
-        .expect("rows")
-        .map(|k| k.expect("kind"))
-        .collect()
 }
 
 #[test]
@@ -679,7 +645,7 @@ fn every_working_verb_records_what_it_did_and_every_template_reports() {
         "--device",
         "cpu",
     ]));
-    let seen = kinds(&project);
+    let seen = crate::event_kinds(&project);
     for kind in ["profiled", "scored", "drift_checked", "evaluated"] {
         assert!(
             seen.iter().any(|k| k == kind),
