@@ -31,10 +31,13 @@
 //! 3. [`ml`]: the building blocks of learning — the target and the kind of
 //!    problem ([`ml::task`]), the train/validation/test split (stratified at
 //!    random, or by time: [`ml::split`]), preprocessing fitted on training
-//!    rows only ([`ml::preprocess`]), the burn network ([`ml::model`]; with no
-//!    hidden layers it is the simple logistic/linear model), its training loop
-//!    with early stopping and cancellation ([`ml::train`]), and metrics
-//!    ([`ml::metrics`], [`ml::cluster_metrics`]).
+//!    rows only ([`ml::preprocess`]), the burn network ([`ml::model`]), its
+//!    training loop with early stopping and cancellation ([`ml::train`]), the
+//!    simple model — a logistic or linear regression on the plain inputs,
+//!    L2 penalty chosen on validation rows, fitted to convergence with
+//!    L-BFGS and held in a network with no hidden layers ([`ml::glm`]) —,
+//!    gradient-boosted trees as a reference ([`ml::trees`], forust-ml), and
+//!    metrics ([`ml::metrics`], [`ml::cluster_metrics`]).
 //! 4. [`health`]: the data-health report. [`health::analyse`] runs the
 //!    families of checks (missing and disguised missing, shape, dates,
 //!    personal data, and, with a target, imbalance and leakage), giving every
@@ -189,9 +192,16 @@
 //! among the actions tried for similar rows; on the judged decisions a
 //! second reward model, cross-fitted there, for the doubly robust estimate.
 //!
-//! Prediction: `TargetValues ──SplitPlan──▶ Split`, the preprocessor fitted
-//! on the training rows, the deep and the simple network trained with early
-//! stopping on the validation rows, both scored on the test rows.
+//! Prediction: `TargetValues ──SplitPlan──▶ Measuring`. Tables of 5 000
+//! rows or more with a random split, and every split by time, are
+//! `HeldOut(Split)`: the preprocessor fitted on the training rows, the
+//! simple model's penalty, the trees' size and the deep network's last pass
+//! chosen on the validation rows, all three scored on the test rows.
+//! Smaller tables are `CrossValidated`: the same on each of 5 stratified
+//! rotations, every row scored once by models that had not seen it (the
+//! card keeps the pooled figures and each rotation's), then the saved
+//! preprocessor, simple model and deep network refitted on every row with
+//! the median penalty, number of passes and threshold of the rotations.
 //! Segmentation: the scaled columns (an autoencoder's code for wide
 //! tables), k-means for k = 2..10, k chosen by silhouette and elbow,
 //! stability by ARI between seeds, profiles and names. Drift: reference and

@@ -9,6 +9,7 @@ pub mod drift;
 pub mod explain;
 pub mod kmeans;
 pub mod reinforcement;
+pub mod simple;
 pub mod synthetic;
 pub mod train;
 

@@ -87,6 +87,25 @@ pub enum BenchTarget {
         #[arg(long)]
         write: Option<PathBuf>,
     },
+    /// The simple model alone on a real file: its test figure and time, on
+    /// the split training uses; `--write` saves the work for
+    /// benches/peers/sklearn_simple.py.
+    Simple {
+        /// The file.
+        file: PathBuf,
+        /// The column to predict.
+        #[arg(long)]
+        target: String,
+        /// Columns to leave out, separated by commas.
+        #[arg(long, value_delimiter = ',')]
+        exclude: Vec<String>,
+        /// Seed of the split.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Also write the work here (JSON), for the peer.
+        #[arg(long)]
+        write: Option<PathBuf>,
+    },
     /// Time to open a file and check its health.
     Open {
         /// The file.
@@ -158,6 +177,25 @@ pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Resu
             _ => print(&clearbox::bench::drift::pair_speed(*rows, *columns)?),
         },
         BenchTarget::Open { file } => print(&clearbox::bench::open_speed(file)?),
+        BenchTarget::Simple {
+            file,
+            target,
+            exclude,
+            seed,
+            write,
+        } => {
+            let device = select_device(preference)?;
+            let request = clearbox::templates::prediction::PredictionRequest {
+                target: target.clone(),
+                exclude: exclude.clone(),
+                include: Vec::new(),
+                seed: *seed,
+                split: clearbox::ml::split::SplitPlan::Stratified,
+            };
+            let report =
+                clearbox::bench::simple::simple_speed(file, &request, &device, write.as_deref())?;
+            print_report(&report, &device);
+        }
         BenchTarget::Reinforcement {
             rows,
             columns,

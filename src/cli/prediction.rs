@@ -66,8 +66,10 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
             },
             "metrics": { "test": card.deep.test },
             "baseline": { "test": card.simple.test },
+            "trees": card.trees,
             "chosen": card.chosen,
-            "epochs": { "deep": card.deep.history.len(), "simple": card.simple.history.len() },
+            "measured": card.measured,
+            "epochs": { "deep": card.deep.fitting.passes() },
             "model_dir": dir,
             "run": trained.run,
             "seconds": started.elapsed().as_secs_f64(),
@@ -88,14 +90,28 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         {
             println!("Left out '{column}': {}.", why.reason());
         }
+        let spread = |which: clearbox::templates::prediction::Compared| {
+            card.measured
+                .spread(which)
+                .map_or(String::new(), |s| format!(" The figure varies {s}."))
+        };
         println!(
-            "Deep model:   {}",
-            describe(&card.deep.test, &card.target.classes)
+            "Deep model:   {}{}",
+            describe(&card.deep.test, &card.target.classes),
+            spread(ChosenModel::Deep.into())
         );
         println!(
-            "Simple model: {}",
-            describe(&card.simple.test, &card.target.classes)
+            "Simple model: {}{}",
+            describe(&card.simple.test, &card.target.classes),
+            spread(ChosenModel::Simple.into())
         );
+        if let Some(trees) = &card.trees {
+            println!(
+                "Trees (reference): {}{}",
+                describe(&trees.test, &card.target.classes),
+                spread(clearbox::templates::prediction::Compared::Trees)
+            );
+        }
         if card.chosen == ChosenModel::Simple {
             println!(
                 "The deep model does not beat the simple one here, so the simple model is kept for scoring."

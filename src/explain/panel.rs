@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::importance::{Driver, Stability};
 use super::sentences::model_paragraph;
 use crate::ml::task::TaskKind;
-use crate::templates::prediction::{ChosenModel, ModelCard, Scores};
+use crate::templates::prediction::{ChosenModel, ModelCard, Scores, trees_lead};
 use crate::templates::{InputChoice, LeftOut, Provenance};
 use crate::words;
 
@@ -150,6 +150,25 @@ pub fn quality(card: &ModelCard) -> Vec<String> {
             "The deep model did not beat the simple one here, so the simple model is the one used."
                 .into(),
         );
+    }
+    let metric = chosen.metric();
+    if let Some(spread) = card.measured.spread(card.chosen) {
+        lines.push(format!(
+            "Every row was measured by a model that had not seen it: its {} was {spread}.",
+            metric.name()
+        ));
+    }
+    if let Some(trees) = &card.trees {
+        let comparison = if trees_lead(&trees.test, chosen) {
+            "better than the model used here (Clearbox scores and explains only with its own two models)"
+        } else {
+            "no clear gain over the model used here"
+        };
+        lines.push(format!(
+            "A tree model (gradient-boosted trees) reaches {} {} on the same rows: {comparison}.",
+            metric.name(),
+            metric.shown(trees.test.value())
+        ));
     }
     lines
 }

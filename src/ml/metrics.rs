@@ -331,6 +331,15 @@ impl Metric {
         }
     }
 
+    /// A figure of this measure as shown in sentences: "0.842", "81%", "0.47".
+    pub fn shown(self, value: f64) -> String {
+        match self {
+            Self::Auc => format!("{value:.3}"),
+            Self::Accuracy => crate::words::percent(value),
+            Self::Rmse => crate::words::number(value),
+        }
+    }
+
     /// Whether a higher figure is better (not for an error).
     pub fn higher_is_better(self) -> bool {
         !matches!(self, Self::Rmse)

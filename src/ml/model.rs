@@ -71,6 +71,29 @@ pub struct Network {
 }
 
 impl Network {
+    /// A network with no hidden layers holding fitted linear weights
+    /// (`inputs × outputs`, row-major) and biases: how the simple model,
+    /// fitted outside burn, is saved, scored and explained like any network.
+    pub fn linear(
+        shape: &NetworkShape,
+        weights: Vec<f32>,
+        bias: Vec<f32>,
+        device: &Device,
+    ) -> Self {
+        use burn::module::Param;
+        use burn::tensor::TensorData;
+        let mut network = shape.init(device);
+        network.output.weight = Param::from_tensor(Tensor::from_data(
+            TensorData::new(weights, [shape.inputs, shape.outputs]),
+            device,
+        ));
+        network.output.bias = Some(Param::from_tensor(Tensor::from_data(
+            TensorData::new(bias, [shape.outputs]),
+            device,
+        )));
+        network
+    }
+
     /// Raw outputs (logits for classes, a standardised amount for numbers).
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
         let mut x = x;

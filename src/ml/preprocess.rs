@@ -13,7 +13,8 @@ use crate::error::{ClearboxError, Result};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Encoder {
     /// An amount: optionally log-compressed, centred on the median, scaled by
-    /// the spread of the middle half, clipped; plus a was-missing flag, and a
+    /// the spread of the middle half, clipped; for a compressed one, also the
+    /// value itself scaled alike; plus a was-missing flag, and a
     /// piecewise-linear encoding over the training quantiles (`edges`), which
     /// lets a network bend its response to a number where the data bends.
     Number {
@@ -21,6 +22,12 @@ pub enum Encoder {
         log: bool,
         center: f64,
         scale: f64,
+        /// For a log-compressed number in a network's encoding: the centre
+        /// and spread of the value itself, kept as a second number. A linear
+        /// model needs it: the log hides how far the largest values stand
+        /// out (on the adult census table the simple model's AUC falls from
+        /// 0.909 to 0.902 without it).
+        linear: Option<(f64, f64)>,
         missing_flag: bool,
         edges: Vec<f64>,
     },
@@ -63,10 +70,15 @@ impl Encoder {
     pub fn width(&self) -> usize {
         match self {
             Self::Number {
+                linear,
                 missing_flag,
                 edges,
                 ..
-            } => 1 + usize::from(*missing_flag) + edges.len().saturating_sub(1),
+            } => {
+                1 + usize::from(linear.is_some())
+                    + usize::from(*missing_flag)
+                    + edges.len().saturating_sub(1)
+            }
             Self::Category { levels, .. } => levels.len() + 2,
             Self::Boolean { .. } => 2,
             Self::Date { .. } => 6,
@@ -97,6 +109,8 @@ impl Encoder {
                     crate::data::profile::Profile::of(&ColumnValues::Number(present.clone()))
                         .numeric
                         .is_some_and(|n| n.wants_log_scale());
+                let linear =
+                    (skewed && style == EncoderStyle::Network).then(|| robust_scale(&present));
                 if skewed {
                     present.iter_mut().for_each(|x| *x = x.ln_1p());
                 }
@@ -112,6 +126,7 @@ impl Encoder {
                     log: skewed,
                     center,
                     scale,
+                    linear,
                     missing_flag,
                     edges,
                 }
@@ -154,6 +169,7 @@ impl Encoder {
                 log,
                 center,
                 scale,
+                linear,
                 missing_flag,
                 edges,
                 ..
@@ -164,15 +180,19 @@ impl Encoder {
                         .and_then(|l| l.trim().parse().ok())
                         .unwrap_or(f64::NAN),
                 };
+                let flag = 1 + usize::from(linear.is_some());
                 if x.is_nan() {
                     out[0] = 0.0;
                     if *missing_flag {
-                        out[1] = 1.0;
+                        out[flag] = 1.0;
                     }
                 } else {
+                    if let Some((c, s)) = linear {
+                        out[1] = ((x - c) / s).clamp(-CLIP, CLIP) as f32;
+                    }
                     let x = if *log { x.max(0.0).ln_1p() } else { x };
                     out[0] = ((x - center) / scale).clamp(-CLIP, CLIP) as f32;
-                    let first = 1 + usize::from(*missing_flag);
+                    let first = flag + usize::from(*missing_flag);
                     for (j, pair) in edges.windows(2).enumerate() {
                         out[first + j] =
                             ((x - pair[0]) / (pair[1] - pair[0])).clamp(0.0, 1.0) as f32;
@@ -271,6 +291,27 @@ impl Preprocessor {
     /// Numbers per row.
     pub fn width(&self) -> usize {
         self.encoders.iter().map(Encoder::width).sum()
+    }
+
+    /// Positions of the plain inputs in a row — every number except the
+    /// piecewise-linear pieces, which only a network can make use of: what
+    /// the simple (linear) model reads.
+    pub fn plain_columns(&self) -> Vec<usize> {
+        let mut plain = Vec::new();
+        let mut offset = 0;
+        for encoder in &self.encoders {
+            let kept = match encoder {
+                Encoder::Number {
+                    linear,
+                    missing_flag,
+                    ..
+                } => 1 + usize::from(linear.is_some()) + usize::from(*missing_flag),
+                other => other.width(),
+            };
+            plain.extend(offset..offset + kept);
+            offset += encoder.width();
+        }
+        plain
     }
 
     /// Checks that `table` has every input column in a readable form, naming

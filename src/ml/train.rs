@@ -132,7 +132,42 @@ pub fn fit(
     progress: &Progress,
     on_epoch: &dyn Fn(EpochLoss),
 ) -> Result<Trained> {
-    if train.rows() == 0 || valid.rows() == 0 {
+    run(
+        shape,
+        train,
+        Some(valid),
+        options,
+        device,
+        progress,
+        on_epoch,
+    )
+}
+
+/// Trains for exactly `options.max_epochs` passes over `train`, keeping the
+/// last weights: the final fit on every row once cross-validation has chosen
+/// the number of passes. There are no validation rows, so each pass's
+/// validation loss is NaN.
+pub fn fit_passes(
+    shape: &NetworkShape,
+    train: &Examples<'_>,
+    options: &TrainOptions,
+    device: &Device,
+    progress: &Progress,
+    on_epoch: &dyn Fn(EpochLoss),
+) -> Result<Trained> {
+    run(shape, train, None, options, device, progress, on_epoch)
+}
+
+fn run(
+    shape: &NetworkShape,
+    train: &Examples<'_>,
+    valid: Option<&Examples<'_>>,
+    options: &TrainOptions,
+    device: &Device,
+    progress: &Progress,
+    on_epoch: &dyn Fn(EpochLoss),
+) -> Result<Trained> {
+    if train.rows() == 0 || valid.is_some_and(|v| v.rows() == 0) {
         return Err(ClearboxError::BadRequest(
             "There are too few rows with a known outcome to train on. Use a larger table.".into(),
         ));
@@ -170,8 +205,10 @@ pub fn fit(
             });
             let grads = GradientsParams::from_grads(loss.backward(), &network);
             network = optimizer.step(learning_rate, network, grads);
-            let expected_end =
-                (best_epoch + options.patience + 1).clamp(epoch + 1, options.max_epochs);
+            let expected_end = match valid {
+                Some(_) => (best_epoch + options.patience + 1).clamp(epoch + 1, options.max_epochs),
+                None => options.max_epochs,
+            };
             let done = (epoch as f32 + (step + 1) as f32 / steps as f32) / expected_end as f32;
             shown = shown.max(done.min(0.99));
             progress.report(shown, "Training");
@@ -180,6 +217,16 @@ pub fn fit(
             f64::from(t.into_scalar::<f32>()) / steps as f64
         });
         let snapshot = network.valid();
+        let Some(valid) = valid else {
+            let record = EpochLoss {
+                train: train_loss,
+                valid: f64::NAN,
+            };
+            on_epoch(record);
+            history.push(record);
+            (best, best_epoch) = (snapshot, epoch);
+            continue;
+        };
         let valid_loss = evaluate(&snapshot, valid, device);
         let record = EpochLoss {
             train: train_loss,

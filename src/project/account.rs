@@ -79,8 +79,10 @@ impl Accountable for Prediction {
         serde_json::json!({
             "test": card.deep.test,
             "baseline": card.simple.test,
+            "trees": card.trees,
             "chosen": card.chosen,
-            "epochs": { "deep": card.deep.history.len(), "simple": card.simple.history.len() },
+            "measured": card.measured,
+            "epochs": { "deep": card.deep.fitting.passes() },
         })
     }
 
@@ -91,8 +93,12 @@ impl Accountable for Prediction {
             ChosenModel::Deep => "the deep model is kept",
             ChosenModel::Simple => "the simple model is kept, as the deep one does not beat it",
         };
+        let measured = match card.measured {
+            crate::templates::prediction::Measured::HeldOut => "Test",
+            crate::templates::prediction::Measured::CrossValidated { .. } => "Cross-validated",
+        };
         format!(
-            "Test {} {:.3} against {:.3} for the simple model; {kept}.",
+            "{measured} {} {:.3} against {:.3} for the simple model; {kept}.",
             metric.name(),
             card.deep.test.value(),
             card.simple.test.value()
@@ -114,6 +120,13 @@ impl Accountable for Prediction {
                 range: None,
             },
         ];
+        if let Some(trees) = &card.trees {
+            bars.push(Bar {
+                label: "Trees (reference)".into(),
+                value: trees.test.value(),
+                range: None,
+            });
+        }
         if metric == crate::ml::metrics::Metric::Auc {
             bars.push(Bar {
                 label: "Guessing".into(),

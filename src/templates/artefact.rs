@@ -38,7 +38,7 @@ pub const RECORD: &str = "artefact.json";
 /// The template's card in every artefact folder.
 pub const CARD: &str = "card.ron";
 /// The folder layout this version writes and reads.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// Which template made an artefact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! The prediction wizard: Goal → Inputs → Check → Train → Results.
 
 use clearbox::ml::split::SplitPlan;
+use clearbox::templates::prediction::Round;
 use clearbox::words::duration;
 use egui::{RichText, Ui};
 use egui_plot::{Line, Plot, PlotPoints};
@@ -212,6 +213,15 @@ fn train_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppComman
             duration(remaining)
         ));
     }
+    match view.round {
+        Some(Round::Rotation { number, of }) => {
+            ui.label(format!("Rotation {number} of {of}: the model learns from {} of the rows and is measured on the rest.", fraction_of(of)));
+        }
+        Some(Round::Final) => {
+            ui.label("Last round: the model that is saved learns from every row, for as many passes as the rotations needed.");
+        }
+        None => {}
+    }
     ui.label("The lines show the model's error after each pass: on the rows it learns from, and on the rows it is checked on. When the second stops falling, training stops.");
     let line =
         |points: Vec<[f64; 2]>, name: &str| Line::new(name.to_owned(), PlotPoints::from(points));
@@ -220,6 +230,8 @@ fn train_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppComman
             .iter()
             .enumerate()
             .map(|(i, l)| [i as f64 + 1.0, if valid { l.valid } else { l.train }])
+            // The final fit on every row has no check rows.
+            .filter(|[_, loss]| loss.is_finite())
             .collect()
     };
     Plot::new("training loss")
@@ -233,9 +245,13 @@ fn train_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppComman
                 "deep model: learning rows",
             ));
             plot.line(line(to_points(&view.deep, true), "deep model: check rows"));
-            plot.line(line(
-                to_points(&view.simple, true),
-                "simple model: check rows",
-            ));
         });
+}
+
+/// "four fifths" for five rotations: the share each rotation learns from.
+fn fraction_of(rotations: usize) -> String {
+    match rotations {
+        5 => "four fifths".into(),
+        n => format!("{} in {n}", n.saturating_sub(1)),
+    }
 }

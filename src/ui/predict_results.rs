@@ -3,7 +3,9 @@
 //! sentences, the confusion table, and ROC, gains and calibration curves.
 
 use clearbox::ml::metrics::{BinaryCurves, BinaryScores};
-use clearbox::templates::prediction::{ChosenModel, PredictionOutcome, Scores};
+use clearbox::templates::prediction::{
+    ChosenModel, Compared, Measured, PredictionOutcome, Scores, trees_lead,
+};
 use clearbox::words::{count, percent};
 use egui::{RichText, Ui};
 use egui_plot::{Line, Plot, PlotPoints};
@@ -19,21 +21,62 @@ pub fn results_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<App
         return;
     };
     let card = &outcome.card;
-    ui.label(
-        RichText::new(format!(
+    let title = match card.measured {
+        Measured::HeldOut => format!(
             "How well '{}' is predicted, on {} test rows the model never saw",
             card.target.name,
             count(card.split_sizes[2])
-        ))
-        .strong(),
-    );
-    ui.horizontal(|ui| {
-        ui.label(format!("Deep model: {}", headline(&card.deep.test)));
-    });
+        ),
+        Measured::CrossValidated { .. } => format!(
+            "How well '{}' is predicted, on all {} rows, each scored by a model that had not seen it",
+            card.target.name,
+            count(card.split_sizes[2])
+        ),
+    };
+    ui.label(RichText::new(title).strong());
+    let spread = |which: Compared| {
+        card.measured
+            .spread(which)
+            .map_or(String::new(), |s| format!("; {s}"))
+    };
     ui.label(format!(
-        "Simple model (the bar to beat): {}",
-        headline(&card.simple.test)
+        "Deep model: {}{}",
+        headline(&card.deep.test),
+        spread(Compared::Deep)
     ));
+    ui.label(format!(
+        "Simple model (the bar to beat): {}{}",
+        headline(&card.simple.test),
+        spread(Compared::Simple)
+    ));
+    if let Some(trees) = &card.trees {
+        ui.label(format!(
+            "Gradient-boosted trees (a strong classic method, shown for reference): {}{}",
+            headline(&trees.test),
+            spread(Compared::Trees)
+        ))
+        .on_hover_text(format!(
+            "{} decision trees, each correcting the ones before, fitted on the same rows. They are not used for scoring or explanations.",
+            count(trees.trees)
+        ));
+        let kept = &card.chosen_part().test;
+        if trees_lead(&trees.test, kept) {
+            ui.colored_label(
+                super::theme::CHECK,
+                format!(
+                    "On this table the trees do better ({} against {}). Clearbox still scores and explains with the model it kept; the figure shows what is possible with these columns.",
+                    kept.metric().shown(trees.test.value()),
+                    kept.metric().shown(kept.value())
+                ),
+            );
+        }
+    }
+    if let Measured::CrossValidated { .. } = card.measured {
+        ui.weak(format!(
+            "The model that is saved then learned from all {} rows, for as many passes as the rotations needed.",
+            count(card.split_sizes[0])
+        ));
+    }
     match card.chosen {
         ChosenModel::Deep => ui.label("The deep model does at least as well as the simple one, so it is the one used."),
         ChosenModel::Simple => ui.colored_label(

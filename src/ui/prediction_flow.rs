@@ -256,10 +256,13 @@ impl Runner for PredictionRunner {
         if let (Some(view), Some(job)) = (&mut state.prediction.training, self.training.view()) {
             view.job = job;
             if let Some(events) = &self.events {
-                while let Ok(TrainingEvent::Epoch { model, loss }) = events.try_recv() {
-                    match model {
-                        ChosenModel::Deep => view.deep.push(loss),
-                        ChosenModel::Simple => view.simple.push(loss),
+                while let Ok(event) = events.try_recv() {
+                    match event {
+                        TrainingEvent::Epoch(loss) => view.deep.push(loss),
+                        TrainingEvent::Round(round) => {
+                            view.deep.clear();
+                            view.round = Some(round);
+                        }
                     }
                 }
             }
@@ -343,8 +346,8 @@ fn check_target(table: &Table, target: &str, plan: &SplitPlan) -> TargetCheck {
     };
     match read_target(table, target) {
         Ok((column, values)) => {
-            let (split_ok, split_sentence) = match plan.split(table, &values, SEED) {
-                Ok(split) => (true, split.describe()),
+            let (split_ok, split_sentence) = match plan.measuring(table, &values, SEED) {
+                Ok(measuring) => (true, measuring.describe()),
                 Err(err) => (false, err.to_string()),
             };
             TargetCheck {

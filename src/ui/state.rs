@@ -308,10 +308,13 @@ impl WizardStep {
 pub struct TrainingView {
     /// How far it is.
     pub job: JobView,
-    /// Loss per pass of the simple model.
+    /// Loss per pass of the simple model (the reward model's linear rival;
+    /// a prediction's simple model is fitted in one go, without passes).
     pub simple: Vec<clearbox::ml::train::EpochLoss>,
-    /// Loss per pass of the deep model.
+    /// Loss per pass of the deep model in the current round.
     pub deep: Vec<clearbox::ml::train::EpochLoss>,
+    /// For a prediction: which training of the deep model the chart shows.
+    pub round: Option<clearbox::templates::prediction::Round>,
 }
 
 /// What the wizard found about the chosen target and split, worked out in

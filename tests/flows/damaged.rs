@@ -148,7 +148,7 @@ fn cases() -> Vec<Case> {
             expected: "Clearbox 9.1.0 in a layout this version",
             make: |t, d| {
                 copy_folder(&t.binary, d);
-                edit(&d.join("artefact.json"), "\"format\": 2", "\"format\": 7");
+                edit(&d.join("artefact.json"), "\"format\": 3", "\"format\": 7");
                 let version = env!("CARGO_PKG_VERSION");
                 edit(
                     &d.join("artefact.json"),

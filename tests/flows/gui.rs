@@ -200,15 +200,19 @@ fn open_a_sample_see_its_health_and_change_a_role() {
     );
     harness.get_by_label_contains("year — Category");
 
-    // The change is kept: it is in the settings file and comes back on reopening.
-    let saved = clearbox::project::Settings::load(&settings);
-    assert_eq!(
-        saved
+    // The change is kept: it is in the settings file (written in the
+    // background, so given a moment on a busy machine) and comes back on reopening.
+    let saved_role = || {
+        clearbox::project::Settings::load(&settings)
             .recipes
             .get("sample:penguins")
-            .and_then(|r| r.roles.get("year")),
-        Some(&ColumnRole::Category)
-    );
+            .and_then(|r| r.roles.get("year").copied())
+    };
+    let waited = std::time::Instant::now();
+    while saved_role().is_none() && waited.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(saved_role(), Some(ColumnRole::Category));
     harness.get_by_label("Home").click();
     harness.run_steps(2);
     harness.get_by_label("Penguins").click();
@@ -334,7 +338,7 @@ fn the_prediction_wizard_trains_a_model_and_shows_results() {
     harness.get_by_label_contains("left out: personal data");
     harness.get_by_label("Next").click();
     harness.run_steps(2);
-    harness.get_by_label_contains("kept aside to measure it honestly");
+    harness.get_by_label_contains("split into 5 groups");
     harness.get_by_label("Train").click();
     step_until(&mut harness, "the results", |app| {
         app.state.prediction.step == Some(WizardStep::Results)

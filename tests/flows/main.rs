@@ -7,6 +7,7 @@ mod damaged;
 mod device;
 mod drift;
 mod explain;
+mod glm_reference;
 mod gui;
 mod intake;
 mod predict;

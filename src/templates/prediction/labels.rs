@@ -93,34 +93,42 @@ impl LabelSets {
         valid_out: &[f32],
         test_out: &[f32],
     ) -> (Scores, Option<f64>) {
+        let threshold = (target.task == TaskKind::Binary).then(|| {
+            let valid_p = positive_probabilities(valid_out);
+            let truth_valid: Vec<bool> = self.classes[1].iter().map(|&c| c == 1).collect();
+            balanced_threshold(&valid_p, &truth_valid)
+        });
+        (self.score_at(target, test_out, threshold), threshold)
+    }
+
+    /// Test scores from raw outputs, flagging yes/no rows above `threshold`
+    /// (chosen elsewhere: on validation rows, never on these).
+    pub(super) fn score_at(
+        &self,
+        target: &TargetColumn,
+        test_out: &[f32],
+        threshold: Option<f64>,
+    ) -> Scores {
         match (target.task, self.amount_scale) {
             (TaskKind::Regression, Some((mean, sd))) => {
                 let predicted: Vec<f64> =
                     test_out.iter().map(|&o| f64::from(o) * sd + mean).collect();
-                (
-                    Scores::Regression(AmountScores::measure(&predicted, &self.raw_amounts[2])),
-                    None,
-                )
+                Scores::Regression(AmountScores::measure(&predicted, &self.raw_amounts[2]))
             }
             (TaskKind::Binary, _) => {
-                let valid_p = positive_probabilities(valid_out);
-                let truth_valid: Vec<bool> = self.classes[1].iter().map(|&c| c == 1).collect();
-                let threshold = balanced_threshold(&valid_p, &truth_valid);
                 let test_p = positive_probabilities(test_out);
                 let truth: Vec<bool> = self.classes[2].iter().map(|&c| c == 1).collect();
-                (
-                    Scores::Binary(BinaryScores::measure(&test_p, &truth, threshold)),
-                    Some(threshold),
-                )
+                Scores::Binary(BinaryScores::measure(
+                    &test_p,
+                    &truth,
+                    threshold.unwrap_or(0.5),
+                ))
             }
             _ => {
                 let k = target.classes.len();
                 let predicted: Vec<usize> = test_out.chunks(k.max(1)).map(argmax).collect();
                 let truth: Vec<usize> = self.classes[2].iter().map(|&c| c as usize).collect();
-                (
-                    Scores::Multiclass(ClassScores::measure(&predicted, &truth, k)),
-                    None,
-                )
+                Scores::Multiclass(ClassScores::measure(&predicted, &truth, k))
             }
         }
     }

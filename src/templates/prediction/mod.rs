@@ -2,6 +2,7 @@
 //! it honestly against a simple model on held-out rows, save it, and score
 //! new files with it.
 
+mod fit;
 mod kept;
 mod labels;
 mod saved;
@@ -14,22 +15,22 @@ use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
 pub use crate::ml::metrics::Scores;
-pub use saved::{ModelCard, ModelPart, SavedModel};
+pub use fit::{SimpleOnly, simple_only, train_prediction};
+pub use saved::{
+    Compared, Fitting, Measured, ModelCard, ModelPart, SavedModel, TreeReference, trees_lead,
+};
 pub use score::{score_rows, score_table};
 
 use super::Template;
 use super::artefact::{Folder, Provenance, Record, TemplateKind};
-use super::inputs::{Decisions, InputChoice, Purpose, choose_inputs, used_columns};
+use super::inputs::InputChoice;
 use crate::compute::ComputeDevice;
 use crate::data::Table;
-use crate::error::{ClearboxError, Result};
+use crate::error::Result;
 use crate::jobs::Progress;
-use crate::ml::model::{Network, NetworkShape};
-use crate::ml::preprocess::Preprocessor;
-use crate::ml::split::SplitPlan;
-use crate::ml::task::{TaskKind, read_target};
-use crate::ml::train::{EpochLoss, Examples, TrainOptions, Trained, fit, predict};
-use labels::LabelSets;
+use crate::ml::model::Network;
+use crate::ml::split::{CROSS_VALIDATE_BELOW, FOLDS, SplitPlan};
+use crate::ml::train::EpochLoss;
 
 /// What the user asked for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,13 +120,24 @@ pub const BACKGROUND_ROWS: usize = 200;
 /// News from a training run, for live charts.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum TrainingEvent {
-    /// One pass over the training rows finished.
-    Epoch {
-        /// Which model.
-        model: ChosenModel,
-        /// Its losses after the pass.
-        loss: EpochLoss,
+    /// The deep model finished one pass over its training rows.
+    Epoch(EpochLoss),
+    /// The deep model starts learning afresh, so a chart starts again.
+    Round(Round),
+}
+
+/// Which training of the deep model is under way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Round {
+    /// One rotation of cross-validation.
+    Rotation {
+        /// Counted from 1.
+        number: usize,
+        /// Rotations in all.
+        of: usize,
     },
+    /// The saved model, learning from every row.
+    Final,
 }
 
 /// The test rows' true outcomes and the chosen model's predictions, kept so
@@ -143,7 +155,7 @@ pub struct TestPredictions {
 }
 
 /// A rough forecast of training time, in seconds, for `rows` rows of the
-/// `inputs` on `device`: both models, about 30 passes, at a throughput
+/// `inputs` on `device`: the deep model's trainings, about 30 passes each, at a throughput
 /// measured on a two-core laptop processor (graphics cards are counted ten
 /// times faster). Shown before training so nobody waits blind.
 pub fn estimate_seconds(table: &Table, inputs: &[String], device: &ComputeDevice) -> f64 {
@@ -162,162 +174,12 @@ pub fn estimate_seconds(table: &Table, inputs: &[String], device: &ComputeDevice
         crate::compute::DeviceChoice::Gpu(_) => 4e10,
         crate::compute::DeviceChoice::Cpu => 4e9,
     };
-    let train_rows = table.rows as f64 * 0.7;
-    (train_rows * 30.0 * per_row / flops_per_second).max(1.0)
-}
-
-/// Trains both models on `table` and measures them on the held-out test rows.
-/// `on_event` hears about every pass, for a live loss chart.
-pub fn train_prediction(
-    table: &Table,
-    request: &PredictionRequest,
-    device: &ComputeDevice,
-    progress: &Progress,
-    on_event: &dyn Fn(TrainingEvent),
-) -> Result<PredictionOutcome> {
-    progress.report(0.0, "Checking the data");
-    let (target, values) = read_target(table, &request.target)?;
-    let report = crate::health::analyse(table, Some(&request.target), &progress.scaled(0.0, 0.05))?;
-    let decisions = Decisions {
-        exclude: request.exclude.clone(),
-        include: request.include.clone(),
-    };
-    let purpose = Purpose::Predict {
-        target: &request.target,
-    };
-    let inputs = choose_inputs(table, &report, purpose, &decisions);
-    let used = used_columns(&inputs);
-    if used.is_empty() {
-        return Err(ClearboxError::BadRequest(format!(
-            "No column is left to predict '{}' from: every other column was left out. Include some columns.",
-            request.target
-        )));
-    }
-    let split = request.split.split(table, &values, request.seed)?;
-    let preprocessor = Preprocessor::fit(table, &used, &split.train)?;
-    let width = preprocessor.width();
-    let x_train = preprocessor.transform(table, &split.train)?;
-    let x_valid = preprocessor.transform(table, &split.valid)?;
-    let x_test = preprocessor.transform(table, &split.test)?;
-    let labels = LabelSets::new(&values, &split);
-    let outputs = match target.task {
-        TaskKind::Regression => 1,
-        _ => target.classes.len(),
-    };
-    let train_set = Examples {
-        x: &x_train,
-        width,
-        labels: labels.labels(0, outputs),
-    };
-    let valid_set = Examples {
-        x: &x_valid,
-        width,
-        labels: labels.labels(1, outputs),
-    };
-    let rows = split.train.len();
-    progress.report(0.05, "Training the simple model");
-    let simple_options = TrainOptions::simple(rows, request.seed);
-    let simple_shape = NetworkShape::simple(width, outputs);
-    let simple = fit(
-        &simple_shape,
-        &train_set,
-        &valid_set,
-        &simple_options,
-        &device.device,
-        &progress.scaled(0.05, 0.15),
-        &|loss| {
-            on_event(TrainingEvent::Epoch {
-                model: ChosenModel::Simple,
-                loss,
-            })
-        },
-    )?;
-    progress.report(0.2, "Training the deep model");
-    let deep_options = TrainOptions::deep(rows, request.seed);
-    let deep_shape = NetworkShape::deep(width, outputs);
-    let deep = fit(
-        &deep_shape,
-        &train_set,
-        &valid_set,
-        &deep_options,
-        &device.device,
-        &progress.scaled(0.2, 0.78),
-        &|loss| {
-            on_event(TrainingEvent::Epoch {
-                model: ChosenModel::Deep,
-                loss,
-            })
-        },
-    )?;
-    progress.report(0.98, "Measuring on the test rows");
-
-    let judge = |trained: &Trained| -> Result<(Scores, Option<f64>, Vec<f32>)> {
-        let valid_out = predict(&trained.network, &x_valid, width, &device.device)?;
-        let test_out = predict(&trained.network, &x_test, width, &device.device)?;
-        let (scores, threshold) = labels.score(&target, &valid_out, &test_out);
-        Ok((scores, threshold, test_out))
-    };
-    let (deep_scores, deep_threshold, deep_out) = judge(&deep)?;
-    let (simple_scores, simple_threshold, simple_out) = judge(&simple)?;
-    let test_predictions = labels.test_predictions(target.task, &deep_out, &simple_out);
-    let chosen = if deep_scores.headline() >= simple_scores.headline() {
-        ChosenModel::Deep
+    // Small tables are cross-validated: five rotations on four fifths of the
+    // rows, then the saved model on all of them.
+    let trainings = if table.rows < CROSS_VALIDATE_BELOW {
+        0.8 * FOLDS as f64 + 1.0
     } else {
-        ChosenModel::Simple
+        0.7
     };
-    let provenance = Provenance::new(
-        TemplateKind::Prediction,
-        table,
-        &device.label(),
-        request.seed,
-        request,
-    );
-    let card = ModelCard {
-        target,
-        inputs: used,
-        preprocessor,
-        amount_scale: labels.amount_scale,
-        split_sizes: [split.train.len(), split.valid.len(), split.test.len()],
-        split_plan: request.split.clone(),
-        split_sentence: split.describe(),
-        deep: ModelPart {
-            shape: deep_shape,
-            options: deep_options,
-            threshold: deep_threshold,
-            test: deep_scores,
-            history: deep.history.clone(),
-            best_epoch: deep.best_epoch,
-        },
-        simple: ModelPart {
-            shape: simple_shape,
-            options: simple_options,
-            threshold: simple_threshold,
-            test: simple_scores,
-            history: simple.history.clone(),
-            best_epoch: simple.best_epoch,
-        },
-        chosen,
-    };
-    let background = {
-        use rand::SeedableRng;
-        use rand::seq::SliceRandom;
-        // Positions within the training matrix, not row numbers.
-        let mut at: Vec<usize> = (0..split.train.len()).collect();
-        at.shuffle(&mut rand::rngs::StdRng::seed_from_u64(request.seed));
-        at.truncate(BACKGROUND_ROWS);
-        at.sort_unstable();
-        at.iter()
-            .flat_map(|&i| x_train[i * width..(i + 1) * width].iter().copied())
-            .collect()
-    };
-    progress.report(1.0, "Done");
-    Ok(PredictionOutcome {
-        provenance,
-        card,
-        deep: deep.network,
-        simple: simple.network,
-        inputs,
-        test_predictions,
-        background,
-    })
+    (table.rows as f64 * trainings * 30.0 * per_row / flops_per_second).max(1.0)
 }

@@ -1,0 +1,595 @@
+//! Training both models and measuring them honestly: on held-out test rows
+//! for larger tables, by cross-validation on small ones, where the saved
+//! models then learn from every row with the settings the rotations chose
+//! (see [`Measuring`]).
+
+use super::labels::LabelSets;
+use super::saved::{Fitting, Measured, ModelCard, ModelPart, TreeReference};
+use super::{
+    BACKGROUND_ROWS, ChosenModel, PredictionOutcome, PredictionRequest, Round, Scores,
+    TrainingEvent,
+};
+use crate::compute::ComputeDevice;
+use crate::data::Table;
+use crate::error::{ClearboxError, Result};
+use crate::jobs::Progress;
+use crate::ml::glm::{LinearFit, PenaltyChoice, PlainInputs, fit_linear, refit_linear};
+use crate::ml::model::{Network, NetworkShape};
+use crate::ml::preprocess::Preprocessor;
+use crate::ml::split::{Measuring, Split};
+use crate::ml::task::{TargetColumn, TargetValues, TaskKind, read_target};
+use crate::ml::train::{Examples, TrainOptions, Trained, fit, fit_passes, predict};
+use crate::ml::trees::fit_trees;
+use crate::templates::artefact::{Provenance, TemplateKind};
+use crate::templates::inputs::{Decisions, InputChoice, Purpose, choose_inputs, used_columns};
+
+/// What every training shares: the data, the target and the settings.
+struct Job<'a> {
+    table: &'a Table,
+    used: &'a [String],
+    target: &'a TargetColumn,
+    values: &'a TargetValues,
+    outputs: usize,
+    request: &'a PredictionRequest,
+    device: &'a ComputeDevice,
+    on_event: &'a dyn Fn(TrainingEvent),
+}
+
+/// Both models fitted on one split and judged on its test rows.
+struct Fitted {
+    preprocessor: Preprocessor,
+    labels: LabelSets,
+    x_train: Vec<f32>,
+    deep: Trained,
+    deep_options: TrainOptions,
+    simple: LinearFit,
+    simple_network: Network,
+    judged: [Judged; 2],
+    /// The tree reference's size and figures, when it could be fitted.
+    trees: Option<(usize, Judged)>,
+}
+
+/// A model's figures on a split's test rows.
+struct Judged {
+    scores: Scores,
+    threshold: Option<f64>,
+    /// Raw outputs for the test rows (`rows × outputs`).
+    test_out: Vec<f32>,
+}
+
+/// The columns a request trains on and the target's form, as both models see them.
+struct Prepared {
+    target: TargetColumn,
+    values: TargetValues,
+    inputs: Vec<InputChoice>,
+    used: Vec<String>,
+    outputs: usize,
+}
+
+/// Reads the target and chooses the inputs, as the health report and the
+/// user's decisions say.
+fn prepare(table: &Table, request: &PredictionRequest, progress: &Progress) -> Result<Prepared> {
+    progress.report(0.0, "Checking the data");
+    let (target, values) = read_target(table, &request.target)?;
+    let report = crate::health::analyse(table, Some(&request.target), progress)?;
+    let decisions = Decisions {
+        exclude: request.exclude.clone(),
+        include: request.include.clone(),
+    };
+    let purpose = Purpose::Predict {
+        target: &request.target,
+    };
+    let inputs = choose_inputs(table, &report, purpose, &decisions);
+    let used = used_columns(&inputs);
+    if used.is_empty() {
+        return Err(ClearboxError::BadRequest(format!(
+            "No column is left to predict '{}' from: every other column was left out. Include some columns.",
+            request.target
+        )));
+    }
+    let outputs = match target.task {
+        TaskKind::Regression => 1,
+        _ => target.classes.len(),
+    };
+    Ok(Prepared {
+        target,
+        values,
+        inputs,
+        used,
+        outputs,
+    })
+}
+
+/// Trains both models on `table` and measures them on rows they never saw.
+/// `on_event` hears about every pass of the deep model, for a live chart.
+pub fn train_prediction(
+    table: &Table,
+    request: &PredictionRequest,
+    device: &ComputeDevice,
+    progress: &Progress,
+    on_event: &dyn Fn(TrainingEvent),
+) -> Result<PredictionOutcome> {
+    let prepared = prepare(table, request, &progress.scaled(0.0, 0.05))?;
+    let job = Job {
+        table,
+        used: &prepared.used,
+        target: &prepared.target,
+        values: &prepared.values,
+        outputs: prepared.outputs,
+        request,
+        device,
+        on_event,
+    };
+    let measuring = request
+        .split
+        .measuring(table, &prepared.values, request.seed)?;
+    let progress = progress.scaled(0.05, 1.0);
+    let (card, networks, background, test_predictions) = match &measuring {
+        Measuring::HeldOut(split) => held_out(&job, split, &progress)?,
+        Measuring::CrossValidated { folds, rows } => cross_validated(&job, folds, rows, &progress)?,
+    };
+    let card = ModelCard {
+        split_sentence: measuring.describe(),
+        ..card
+    };
+    let [deep, simple] = networks;
+    progress.report(1.0, "Done");
+    Ok(PredictionOutcome {
+        provenance: Provenance::new(
+            TemplateKind::Prediction,
+            table,
+            &device.label(),
+            request.seed,
+            request,
+        ),
+        card,
+        deep,
+        simple,
+        inputs: prepared.inputs,
+        test_predictions,
+        background,
+    })
+}
+
+/// The simple model alone on the request's plain split (never
+/// cross-validated), with the rows of each set: what `clearbox bench simple`
+/// times and what its scikit-learn peer repeats on the same rows.
+#[derive(Debug, Clone)]
+pub struct SimpleOnly {
+    /// The columns it read.
+    pub inputs: Vec<String>,
+    /// The rows of each set.
+    pub split: Split,
+    /// Its scores on the test rows.
+    pub test: Scores,
+    /// The penalty chosen on the validation rows.
+    pub penalty: PenaltyChoice,
+}
+
+/// Fits only the simple model on the request's split and scores it on the test rows.
+pub fn simple_only(
+    table: &Table,
+    request: &PredictionRequest,
+    device: &ComputeDevice,
+    progress: &Progress,
+) -> Result<SimpleOnly> {
+    let prepared = prepare(table, request, &progress.scaled(0.0, 0.2))?;
+    let split = request.split.split(table, &prepared.values, request.seed)?;
+    let preprocessor = Preprocessor::fit(table, &prepared.used, &split.train)?;
+    let width = preprocessor.width();
+    let [x_train, x_valid, x_test] =
+        [&split.train, &split.valid, &split.test].map(|rows| preprocessor.transform(table, rows));
+    let (x_train, x_valid, x_test) = (x_train?, x_valid?, x_test?);
+    let labels = LabelSets::new(&prepared.values, &split);
+    let (fitted, network) = fit_simple(
+        &preprocessor,
+        [&x_train, &x_valid],
+        &labels,
+        prepared.outputs,
+        &device.device,
+        &progress.scaled(0.2, 1.0),
+    )?;
+    let valid_out = predict(&network, &x_valid, width, &device.device)?;
+    let test_out = predict(&network, &x_test, width, &device.device)?;
+    let (test, _) = labels.score(&prepared.target, &valid_out, &test_out);
+    Ok(SimpleOnly {
+        inputs: prepared.used,
+        split,
+        test,
+        penalty: fitted.penalty,
+    })
+}
+
+type Parts = (ModelCard, [Network; 2], Vec<f32>, super::TestPredictions);
+
+/// One split: learn on its training rows, measure on its test rows.
+fn held_out(job: &Job<'_>, split: &Split, progress: &Progress) -> Result<Parts> {
+    let fitted = fit_split(job, split, progress)?;
+    let [deep_judged, simple_judged] = &fitted.judged;
+    let test_predictions = fitted.labels.test_predictions(
+        job.target.task,
+        &deep_judged.test_out,
+        &simple_judged.test_out,
+    );
+    let width = fitted.preprocessor.width();
+    let card = ModelCard {
+        target: job.target.clone(),
+        inputs: job.used.to_vec(),
+        amount_scale: fitted.labels.amount_scale,
+        split_sizes: [split.train.len(), split.valid.len(), split.test.len()],
+        split_plan: job.request.split.clone(),
+        split_sentence: String::new(),
+        measured: Measured::HeldOut,
+        deep: ModelPart {
+            shape: NetworkShape::deep(width, job.outputs),
+            fitting: Fitting::Passes {
+                options: fitted.deep_options.clone(),
+                history: fitted.deep.history.clone(),
+                best_epoch: fitted.deep.best_epoch,
+            },
+            threshold: deep_judged.threshold,
+            test: deep_judged.scores.clone(),
+        },
+        simple: ModelPart {
+            shape: NetworkShape::simple(width, job.outputs),
+            fitting: Fitting::Penalised(fitted.simple.penalty.clone()),
+            threshold: simple_judged.threshold,
+            test: simple_judged.scores.clone(),
+        },
+        trees: fitted.trees.as_ref().map(|(trees, judged)| TreeReference {
+            trees: *trees,
+            test: judged.scores.clone(),
+        }),
+        chosen: better(&deep_judged.scores, &simple_judged.scores),
+        preprocessor: fitted.preprocessor,
+    };
+    let background = background(&fitted.x_train, width, job.request.seed);
+    Ok((
+        card,
+        [fitted.deep.network, fitted.simple_network],
+        background,
+        test_predictions,
+    ))
+}
+
+/// Rotations: each fold is measured by models that learned from the others;
+/// the saved models then learn from every row, with the number of passes and
+/// the penalty the rotations chose, and the thresholds they found.
+fn cross_validated(
+    job: &Job<'_>,
+    folds: &[Split],
+    rows: &[usize],
+    progress: &Progress,
+) -> Result<Parts> {
+    let rounds = folds.len() + 1;
+    let share =
+        |i: usize| progress.scaled(i as f32 / rounds as f32, (i + 1) as f32 / rounds as f32);
+    let mut tested = Vec::new();
+    let mut outputs: [Vec<f32>; 2] = Default::default();
+    let mut figures: [Vec<f64>; 2] = Default::default();
+    let mut thresholds: [Vec<f64>; 2] = Default::default();
+    let (mut passes, mut penalties) = (Vec::new(), Vec::new());
+    // The tree reference, when every rotation could fit one: its size,
+    // figures, thresholds and outputs.
+    let mut trees: Option<(Vec<usize>, Vec<f64>, Vec<f64>, Vec<f32>)> = Some(Default::default());
+    for (i, split) in folds.iter().enumerate() {
+        (job.on_event)(TrainingEvent::Round(Round::Rotation {
+            number: i + 1,
+            of: folds.len(),
+        }));
+        let fitted = fit_split(job, split, &share(i))?;
+        tested.extend_from_slice(&split.test);
+        passes.push(fitted.deep.best_epoch + 1);
+        penalties.push(fitted.simple.penalty.chosen);
+        for (m, judged) in fitted.judged.iter().enumerate() {
+            figures[m].push(judged.scores.value());
+            thresholds[m].extend(judged.threshold);
+            outputs[m].extend(in_reader_units(
+                &judged.test_out,
+                fitted.labels.amount_scale,
+            ));
+        }
+        trees = match (trees, &fitted.trees) {
+            (Some((mut sizes, mut figures, mut thresholds, mut out)), Some((size, judged))) => {
+                sizes.push(*size);
+                figures.push(judged.scores.value());
+                thresholds.extend(judged.threshold);
+                out.extend(in_reader_units(
+                    &judged.test_out,
+                    fitted.labels.amount_scale,
+                ));
+                Some((sizes, figures, thresholds, out))
+            }
+            _ => None,
+        };
+    }
+    (job.on_event)(TrainingEvent::Round(Round::Final));
+    let progress = share(folds.len());
+    progress.report(0.0, "Learning from every row");
+    let all = Split {
+        train: rows.to_vec(),
+        valid: Vec::new(),
+        test: tested,
+        cutoffs: None,
+    };
+    let preprocessor = Preprocessor::fit(job.table, job.used, &all.train)?;
+    let width = preprocessor.width();
+    let x = preprocessor.transform(job.table, &all.train)?;
+    let labels = LabelSets::new(job.values, &all);
+    let train_set = Examples {
+        x: &x,
+        width,
+        labels: labels.labels(0, job.outputs),
+    };
+    let plain = PlainInputs {
+        columns: preprocessor.plain_columns(),
+        width,
+    };
+    let penalty = PenaltyChoice {
+        chosen: median(&mut penalties),
+        tried: Vec::new(),
+    };
+    let simple = refit_linear(
+        &plain,
+        &x,
+        train_set.labels,
+        penalty,
+        &progress.scaled(0.0, 0.1),
+    )?;
+    let simple_shape = NetworkShape::simple(width, job.outputs);
+    let simple_network = Network::linear(
+        &simple_shape,
+        simple.weights.clone(),
+        simple.bias.clone(),
+        &job.device.device,
+    );
+    let fold_rows = folds.first().map_or(rows.len(), |f| f.train.len());
+    let deep_options = TrainOptions {
+        max_epochs: median(&mut passes).max(1),
+        ..TrainOptions::deep(fold_rows, job.request.seed)
+    };
+    let deep_shape = NetworkShape::deep(width, job.outputs);
+    let deep = fit_passes(
+        &deep_shape,
+        &train_set,
+        &deep_options,
+        &job.device.device,
+        &progress.scaled(0.1, 1.0),
+        &|loss| (job.on_event)(TrainingEvent::Epoch(loss)),
+    )?;
+    // Each rotation's outputs are in its own amount units; bring them to the final ones.
+    let [deep_out, simple_out] = outputs.map(|o| in_model_units(&o, labels.amount_scale));
+    let [deep_threshold, simple_threshold] = thresholds
+        .each_mut()
+        .map(|t| (!t.is_empty()).then(|| median(t)));
+    let deep_scores = labels.score_at(job.target, &deep_out, deep_threshold);
+    let simple_scores = labels.score_at(job.target, &simple_out, simple_threshold);
+    let test_predictions = labels.test_predictions(job.target.task, &deep_out, &simple_out);
+    let [deep_figures, simple_figures] = figures;
+    let (tree_figures, trees) = match trees {
+        Some((mut sizes, figures, mut thresholds, out)) => {
+            let threshold = (!thresholds.is_empty()).then(|| median(&mut thresholds));
+            let reference = TreeReference {
+                trees: median(&mut sizes),
+                test: labels.score_at(
+                    job.target,
+                    &in_model_units(&out, labels.amount_scale),
+                    threshold,
+                ),
+            };
+            (figures, Some(reference))
+        }
+        None => (Vec::new(), None),
+    };
+    let card = ModelCard {
+        target: job.target.clone(),
+        inputs: job.used.to_vec(),
+        amount_scale: labels.amount_scale,
+        split_sizes: [rows.len(), 0, rows.len()],
+        split_plan: job.request.split.clone(),
+        split_sentence: String::new(),
+        measured: Measured::CrossValidated {
+            metric: deep_scores.metric(),
+            deep: deep_figures,
+            simple: simple_figures,
+            trees: tree_figures,
+        },
+        deep: ModelPart {
+            shape: deep_shape,
+            fitting: Fitting::Refit {
+                options: deep_options,
+                train_loss: deep.history.iter().map(|h| h.train).collect(),
+            },
+            threshold: deep_threshold,
+            test: deep_scores.clone(),
+        },
+        simple: ModelPart {
+            shape: simple_shape,
+            fitting: Fitting::Penalised(simple.penalty),
+            threshold: simple_threshold,
+            test: simple_scores.clone(),
+        },
+        trees,
+        chosen: better(&deep_scores, &simple_scores),
+        preprocessor,
+    };
+    Ok((
+        card,
+        [deep.network, simple_network],
+        background(&x, width, job.request.seed),
+        test_predictions,
+    ))
+}
+
+/// Fits the preprocessing, the simple and the deep model on `split`'s
+/// training rows (choosing the penalty and the stopping pass on its
+/// validation rows) and judges both on its test rows.
+fn fit_split(job: &Job<'_>, split: &Split, progress: &Progress) -> Result<Fitted> {
+    let device = &job.device.device;
+    let preprocessor = Preprocessor::fit(job.table, job.used, &split.train)?;
+    let width = preprocessor.width();
+    let x_train = preprocessor.transform(job.table, &split.train)?;
+    let x_valid = preprocessor.transform(job.table, &split.valid)?;
+    let x_test = preprocessor.transform(job.table, &split.test)?;
+    let labels = LabelSets::new(job.values, split);
+    let train_set = Examples {
+        x: &x_train,
+        width,
+        labels: labels.labels(0, job.outputs),
+    };
+    let valid_set = Examples {
+        x: &x_valid,
+        width,
+        labels: labels.labels(1, job.outputs),
+    };
+    let (simple, simple_network) = fit_simple(
+        &preprocessor,
+        [&x_train, &x_valid],
+        &labels,
+        job.outputs,
+        device,
+        &progress.scaled(0.0, 0.05),
+    )?;
+    progress.report(0.05, "Fitting the tree reference");
+    let plain = PlainInputs {
+        columns: preprocessor.plain_columns(),
+        width,
+    };
+    let trees = fit_trees(
+        &plain,
+        &x_train,
+        train_set.labels,
+        &x_valid,
+        valid_set.labels,
+        job.request.seed,
+    )?;
+    progress.report(0.1, "Training the deep model");
+    let deep_options = TrainOptions::deep(split.train.len(), job.request.seed);
+    let deep = fit(
+        &NetworkShape::deep(width, job.outputs),
+        &train_set,
+        &valid_set,
+        &deep_options,
+        device,
+        &progress.scaled(0.1, 0.97),
+        &|loss| (job.on_event)(TrainingEvent::Epoch(loss)),
+    )?;
+    progress.report(0.97, "Measuring on the test rows");
+    let judge = |valid_out: Vec<f32>, test_out: Vec<f32>| {
+        let (scores, threshold) = labels.score(job.target, &valid_out, &test_out);
+        Judged {
+            scores,
+            threshold,
+            test_out,
+        }
+    };
+    let network_judged = |network: &Network| -> Result<Judged> {
+        Ok(judge(
+            predict(network, &x_valid, width, device)?,
+            predict(network, &x_test, width, device)?,
+        ))
+    };
+    let judged = [
+        network_judged(&deep.network)?,
+        network_judged(&simple_network)?,
+    ];
+    let trees = trees.map(|t| (t.trees(), judge(t.outputs(&x_valid), t.outputs(&x_test))));
+    Ok(Fitted {
+        preprocessor,
+        labels,
+        x_train,
+        deep,
+        deep_options,
+        simple,
+        simple_network,
+        judged,
+        trees,
+    })
+}
+
+/// The simple model on the plain inputs of the training rows, its penalty
+/// chosen on the validation rows, as a network for scoring and explaining.
+fn fit_simple(
+    preprocessor: &Preprocessor,
+    [x_train, x_valid]: [&[f32]; 2],
+    labels: &LabelSets,
+    outputs: usize,
+    device: &burn::tensor::Device,
+    progress: &Progress,
+) -> Result<(LinearFit, Network)> {
+    progress.report(0.0, "Fitting the simple model");
+    let width = preprocessor.width();
+    let plain = PlainInputs {
+        columns: preprocessor.plain_columns(),
+        width,
+    };
+    let fitted = fit_linear(
+        &plain,
+        x_train,
+        labels.labels(0, outputs),
+        x_valid,
+        labels.labels(1, outputs),
+        progress,
+    )?;
+    let network = Network::linear(
+        &NetworkShape::simple(width, outputs),
+        fitted.weights.clone(),
+        fitted.bias.clone(),
+        device,
+    );
+    Ok((fitted, network))
+}
+
+/// The deep model unless the simple one scores better.
+fn better(deep: &Scores, simple: &Scores) -> ChosenModel {
+    if deep.headline() >= simple.headline() {
+        ChosenModel::Deep
+    } else {
+        ChosenModel::Simple
+    }
+}
+
+/// Outputs in the target's units: standardised amounts are scaled back;
+/// class outputs are left as they are.
+fn in_reader_units(out: &[f32], scale: Option<(f64, f64)>) -> Vec<f32> {
+    match scale {
+        Some((mean, sd)) => out
+            .iter()
+            .map(|&o| (f64::from(o) * sd + mean) as f32)
+            .collect(),
+        None => out.to_vec(),
+    }
+}
+
+/// The inverse of [`in_reader_units`] for another scale.
+fn in_model_units(out: &[f32], scale: Option<(f64, f64)>) -> Vec<f32> {
+    match scale {
+        Some((mean, sd)) => out
+            .iter()
+            .map(|&o| ((f64::from(o) - mean) / sd) as f32)
+            .collect(),
+        None => out.to_vec(),
+    }
+}
+
+/// The middle value (the upper middle of an even count).
+fn median<T: Copy + PartialOrd>(values: &mut [T]) -> T {
+    values.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    values[values.len() / 2]
+}
+
+/// Up to [`BACKGROUND_ROWS`] encoded training rows, saved with the model as
+/// the "average row" explanations compare with.
+fn background(x: &[f32], width: usize, seed: u64) -> Vec<f32> {
+    use rand::SeedableRng;
+    use rand::seq::SliceRandom;
+    // Positions within the training matrix, not row numbers.
+    let rows = x.len() / width.max(1);
+    let mut at: Vec<usize> = (0..rows).collect();
+    at.shuffle(&mut rand::rngs::StdRng::seed_from_u64(seed));
+    at.truncate(BACKGROUND_ROWS);
+    at.sort_unstable();
+    at.iter()
+        .flat_map(|&i| x[i * width..(i + 1) * width].iter().copied())
+        .collect()
+}
