@@ -291,13 +291,7 @@ fn rotations(target: &TargetValues, seed: u64) -> Vec<Split> {
     }
     (0..FOLDS)
         .map(|f| {
-            let mut split = Split {
-                train: Vec::new(),
-                valid: Vec::new(),
-                test: Vec::new(),
-                cutoffs: None,
-            };
-            for group in &groups {
+            from_groups(&groups, |group, split| {
                 let rest: Vec<usize> = group.iter().copied().filter(|&r| fold_of[r] != f).collect();
                 // The same share of the whole table validates as in a plain split.
                 let valid = (rest.len() as f64 * VALID_SHARE * FOLDS as f64 / (FOLDS - 1) as f64)
@@ -307,13 +301,27 @@ fn rotations(target: &TargetValues, seed: u64) -> Vec<Split> {
                 split
                     .test
                     .extend(group.iter().copied().filter(|&r| fold_of[r] == f));
-            }
-            split.train.sort_unstable();
-            split.valid.sort_unstable();
-            split.test.sort_unstable();
-            split
+            })
         })
         .collect()
+}
+
+/// A split dealt group by group (each class's rows in turn), each set then
+/// in row order.
+fn from_groups(groups: &[Vec<usize>], deal: impl Fn(&[usize], &mut Split)) -> Split {
+    let mut split = Split {
+        train: Vec::new(),
+        valid: Vec::new(),
+        test: Vec::new(),
+        cutoffs: None,
+    };
+    for group in groups {
+        deal(group, &mut split);
+    }
+    split.train.sort_unstable();
+    split.valid.sort_unstable();
+    split.test.sort_unstable();
+    split
 }
 
 /// Shares of the known rows for validation and test.
@@ -325,24 +333,14 @@ const TEST_SHARE: f64 = 0.15;
 pub fn stratified(target: &TargetValues, seed: u64) -> Split {
     let mut rng = StdRng::seed_from_u64(seed);
     let groups = shuffled_groups(target, &mut rng);
-    let mut split = Split {
-        train: Vec::new(),
-        valid: Vec::new(),
-        test: Vec::new(),
-        cutoffs: None,
-    };
-    for group in &groups {
+    from_groups(&groups, |group, split| {
         let n = group.len();
         let test = (n as f64 * TEST_SHARE).round() as usize;
         let valid = (n as f64 * VALID_SHARE).round() as usize;
         split.test.extend_from_slice(&group[..test]);
         split.valid.extend_from_slice(&group[test..test + valid]);
         split.train.extend_from_slice(&group[test + valid..]);
-    }
-    split.train.sort_unstable();
-    split.valid.sort_unstable();
-    split.test.sort_unstable();
-    split
+    })
 }
 
 #[cfg(test)]

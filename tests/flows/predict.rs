@@ -471,6 +471,20 @@ fn a_small_table_is_cross_validated_and_the_saved_model_learns_every_row() {
         .spread(clearbox::templates::prediction::ChosenModel::Deep)
         .expect("a spread");
     assert!(spread.contains("across 5 rotations"), "{spread}");
+    let trees = card
+        .trees
+        .as_ref()
+        .expect("a tree reference for a yes/no target");
+    assert!(
+        trees.trees > 0 && trees.test.metric() == card.deep.test.metric(),
+        "the trees are measured on the same rows, the same way: {trees:?}"
+    );
+    assert!(
+        card.measured
+            .spread(clearbox::templates::prediction::Compared::Trees)
+            .is_some_and(|s| s.contains("across 5 rotations")),
+        "the trees' spread is kept too"
+    );
     let Scores::Binary(pooled) = &card.deep.test else {
         panic!("yes/no scores")
     };
