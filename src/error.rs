@@ -205,6 +205,16 @@ pub enum ClearboxError {
     /// The user pressed Cancel.
     #[error("Cancelled. Nothing was changed.")]
     Cancelled,
+    /// A lesson file that cannot be used as it is.
+    #[error("Line {line} of the lesson '{file}': {problem} Fix that line and check it again with 'clearbox lesson check'.")]
+    BadLesson {
+        /// The lesson file as the user named it.
+        file: String,
+        /// 1-based line, as a text editor counts lines.
+        line: usize,
+        /// What is wrong, as a sentence.
+        problem: String,
+    },
     /// A bug in Clearbox caught at a worker boundary.
     #[error(
         "Something went wrong inside Clearbox while {activity}. Your open data is unaffected; \

@@ -74,6 +74,15 @@ pub fn capitalised(text: &str) -> String {
         .unwrap_or_default()
 }
 
+/// "a", "a and b", "a, b and c": items as a sentence lists them.
+pub fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// "strongest", "second-strongest", "third-strongest", "4th-strongest"...
 pub fn nth_strongest(rank: usize) -> String {
     match rank {

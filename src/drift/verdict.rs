@@ -70,14 +70,19 @@ impl DriftBand {
 }
 
 /// The overall judgement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DriftVerdict {
     /// Nothing that matters has changed.
+    #[serde(alias = "Stable")]
     Stable,
     /// Something has moved: check again soon.
+    #[serde(alias = "Watch")]
     Watch,
     /// The model (or anything built on the reference) should be retrained.
+    #[serde(alias = "Retrain")]
     Retrain,
 }
 
