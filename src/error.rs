@@ -206,7 +206,9 @@ pub enum ClearboxError {
     #[error("Cancelled. Nothing was changed.")]
     Cancelled,
     /// A lesson file that cannot be used as it is.
-    #[error("Line {line} of the lesson '{file}': {problem} Fix that line and check it again with 'clearbox lesson check'.")]
+    #[error(
+        "Line {line} of the lesson '{file}': {problem} Fix that line and check it again with 'clearbox lesson check'."
+    )]
     BadLesson {
         /// The lesson file as the user named it.
         file: String,

@@ -205,10 +205,10 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(names("Test auc 0.84"), ["AUC"]);
-        assert_eq!(names("The data drifted; Shapley values say why"), [
-            "Value drift",
-            "Shapley value"
-        ]);
+        assert_eq!(
+            names("The data drifted; Shapley values say why"),
+            ["Value drift", "Shapley value"]
+        );
         // Inside another word is no use of the term.
         assert!(names("AUCTION of drifters").is_empty());
         // "Shapley value" is one term, not also "Value drift" via "value".

@@ -12,6 +12,9 @@ pub struct Sample {
     pub blurb: &'static str,
     /// The column a prediction would usually target, if any.
     pub suggested_target: Option<&'static str>,
+    /// The template the sample is for when it suits only one (a log of
+    /// decisions suits only the reinforcement template).
+    pub template: Option<crate::templates::artefact::TemplateKind>,
     /// The file's bytes (CSV).
     pub bytes: &'static [u8],
 }
@@ -23,6 +26,7 @@ pub static SAMPLES: &[Sample] = &[
         title: "Penguins",
         blurb: "344 penguins and their measurements: find the natural groups.",
         suggested_target: Some("species"),
+        template: None,
         bytes: include_bytes!("../sample-data/penguins.csv"),
     },
     Sample {
@@ -30,6 +34,7 @@ pub static SAMPLES: &[Sample] = &[
         title: "German credit",
         blurb: "1,000 loans, 30% went bad: predict which ones.",
         suggested_target: Some("credit_risk"),
+        template: None,
         bytes: include_bytes!("../sample-data/german_credit.csv"),
     },
     Sample {
@@ -37,6 +42,7 @@ pub static SAMPLES: &[Sample] = &[
         title: "Titanic passengers",
         blurb: "Who survived? Shows leaking columns and personal data.",
         suggested_target: Some("Survived"),
+        template: None,
         bytes: include_bytes!("../sample-data/titanic.csv"),
     },
     Sample {
@@ -44,6 +50,7 @@ pub static SAMPLES: &[Sample] = &[
         title: "Telecom churn",
         blurb: "7,043 phone customers: predict who leaves.",
         suggested_target: Some("churn"),
+        template: None,
         bytes: include_bytes!("../sample-data/telco_churn.csv"),
     },
     Sample {
@@ -51,6 +58,7 @@ pub static SAMPLES: &[Sample] = &[
         title: "Census income",
         blurb: "4,000 adults from the 1994 US census: predict income over $50K.",
         suggested_target: Some("income"),
+        template: None,
         bytes: include_bytes!("../sample-data/adult_4000.csv"),
     },
     Sample {
@@ -58,6 +66,7 @@ pub static SAMPLES: &[Sample] = &[
         title: "Fashion recommendations",
         blurb: "2,000 items shown at random and whether they were clicked: learn what to show.",
         suggested_target: Some("click"),
+        template: Some(crate::templates::artefact::TemplateKind::Reinforcement),
         bytes: include_bytes!("../sample-data/open_bandit_random_2000.csv"),
     },
     Sample {
@@ -65,6 +74,7 @@ pub static SAMPLES: &[Sample] = &[
         title: "Employment 2015 vs 2018",
         blurb: "Census rows from two years: see how the population drifted.",
         suggested_target: Some("employed"),
+        template: None,
         bytes: include_bytes!("../sample-data/census_employment_2015_2018.csv"),
     },
 ];

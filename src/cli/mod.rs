@@ -4,6 +4,7 @@ mod bench;
 mod devices;
 mod drift;
 mod explain;
+mod lesson;
 mod predict;
 mod prediction;
 mod profile;
@@ -70,6 +71,9 @@ pub enum Command {
     Report(project::ReportArgs),
     /// Keep a note in a project.
     Note(project::NoteArgs),
+    /// Lessons for workshops: `lesson check FILE` validates a lesson file (or a folder of them), `lesson list` lists the bundled ones.
+    #[command(subcommand)]
+    Lesson(lesson::LessonVerb),
     /// Measure speed: `bench train` (rows per second), `bench explain` (rows explained per second), `bench kmeans` (k-means seconds), `bench open FILE`.
     #[command(subcommand)]
     Bench(bench::BenchTarget),
@@ -132,6 +136,7 @@ pub fn run(command: Command, device: DevicePreference) -> ExitCode {
         Command::Rerun(args) => project::rerun_run(&args, device),
         Command::Note(args) => project::note(&args),
         Command::Report(args) => project::report(&args),
+        Command::Lesson(verb) => lesson::run(&verb),
         Command::Samples => {
             for sample in clearbox::samples::SAMPLES {
                 println!("{:<14} {}", sample.id, sample.blurb);
@@ -172,6 +177,7 @@ impl Command {
             Self::Drift(_) => "drift",
             Self::Devices { .. } => "devices",
             Self::Samples => "samples",
+            Self::Lesson(_) => "lesson",
             Self::Simulate(_) => "simulate",
             Self::Bench(_) => "bench",
             Self::Runs(_) => "runs",

@@ -47,7 +47,11 @@ mod tests {
         let lessons = super::lessons().expect("the bundled lessons read");
         assert_eq!(lessons.len(), 6);
         for lesson in &lessons {
-            assert!(!lesson.about.is_empty(), "'{}' says what it teaches", lesson.title);
+            assert!(
+                !lesson.about.is_empty(),
+                "'{}' says what it teaches",
+                lesson.title
+            );
             assert!(
                 lesson.steps.iter().all(|s| s.hint.is_some()),
                 "every step of '{}' has a hint for the stuck",

@@ -79,7 +79,13 @@ pub struct Facts {
 impl Check {
     /// Whether the learner has done it.
     pub fn passes(&self, facts: &Facts) -> bool {
-        let input = |name: &str| facts.inputs.iter().find(|(c, _)| c == name).map(|(_, u)| *u);
+        let input = |name: &str| {
+            facts
+                .inputs
+                .iter()
+                .find(|(c, _)| c == name)
+                .map(|(_, u)| *u)
+        };
         match self {
             Self::Showing(screen) => facts.screen == Some(*screen),
             Self::TargetIs(column) => facts.target.as_deref() == Some(column.as_str()),
@@ -130,7 +136,9 @@ impl Check {
                         parts.push(format!("scoring between {low} and {high} on test rows"))
                     }
                     (Some(low), None) => parts.push(format!("scoring at least {low} on test rows")),
-                    (None, Some(high)) => parts.push(format!("scoring at most {high} on test rows")),
+                    (None, Some(high)) => {
+                        parts.push(format!("scoring at most {high} on test rows"))
+                    }
                     (None, None) => {}
                 }
                 if !using.is_empty() {

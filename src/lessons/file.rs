@@ -16,14 +16,16 @@ const SIMULATOR_ROWS: std::ops::RangeInclusive<usize> = 1_000..=200_000;
 pub fn parse(text: &str, file: &str, folder: Option<&Path>) -> Result<Lesson> {
     let options =
         ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-    let mut lesson: Lesson = options.from_str(text).map_err(|e| ClearboxError::BadLesson {
-        file: file.to_owned(),
-        line: e.span.start.line.max(1),
-        problem: format!(
-            "this is not how a lesson is written ({}). Compare it with a bundled lesson.",
-            e.code
-        ),
-    })?;
+    let mut lesson: Lesson = options
+        .from_str(text)
+        .map_err(|e| ClearboxError::BadLesson {
+            file: file.to_owned(),
+            line: e.span.start.line.max(1),
+            problem: format!(
+                "this is not how a lesson is written ({}). Compare it with a bundled lesson.",
+                e.code
+            ),
+        })?;
     let bad = |line: usize, problem: String| ClearboxError::BadLesson {
         file: file.to_owned(),
         line,
@@ -224,7 +226,10 @@ mod tests {
         // A column the sample lacks: the line that names it.
         let (line, problem) = line_of_error(&GOOD.replace("\"boat\"", "\"boats\""));
         assert_eq!(line, 12);
-        assert!(problem.contains("'boats'") && problem.contains("Survived"), "{problem}");
+        assert!(
+            problem.contains("'boats'") && problem.contains("Survived"),
+            "{problem}"
+        );
         // An unknown sample.
         let (line, problem) = line_of_error(&GOOD.replace("titanic", "titanik"));
         assert_eq!(line, 3);
@@ -233,11 +238,15 @@ mod tests {
         let empty = "(title: \"x\", data: Sample(\"penguins\"),\n steps: [])";
         assert_eq!(line_of_error(empty).0, 2);
         // Bounds no model can meet.
-        let (line, _) = line_of_error(&GOOD.replace("at_least: 0.9", "at_least: 0.9, at_most: 0.5"));
+        let (line, _) =
+            line_of_error(&GOOD.replace("at_least: 0.9", "at_least: 0.9, at_most: 0.5"));
         assert_eq!(line, 12);
         // The sentence says what to do next.
         let err = parse(&GOOD.replace("titanic", "titanik"), "mine.ron", None).unwrap_err();
-        assert!(err.to_string().starts_with("Line 3 of the lesson 'mine.ron'"));
+        assert!(
+            err.to_string()
+                .starts_with("Line 3 of the lesson 'mine.ron'")
+        );
         assert!(err.to_string().contains("clearbox lesson check"));
     }
 }

@@ -11,7 +11,7 @@ use clearbox::data::DataSource;
 use clearbox::jobs::{JobSlot, Wake};
 use clearbox::project::Settings;
 
-use super::commands::{AppCommand, DataCommand};
+use super::commands::{AppCommand, DataCommand, ViewCommand};
 use super::data_flow::{DataEvent, DataRunner};
 use super::drift_flow::DriftRunner;
 use super::explain_flow::{ExplainBudget, ExplainRunner};
@@ -24,8 +24,8 @@ use super::segment_flow::SegmentationRunner;
 use super::state::{AppState, Banner, DeviceStatus, Page};
 use super::writer::Writer;
 use super::{
-    data_page, drift_page, explain_page, home, policy_page, predict_page, runs_page, segment_page,
-    status_bar, theme,
+    data_page, drift_page, explain_page, home, lesson_flow, lesson_panel, policy_page,
+    predict_page, runs_page, segment_page, status_bar, theme,
 };
 
 /// How the app starts.
@@ -38,6 +38,8 @@ pub struct AppConfig {
     pub open: Option<DataSource>,
     /// How much work the explanation page may do.
     pub explain: ExplainBudget,
+    /// How long a learner works on a lesson's step before its hint is offered.
+    pub hint_after: std::time::Duration,
     /// Called whenever background work has news, besides the repaint (tests
     /// wait on it instead of sleeping).
     pub on_news: Option<Wake>,
@@ -62,12 +64,46 @@ pub struct ClearboxApp {
     project: ProjectRunner,
     /// The window's title as last set.
     title: String,
+    /// The egui context, for the look of the window (theme, text size).
+    ctx: egui::Context,
+    /// Text size outside presenter mode.
+    zoom: f32,
+    hint_after: std::time::Duration,
 }
+
+/// Changes the look of the window; `zoom` keeps the text size to return
+/// to when presenter mode ends.
+fn view(ctx: &egui::Context, state: &mut AppState, zoom: &mut f32, command: ViewCommand) {
+    match command {
+        ViewCommand::Theme(theme) => ctx.set_theme(theme),
+        ViewCommand::TextSize(steps) => {
+            let next = (ctx.zoom_factor() + 0.1 * f32::from(steps)).clamp(0.6, 3.0);
+            ctx.set_zoom_factor(next);
+        }
+        ViewCommand::TogglePresenter => {
+            state.presenter = !state.presenter;
+            if state.presenter {
+                *zoom = ctx.zoom_factor();
+                ctx.set_zoom_factor(*zoom * PRESENTER_ZOOM);
+            } else {
+                ctx.set_zoom_factor(*zoom);
+            }
+        }
+    }
+}
+
+/// How much larger presenter mode draws everything.
+const PRESENTER_ZOOM: f32 = 1.5;
 
 impl ClearboxApp {
     /// Creates the app and starts the device check (and the first load, if asked).
     pub fn new(cc: &eframe::CreationContext<'_>, config: AppConfig) -> Self {
         theme::apply(&cc.egui_ctx);
+        // Light unless the system says dark.
+        cc.egui_ctx.options_mut(|o| {
+            o.theme_preference = egui::ThemePreference::System;
+            o.fallback_theme = egui::Theme::Light;
+        });
         let ctx = cc.egui_ctx.clone();
         let on_news = config.on_news;
         let wake: Wake = Arc::new(move || {
@@ -89,6 +125,7 @@ impl ClearboxApp {
         let mut app = Self {
             state: AppState {
                 settings,
+                lessons: clearbox::lessons::bundled::lessons().unwrap_or_default(),
                 ..AppState::default()
             },
             wake,
@@ -105,6 +142,9 @@ impl ClearboxApp {
             policy: PolicyRunner::default(),
             project: ProjectRunner::default(),
             title: "Clearbox".to_owned(),
+            zoom: cc.egui_ctx.zoom_factor(),
+            ctx: cc.egui_ctx.clone(),
+            hint_after: config.hint_after,
         };
         let first = match config.open {
             Some(DataSource::File(path)) => Some(DataCommand::OpenFile(path)),
@@ -141,6 +181,8 @@ impl ClearboxApp {
             AppCommand::Drift(c) => self.drift.handle(c, &mut self.state, &mut env),
             AppCommand::Policy(c) => self.policy.handle(c, &mut self.state, &mut env),
             AppCommand::Project(c) => self.project.handle(c, &mut self.state, &mut env),
+            AppCommand::Lesson(c) => lesson_flow::handle(c, &mut self.state, &mut env),
+            AppCommand::View(c) => view(&self.ctx, &mut self.state, &mut self.zoom, c),
         }
         let effects = env.effects;
         self.apply(effects);
@@ -183,6 +225,7 @@ impl ClearboxApp {
         self.project.poll(&mut self.state, &mut env);
         let effects = env.effects;
         self.apply(effects);
+        lesson_flow::tick(&mut self.state);
     }
 
     /// Carries out what runners asked for; an event about the data goes to
@@ -279,7 +322,23 @@ impl eframe::App for ClearboxApp {
                 .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;
         }
+        let presenter_key = egui::KeyboardShortcut::new(
+            egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+            egui::Key::P,
+        );
+        if ui.ctx().input_mut(|i| i.consume_shortcut(&presenter_key)) {
+            commands.push(ViewCommand::TogglePresenter.into());
+        }
         status_bar::status_bar_ui(ui, &self.state, &mut commands);
+        if let Some(lesson) = &self.state.lesson {
+            lesson_panel::lesson_panel_ui(
+                ui,
+                lesson,
+                self.state.presenter,
+                self.hint_after,
+                &mut commands,
+            );
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             status_bar::project_banner_ui(ui, &self.state, &mut commands);
             status_bar::banner_ui(ui, &self.state, &mut commands);

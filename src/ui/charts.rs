@@ -6,6 +6,7 @@ use clearbox::words;
 use egui::Ui;
 use egui_plot::{Bar, BarChart, Plot};
 
+use super::gloss;
 use super::theme;
 
 /// Draws the chart for a column's summary.
@@ -49,7 +50,10 @@ pub fn summary_chart_ui(ui: &mut Ui, name: &str, summary: &ColumnSummary) {
                 .y_axis_formatter(|mark, _| words::number(mark.value))
                 .show(ui, |plot| plot.bar_chart(BarChart::new("rows", bars)));
             if *log_scale {
-                ui.weak("Log scale: each step to the right multiplies the value.");
+                gloss::weak(
+                    ui,
+                    "Log scale: each step to the right multiplies the value.",
+                );
             }
         }
         ColumnSummary::Bars { top, other } => {

@@ -5,12 +5,13 @@ use clearbox::health::Severity;
 use egui::Ui;
 
 use super::commands::{AppCommand, DataCommand};
+use super::gloss;
 use super::state::Dataset;
 use super::theme;
 
 /// Draws the column list.
 pub fn column_list_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
-    ui.label(egui::RichText::new("Columns").strong());
+    gloss::label(ui, egui::RichText::new("Columns").strong());
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     let columns = &dataset.table.columns;
     egui::ScrollArea::vertical().auto_shrink(false).show_rows(
@@ -34,7 +35,7 @@ pub fn column_list_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppComm
                     let word = health.map_or("…", |h| h.severity.word());
                     let text = format!("{} — {}, {word}{target}", column.name, column.role.label());
                     let selected = dataset.selected == Some(index);
-                    if ui.selectable_label(selected, text).clicked() {
+                    if gloss::selectable(ui, selected, text).clicked() {
                         commands.push(DataCommand::SelectColumn(index).into());
                     }
                 });

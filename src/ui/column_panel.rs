@@ -5,6 +5,7 @@ use clearbox::data::ColumnRole;
 use egui::{RichText, Ui};
 
 use super::commands::{AppCommand, DataCommand};
+use super::gloss;
 use super::state::Dataset;
 use super::{charts, theme};
 
@@ -14,20 +15,19 @@ pub fn column_panel_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCom
         .selected
         .and_then(|i| Some((i, dataset.table.columns.get(i)?)))
     else {
-        ui.label("Pick a column on the left to see its details.");
+        gloss::label(ui, "Pick a column on the left to see its details.");
         return;
     };
     egui::ScrollArea::vertical()
         .auto_shrink(false)
         .show(ui, |ui| {
-            ui.heading(&column.name);
+            gloss::heading(ui, &column.name);
             ui.horizontal_wrapped(|ui| {
-                ui.label("Role:").on_hover_text(
+                gloss::label(ui, "Role:").on_hover_text(
                     "What the column means. Clearbox guessed it; change it if the guess is wrong.",
                 );
                 for role in ColumnRole::ALL {
-                    let response = ui
-                        .selectable_label(column.role == role, role.label())
+                    let response = gloss::selectable(ui, column.role == role, role.label())
                         .on_hover_text(role.explanation());
                     if response.clicked() && column.role != role {
                         commands.push(
@@ -40,30 +40,33 @@ pub fn column_panel_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCom
                     }
                 }
             });
-            ui.weak(column.role.explanation());
+            gloss::weak(ui, column.role.explanation());
             if column.role != column.inferred_role {
-                ui.weak(format!(
-                    "Clearbox had guessed {}.",
-                    column.inferred_role.label()
-                ));
+                gloss::weak(
+                    ui,
+                    format!("Clearbox had guessed {}.", column.inferred_role.label()),
+                );
             }
             ui.add_space(6.0);
             let Some(health) = dataset.health_of(index) else {
                 ui.horizontal(|ui| {
                     ui.spinner();
-                    ui.label("Checking this column…");
+                    gloss::label(ui, "Checking this column…");
                 });
                 return;
             };
             charts::summary_chart_ui(ui, &column.name, &health.summary);
-            ui.label(&health.caption);
+            gloss::label(ui, &health.caption);
             ui.add_space(8.0);
             ui.horizontal(|ui| {
-                ui.label(RichText::new("Health").strong());
+                gloss::label(ui, RichText::new("Health").strong());
                 theme::light_ui(ui, health.severity);
             });
             if health.issues.is_empty() {
-                ui.label("Nothing to report: the values look complete and plausible.");
+                gloss::label(
+                    ui,
+                    "Nothing to report: the values look complete and plausible.",
+                );
             }
             // Two findings can offer the same fix (a mostly-empty leaking column);
             // its button is shown once, under the first.
@@ -73,10 +76,10 @@ pub fn column_panel_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCom
                     ui.set_width(ui.available_width());
                     ui.horizontal(|ui| {
                         theme::dot_ui(ui, issue.severity);
-                        ui.label(RichText::new(issue.kind.title()).strong())
+                        gloss::label(ui, RichText::new(issue.kind.title()).strong())
                             .on_hover_text(issue.kind.glossary());
                     });
-                    ui.label(&issue.message);
+                    gloss::label(ui, &issue.message);
                     if let Some(fix) = issue.fix.as_ref().filter(|f| !offered.contains(f)) {
                         offered.push(fix);
                         if ui.button(fix.describe()).clicked() {

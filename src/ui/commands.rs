@@ -34,6 +34,34 @@ pub enum AppCommand {
     Policy(PolicyCommand),
     /// The project file and its run history.
     Project(ProjectCommand),
+    /// The lesson in the side panel.
+    Lesson(LessonCommand),
+    /// How the window looks: theme, text size, presenter mode.
+    View(ViewCommand),
+}
+
+/// Lessons: starting one, loading trainers' own, the hint.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LessonCommand {
+    /// Start the lesson at this index of the lessons on offer.
+    Start(usize),
+    /// Add the lesson file, or every lesson in the folder, at this path.
+    Load(PathBuf),
+    /// Show the current step's hint.
+    ShowHint,
+    /// Close the lesson.
+    Stop,
+}
+
+/// How the window looks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ViewCommand {
+    /// Light, dark, or as the system says.
+    Theme(egui::ThemePreference),
+    /// Text larger (positive) or smaller (negative), in steps of a tenth.
+    TextSize(i8),
+    /// Presenter mode on or off: large text, the lesson's step shown large.
+    TogglePresenter,
 }
 
 /// The project file: opening, saving, its run history and report.
@@ -82,6 +110,8 @@ pub enum DataCommand {
     OpenFile(PathBuf),
     /// Open the bundled sample with this id.
     OpenSample(&'static str),
+    /// Open the bundled sample and go straight to this template's wizard.
+    OpenSampleFor(&'static str, clearbox::templates::artefact::TemplateKind),
     /// Stop the load in progress; keep what was open.
     CancelLoad,
     /// Go to the home screen.
@@ -209,6 +239,8 @@ pub enum ExplainCommand {
 /// The drift page.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DriftCommand {
+    /// Show the drift page, to split the open table by a period column.
+    Show,
     /// Compare the open table with this newer file.
     CompareWith(PathBuf),
     /// Check this saved model (or none) and compare again.
@@ -284,4 +316,6 @@ into_app_command!(
     DriftCommand => Drift,
     PolicyCommand => Policy,
     ProjectCommand => Project,
+    LessonCommand => Lesson,
+    ViewCommand => View,
 );

@@ -13,7 +13,11 @@ use clearbox::jobs::JobSlot;
 use clearbox::project::{RecentFile, Settings};
 use clearbox::samples;
 
-use super::commands::DataCommand;
+use clearbox::templates::artefact::TemplateKind;
+
+use super::commands::{
+    AppCommand, DataCommand, PolicyCommand, PredictionCommand, SegmentationCommand,
+};
 use super::runner::{Effect, Env, Runner, Write, Written};
 use super::state::{AppState, Banner, Dataset, Loading, MissingData, Page, recipe_key};
 
@@ -79,6 +83,8 @@ pub struct DataRunner {
     analysis: JobSlot<Analysed>,
     /// The project's record of the table being loaded, if a project asked.
     pending: Option<MissingData>,
+    /// The wizard to open once the table being loaded is in.
+    goal: Option<TemplateKind>,
 }
 
 impl DataRunner {
@@ -89,6 +95,7 @@ impl DataRunner {
             load: JobSlot::default(),
             analysis: JobSlot::default(),
             pending: None,
+            goal: None,
         }
     }
 
@@ -114,6 +121,7 @@ impl DataRunner {
     ) {
         let label = source.label();
         self.pending = recorded.clone();
+        self.goal = None;
         self.load
             .start("loading the file", env.wake, move |progress| {
                 if let Some(recorded) = &recorded {
@@ -230,6 +238,14 @@ impl DataRunner {
         });
         state.page = Page::Data;
         env.effects.push(Effect::Data(DataEvent::TableChanged));
+        if let Some(goal) = self.goal.take() {
+            let start: AppCommand = match goal {
+                TemplateKind::Prediction => PredictionCommand::Start.into(),
+                TemplateKind::Segmentation => SegmentationCommand::Start.into(),
+                TemplateKind::Reinforcement => PolicyCommand::Start.into(),
+            };
+            env.effects.push(Effect::Command(start));
+        }
         self.save_settings(state, env);
         self.start_analysis(state, env, false);
     }
@@ -280,6 +296,12 @@ impl Runner for DataRunner {
             DataCommand::OpenSample(id) => {
                 if let Some(sample) = samples::find(id) {
                     self.start_load(DataSource::Sample(sample), state, env);
+                }
+            }
+            DataCommand::OpenSampleFor(id, goal) => {
+                if let Some(sample) = samples::find(id) {
+                    self.start_load(DataSource::Sample(sample), state, env);
+                    self.goal = Some(goal);
                 }
             }
             DataCommand::CancelLoad => {

@@ -5,9 +5,10 @@ use clearbox::words;
 use egui::{RichText, Ui};
 
 use super::commands::{
-    AppCommand, DataCommand, PolicyCommand, PredictionCommand, SegmentationCommand,
+    AppCommand, DataCommand, DriftCommand, PolicyCommand, PredictionCommand, SegmentationCommand,
 };
 use super::files::FilePurpose;
+use super::gloss;
 use super::state::Dataset;
 use super::{column_list, column_panel, table_view, theme};
 
@@ -34,13 +35,13 @@ pub fn data_page_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppComman
 
 fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
     let table = &dataset.table;
-    ui.horizontal(|ui| {
-        if ui.button("Home").clicked() {
+    // Wrapped, so every button stays on screen beside a lesson's panel.
+    ui.horizontal_wrapped(|ui| {
+        if gloss::button(ui, "Home").clicked() {
             commands.push(DataCommand::GoHome.into());
         }
-        ui.heading(&table.name);
-        if ui
-            .button("Predict a column…")
+        gloss::heading(ui, &table.name);
+        if gloss::button(ui, "Predict a column…")
             .on_hover_text(
                 "Train a model that learns one column from the others, and see how good it is.",
             )
@@ -48,8 +49,7 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
         {
             commands.push(PredictionCommand::Start.into());
         }
-        if ui
-            .button("Find groups…")
+        if gloss::button(ui, "Find groups…")
             .on_hover_text(
                 "Find the natural kinds of rows in this table, see what sets each apart, and name them.",
             )
@@ -57,8 +57,7 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
         {
             commands.push(SegmentationCommand::Start.into());
         }
-        if ui
-            .button("Choose the best action…")
+        if gloss::button(ui, "Choose the best action…")
             .on_hover_text(
                 "For a log of decisions (what was known, what was done, what it earned): learn \
                  which action to take in which situation, and estimate what that would have earned.",
@@ -67,8 +66,7 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
         {
             commands.push(PolicyCommand::Start.into());
         }
-        if ui
-            .button("Compare with newer data…")
+        if gloss::button(ui, "Compare with newer data…")
             .on_hover_text(
                 "See whether newer data (next month's file) has moved away from this table, and \
                  whether a saved model still holds.",
@@ -77,19 +75,31 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
         {
             commands.push(AppCommand::Pick(FilePurpose::DriftCurrent));
         }
-        ui.label(format!(
+        if gloss::button(ui, "Compare over time…")
+            .on_hover_text(
+                "Split this table by a year, month or period column and see how each part moved \
+                 away from the first.",
+            )
+            .clicked()
+        {
+            commands.push(DriftCommand::Show.into());
+        }
+        gloss::label(ui, format!(
             "{} × {} columns",
             words::rows(table.rows),
             table.columns.len()
         ));
     });
     ui.horizontal(|ui| {
-        ui.label("Column to predict:");
+        gloss::label(ui, "Column to predict:");
         let current = dataset.target.clone().unwrap_or_else(|| "None".into());
-        egui::ComboBox::from_id_salt("target")
+        let response = egui::ComboBox::from_id_salt("target")
             .selected_text(current)
             .show_ui(ui, |ui| {
-                if ui.selectable_label(dataset.target.is_none(), "None").clicked() {
+                if ui
+                    .selectable_label(dataset.target.is_none(), "None")
+                    .clicked()
+                {
                     commands.push(DataCommand::SetTarget(None).into());
                 }
                 for column in &table.columns {
@@ -99,52 +109,54 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
                     }
                 }
             })
-            .response
-            .on_hover_text("Choosing the column you want to predict adds checks for rare outcomes and for leaking columns.");
+            .response;
+        gloss::hover(
+            response,
+            "Choosing the column you want to predict adds checks for rare outcomes and for leaking \
+             columns.",
+        );
     });
     match &dataset.report {
         Some(report) => {
             ui.horizontal(|ui| {
                 theme::light_ui(ui, report.severity);
-                ui.label(RichText::new(&report.headline).strong());
+                gloss::label(ui, RichText::new(&report.headline).strong());
                 if dataset.analysing {
                     ui.spinner();
-                    ui.weak("Updating…");
+                    gloss::weak(ui, "Updating…");
                 }
             });
             for issue in &report.table_issues {
                 ui.horizontal(|ui| {
                     theme::dot_ui(ui, issue.severity);
-                    ui.label(&issue.message)
-                        .on_hover_text(issue.kind.glossary());
+                    gloss::label(ui, &issue.message).on_hover_text(issue.kind.glossary());
                 });
             }
         }
         None => {
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label("Checking the data's health…");
+                gloss::label(ui, "Checking the data's health…");
             });
         }
     }
     for notice in &table.notices {
-        ui.weak(notice);
+        gloss::weak(ui, notice);
     }
     if !dataset.recipe.is_empty() {
         ui.horizontal_wrapped(|ui| {
-            ui.label("Your changes:");
-            if ui
-                .button("Save as recipe…")
+            gloss::label(ui, "Your changes:");
+            if gloss::button(ui, "Save as recipe…")
                 .on_hover_text("A recipe replays these changes on the same or next month's file: clearbox profile FILE --recipe RECIPE.ron")
                 .clicked()
             {
                 commands.push(AppCommand::Pick(FilePurpose::SaveRecipe));
             }
             for (column, role) in &dataset.recipe.roles {
-                ui.label(format!("'{column}' is a {}", role.label()));
+                gloss::label(ui, format!("'{column}' is a {}", role.label()));
             }
             for (i, fix) in dataset.recipe.fixes.iter().enumerate() {
-                ui.label(fix.describe());
+                gloss::label(ui, fix.describe());
                 if ui.small_button(format!("Undo: {}", fix.describe())).clicked() {
                     commands.push(DataCommand::UndoFix(i).into());
                 }

@@ -6,6 +6,7 @@ use egui::{RichText, Ui};
 
 use super::commands::{AppCommand, DriftCommand};
 use super::files::FilePurpose;
+use super::gloss;
 use super::state::DriftView;
 
 /// Draws the champion/challenger section (only with a model and a newer file).
@@ -20,15 +21,19 @@ pub fn challenger_ui(
     if report.model.as_ref().is_none_or(|m| m.score.is_none()) || drift.current.is_none() {
         return;
     }
-    ui.label(RichText::new("Champion and challenger").strong());
+    gloss::label(ui, RichText::new("Champion and challenger").strong());
     let view = &drift.challenger;
     if report.verdict == DriftVerdict::Retrain {
-        ui.label(
+        gloss::label(
+            ui,
             "The verdict says retrain: train a challenger on the newer data with the same \
              settings and compare the two on the newest rows.",
         );
     } else {
-        ui.weak("You can train a challenger on the newer data and compare the two.");
+        gloss::weak(
+            ui,
+            "You can train a challenger on the newer data and compare the two.",
+        );
     }
     if let Some(running) = &view.running {
         ui.horizontal(|ui| {
@@ -37,12 +42,11 @@ pub fn challenger_ui(
                     .desired_width(240.0)
                     .text(&running.message),
             );
-            if ui.button("Cancel").clicked() {
+            if gloss::button(ui, "Cancel").clicked() {
                 commands.push(DriftCommand::Cancel.into());
             }
         });
-    } else if ui
-        .button("Train a challenger on the newer data")
+    } else if gloss::button(ui, "Train a challenger on the newer data")
         .on_hover_text(
             "Trains the Prediction template on the newer file with the model's target, inputs \
              and seed. Nothing replaces your model unless you promote the challenger.",
@@ -54,27 +58,35 @@ pub fn challenger_ui(
     let Some(result) = &view.result else { return };
     let duel = &result.duel;
     let challenger = report.current_name.as_str();
-    ui.label(format!(
-        "Champion (your model): {} {:.3}",
-        duel.metric.name(),
-        duel.champion
-    ));
-    ui.label(format!(
-        "Challenger (trained on {challenger}): {} {:.3}",
-        duel.metric.name(),
-        duel.challenger
-    ));
-    ui.label(&duel.sentence);
+    gloss::label(
+        ui,
+        format!(
+            "Champion (your model): {} {:.3}",
+            duel.metric.name(),
+            duel.champion
+        ),
+    );
+    gloss::label(
+        ui,
+        format!(
+            "Challenger (trained on {challenger}): {} {:.3}",
+            duel.metric.name(),
+            duel.challenger
+        ),
+    );
+    gloss::label(ui, &duel.sentence);
     match &view.promoted {
         Some(dir) => {
-            ui.label(format!(
-                "You promoted the challenger: it is saved in '{}' with a record of your decision.",
-                clearbox::error::display_name(dir)
-            ));
+            gloss::label(
+                ui,
+                format!(
+                    "You promoted the challenger: it is saved in '{}' with a record of your decision.",
+                    clearbox::error::display_name(dir)
+                ),
+            );
         }
         None => {
-            if ui
-                .button("Promote the challenger…")
+            if gloss::button(ui, "Promote the challenger…")
                 .on_hover_text(
                     "Saves the challenger to a folder you choose, with a record of when and why \
                      it replaced the model.",

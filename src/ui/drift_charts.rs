@@ -10,6 +10,7 @@ use egui_plot::{
     Bar, BarChart, HLine, Legend, Line, Plot, PlotPoint, PlotPoints, Points, Text, VLine,
 };
 
+use super::gloss;
 use super::theme;
 
 fn still(plot: Plot<'_>) -> Plot<'_> {
@@ -23,7 +24,10 @@ fn still(plot: Plot<'_>) -> Plot<'_> {
 pub fn overlay_ui(ui: &mut Ui, name: &str, chart: &DriftChart) {
     match chart {
         DriftChart::Empty => {
-            ui.weak("Nothing to draw: the column has no values in one of the tables.");
+            gloss::weak(
+                ui,
+                "Nothing to draw: the column has no values in one of the tables.",
+            );
         }
         DriftChart::Histogram {
             edges,
@@ -156,12 +160,15 @@ pub fn periods_ui(ui: &mut Ui, report: &PeriodReport) {
             labels.get(position as usize).cloned().unwrap_or_default()
         }
     };
-    ui.label(format!(
-        "Drift of each column against {} {}",
-        report.column, labels[0]
-    ));
+    gloss::label(
+        ui,
+        format!(
+            "Drift of each column against {} {}",
+            report.column, labels[0]
+        ),
+    );
     for note in &report.notes {
-        ui.weak(note);
+        gloss::weak(ui, note);
     }
     still(Plot::new("drift per period"))
         .height(220.0)
@@ -185,10 +192,13 @@ pub fn periods_ui(ui: &mut Ui, report: &PeriodReport) {
             }
         });
     if let Some((metric, test)) = &report.score_metric {
-        ui.label(format!(
-            "The model's {} per period (its test score: {test:.3})",
-            metric.name()
-        ));
+        gloss::label(
+            ui,
+            format!(
+                "The model's {} per period (its test score: {test:.3})",
+                metric.name()
+            ),
+        );
         let points: Vec<[f64; 2]> = report
             .periods
             .iter()

@@ -100,6 +100,11 @@ impl Runner for DriftRunner {
 
     fn handle(&mut self, command: DriftCommand, state: &mut AppState, env: &mut Env<'_>) {
         match command {
+            DriftCommand::Show => {
+                if state.dataset.is_some() {
+                    state.page = Page::Drift;
+                }
+            }
             DriftCommand::CompareWith(path) => {
                 state.drift.current = Some(path);
                 state.drift.period_column = None;

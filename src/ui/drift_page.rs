@@ -9,6 +9,7 @@ use egui::{RichText, Ui};
 
 use super::commands::{AppCommand, DataCommand, DriftCommand};
 use super::files::FilePurpose;
+use super::gloss;
 use super::state::{Dataset, DriftView};
 use super::{drift_challenger, drift_charts, theme};
 
@@ -23,7 +24,8 @@ pub fn drift_page_ui(
     ui.separator();
     let Some(report) = &drift.report else {
         if drift.running.is_none() {
-            ui.label(
+            gloss::label(
+                ui,
                 "Choose a newer file with the same columns to see whether the data has moved \
                  since this table, or split this table by a year or date column.",
             );
@@ -45,21 +47,22 @@ pub fn drift_page_ui(
 
 fn header_ui(ui: &mut Ui, dataset: &Dataset, drift: &DriftView, commands: &mut Vec<AppCommand>) {
     ui.horizontal(|ui| {
-        if ui.button("Back to the data").clicked() {
+        if gloss::button(ui, "Back to the data").clicked() {
             commands.push(DataCommand::GoToData.into());
         }
-        ui.heading(format!("Has the data moved since {}?", dataset.table.name));
+        gloss::heading(
+            ui,
+            format!("Has the data moved since {}?", dataset.table.name),
+        );
     });
     ui.horizontal_wrapped(|ui| {
-        if ui
-            .button("Compare with newer data…")
+        if gloss::button(ui, "Compare with newer data…")
             .on_hover_text("Choose a newer file with the same columns.")
             .clicked()
         {
             commands.push(AppCommand::Pick(FilePurpose::DriftCurrent));
         }
-        if ui
-            .button("Check a saved model…")
+        if gloss::button(ui, "Check a saved model…")
             .on_hover_text(
                 "Choose a model folder: its predictions and score on the newer rows are checked, \
                  and each column counts by how much the model relies on it.",
@@ -69,12 +72,15 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, drift: &DriftView, commands: &mut V
             commands.push(AppCommand::Pick(FilePurpose::DriftModel));
         }
         if let Some(model) = &drift.model {
-            ui.label(format!("Model: {}", clearbox::error::display_name(model)));
+            gloss::label(
+                ui,
+                format!("Model: {}", clearbox::error::display_name(model)),
+            );
             if ui.small_button("Stop checking the model").clicked() {
                 commands.push(DriftCommand::UseModel(None).into());
             }
         }
-        ui.label("Split this table by:");
+        gloss::label(ui, "Split this table by:");
         let chosen = drift.period_column.clone().unwrap_or_else(|| "—".into());
         egui::ComboBox::from_id_salt("period column")
             .selected_text(chosen)
@@ -90,10 +96,10 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, drift: &DriftView, commands: &mut V
             .on_hover_text("Compare each period (a year, a month of a date) with the first.");
     });
     if let Some(path) = &drift.current {
-        ui.weak(format!(
-            "Comparing with {}",
-            clearbox::error::display_name(path)
-        ));
+        gloss::weak(
+            ui,
+            format!("Comparing with {}", clearbox::error::display_name(path)),
+        );
     }
     if let Some(running) = &drift.running {
         ui.horizontal(|ui| {
@@ -102,7 +108,7 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, drift: &DriftView, commands: &mut V
                     .desired_width(240.0)
                     .text(&running.message),
             );
-            if ui.button("Cancel").clicked() {
+            if gloss::button(ui, "Cancel").clicked() {
                 commands.push(DriftCommand::Cancel.into());
             }
         });
@@ -118,44 +124,54 @@ fn overview_ui(
     let colour = theme::verdict_colour(report.verdict);
     ui.horizontal(|ui| {
         theme::coloured_word_ui(ui, colour, "");
-        ui.label(
+        gloss::label(
+            ui,
             RichText::new(format!("Verdict: {}", report.verdict.word()))
                 .heading()
                 .color(colour),
         );
     });
-    ui.label(report.verdict.advice());
+    gloss::label(ui, report.verdict.advice());
     for reason in &report.reasons {
-        ui.label(format!("   {reason}"));
+        gloss::label(ui, format!("   {reason}"));
     }
-    ui.weak(format!(
-        "{} ({}) against {} ({}).",
-        report.reference_name,
-        words::rows(report.rows.0),
-        report.current_name,
-        words::rows(report.rows.1)
-    ));
+    gloss::weak(
+        ui,
+        format!(
+            "{} ({}) against {} ({}).",
+            report.reference_name,
+            words::rows(report.rows.0),
+            report.current_name,
+            words::rows(report.rows.1)
+        ),
+    );
     ui.add_space(8.0);
     if let Some(periods) = &drift.periods {
-        ui.label(RichText::new("Over time").strong());
+        gloss::label(ui, RichText::new("Over time").strong());
         drift_charts::periods_ui(ui, periods);
         ui.add_space(8.0);
     }
     match &report.model {
         Some(model) => {
-            ui.label(RichText::new("What matters to the model").strong());
-            ui.label(&model.predictions.sentence);
+            gloss::label(ui, RichText::new("What matters to the model").strong());
+            gloss::label(ui, &model.predictions.sentence);
             drift_charts::scatter_ui(ui, &report.columns);
-            ui.weak("Each point is a column: further right, more drift; higher, more reliance. The top-right matters most.");
+            gloss::weak(
+                ui,
+                "Each point is a column: further right, more drift; higher, more reliance. The top-right matters most.",
+            );
         }
         None => {
-            ui.weak("Check a saved model to weigh each column by how much the model relies on it.");
+            gloss::weak(
+                ui,
+                "Check a saved model to weigh each column by how much the model relies on it.",
+            );
         }
     }
     ui.add_space(8.0);
     drift_challenger::challenger_ui(ui, report, drift, commands);
     ui.add_space(8.0);
-    ui.label(RichText::new("Columns, what moved most first").strong());
+    gloss::label(ui, RichText::new("Columns, what moved most first").strong());
     for column in &report.columns {
         ui.horizontal(|ui| {
             theme::coloured_word_ui(ui, theme::band_colour(column.band), "");
@@ -170,36 +186,38 @@ fn overview_ui(
                 commands.push(DriftCommand::SelectColumn(next).into());
             }
         });
-        ui.label(&column.sentence);
+        gloss::label(ui, &column.sentence);
     }
     if !report.left_out.is_empty() {
         ui.collapsing("Columns not compared", |ui| {
             for left in &report.left_out {
-                ui.label(format!("{}: {}.", left.column, left.reason));
+                gloss::label(ui, format!("{}: {}.", left.column, left.reason));
             }
         });
     }
-    ui.collapsing("How drift is decided", |ui| ui.label(&report.method));
+    let heading = "How drift is decided";
+    let folded = ui.collapsing(heading, |ui| gloss::label(ui, &report.method));
+    gloss::gloss(folded.header_response, heading);
 }
 
 fn column_ui(ui: &mut Ui, column: &ColumnDrift, commands: &mut Vec<AppCommand>) {
     ui.horizontal(|ui| {
-        ui.heading(&column.name);
+        gloss::heading(ui, &column.name);
         if ui.small_button("Close").clicked() {
             commands.push(DriftCommand::SelectColumn(None).into());
         }
     });
     theme::coloured_word_ui(ui, theme::band_colour(column.band), column.band.word());
-    ui.label(&column.sentence);
-    ui.label(format!("Reference and current: {}", column.name));
+    gloss::label(ui, &column.sentence);
+    gloss::label(ui, format!("Reference and current: {}", column.name));
     drift_charts::overlay_ui(ui, &column.name, &column.chart);
     egui::Grid::new("drift measures")
         .num_columns(2)
         .striped(true)
         .show(ui, |ui| {
             let mut row = |name: &str, value: String, hover: &str| {
-                ui.label(name).on_hover_text(hover);
-                ui.label(value).on_hover_text(hover);
+                gloss::label(ui, name).on_hover_text(hover);
+                gloss::label(ui, value).on_hover_text(hover);
                 ui.end_row();
             };
             row("PSI", format!("{:.3}", column.psi), glossary::PSI);

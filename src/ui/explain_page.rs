@@ -14,6 +14,7 @@ use egui_plot::{Bar, BarChart, Plot, PlotPoints, Points};
 use super::commands::{AppCommand, ExplainCommand, PolicyCommand, PredictionCommand};
 use super::explain_flow::current_value;
 use super::files::FilePurpose;
+use super::gloss;
 use super::state::{Dataset, ExplainSubject, ExplainView};
 use super::theme;
 
@@ -39,8 +40,8 @@ pub fn explain_page_ui(
                     PolicyCommand::Start.into(),
                 ),
             };
-            ui.heading(heading);
-            if ui.button("Back to results").clicked() {
+            gloss::heading(ui, heading);
+            if gloss::button(ui, "Back to results").clicked() {
                 commands.push(back);
             }
         });
@@ -53,7 +54,7 @@ pub fn explain_page_ui(
 
 fn panel_ui(ui: &mut Ui, view: &ExplainView) {
     if let Some(fraction) = view.drivers_progress {
-        ui.label(&view.estimate);
+        gloss::label(ui, &view.estimate);
         ui.add(egui::ProgressBar::new(fraction).show_percentage());
         return;
     }
@@ -62,7 +63,7 @@ fn panel_ui(ui: &mut Ui, view: &ExplainView) {
         if view.drivers.is_empty() {
             return;
         }
-        ui.label(RichText::new("What sways the choice").strong()).on_hover_text(
+        gloss::label(ui, RichText::new("What sways the choice").strong()).on_hover_text(
             "Each input's average effect on how much more the recommended action is expected to \
              earn than the next best one, measured with Shapley values.",
         );
@@ -71,27 +72,27 @@ fn panel_ui(ui: &mut Ui, view: &ExplainView) {
         spread_chart_ui(ui, &shown, &view.spread);
         return;
     };
-    ui.label(RichText::new("Executive summary").strong().size(18.0));
-    ui.label(RichText::new(&panel.headline).strong());
-    ui.label(&panel.scope);
+    gloss::label(ui, RichText::new("Executive summary").strong().size(18.0));
+    gloss::label(ui, RichText::new(&panel.headline).strong());
+    gloss::label(ui, &panel.scope);
     ui.add_space(4.0);
-    ui.label(RichText::new("How good it is").strong());
+    gloss::label(ui, RichText::new("How good it is").strong());
     for line in &panel.quality {
-        ui.label(line);
+        gloss::label(ui, line);
     }
     ui.add_space(4.0);
-    ui.label(RichText::new("What drives it").strong())
+    gloss::label(ui, RichText::new("What drives it").strong())
         .on_hover_text("Each input's average effect on a prediction, measured with Shapley values: how much knowing the input moves the prediction away from the average row.");
-    ui.label(&panel.drivers_paragraph);
+    gloss::label(ui, &panel.drivers_paragraph);
     drivers_chart_ui(ui, &panel.drivers);
-    ui.weak(&panel.drivers_unit);
+    gloss::weak(ui, &panel.drivers_unit);
     spread_chart_ui(ui, &panel.drivers, &view.spread);
-    ui.label(&panel.stability).on_hover_text(
+    gloss::label(ui, &panel.stability).on_hover_text(
         "Stable: recomputing with other comparison rows changes the input's weight by less than a quarter. \
          Shaky: it changes more, so do not read much into its exact rank.",
     );
     ui.add_space(4.0);
-    ui.label(RichText::new("Keep in mind").strong());
+    gloss::label(ui, RichText::new("Keep in mind").strong());
     for warning in &panel.warnings {
         ui.colored_label(theme::CHECK, format!("• {warning}"));
     }
@@ -131,7 +132,10 @@ fn spread_chart_ui(ui: &mut Ui, drivers: &[Driver], spread: &[Vec<f64>]) {
     }
     let count = drivers.len();
     let labels: Vec<String> = drivers.iter().map(|d| d.column.clone()).collect();
-    ui.weak("Each dot is one test row: how far that input pushed its prediction up (right) or down (left).");
+    gloss::weak(
+        ui,
+        "Each dot is one test row: how far that input pushed its prediction up (right) or down (left).",
+    );
     still_plot("driver spread", count, 260.0)
         .y_axis_formatter(move |mark, _| label_at(&labels, mark.value))
         .show(ui, |plot| {
@@ -178,11 +182,11 @@ fn label_at(labels: &[String], value: f64) -> String {
 }
 
 fn row_ui(ui: &mut Ui, dataset: &Dataset, view: &ExplainView, commands: &mut Vec<AppCommand>) {
-    ui.label(RichText::new("One row").strong().size(18.0));
+    gloss::label(ui, RichText::new("One row").strong().size(18.0));
     ui.horizontal(|ui| {
         let mut shown = view.row + 1;
         let rows = dataset.table.rows.max(1);
-        let label = ui.label("Row");
+        let label = gloss::label(ui, "Row");
         let response = ui
             .add(egui::DragValue::new(&mut shown).range(1..=rows))
             .labelled_by(label.id);
@@ -191,27 +195,27 @@ fn row_ui(ui: &mut Ui, dataset: &Dataset, view: &ExplainView, commands: &mut Vec
         }
         if view.row_running {
             ui.spinner();
-            ui.weak("Explaining…");
+            gloss::weak(ui, "Explaining…");
         }
     });
     if !view.edits.is_empty() {
         ui.colored_label(theme::CHECK, "With your what-if changes below.");
     }
     if let Some(explanation) = &view.row_explanation {
-        ui.label(&view.row_sentence);
+        gloss::label(ui, &view.row_sentence);
         waterfall_ui(ui, explanation);
     }
     ui.add_space(6.0);
-    ui.label(RichText::new("What if…").strong())
+    gloss::label(ui, RichText::new("What if…").strong())
         .on_hover_text("Change this row's inputs and see the prediction and its reasons update.");
     what_if_ui(ui, dataset, view, commands);
     if view.has_decision && !view.change_sentence.is_empty() {
         ui.add_space(6.0);
-        ui.label(RichText::new("What would change the decision").strong()).on_hover_text(
+        gloss::label(ui, RichText::new("What would change the decision").strong()).on_hover_text(
             "The smallest change to at most three inputs, using only values seen in the data, that moves \
              the prediction across the model's line. Lock inputs that cannot change.",
         );
-        ui.label(&view.change_sentence);
+        gloss::label(ui, &view.change_sentence);
     }
     ui.add_space(6.0);
     if ui
@@ -262,12 +266,18 @@ fn waterfall_ui(ui: &mut Ui, e: &RowExplanation) {
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new("effect", bars).horizontal())
         });
-    ui.weak("Bars start at the average row's prediction; each input pushes it up (orange) or down (blue) until it reaches this row's prediction.");
+    gloss::weak(
+        ui,
+        "Bars start at the average row's prediction; each input pushes it up (orange) or down (blue) until it reaches this row's prediction.",
+    );
 }
 
 fn what_if_ui(ui: &mut Ui, dataset: &Dataset, view: &ExplainView, commands: &mut Vec<AppCommand>) {
     if view.controls.is_empty() {
-        ui.weak("The what-if controls appear once the model's drivers are worked out.");
+        gloss::weak(
+            ui,
+            "The what-if controls appear once the model's drivers are worked out.",
+        );
         return;
     }
     egui::Grid::new("what-if").num_columns(2).show(ui, |ui| {
@@ -330,7 +340,7 @@ fn what_if_ui(ui: &mut Ui, dataset: &Dataset, view: &ExplainView, commands: &mut
                         });
                 }
                 Control::Fixed => {
-                    ui.weak(format!("{column}: cannot be changed here"));
+                    gloss::weak(ui, format!("{column}: cannot be changed here"));
                 }
             }
             if view.has_decision && !matches!(control, Control::Fixed) {
@@ -345,7 +355,7 @@ fn what_if_ui(ui: &mut Ui, dataset: &Dataset, view: &ExplainView, commands: &mut
             ui.end_row();
         }
     });
-    if !view.edits.is_empty() && ui.button("Undo what-if changes").clicked() {
+    if !view.edits.is_empty() && gloss::button(ui, "Undo what-if changes").clicked() {
         commands.push(ExplainCommand::ResetWhatIf.into());
     }
 }

@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use super::commands::{
-    AppCommand, DataCommand, DriftCommand, ExplainCommand, PolicyCommand, PredictionCommand,
-    ProjectCommand, SegmentationCommand,
+    AppCommand, DataCommand, DriftCommand, ExplainCommand, LessonCommand, PolicyCommand,
+    PredictionCommand, ProjectCommand, SegmentationCommand,
 };
 
 /// What a file dialog is opened for.
@@ -44,6 +44,10 @@ pub enum FilePurpose {
     Report(clearbox::project::RunId),
     /// Where the recorded data is now.
     LocateData,
+    /// A lesson file to run.
+    OpenLesson,
+    /// A folder of lessons to add.
+    LessonFolder,
 }
 
 const TABLES: &[&str] = &["csv", "tsv", "txt", "parquet", "pq"];
@@ -138,6 +142,11 @@ impl FilePurpose {
                 .add_filter("Tables", TABLES)
                 .add_filter("All files", &["*"])
                 .pick_file(),
+            Self::OpenLesson => dialog
+                .set_title("Open a lesson")
+                .add_filter("Clearbox lesson", &["ron"])
+                .pick_file(),
+            Self::LessonFolder => dialog.set_title("Choose a folder of lessons").pick_folder(),
         }
     }
 
@@ -160,6 +169,7 @@ impl FilePurpose {
             Self::SaveProjectAs => ProjectCommand::SaveAs(path).into(),
             Self::Report(run) => ProjectCommand::Report { run, out: path }.into(),
             Self::LocateData => ProjectCommand::Locate(path).into(),
+            Self::OpenLesson | Self::LessonFolder => LessonCommand::Load(path).into(),
         }
     }
 }

@@ -5,38 +5,43 @@ use clearbox::samples::SAMPLES;
 use clearbox::words;
 use egui::{RichText, Ui};
 
-use super::commands::{AppCommand, DataCommand, PolicyCommand, ProjectCommand};
+use super::gloss;
+use clearbox::templates::artefact::TemplateKind;
+
+use super::commands::{AppCommand, DataCommand, LessonCommand, PolicyCommand, ProjectCommand};
 use super::files::FilePurpose;
 use super::state::AppState;
 
-/// Draws the home screen.
+/// Draws the home screen: start from the goal, then files, projects,
+/// lessons and the samples.
 pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.add_space(12.0);
-        ui.heading("Clearbox");
-        ui.label(
-            "Open a table to see how healthy it is, then find groups in it, predict a column, or \
-             learn which action to take from a log of decisions.",
-        );
+        gloss::heading(ui, "Clearbox");
+        gloss::label(ui, "What do you want to do? Pick a goal and a sample to try it on, or open your own table.");
+        ui.add_space(8.0);
+        ui.horizontal_wrapped(|ui| {
+            for card in &GOALS {
+                goal_card_ui(ui, card, commands);
+            }
+        });
         ui.add_space(8.0);
         ui.horizontal(|ui| {
-            if ui.button("Open a file…").clicked() {
+            if gloss::button(ui, "Open a file…").clicked() {
                 commands.push(AppCommand::Pick(FilePurpose::OpenTable));
             }
-            ui.weak("CSV or Parquet. You can also drop a file onto this window.");
+            gloss::weak(ui, "CSV or Parquet. You can also drop a file onto this window.");
             if let Some(dataset) = &state.dataset {
-                if ui
-                    .button(format!("Back to {}", dataset.table.name))
+                if gloss::button(ui, format!("Back to {}", dataset.table.name))
                     .clicked()
                 {
                     commands.push(DataCommand::GoToData.into());
                 }
             }
         });
-        project_ui(ui, state, commands);
         ui.add_space(16.0);
-        ui.label(RichText::new("Samples").strong());
-        ui.weak("Real public data, bundled so that everything works offline.");
+        gloss::label(ui, RichText::new("Samples").strong());
+        gloss::weak(ui, "Real public data, bundled so that everything works offline.");
         // Cards in rows that fit the window.
         let per_row = ((ui.available_width() + 8.0) / (CARD_WIDTH + 30.0))
             .floor()
@@ -48,49 +53,154 @@ pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
                 }
             });
         }
+        recent_ui(ui, state, commands);
+        project_ui(ui, state, commands);
+        lessons_ui(ui, state, commands);
         simulator_ui(ui, state, commands);
-        if !state.settings.recent.is_empty() {
-            ui.add_space(16.0);
-            ui.label(RichText::new("Recent files").strong());
-            for recent in &state.settings.recent {
-                ui.horizontal(|ui| {
-                    let name = clearbox::error::display_name(&recent.path);
-                    if ui
-                        .link(&name)
-                        .on_hover_text(recent.path.display().to_string())
-                        .clicked()
-                    {
-                        commands.push(DataCommand::OpenFile(recent.path.clone()).into());
+    });
+}
+
+/// One of the three goals on the home screen.
+struct Goal {
+    title: &'static str,
+    template: TemplateKind,
+    what: &'static str,
+    question: &'static str,
+    /// Samples that suit it, by id.
+    samples: &'static [&'static str],
+}
+
+const GOALS: [Goal; 3] = [
+    Goal {
+        title: "Find groups",
+        template: TemplateKind::Segmentation,
+        what: "Sorts rows into natural groups of alike ones and describes each group in plain words.",
+        question: "\"Which customers are alike?\"",
+        samples: &["penguins", "adult"],
+    },
+    Goal {
+        title: "Predict a column",
+        template: TemplateKind::Prediction,
+        what: "Learns a column from the others and shows how good the model is against a simple bar.",
+        question: "\"Who will leave?\"",
+        samples: &["telco_churn", "german_credit", "titanic"],
+    },
+    Goal {
+        title: "Choose the best action",
+        template: TemplateKind::Reinforcement,
+        what: "Learns from a log of past decisions which action to take where, and estimates what that would have earned.",
+        question: "\"Which offer should each customer get?\"",
+        samples: &["open_bandit"],
+    },
+];
+
+fn goal_card_ui(ui: &mut Ui, goal: &Goal, commands: &mut Vec<AppCommand>) {
+    egui::Frame::group(ui.style())
+        .inner_margin(10.0)
+        .show(ui, |ui| {
+            ui.set_width(GOAL_WIDTH);
+            ui.vertical(|ui| {
+                gloss::heading(ui, goal.title);
+                gloss::label(ui, goal.what);
+                gloss::label(ui, RichText::new(goal.question).italics());
+                ui.horizontal_wrapped(|ui| {
+                    gloss::weak(ui, "Try it on:");
+                    for id in goal.samples {
+                        if let Some(sample) = clearbox::samples::find(id)
+                            && gloss::button(ui, format!("Open {}", sample.title))
+                                .on_hover_text(format!("{} Opens {}.", sample.blurb, goal.title))
+                                .clicked()
+                        {
+                            commands
+                                .push(DataCommand::OpenSampleFor(sample.id, goal.template).into());
+                        }
                     }
-                    ui.weak(format!(
-                        "{} × {} columns",
-                        words::rows(recent.shape.0),
-                        recent.shape.1
-                    ));
                 });
+            });
+        });
+}
+
+const GOAL_WIDTH: f32 = 330.0;
+
+/// Files opened before.
+fn recent_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
+    if state.settings.recent.is_empty() {
+        return;
+    }
+    ui.add_space(16.0);
+    gloss::label(ui, RichText::new("Recent files").strong());
+    for recent in &state.settings.recent {
+        ui.horizontal(|ui| {
+            let name = clearbox::error::display_name(&recent.path);
+            if ui
+                .link(&name)
+                .on_hover_text(recent.path.display().to_string())
+                .clicked()
+            {
+                commands.push(DataCommand::OpenFile(recent.path.clone()).into());
             }
+            gloss::weak(
+                ui,
+                format!(
+                    "{} × {} columns",
+                    words::rows(recent.shape.0),
+                    recent.shape.1
+                ),
+            );
+        });
+    }
+}
+
+/// The lessons on offer, and loading a trainer's own.
+fn lessons_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
+    ui.add_space(16.0);
+    gloss::label(ui, RichText::new("Lessons").strong());
+    gloss::weak(
+        ui,
+        "Step-by-step exercises for a workshop or on your own: a panel on the right says what to \
+         do and ticks each step off when it is done.",
+    );
+    for (index, lesson) in state.lessons.iter().enumerate() {
+        ui.horizontal(|ui| {
+            if gloss::button(ui, format!("Start the lesson: {}", lesson.title)).clicked() {
+                commands.push(LessonCommand::Start(index).into());
+            }
+            gloss::weak(ui, &lesson.about);
+        });
+    }
+    ui.horizontal(|ui| {
+        if gloss::button(ui, "Open a lesson file…").clicked() {
+            commands.push(AppCommand::Pick(FilePurpose::OpenLesson));
         }
+        if gloss::button(ui, "Add a folder of lessons…").clicked() {
+            commands.push(AppCommand::Pick(FilePurpose::LessonFolder));
+        }
+        gloss::weak(
+            ui,
+            "Trainers write their own; 'clearbox lesson check FILE' checks one.",
+        );
     });
 }
 
 /// The project: start one, open one, or reopen a recent one.
 fn project_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
     ui.add_space(16.0);
-    ui.label(RichText::new("Projects").strong());
-    ui.weak(
+    gloss::label(ui, RichText::new("Projects").strong());
+    gloss::weak(
+        ui,
         "A project is one file that keeps your data's place and fingerprint, every run with its \
          settings and figures, and a trail of what was done, so the work can be reopened, \
          repeated and reviewed.",
     );
     ui.horizontal(|ui| {
-        if ui.button("New project…").clicked() {
+        if gloss::button(ui, "New project…").clicked() {
             commands.push(AppCommand::Pick(FilePurpose::NewProject));
         }
-        if ui.button("Open a project…").clicked() {
+        if gloss::button(ui, "Open a project…").clicked() {
             commands.push(AppCommand::Pick(FilePurpose::OpenProject));
         }
         if let Some(project) = &state.project
-            && ui.button(format!("Runs in '{}'", project.name)).clicked()
+            && gloss::button(ui, format!("Runs in '{}'", project.name)).clicked()
         {
             commands.push(ProjectCommand::ShowRuns.into());
         }
@@ -123,9 +233,14 @@ fn sample_card_ui(
             ui.set_min_height(70.0);
             ui.vertical(|ui| {
                 if ui.button(RichText::new(sample.title).strong()).clicked() {
-                    commands.push(DataCommand::OpenSample(sample.id).into());
+                    // A log of decisions is only of use to the reinforcement wizard.
+                    let command = match sample.template {
+                        Some(template) => DataCommand::OpenSampleFor(sample.id, template),
+                        None => DataCommand::OpenSample(sample.id),
+                    };
+                    commands.push(command.into());
                 }
-                ui.label(sample.blurb);
+                gloss::label(ui, sample.blurb);
             });
         });
 }
@@ -134,8 +249,9 @@ fn sample_card_ui(
 fn simulator_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
     use clearbox::templates::reinforcement::simulator::OldPolicy;
     ui.add_space(16.0);
-    ui.label(RichText::new("Workshop simulator").strong());
-    ui.weak(
+    gloss::label(ui, RichText::new("Workshop simulator").strong());
+    gloss::weak(
+        ui,
         "A made-up shop whose customers' true chances of taking each of five offers are known: \
          generate a log, learn a policy from it, and compare the estimates with the truth.",
     );
@@ -154,7 +270,7 @@ fn simulator_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
                 }
             });
         let mut rows = choice.rows;
-        let label = ui.label("Decisions");
+        let label = gloss::label(ui, "Decisions");
         if ui
             .add(
                 egui::DragValue::new(&mut rows)
@@ -166,7 +282,7 @@ fn simulator_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
         {
             commands.push(PolicyCommand::SetSimulatedRows(rows).into());
         }
-        if ui.button("Generate a log").clicked() {
+        if gloss::button(ui, "Generate a log").clicked() {
             commands.push(PolicyCommand::Simulate.into());
         }
     });

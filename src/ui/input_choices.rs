@@ -1,6 +1,7 @@
 //! The list of columns a template may use, one checkbox each with the
 //! reason a column is left out, shared by the wizards.
 
+use super::gloss;
 use clearbox::templates::{InputChoice, LeftOut};
 use egui::Ui;
 
@@ -18,13 +19,13 @@ pub fn input_choices_ui(
             }
             match choice.left_out() {
                 Some(LeftOut::ByYou) => {
-                    ui.weak("left out by you");
+                    gloss::weak(ui, "left out by you");
                 }
                 Some(why) => {
-                    ui.weak(format!("left out: {}", why.reason()));
+                    gloss::weak(ui, format!("left out: {}", why.reason()));
                 }
                 None if choice.by_you() == Some(true) => {
-                    ui.weak("used because you ticked it");
+                    gloss::weak(ui, "used because you ticked it");
                 }
                 None => {}
             }
@@ -36,7 +37,10 @@ pub fn input_choices_ui(
 pub fn left_out_ui(ui: &mut Ui, choices: &[InputChoice]) {
     for choice in choices {
         if let Some(why) = choice.left_out() {
-            ui.weak(format!("Left out '{}': {}.", choice.column, why.reason()));
+            gloss::weak(
+                ui,
+                format!("Left out '{}': {}.", choice.column, why.reason()),
+            );
         }
     }
 }

@@ -17,8 +17,11 @@ mod drift_page;
 mod explain_flow;
 mod explain_page;
 pub mod files;
+mod gloss;
 mod home;
 mod input_choices;
+mod lesson_flow;
+mod lesson_panel;
 mod policy_flow;
 mod policy_page;
 mod policy_results;
@@ -75,6 +78,7 @@ pub fn run(launch: Launch) -> ExitCode {
         settings_path: clearbox::project::settings::default_path(),
         open,
         explain: ExplainBudget::default(),
+        hint_after: lesson_flow::HINT_AFTER,
         on_news: None,
     };
     let options = eframe::NativeOptions {

@@ -8,6 +8,7 @@ use egui::{RichText, Ui};
 use egui_plot::{Line, Plot, PlotPoints};
 
 use super::commands::{AppCommand, DataCommand, PolicyCommand};
+use super::gloss;
 use super::input_choices::input_choices_ui;
 use super::state::{Dataset, PolicyStep, PolicyWizard};
 use super::{policy_results, theme};
@@ -20,13 +21,16 @@ pub fn policy_page_ui(
     commands: &mut Vec<AppCommand>,
 ) {
     ui.horizontal(|ui| {
-        if ui.button("Back to the data").clicked() {
+        if gloss::button(ui, "Back to the data").clicked() {
             commands.push(DataCommand::GoToData.into());
         }
-        ui.heading(format!(
-            "Choose the best action, learned from {}",
-            dataset.table.name
-        ));
+        gloss::heading(
+            ui,
+            format!(
+                "Choose the best action, learned from {}",
+                dataset.table.name
+            ),
+        );
     });
     let current = wizard.step.unwrap_or(PolicyStep::Roles);
     ui.horizontal(|ui| {
@@ -48,8 +52,14 @@ pub fn policy_page_ui(
 }
 
 fn roles_ui(ui: &mut Ui, dataset: &Dataset, wizard: &PolicyWizard, commands: &mut Vec<AppCommand>) {
-    ui.label(RichText::new("Which column plays which part in this log of decisions?").strong());
-    ui.weak("Clearbox guessed from the columns' names; change any guess that is wrong.");
+    gloss::label(
+        ui,
+        RichText::new("Which column plays which part in this log of decisions?").strong(),
+    );
+    gloss::weak(
+        ui,
+        "Clearbox guessed from the columns' names; change any guess that is wrong.",
+    );
     let roles = &wizard.roles;
     let slots = [
         (LogRole::Action, &roles.action, false),
@@ -85,7 +95,7 @@ fn roles_ui(ui: &mut Ui, dataset: &Dataset, wizard: &PolicyWizard, commands: &mu
                         }
                     }
                 });
-            ui.weak(meaning);
+            gloss::weak(ui, meaning);
             ui.end_row();
         }
     });
@@ -94,7 +104,7 @@ fn roles_ui(ui: &mut Ui, dataset: &Dataset, wizard: &PolicyWizard, commands: &mu
         None => {
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label("Reading the log…");
+                gloss::label(ui, "Reading the log…");
             });
         }
         Some(check) => match &check.problem {
@@ -125,18 +135,21 @@ fn check_ui(ui: &mut Ui, wizard: &PolicyWizard, commands: &mut Vec<AppCommand>) 
     let Some(check) = &wizard.check else {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label("Reading the log…");
+            gloss::label(ui, "Reading the log…");
         });
         return;
     };
-    ui.label(RichText::new("What the log holds").strong());
+    gloss::label(ui, RichText::new("What the log holds").strong());
     if let Some(problem) = &check.problem {
         ui.colored_label(theme::PROBLEM, problem);
         return;
     }
-    ui.label(&check.reward_sentence);
+    gloss::label(ui, &check.reward_sentence);
     if check.findings.is_empty() {
-        ui.label("Nothing in the log stands in the way of an honest estimate.");
+        gloss::label(
+            ui,
+            "Nothing in the log stands in the way of an honest estimate.",
+        );
     }
     for finding in &check.findings {
         let colour = match finding.severity {
@@ -172,7 +185,8 @@ fn check_ui(ui: &mut Ui, wizard: &PolicyWizard, commands: &mut Vec<AppCommand>) 
         commands.push(PolicyCommand::Learn.into());
     }
     ui.add_space(6.0);
-    ui.label(
+    gloss::label(
+        ui,
         RichText::new(format!(
             "The policy may look at {used} of {} columns to tell situations apart.",
             wizard.inputs.len()
@@ -187,24 +201,27 @@ fn check_ui(ui: &mut Ui, wizard: &PolicyWizard, commands: &mut Vec<AppCommand>) 
 
 fn learn_ui(ui: &mut Ui, wizard: &PolicyWizard, commands: &mut Vec<AppCommand>) {
     let Some(view) = &wizard.training else {
-        ui.label("Nothing is being learned. Go to Check and press Learn the policy.");
+        gloss::label(
+            ui,
+            "Nothing is being learned. Go to Check and press Learn the policy.",
+        );
         return;
     };
     // Cancel first: the lines below grow as learning goes on.
-    if ui.button("Cancel learning").clicked() {
+    if gloss::button(ui, "Cancel learning").clicked() {
         commands.push(PolicyCommand::Cancel.into());
     }
     let job = &view.job;
     ui.horizontal(|ui| {
         ui.spinner();
-        ui.label(format!(
-            "{} — {} elapsed",
-            job.message,
-            duration(job.elapsed)
-        ));
+        gloss::label(
+            ui,
+            format!("{} — {} elapsed", job.message, duration(job.elapsed)),
+        );
     });
     ui.add(egui::ProgressBar::new(job.fraction).show_percentage());
-    ui.label(
+    gloss::label(
+        ui,
         "The lines show the reward model's error after each pass: on the decisions it learns \
          from, and on those it is checked on. When the second stops falling, learning stops.",
     );

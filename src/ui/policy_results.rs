@@ -11,6 +11,7 @@ use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints};
 
 use super::commands::{AppCommand, ExplainCommand};
 use super::files::FilePurpose;
+use super::gloss;
 use super::state::{Dataset, PolicyWizard};
 use super::theme;
 
@@ -22,12 +23,12 @@ pub fn results_ui(
     commands: &mut Vec<AppCommand>,
 ) {
     let Some(outcome) = &wizard.outcome else {
-        ui.label("No policy yet. Learn one first.");
+        gloss::label(ui, "No policy yet. Learn one first.");
         return;
     };
     let card = &outcome.card;
     let e = &card.evaluation;
-    ui.label(RichText::new(&e.headline).strong());
+    gloss::label(ui, RichText::new(&e.headline).strong());
     let colour = match e.comparison {
         Comparison::Better => theme::GOOD,
         Comparison::CannotTell => theme::CHECK,
@@ -41,22 +42,20 @@ pub fn results_ui(
         "Better only when the whole likely range of the new policy lies above what was done; \
              worse only when it lies below; otherwise the log cannot tell them apart.",
     );
-    ui.label(&e.verdict);
-    ui.weak(&card.split_sentence);
-    ui.weak(card.reward_model_sentence());
+    gloss::label(ui, &e.verdict);
+    gloss::weak(ui, &card.split_sentence);
+    gloss::weak(ui, card.reward_model_sentence());
     ui.horizontal(|ui| {
-        if ui.button("Save the policy…").clicked() {
+        if gloss::button(ui, "Save the policy…").clicked() {
             commands.push(AppCommand::Pick(FilePurpose::SavePolicy));
         }
-        if ui
-            .button("Why this action?…")
+        if gloss::button(ui, "Why this action?…")
             .on_hover_text("For any row: which of its inputs made the policy prefer its action over the next best one, and what-if.")
             .clicked()
         {
             commands.push(ExplainCommand::OpenPolicy.into());
         }
-        if ui
-            .button("Run on a newer file…")
+        if gloss::button(ui, "Run on a newer file…")
             .on_hover_text("Shadow mode: the policy's choices on newer rows, beside what was actually done there.")
             .clicked()
         {
@@ -92,13 +91,16 @@ pub fn results_ui(
             Some(&e.best_single.self_normalised),
         ),
     ];
-    ui.label(RichText::new(format!("What each would have earned ({unit})")).strong())
-        .on_hover_text(
-            "Doubly robust estimate: a reward model's prediction for what each policy would have \
+    gloss::label(
+        ui,
+        RichText::new(format!("What each would have earned ({unit})")).strong(),
+    )
+    .on_hover_text(
+        "Doubly robust estimate: a reward model's prediction for what each policy would have \
              done, corrected where it agrees with what was done. Likely range: 95% of 1,000 \
              resamples of the decisions. The cross-check weighs only the decisions the policy \
              agrees with (self-normalised importance weighting).",
-        );
+    );
     values_chart_ui(ui, &rows, card.kind);
     egui::Grid::new("policy values")
         .striped(true)
@@ -115,47 +117,56 @@ pub fn results_ui(
                 .truth
                 .map(|t| [t.learned, t.logged, t.random, t.best_single]);
             for (i, (name, estimate, cross)) in rows.iter().enumerate() {
-                ui.label(*name);
-                ui.label(say(estimate.estimate));
-                ui.label(format!("{} to {}", say(estimate.low), say(estimate.high)));
-                ui.label(cross.map_or_else(String::new, |c| say(c.estimate)));
+                gloss::label(ui, *name);
+                gloss::label(ui, say(estimate.estimate));
+                gloss::label(
+                    ui,
+                    format!("{} to {}", say(estimate.low), say(estimate.high)),
+                );
+                gloss::label(ui, cross.map_or_else(String::new, |c| say(c.estimate)));
                 if let Some(t) = truths {
-                    ui.label(say(t[i]));
+                    gloss::label(ui, say(t[i]));
                 }
                 ui.end_row();
             }
         });
     if let Some(t) = wizard.truth {
-        ui.label(format!(
-            "In the simulator the truth is known: the best any policy could do on these decisions \
+        gloss::label(
+            ui,
+            format!(
+                "In the simulator the truth is known: the best any policy could do on these decisions \
              is {}; the new policy gets {} of that.",
-            say(t.best),
-            percent(t.learned / t.best.max(1e-12))
-        ));
+                say(t.best),
+                percent(t.learned / t.best.max(1e-12))
+            ),
+        );
     }
     ui.add_space(4.0);
-    ui.label(RichText::new("How far to trust it").strong());
+    gloss::label(ui, RichText::new("How far to trust it").strong());
     for note in &e.notes {
-        ui.label(format!("• {note}"));
+        gloss::label(ui, format!("• {note}"));
     }
     for finding in &card.findings {
         ui.colored_label(theme::CHECK, format!("• {}", finding.sentence));
     }
     ui.add_space(4.0);
-    ui.label(RichText::new("Which action the policy picks, and for whom").strong());
+    gloss::label(
+        ui,
+        RichText::new("Which action the policy picks, and for whom").strong(),
+    );
     egui::Grid::new("policy usage")
         .striped(true)
         .show(ui, |ui| {
             for usage in outcome.usage.iter().filter(|u| u.rows > 0) {
                 ui.strong(&usage.action);
-                ui.label(format!("{} of rows", percent(usage.share)));
+                gloss::label(ui, format!("{} of rows", percent(usage.share)));
                 let traits: Vec<&str> = usage
                     .traits
                     .iter()
                     .take(2)
                     .map(|t| t.sentence.as_str())
                     .collect();
-                ui.label(traits.join(" "));
+                gloss::label(ui, traits.join(" "));
                 ui.end_row();
             }
         });
@@ -222,19 +233,22 @@ fn shadow_ui(ui: &mut Ui, wizard: &PolicyWizard) {
     if let Some(job) = &wizard.shadow_running {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label(format!(
-                "Running the policy on the newer file: {}",
-                job.message
-            ));
+            gloss::label(
+                ui,
+                format!("Running the policy on the newer file: {}", job.message),
+            );
         });
     }
     let Some(report) = &wizard.shadow else {
         return;
     };
     ui.add_space(4.0);
-    ui.label(RichText::new(format!("On '{}' ({} rows)", report.file, report.rows)).strong());
+    gloss::label(
+        ui,
+        RichText::new(format!("On '{}' ({} rows)", report.file, report.rows)).strong(),
+    );
     for sentence in &report.sentences {
-        ui.label(sentence);
+        gloss::label(ui, sentence);
     }
     let picks: Vec<String> = report
         .recommended
@@ -242,5 +256,5 @@ fn shadow_ui(ui: &mut Ui, wizard: &PolicyWizard) {
         .filter(|(_, n)| *n > 0)
         .map(|(a, n)| format!("'{a}' {}", percent(*n as f64 / report.rows.max(1) as f64)))
         .collect();
-    ui.weak(format!("The policy recommends: {}.", picks.join(", ")));
+    gloss::weak(ui, format!("The policy recommends: {}.", picks.join(", ")));
 }

@@ -7,6 +7,7 @@ use egui::{RichText, Ui};
 use egui_plot::{Line, Plot, PlotPoints};
 
 use super::commands::{AppCommand, DataCommand, PredictionCommand};
+use super::gloss;
 use super::input_choices::input_choices_ui;
 use super::state::{Dataset, PredictionWizard, TargetCheck, WizardStep};
 use super::{predict_results, theme};
@@ -19,10 +20,10 @@ pub fn predict_page_ui(
     commands: &mut Vec<AppCommand>,
 ) {
     ui.horizontal(|ui| {
-        if ui.button("Back to the data").clicked() {
+        if gloss::button(ui, "Back to the data").clicked() {
             commands.push(DataCommand::GoToData.into());
         }
-        ui.heading(format!("Predict a column of {}", dataset.table.name));
+        gloss::heading(ui, format!("Predict a column of {}", dataset.table.name));
     });
     let current = wizard.step.unwrap_or(WizardStep::Goal);
     ui.horizontal(|ui| {
@@ -57,7 +58,10 @@ fn goal_ui(
     wizard: &PredictionWizard,
     commands: &mut Vec<AppCommand>,
 ) {
-    ui.label(RichText::new("Which column should the model learn to predict?").strong());
+    gloss::label(
+        ui,
+        RichText::new("Which column should the model learn to predict?").strong(),
+    );
     let current = dataset
         .target
         .clone()
@@ -84,31 +88,36 @@ fn goal_ui(
         None if dataset.target.is_some() => {
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label("Checking the column…");
+                gloss::label(ui, "Checking the column…");
             });
         }
         None => {}
     }
-    ui.weak("If the kind of problem is wrong, change the column's role on the data page.");
+    gloss::weak(
+        ui,
+        "If the kind of problem is wrong, change the column's role on the data page.",
+    );
     next_button(ui, wizard.target_ok(), WizardStep::Inputs, commands);
 }
 
 fn inputs_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppCommand>) {
     let used = wizard.inputs.iter().filter(|c| c.is_used()).count();
-    ui.label(
+    gloss::label(
+        ui,
         RichText::new(format!(
             "The model may use {used} of {} columns.",
             wizard.inputs.len()
         ))
         .strong(),
     );
-    ui.weak(
+    gloss::weak(
+        ui,
         "Columns that would mislead a model are left out, with the reason. Tick a box to override.",
     );
     if wizard.inputs.is_empty() {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label("Checking the columns against the target…");
+            gloss::label(ui, "Checking the columns against the target…");
         });
     }
     input_choices_ui(ui, &wizard.inputs, |column, included| {
@@ -118,24 +127,27 @@ fn inputs_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppComma
 }
 
 fn check_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppCommand>) {
-    ui.label(RichText::new("How the rows will be used").strong());
+    gloss::label(ui, RichText::new("How the rows will be used").strong());
     let Some(check) = &wizard.check else {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label("Working out how the rows will be split…");
+            gloss::label(ui, "Working out how the rows will be split…");
         });
         return;
     };
     split_choice_ui(ui, wizard, check, commands);
     if check.split_ok {
-        ui.label(&check.split_sentence);
+        gloss::label(ui, &check.split_sentence);
     } else {
         ui.colored_label(theme::CHECK, &check.split_sentence);
     }
-    ui.label(format!(
-        "Training should take about {} on this computer (a rough estimate; it stops early when the model stops improving).",
-        duration(wizard.estimate_seconds)
-    ));
+    gloss::label(
+        ui,
+        format!(
+            "Training should take about {} on this computer (a rough estimate; it stops early when the model stops improving).",
+            duration(wizard.estimate_seconds)
+        ),
+    );
     ui.add_space(10.0);
     if ui
         .add_enabled(
@@ -188,41 +200,55 @@ fn split_choice_ui(
 
 fn train_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppCommand>) {
     let Some(view) = &wizard.training else {
-        ui.label("Training has not started. Go to Check and press Train.");
+        gloss::label(ui, "Training has not started. Go to Check and press Train.");
         return;
     };
     let job = &view.job;
     // Cancel first: the lines below it grow as training goes on, and the
     // button must not move under the pointer.
-    if ui.button("Cancel training").clicked() {
+    if gloss::button(ui, "Cancel training").clicked() {
         commands.push(PredictionCommand::CancelTraining.into());
     }
     ui.horizontal(|ui| {
         ui.spinner();
-        ui.label(format!(
-            "{} — {} elapsed",
-            job.message,
-            duration(job.elapsed)
-        ));
+        gloss::label(
+            ui,
+            format!("{} — {} elapsed", job.message, duration(job.elapsed)),
+        );
     });
     ui.add(egui::ProgressBar::new(job.fraction).show_percentage());
     if job.fraction > 0.05 {
         let remaining = job.elapsed * f64::from((1.0 - job.fraction) / job.fraction);
-        ui.weak(format!(
-            "About {} left, if the model stops improving now; longer if it keeps improving.",
-            duration(remaining)
-        ));
+        gloss::weak(
+            ui,
+            format!(
+                "About {} left, if the model stops improving now; longer if it keeps improving.",
+                duration(remaining)
+            ),
+        );
     }
     match view.round {
         Some(Round::Rotation { number, of }) => {
-            ui.label(format!("Rotation {number} of {of}: the model learns from {} of the rows and is measured on the rest.", fraction_of(of)));
+            gloss::label(
+                ui,
+                format!(
+                    "Rotation {number} of {of}: the model learns from {} of the rows and is measured on the rest.",
+                    fraction_of(of)
+                ),
+            );
         }
         Some(Round::Final) => {
-            ui.label("Last round: the model that is saved learns from every row, for as many passes as the rotations needed.");
+            gloss::label(
+                ui,
+                "Last round: the model that is saved learns from every row, for as many passes as the rotations needed.",
+            );
         }
         None => {}
     }
-    ui.label("The lines show the model's error after each pass: on the rows it learns from, and on the rows it is checked on. When the second stops falling, training stops.");
+    gloss::label(
+        ui,
+        "The lines show the model's error after each pass: on the rows it learns from, and on the rows it is checked on. When the second stops falling, training stops.",
+    );
     let line =
         |points: Vec<[f64; 2]>, name: &str| Line::new(name.to_owned(), PlotPoints::from(points));
     let to_points = |losses: &[clearbox::ml::train::EpochLoss], valid: bool| -> Vec<[f64; 2]> {

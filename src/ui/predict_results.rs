@@ -12,12 +12,13 @@ use egui_plot::{Line, Plot, PlotPoints};
 
 use super::commands::{AppCommand, ExplainCommand, PredictionCommand};
 use super::files::FilePurpose;
+use super::gloss;
 use super::state::PredictionWizard;
 
 /// Draws the results.
 pub fn results_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppCommand>) {
     let Some(outcome) = &wizard.outcome else {
-        ui.label("No model yet. Train one first.");
+        gloss::label(ui, "No model yet. Train one first.");
         return;
     };
     let card = &outcome.card;
@@ -33,24 +34,30 @@ pub fn results_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<App
             count(card.split_sizes[2])
         ),
     };
-    ui.label(RichText::new(title).strong());
+    gloss::label(ui, RichText::new(title).strong());
     let spread = |which: Compared| {
         card.measured
             .spread(which)
             .map_or(String::new(), |s| format!("; {s}"))
     };
-    ui.label(format!(
-        "Deep model: {}{}",
-        headline(&card.deep.test),
-        spread(Compared::Deep)
-    ));
-    ui.label(format!(
-        "Simple model (the bar to beat): {}{}",
-        headline(&card.simple.test),
-        spread(Compared::Simple)
-    ));
+    gloss::label(
+        ui,
+        format!(
+            "Deep model: {}{}",
+            headline(&card.deep.test),
+            spread(Compared::Deep)
+        ),
+    );
+    gloss::label(
+        ui,
+        format!(
+            "Simple model (the bar to beat): {}{}",
+            headline(&card.simple.test),
+            spread(Compared::Simple)
+        ),
+    );
     if let Some(trees) = &card.trees {
-        ui.label(format!(
+        gloss::label(ui, format!(
             "Gradient-boosted trees (a strong classic method, shown for reference): {}{}",
             headline(&trees.test),
             spread(Compared::Trees)
@@ -72,13 +79,16 @@ pub fn results_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<App
         }
     }
     if let Measured::CrossValidated { .. } = card.measured {
-        ui.weak(format!(
-            "The model that is saved then learned from all {} rows, for as many passes as the rotations needed.",
-            count(card.split_sizes[0])
-        ));
+        gloss::weak(
+            ui,
+            format!(
+                "The model that is saved then learned from all {} rows, for as many passes as the rotations needed.",
+                count(card.split_sizes[0])
+            ),
+        );
     }
     match card.chosen {
-        ChosenModel::Deep => ui.label("The deep model does at least as well as the simple one, so it is the one used."),
+        ChosenModel::Deep => gloss::label(ui, "The deep model does at least as well as the simple one, so it is the one used."),
         ChosenModel::Simple => ui.colored_label(
             super::theme::CHECK,
             "The deep model does not beat the simple one on this table, so the simple model is offered instead.",
@@ -86,11 +96,10 @@ pub fn results_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<App
     };
     super::input_choices::left_out_ui(ui, &outcome.inputs);
     ui.horizontal(|ui| {
-        if ui.button("Save the model…").clicked() {
+        if gloss::button(ui, "Save the model…").clicked() {
             commands.push(AppCommand::Pick(FilePurpose::SaveModel));
         }
-        if ui
-            .button("Explain the model…")
+        if gloss::button(ui, "Explain the model…")
             .on_hover_text("What drives the model, how sure that is, and why it predicts what it does for one row.")
             .clicked()
         {
@@ -142,32 +151,41 @@ fn binary_ui(
     if slider.changed() {
         commands.push(PredictionCommand::SetThreshold(t).into());
     }
-    ui.label(format!(
-        "Of every 100 rows the model flags, {:.0} really are '{positive}'; picking at random finds {:.0}.",
-        scores.precision * 100.0,
-        scores.base_rate * 100.0
-    ));
-    ui.label(format!(
-        "It catches {:.0} of every 100 '{positive}' rows; flagging at random catches as many as it flags.",
-        scores.recall * 100.0
-    ));
-    ui.label(format!(
-        "Overall it is right for {} of rows.",
-        percent(scores.accuracy)
-    ));
+    gloss::label(
+        ui,
+        format!(
+            "Of every 100 rows the model flags, {:.0} really are '{positive}'; picking at random finds {:.0}.",
+            scores.precision * 100.0,
+            scores.base_rate * 100.0
+        ),
+    );
+    gloss::label(
+        ui,
+        format!(
+            "It catches {:.0} of every 100 '{positive}' rows; flagging at random catches as many as it flags.",
+            scores.recall * 100.0
+        ),
+    );
+    gloss::label(
+        ui,
+        format!(
+            "Overall it is right for {} of rows.",
+            percent(scores.accuracy)
+        ),
+    );
     let [[tn, fp], [fn_, tp]] = scores.confusion;
     egui::Grid::new("confusion").striped(true).show(ui, |ui| {
-        ui.label("");
+        gloss::label(ui, "");
         ui.strong("flagged");
         ui.strong("not flagged");
         ui.end_row();
         ui.strong(format!("really '{positive}'"));
-        ui.label(format!("{tp} caught"));
-        ui.label(format!("{fn_} missed"));
+        gloss::label(ui, format!("{tp} caught"));
+        gloss::label(ui, format!("{fn_} missed"));
         ui.end_row();
         ui.strong("really not");
-        ui.label(format!("{fp} false alarms"));
-        ui.label(format!("{tn} rightly left alone"));
+        gloss::label(ui, format!("{fp} false alarms"));
+        gloss::label(ui, format!("{tn} rightly left alone"));
         ui.end_row();
     });
     ui.add_space(8.0);
@@ -195,7 +213,7 @@ fn binary_ui(
 
 fn curve_ui(ui: &mut Ui, title: &str, sentence: &str, points: &[(f64, f64)]) {
     ui.strong(title);
-    ui.weak(sentence);
+    gloss::weak(ui, sentence);
     let line: Vec<[f64; 2]> = points.iter().map(|(x, y)| [*x, *y]).collect();
     Plot::new(title)
         .height(200.0)
@@ -222,16 +240,19 @@ fn other_ui(ui: &mut Ui, outcome: &PredictionOutcome, scatter: &[[f64; 2]]) {
     let card = &outcome.card;
     match (&card.deep.test, card.chosen) {
         (Scores::Multiclass(s), _) => {
-            ui.label("How often each class is recognised:");
+            gloss::label(ui, "How often each class is recognised:");
             for (class, recall) in card.target.classes.iter().zip(&s.recall) {
-                ui.label(format!("'{class}': {} of its rows", percent(*recall)));
+                gloss::label(ui, format!("'{class}': {} of its rows", percent(*recall)));
             }
             ui.add_space(6.0);
-            ui.weak("Test rows by their real class (rows) and the class predicted (columns):");
+            gloss::weak(
+                ui,
+                "Test rows by their real class (rows) and the class predicted (columns):",
+            );
             egui::Grid::new("class confusion")
                 .striped(true)
                 .show(ui, |ui| {
-                    ui.label("");
+                    gloss::label(ui, "");
                     for class in &card.target.classes {
                         ui.strong(format!("predicted '{class}'"));
                     }
@@ -239,18 +260,24 @@ fn other_ui(ui: &mut Ui, outcome: &PredictionOutcome, scatter: &[[f64; 2]]) {
                     for (class, row) in card.target.classes.iter().zip(&s.confusion) {
                         ui.strong(format!("really '{class}'"));
                         for n in row {
-                            ui.label(count(*n));
+                            gloss::label(ui, count(*n));
                         }
                         ui.end_row();
                     }
                 });
         }
         (Scores::Regression(s), _) => {
-            ui.label(format!(
-                "On a typical row the prediction is off by {:.3} (in '{}' units); larger misses count more in the RMSE of {:.3}.",
-                s.mae, card.target.name, s.rmse
-            ));
-            ui.weak("Each point is a test row: its true value across, the prediction up. Perfect predictions lie on the diagonal.");
+            gloss::label(
+                ui,
+                format!(
+                    "On a typical row the prediction is off by {:.3} (in '{}' units); larger misses count more in the RMSE of {:.3}.",
+                    s.mae, card.target.name, s.rmse
+                ),
+            );
+            gloss::weak(
+                ui,
+                "Each point is a test row: its true value across, the prediction up. Perfect predictions lie on the diagonal.",
+            );
             Plot::new("predicted vs actual")
                 .height(260.0)
                 .data_aspect(1.0)

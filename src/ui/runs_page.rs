@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::commands::{AppCommand, DataCommand, ProjectCommand};
 use super::files::FilePurpose;
+use super::gloss;
 use super::state::ProjectView;
 use super::theme;
 
@@ -14,18 +15,18 @@ use super::theme;
 pub fn runs_page_ui(ui: &mut Ui, view: &ProjectView, commands: &mut Vec<AppCommand>) {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.horizontal(|ui| {
-            if ui.button("Back to the table").clicked() {
+            if gloss::button(ui, "Back to the table").clicked() {
                 commands.push(DataCommand::GoToData.into());
             }
-            ui.heading(format!("Runs in '{}'", view.name));
+            gloss::heading(ui, format!("Runs in '{}'", view.name));
         });
-        ui.label(
+        gloss::label(ui,
             "Every run is recorded with its data, settings, seed, device and figures. Choose two \
              to compare them side by side.",
         );
         ui.add_space(8.0);
         if view.runs.is_empty() {
-            ui.label(
+            gloss::label(ui,
                 "No runs yet. Train a model, find groups or learn a policy: each run is recorded here.",
             );
         } else {
@@ -38,10 +39,10 @@ pub fn runs_page_ui(ui: &mut Ui, view: &ProjectView, commands: &mut Vec<AppComma
             comparison_ui(ui, a, b);
         }
         ui.add_space(16.0);
-        ui.label(RichText::new("Notes").strong());
+        gloss::label(ui, RichText::new("Notes").strong());
         ui.horizontal(|ui| {
             let mut note = view.note.clone();
-            let label = ui.label("Note");
+            let label = gloss::label(ui, "Note");
             let edit = ui
                 .add(egui::TextEdit::singleline(&mut note).desired_width(420.0))
                 .labelled_by(label.id);
@@ -57,10 +58,10 @@ pub fn runs_page_ui(ui: &mut Ui, view: &ProjectView, commands: &mut Vec<AppComma
         });
         ui.add_space(16.0);
         ui.horizontal(|ui| {
-            if ui.button("Save the project as…").clicked() {
+            if gloss::button(ui, "Save the project as…").clicked() {
                 commands.push(AppCommand::Pick(FilePurpose::SaveProjectAs));
             }
-            if ui.button("Close the project").clicked() {
+            if gloss::button(ui, "Close the project").clicked() {
                 commands.push(ProjectCommand::Close.into());
             }
         });
@@ -85,7 +86,7 @@ fn runs_table_ui(ui: &mut Ui, view: &ProjectView, commands: &mut Vec<AppCommand>
                 "Result",
                 "Device",
             ] {
-                ui.label(RichText::new(heading).strong());
+                gloss::label(ui, RichText::new(heading).strong());
             }
             ui.end_row();
             for run in &view.runs {
@@ -97,12 +98,15 @@ fn runs_table_ui(ui: &mut Ui, view: &ProjectView, commands: &mut Vec<AppCommand>
                 {
                     commands.push(ProjectCommand::Choose(run.id).into());
                 }
-                ui.label(shown_moment(&run.created_at));
-                ui.label(match run.rerun_of {
-                    Some(of) => format!("{} (repeats run {})", run.template.name(), of.0),
-                    None => run.template.name().to_owned(),
-                });
-                ui.label(format!("{} ({} rows)", run.data.name, run.data.rows))
+                gloss::label(ui, shown_moment(&run.created_at));
+                gloss::label(
+                    ui,
+                    match run.rerun_of {
+                        Some(of) => format!("{} (repeats run {})", run.template.name(), of.0),
+                        None => run.template.name().to_owned(),
+                    },
+                );
+                gloss::label(ui, format!("{} ({} rows)", run.data.name, run.data.rows))
                     .on_hover_text(format!(
                         "{}, fingerprint {}",
                         run.data.path, run.data.fingerprint
@@ -111,7 +115,7 @@ fn runs_table_ui(ui: &mut Ui, view: &ProjectView, commands: &mut Vec<AppCommand>
                     RunStatus::Finished => {
                         ui.horizontal_wrapped(|ui| {
                             ui.set_max_width(420.0);
-                            ui.label(run.headline.clone().unwrap_or_default());
+                            gloss::label(ui, run.headline.clone().unwrap_or_default());
                             if ui
                                 .small_button(format!("Report on run {}…", run.id.0))
                                 .clicked()
@@ -130,10 +134,10 @@ fn runs_table_ui(ui: &mut Ui, view: &ProjectView, commands: &mut Vec<AppCommand>
                         );
                     }
                     RunStatus::Running => {
-                        ui.weak("Not finished: running now, or interrupted.");
+                        gloss::weak(ui, "Not finished: running now, or interrupted.");
                     }
                 }
-                ui.label(&run.device);
+                gloss::label(ui, &run.device);
                 ui.end_row();
             }
         });
@@ -146,33 +150,39 @@ fn shown_moment(recorded: &str) -> String {
 
 /// Two runs' settings and figures, row by row, what differs marked.
 fn comparison_ui(ui: &mut Ui, a: &RunRecord, b: &RunRecord) {
-    ui.label(RichText::new(format!("Run {} and run {} side by side", a.id.0, b.id.0)).strong());
+    gloss::label(
+        ui,
+        RichText::new(format!("Run {} and run {} side by side", a.id.0, b.id.0)).strong(),
+    );
     let rows = compared_rows(a, b);
     let differing = rows.iter().filter(|(_, x, y)| x != y).count();
-    ui.label(if differing == 0 {
-        "They are the same in every setting and figure.".to_owned()
-    } else {
-        format!(
-            "{differing} of {} settings and figures differ; they are marked.",
-            rows.len()
-        )
-    });
+    gloss::label(
+        ui,
+        if differing == 0 {
+            "They are the same in every setting and figure.".to_owned()
+        } else {
+            format!(
+                "{differing} of {} settings and figures differ; they are marked.",
+                rows.len()
+            )
+        },
+    );
     egui::Grid::new("comparison")
         .striped(true)
         .num_columns(4)
         .spacing([12.0, 4.0])
         .show(ui, |ui| {
-            ui.label(RichText::new("Setting or figure").strong());
-            ui.label(RichText::new(format!("Run {}", a.id.0)).strong());
-            ui.label(RichText::new(format!("Run {}", b.id.0)).strong());
-            ui.label("");
+            gloss::label(ui, RichText::new("Setting or figure").strong());
+            gloss::label(ui, RichText::new(format!("Run {}", a.id.0)).strong());
+            gloss::label(ui, RichText::new(format!("Run {}", b.id.0)).strong());
+            gloss::label(ui, "");
             ui.end_row();
             for (name, x, y) in &rows {
-                ui.label(name);
+                gloss::label(ui, name);
                 if x == y {
-                    ui.label(x);
-                    ui.label(y);
-                    ui.label("");
+                    gloss::label(ui, x);
+                    gloss::label(ui, y);
+                    gloss::label(ui, "");
                 } else {
                     ui.colored_label(theme::CHECK, x);
                     ui.colored_label(theme::CHECK, y);

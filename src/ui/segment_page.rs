@@ -4,6 +4,7 @@ use clearbox::words::duration;
 use egui::{RichText, Ui};
 
 use super::commands::{AppCommand, DataCommand, SegmentationCommand};
+use super::gloss;
 use super::input_choices::input_choices_ui;
 use super::segment_results;
 use super::state::{Dataset, SegmentStep, SegmentWizard};
@@ -16,10 +17,10 @@ pub fn segment_page_ui(
     commands: &mut Vec<AppCommand>,
 ) {
     ui.horizontal(|ui| {
-        if ui.button("Back to the data").clicked() {
+        if gloss::button(ui, "Back to the data").clicked() {
             commands.push(DataCommand::GoToData.into());
         }
-        ui.heading(format!("Find groups in {}", dataset.table.name));
+        gloss::heading(ui, format!("Find groups in {}", dataset.table.name));
     });
     let current = wizard.step.unwrap_or(SegmentStep::Inputs);
     ui.horizontal(|ui| {
@@ -46,25 +47,30 @@ fn inputs_ui(
     commands: &mut Vec<AppCommand>,
 ) {
     let used = wizard.inputs.iter().filter(|c| c.is_used()).count();
-    ui.label(
+    gloss::label(
+        ui,
         RichText::new(format!(
             "Groups will be found from {used} of {} columns.",
             wizard.inputs.len()
         ))
         .strong(),
     );
-    ui.weak(
+    gloss::weak(
+        ui,
         "Clearbox looks for kinds of rows that are alike across these columns. Columns that would \
          mislead it are left out, with the reason. Tick a box to override.",
     );
     if wizard.inputs.is_empty() {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label(if dataset.report.is_none() {
-                "Checking the data's health…"
-            } else {
-                "Choosing the columns…"
-            });
+            gloss::label(
+                ui,
+                if dataset.report.is_none() {
+                    "Checking the data's health…"
+                } else {
+                    "Choosing the columns…"
+                },
+            );
         });
     }
     input_choices_ui(ui, &wizard.inputs, |column, included| {
@@ -82,22 +88,25 @@ fn inputs_ui(
 
 fn run_ui(ui: &mut Ui, wizard: &SegmentWizard, commands: &mut Vec<AppCommand>) {
     let Some(view) = wizard.running.as_ref().map(|r| &r.job) else {
-        ui.label("Nothing is running. Go to Columns and press Find groups.");
+        gloss::label(
+            ui,
+            "Nothing is running. Go to Columns and press Find groups.",
+        );
         return;
     };
     ui.horizontal(|ui| {
         ui.spinner();
-        ui.label(format!(
-            "{} — {} elapsed",
-            view.message,
-            duration(view.elapsed)
-        ));
+        gloss::label(
+            ui,
+            format!("{} — {} elapsed", view.message, duration(view.elapsed)),
+        );
     });
     ui.add(egui::ProgressBar::new(view.fraction).show_percentage());
-    if ui.button("Cancel").clicked() {
+    if gloss::button(ui, "Cancel").clicked() {
         commands.push(SegmentationCommand::Cancel.into());
     }
-    ui.weak(
+    gloss::weak(
+        ui,
         "Clearbox tries each number of groups from several starting points, then checks that the \
          chosen groups come back when it starts again.",
     );

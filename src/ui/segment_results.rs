@@ -11,6 +11,7 @@ use egui_plot::{Bar, BarChart, Legend, Plot, PlotPoints, Points};
 
 use super::commands::{AppCommand, SegmentationCommand};
 use super::files::FilePurpose;
+use super::gloss;
 use super::state::{Dataset, SegmentWizard};
 use super::theme;
 
@@ -22,11 +23,15 @@ pub fn results_ui(
     commands: &mut Vec<AppCommand>,
 ) {
     let Some(outcome) = &wizard.outcome else {
-        ui.label("No groups yet. Choose the columns and press Find groups.");
+        gloss::label(
+            ui,
+            "No groups yet. Choose the columns and press Find groups.",
+        );
         return;
     };
     let card = &outcome.card;
-    ui.label(
+    gloss::label(
+        ui,
         RichText::new(format!(
             "Clearbox found {} groups among {} rows.",
             card.k,
@@ -34,10 +39,10 @@ pub fn results_ui(
         ))
         .strong(),
     );
-    ui.label(outcome.k_sentence());
+    gloss::label(ui, outcome.k_sentence());
     k_chart_ui(ui, outcome);
     ui.horizontal_wrapped(|ui| {
-        ui.label("Show another number of groups:");
+        gloss::label(ui, "Show another number of groups:");
         for score in &card.k_scores {
             let label = format!("{} groups", score.k);
             if ui
@@ -53,12 +58,15 @@ pub fn results_ui(
     if let Some(running) = wizard.running.as_ref().filter(|r| r.k.is_some()) {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label(format!(
-                "Working out {} groups: {}",
-                running.k.unwrap_or_default(),
-                running.job.message
-            ));
-            if ui.button("Cancel").clicked() {
+            gloss::label(
+                ui,
+                format!(
+                    "Working out {} groups: {}",
+                    running.k.unwrap_or_default(),
+                    running.job.message
+                ),
+            );
+            if gloss::button(ui, "Cancel").clicked() {
                 commands.push(SegmentationCommand::Cancel.into());
             }
         });
@@ -75,23 +83,25 @@ pub fn results_ui(
                     "Adjusted Rand index: how much two groupings of the same rows agree, beyond chance. \
                      1 is identical, 0 is no better than chance.",
                 );
-            ui.label(stability.sentence());
+            gloss::label(ui, stability.sentence());
         });
     }
-    ui.weak(format!("Rows were compared on {}.", outcome.representation));
+    gloss::weak(
+        ui,
+        format!("Rows were compared on {}.", outcome.representation),
+    );
     for weight in card
         .features
         .weights
         .iter()
         .filter(|w| !w.reason.is_empty())
     {
-        ui.weak(format!("'{}' {}.", weight.column, weight.reason));
+        gloss::weak(ui, format!("'{}' {}.", weight.column, weight.reason));
     }
     // The wizard's list carries the reasons as the user saw them.
     super::input_choices::left_out_ui(ui, &wizard.inputs);
     ui.horizontal(|ui| {
-        if ui
-            .button("Save groups…")
+        if gloss::button(ui, "Save groups…")
             .on_hover_text(
                 "Saves the groups so new rows can be put in them: clearbox predict --model FOLDER",
             )
@@ -99,21 +109,21 @@ pub fn results_ui(
         {
             commands.push(AppCommand::Pick(FilePurpose::SaveSegments));
         }
-        if ui.button("Export with segment column…").clicked() {
+        if gloss::button(ui, "Export with segment column…").clicked() {
             commands.push(AppCommand::Pick(FilePurpose::ExportSegments));
         }
     });
     ui.separator();
-    ui.label(RichText::new("The groups").strong());
+    gloss::label(ui, RichText::new("The groups").strong());
     profiles_ui(ui, outcome, wizard, commands);
     ui.separator();
-    ui.label(RichText::new("Map of the rows").strong());
+    gloss::label(ui, RichText::new("Map of the rows").strong());
     map_ui(ui, outcome, wizard);
     ui.separator();
-    ui.label(RichText::new("The groups side by side").strong());
+    gloss::label(ui, RichText::new("The groups side by side").strong());
     comparison_ui(ui, outcome, wizard);
     ui.separator();
-    ui.label(RichText::new("Typical rows of each group").strong());
+    gloss::label(ui, RichText::new("Typical rows of each group").strong());
     examples_ui(ui, &dataset.table, outcome, wizard);
 }
 
@@ -157,7 +167,10 @@ fn k_chart_ui(ui: &mut Ui, outcome: &SegmentationOutcome) {
         .x_axis_label("number of groups")
         .y_axis_label("how far apart (silhouette)")
         .show(ui, |plot| plot.bar_chart(BarChart::new("silhouette", bars)));
-    ui.weak("Taller bars: groups further apart. The orange bar is the number shown.");
+    gloss::weak(
+        ui,
+        "Taller bars: groups further apart. The orange bar is the number shown.",
+    );
 }
 
 fn profiles_ui(
@@ -171,7 +184,7 @@ fn profiles_ui(
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
                 swatch_ui(ui, theme::group_colour(index));
-                let label = ui.label(format!("Group {} name:", index + 1));
+                let label = gloss::label(ui, format!("Group {} name:", index + 1));
                 let mut name = name_of(wizard, index);
                 if ui
                     .text_edit_singleline(&mut name)
@@ -180,14 +193,13 @@ fn profiles_ui(
                 {
                     commands.push(SegmentationCommand::Rename { index, name }.into());
                 }
-                ui.label(format!(
-                    "{} rows ({})",
-                    count(profile.size),
-                    percent(profile.share)
-                ));
+                gloss::label(
+                    ui,
+                    format!("{} rows ({})", count(profile.size), percent(profile.share)),
+                );
             });
             for t in &profile.traits {
-                ui.label(format!("- {}.", t.sentence));
+                gloss::label(ui, format!("- {}.", t.sentence));
             }
         });
     }
@@ -216,10 +228,13 @@ fn map_ui(ui: &mut Ui, outcome: &SegmentationOutcome, wizard: &SegmentWizard) {
                 );
             }
         });
-    ui.weak(format!(
-        "Each dot is a row, placed so that similar rows sit close together; the two directions show {} of the differences between rows.",
-        percent(map.explained[0] + map.explained[1])
-    ));
+    gloss::weak(
+        ui,
+        format!(
+            "Each dot is a row, placed so that similar rows sit close together; the two directions show {} of the differences between rows.",
+            percent(map.explained[0] + map.explained[1])
+        ),
+    );
 }
 
 fn comparison_ui(ui: &mut Ui, outcome: &SegmentationOutcome, wizard: &SegmentWizard) {
@@ -267,7 +282,10 @@ fn comparison_ui(ui: &mut Ui, outcome: &SegmentationOutcome, wizard: &SegmentWiz
                 );
             }
         });
-    ui.weak("Bars above the line: the group has more of it than the other rows; below: less.");
+    gloss::weak(
+        ui,
+        "Bars above the line: the group has more of it than the other rows; below: less.",
+    );
 }
 
 fn examples_ui(ui: &mut Ui, table: &Table, outcome: &SegmentationOutcome, wizard: &SegmentWizard) {
@@ -287,26 +305,26 @@ fn examples_ui(ui: &mut Ui, table: &Table, outcome: &SegmentationOutcome, wizard
         egui::Grid::new(format!("examples {g}"))
             .striped(true)
             .show(ui, |ui| {
-                ui.weak("row");
+                gloss::weak(ui, "row");
                 for c in &columns {
-                    ui.weak(*c);
+                    gloss::weak(ui, *c);
                 }
                 ui.end_row();
                 for &r in rows {
-                    ui.label((r + 1).to_string());
+                    gloss::label(ui, (r + 1).to_string());
                     for c in &columns {
                         let value = table
                             .column(c)
                             .map(|col| col.values.display(r).into_owned())
                             .unwrap_or_default();
-                        ui.label(value);
+                        gloss::label(ui, value);
                     }
                     ui.end_row();
                 }
             });
         if let Some(membership) = outcome.memberships.iter().find(|m| m.group == g) {
             let names: Vec<String> = (0..outcome.card.k).map(|i| name_of(wizard, i)).collect();
-            ui.label(clearbox::templates::segmentation::membership::sentence(membership, &names))
+            gloss::label(ui, clearbox::templates::segmentation::membership::sentence(membership, &names))
                 .on_hover_text("Each column's share of what keeps this row nearer its own group's centre than the next-nearest group's.");
         }
     }

@@ -139,6 +139,37 @@ pub struct AppState {
     pub project: Option<ProjectView>,
     /// A project being opened, by name.
     pub opening_project: Option<String>,
+    /// The lessons on offer: the bundled ones, then any the trainer loaded.
+    pub lessons: Vec<clearbox::lessons::Lesson>,
+    /// The lesson being followed, in the side panel.
+    pub lesson: Option<LessonView>,
+    /// Presenter mode: large text, one idea per screen, the lesson's step large.
+    pub presenter: bool,
+}
+
+/// A lesson in progress.
+#[derive(Debug, Clone)]
+pub struct LessonView {
+    /// The lesson.
+    pub lesson: clearbox::lessons::Lesson,
+    /// Per step, whether its check has passed.
+    pub done: Vec<bool>,
+    /// When the current step began, to offer its hint after a while.
+    pub since: std::time::Instant,
+    /// Whether the learner asked for the current step's hint.
+    pub hint_shown: bool,
+}
+
+impl LessonView {
+    /// The first step not yet done.
+    pub fn current(&self) -> Option<usize> {
+        self.done.iter().position(|done| !done)
+    }
+
+    /// Whether every step is done.
+    pub fn finished(&self) -> bool {
+        self.current().is_none()
+    }
 }
 
 /// The open project as the window shows it.

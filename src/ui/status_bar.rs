@@ -4,8 +4,9 @@ use egui::Ui;
 
 use clearbox::project::Trail;
 
-use super::commands::{AppCommand, DataCommand, ProjectCommand};
+use super::commands::{AppCommand, DataCommand, ProjectCommand, ViewCommand};
 use super::files::FilePurpose;
+use super::gloss;
 use super::state::{AppState, Banner, DeviceStatus};
 use super::theme;
 
@@ -13,18 +14,19 @@ use super::theme;
 pub fn status_bar_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
     egui::Panel::bottom("status").show(ui, |ui| {
         ui.horizontal(|ui| {
+            view_controls_ui(ui, state, commands);
+            ui.separator();
             match &state.device {
                 DeviceStatus::Checking => {
                     ui.spinner();
-                    ui.label("Checking the compute device…");
+                    gloss::label(ui, "Checking the compute device…");
                 }
                 DeviceStatus::Ready {
                     label,
                     announcement,
                 } => {
-                    ui.label(format!("Compute: {label}"))
-                        .on_hover_text(announcement);
-                    ui.weak(announcement);
+                    gloss::label(ui, format!("Compute: {label}")).on_hover_text(announcement);
+                    gloss::weak(ui, announcement);
                 }
                 DeviceStatus::Failed(message) => {
                     ui.colored_label(
@@ -35,8 +37,7 @@ pub fn status_bar_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppComman
             }
             if let Some(project) = &state.project {
                 ui.separator();
-                if ui
-                    .button(format!("Project: {}", project.name))
+                if gloss::button(ui, format!("Project: {}", project.name))
                     .on_hover_text(format!(
                         "{}: every run is recorded here. Open the run history.",
                         project.path.display()
@@ -48,21 +49,21 @@ pub fn status_bar_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppComman
             } else if let Some(name) = &state.opening_project {
                 ui.separator();
                 ui.spinner();
-                ui.label(format!("Opening the project '{name}'…"));
+                gloss::label(ui, format!("Opening the project '{name}'…"));
             }
             if let Some(activity) = state.writing {
                 ui.separator();
                 ui.spinner();
-                ui.label(format!("{}…", clearbox::words::capitalised(activity)));
+                gloss::label(ui, format!("{}…", clearbox::words::capitalised(activity)));
             }
             if let Some(loading) = &state.loading {
                 ui.separator();
                 // The button comes first and the changing words sit inside a
                 // bar of fixed width, so Cancel never moves under the pointer.
-                if ui.button("Cancel").clicked() {
+                if gloss::button(ui, "Cancel").clicked() {
                     commands.push(DataCommand::CancelLoad.into());
                 }
-                ui.label(format!("Opening {}", loading.label));
+                gloss::label(ui, format!("Opening {}", loading.label));
                 ui.add(
                     egui::ProgressBar::new(loading.job.fraction)
                         .desired_width(260.0)
@@ -110,7 +111,7 @@ pub fn project_banner_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCo
                             missing.source.name, missing.problem
                         ),
                     );
-                    if ui.button("Locate the file…").clicked() {
+                    if gloss::button(ui, "Locate the file…").clicked() {
                         commands.push(AppCommand::Pick(FilePurpose::LocateData));
                     }
                 });
@@ -130,11 +131,61 @@ pub fn banner_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) 
         .stroke(egui::Stroke::new(1.5, colour))
         .show(ui, |ui| {
             ui.horizontal(|ui| {
-                ui.label(egui::RichText::new(text).color(colour));
+                gloss::label(ui, egui::RichText::new(text).color(colour));
                 if ui.small_button("Close message").clicked() {
                     commands.push(DataCommand::DismissBanner.into());
                 }
             });
         });
     ui.add_space(6.0);
+}
+
+/// Theme, text size and presenter mode, always at hand.
+fn view_controls_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
+    use egui::ThemePreference;
+    let current = ui.ctx().options(|o| o.theme_preference);
+    let name = |theme: ThemePreference| match theme {
+        ThemePreference::Light => "Light",
+        ThemePreference::Dark => "Dark",
+        ThemePreference::System => "As the system",
+    };
+    egui::ComboBox::from_label("Theme")
+        .selected_text(name(current))
+        .show_ui(ui, |ui| {
+            for theme in [
+                ThemePreference::Light,
+                ThemePreference::Dark,
+                ThemePreference::System,
+            ] {
+                if ui.selectable_label(theme == current, name(theme)).clicked() {
+                    commands.push(ViewCommand::Theme(theme).into());
+                }
+            }
+        });
+    if gloss::button(ui, "A−")
+        .on_hover_text("Smaller text (Ctrl and −)")
+        .clicked()
+    {
+        commands.push(ViewCommand::TextSize(-1).into());
+    }
+    if gloss::button(ui, "A+")
+        .on_hover_text("Larger text (Ctrl and +)")
+        .clicked()
+    {
+        commands.push(ViewCommand::TextSize(1).into());
+    }
+    let presenter = if state.presenter {
+        "Leave presenter mode"
+    } else {
+        "Presenter mode"
+    };
+    if ui
+        .button(presenter)
+        .on_hover_text(
+            "Large text and the lesson's step shown large, for a room (Ctrl, Shift and P).",
+        )
+        .clicked()
+    {
+        commands.push(ViewCommand::TogglePresenter.into());
+    }
 }

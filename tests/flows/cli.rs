@@ -320,3 +320,55 @@ fn text_output_has_lights_and_sentences() {
     );
     assert!(text.contains("[ check ]") || text.contains("[ good  ]"));
 }
+
+#[test]
+fn lesson_check_passes_the_bundled_lessons_and_names_the_line_of_a_mistake() {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/lessons");
+    let out = clearbox(&["lesson", "check", folder.to_str().expect("utf-8")]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(said.matches("is a good lesson").count(), 6, "{said}");
+    assert!(
+        said.contains("'Spot the leak' is a good lesson with 5 steps"),
+        "{said}"
+    );
+
+    // A trainer's lesson with a misspelt column, and one with data beside it.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = std::fs::read_to_string(folder.join("spot_the_leak.ron")).expect("reads");
+    let bad = dir.path().join("mine.ron");
+    std::fs::write(&bad, good.replace("Used(\"boat\")", "Used(\"boats\")")).expect("writes");
+    let out = clearbox(&["lesson", "check", bad.to_str().expect("utf-8")]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let line = good
+        .lines()
+        .position(|l| l.contains("Used(\"boat\")"))
+        .expect("the line")
+        + 1;
+    assert!(
+        err.contains(&format!("Line {line} of the lesson 'mine.ron'")) && err.contains("'boats'"),
+        "{err}"
+    );
+    let own = dir.path().join("own.ron");
+    std::fs::copy(sample("penguins.csv"), dir.path().join("birds.csv")).expect("copies");
+    std::fs::write(
+        &own,
+        "(title: \"Birds\", data: File(\"birds.csv\"), steps: [(instruction: \"Find groups.\", check: GroupsFound(None))])",
+    )
+    .expect("writes");
+    let out = clearbox(&["lesson", "check", own.to_str().expect("utf-8")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_file(dir.path().join("birds.csv")).expect("removes");
+    let out = clearbox(&["lesson", "check", own.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("birds.csv"));
+}

@@ -66,6 +66,7 @@ pub(super) fn harness(settings: &std::path::Path) -> Harness<'static, ClearboxAp
         settings_path: Some(settings.to_path_buf()),
         open: None,
         explain: SMALL_BUDGET,
+        hint_after: Duration::ZERO,
         on_news: Some(Arc::new(move || {
             *shared.count.lock().expect("news") += 1;
             shared.changed.notify_all();
@@ -144,6 +145,36 @@ fn open_table(harness: &Harness<'_, ClearboxApp>) -> Option<String> {
         .dataset
         .as_ref()
         .map(|d| d.table.name.clone())
+}
+
+/// Fails when text on screen uses a glossary term without the term's entry
+/// on its hover (the widget's accessible description).
+pub(super) fn assert_terms_explained(harness: &Harness<'_, ClearboxApp>, page: &str) {
+    use egui_kittest::kittest::{By, NodeT};
+    let glossary = clearbox::glossary::Glossary::bundled();
+    let unexplained = |node: &egui_kittest::kittest::AccessKitNode<'_>| {
+        let text = node.label().or_else(|| node.value()).unwrap_or_default();
+        // A wrapped label's lines are children of the label, which holds the hover.
+        let hover = node
+            .description()
+            .or_else(|| node.parent().and_then(|p| p.description()))
+            .unwrap_or_default();
+        glossary
+            .find_in(&text)
+            .iter()
+            .any(|term| !hover.contains(&term.meaning))
+    };
+    let found: Vec<String> = harness
+        .query_all(By::new().include_labels().predicate(unexplained))
+        .map(|node| {
+            let node = node.accesskit_node();
+            node.label().or_else(|| node.value()).unwrap_or_default()
+        })
+        .collect();
+    assert!(
+        found.is_empty(),
+        "on {page}, these show a technical term without its glossary hover: {found:#?}"
+    );
 }
 
 pub(super) fn report_ready(app: &ClearboxApp) -> bool {
@@ -304,10 +335,12 @@ fn snapshots_of_the_home_and_data_pages() {
         !matches!(app.state.device, super::ui::state::DeviceStatus::Checking)
     });
     harness.snapshot("home");
+    assert_terms_explained(&harness, "the home screen");
     harness.get_by_label("Titanic passengers").click();
     step_until(&mut harness, "the titanic report", report_ready);
     harness.get_by_label_contains("boat — ").click();
     harness.run_steps(3);
+    assert_terms_explained(&harness, "the data page");
     harness.snapshot("data_page");
 }
 

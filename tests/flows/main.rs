@@ -10,6 +10,7 @@ mod explain;
 mod glm_reference;
 mod gui;
 mod intake;
+mod lessons_gui;
 mod predict;
 mod project_gui;
 mod projects;

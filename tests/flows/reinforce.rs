@@ -415,9 +415,9 @@ mod wizard {
         step_until(&mut harness, "the device check", |app| {
             !matches!(app.state.device, DeviceStatus::Checking)
         });
+        // A log of decisions leads straight to the reinforcement wizard.
         harness.get_by_label("Fashion recommendations").click();
         step_until(&mut harness, "the bandit report", report_ready);
-        harness.get_by_label("Choose the best action…").click();
         step_until(&mut harness, "the roles guessed", |app| {
             app.state.policy.check.is_some() && !app.state.policy.inputs.is_empty()
         });
@@ -471,7 +471,9 @@ mod wizard {
         harness
             .state_mut()
             .send(PolicyCommand::SetSimulatedRows(6_000).into());
-        harness.get_by_label("Generate a log").click();
+        // The simulator sits below the fold of the test window: pressed as
+        // keyboard and screen-reader users press it.
+        harness.get_by_label("Generate a log").click_accesskit();
         step_until(&mut harness, "the simulated log", report_ready);
         assert!(
             harness
