@@ -67,6 +67,15 @@
 //!    trail, and reruns that check a result repeats.
 //! 8. [`bench`]: speed figures for `clearbox bench`, with the synthetic
 //!    tables they run on. No other module uses it.
+//! 9. Teaching, beside the stack and used only by the fronts:
+//!    [`glossary`] (every technical term the app shows, from
+//!    `assets/glossary.ron`: meaning, everyday comparison, why it matters;
+//!    `find_in` names the terms a piece of text uses, so the GUI can put
+//!    their entries on its hover) and [`lessons`] (workshop lessons as RON
+//!    files: data to open and steps whose [`lessons::Check`]s are evaluated
+//!    on [`lessons::Facts`], a plain summary the GUI reads off its state each
+//!    frame; files are checked with errors naming their line, six ship in
+//!    `assets/lessons/`).
 //!
 //! ## The template abstraction
 //!
