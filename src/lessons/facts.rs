@@ -6,7 +6,6 @@ use serde::Deserialize;
 
 use super::Check;
 use crate::drift::DriftVerdict;
-use crate::ml::metrics::Metric;
 
 /// The screens a step can wait for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -45,9 +44,7 @@ impl Screen {
 /// The last prediction model trained.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelFacts {
-    /// Its headline measure.
-    pub metric: Metric,
-    /// The figure on rows it never saw.
+    /// Its headline figure (AUC, accuracy or RMSE) on rows it never saw.
     pub value: f64,
     /// The columns it reads.
     pub inputs: Vec<String>,
@@ -72,8 +69,8 @@ pub struct Facts {
     pub drivers: bool,
     /// The drift check's verdict, once checked.
     pub drift: Option<DriftVerdict>,
-    /// The columns the user's fixes touched (a fix to the whole table names none).
-    pub fixed: Vec<Option<String>>,
+    /// The columns the user's fixes touched.
+    pub fixed: Vec<String>,
 }
 
 impl Check {
@@ -111,7 +108,7 @@ impl Check {
                 .drift
                 .is_some_and(|found| verdict.is_none_or(|v| found == v)),
             Self::FixApplied(column) => match column {
-                Some(column) => facts.fixed.iter().any(|c| c.as_ref() == Some(column)),
+                Some(column) => facts.fixed.contains(column),
                 None => !facts.fixed.is_empty(),
             },
         }
@@ -176,7 +173,6 @@ mod tests {
     fn trained(value: f64, inputs: &[&str]) -> Facts {
         Facts {
             model: Some(ModelFacts {
-                metric: Metric::Auc,
                 value,
                 inputs: inputs.iter().map(|s| s.to_string()).collect(),
             }),
@@ -213,7 +209,7 @@ mod tests {
             inputs: vec![("boat".into(), false), ("Sex".into(), true)],
             groups: Some(3),
             drift: Some(DriftVerdict::Retrain),
-            fixed: vec![Some("Cabin".into())],
+            fixed: vec!["Cabin".into()],
             ..Facts::default()
         };
         assert!(Check::Showing(Screen::Drift).passes(&facts));

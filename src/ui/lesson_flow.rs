@@ -120,7 +120,6 @@ pub fn facts(state: &AppState) -> Facts {
     let model = state.prediction.outcome.as_ref().map(|outcome| {
         let part = outcome.card.chosen_part();
         ModelFacts {
-            metric: part.test.metric(),
             value: part.test.value(),
             inputs: outcome.card.inputs.clone(),
         }
@@ -150,7 +149,7 @@ pub fn facts(state: &AppState) -> Facts {
                 d.recipe
                     .fixes
                     .iter()
-                    .map(|f| Some(f.column().to_owned()))
+                    .map(|f| f.column().to_owned())
                     .collect()
             })
             .unwrap_or_default(),
