@@ -3,8 +3,11 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use clearbox::error::Result;
-use clearbox::lessons::{bundled, file};
+use clearbox::data::{DataSource, Table, load};
+use clearbox::error::{ClearboxError, Result};
+use clearbox::jobs::Progress;
+use clearbox::lessons::{Lesson, LessonData, breaks, bundled, file};
+use clearbox::templates::reinforcement::simulator::{OldPolicy, simulate};
 
 /// What to do with lessons.
 #[derive(Debug, Subcommand)]
@@ -16,6 +19,16 @@ pub enum LessonVerb {
     },
     /// List the lessons that ship with Clearbox.
     List,
+    /// Write the table a lesson opens to a CSV or Parquet file (for a
+    /// "break the model" challenge: the sample with its break, as every
+    /// laptop in the room gets it).
+    Data {
+        /// A lesson file, or a bundled lesson's file name (`clearbox lesson list` shows them).
+        lesson: PathBuf,
+        /// Where to write the table (.csv, or .parquet).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Runs a lesson verb.
@@ -38,10 +51,46 @@ pub fn run(verb: &LessonVerb) -> Result<()> {
             Ok(())
         }
         LessonVerb::List => {
-            for lesson in bundled::lessons()? {
-                println!("{}: {}", lesson.title, lesson.about);
+            for ((name, _), lesson) in bundled::BUNDLED.iter().zip(bundled::lessons()?) {
+                println!("{name} — {}: {}", lesson.title, lesson.about);
             }
             Ok(())
         }
+        LessonVerb::Data { lesson, out } => {
+            let lesson = match bundled::named(lesson)? {
+                Some(lesson) => lesson,
+                None => file::load(lesson)?,
+            };
+            let table = table_of(&lesson)?;
+            clearbox::data::export::write_table(&table, Vec::new(), out)?;
+            println!(
+                "Wrote the {} rows of '{}' for '{}' to {}.",
+                clearbox::words::count(table.rows),
+                table.name,
+                lesson.title,
+                out.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// The table `lesson` opens, read (and broken, for a challenge) as the app does.
+fn table_of(lesson: &Lesson) -> Result<Table> {
+    let progress = Progress::silent();
+    let sample = |id: &str| {
+        clearbox::samples::find(id).ok_or_else(|| ClearboxError::NotFound {
+            file: format!("the sample '{id}'"),
+        })
+    };
+    match &lesson.data {
+        LessonData::Sample(id) => load(&DataSource::Sample(sample(id)?), &progress),
+        LessonData::File(path) => load(&DataSource::File(path.clone()), &progress),
+        LessonData::Broken(id, broken) => {
+            let table = load(&DataSource::Sample(sample(id)?), &progress)?;
+            broken.apply(&table, breaks::SEED)
+        }
+        // As the app makes it for a lesson: the usual old system, the first log of the session.
+        LessonData::Simulator(rows) => Ok(simulate(*rows, OldPolicy::Targeted, 1).0),
     }
 }

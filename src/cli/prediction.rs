@@ -6,6 +6,7 @@ use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::load;
 use clearbox::jobs::Progress;
 use clearbox::ml::split::SplitPlan;
+use clearbox::ml::task::TargetColumn;
 use clearbox::templates::prediction::{ChosenModel, Prediction, PredictionRequest, Scores};
 use clearbox::words::percent;
 
@@ -97,18 +98,18 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         };
         println!(
             "Deep model:   {}{}",
-            describe(&card.deep.test, &card.target.classes),
+            describe(&card.deep.test, &card.target),
             spread(ChosenModel::Deep.into())
         );
         println!(
             "Simple model: {}{}",
-            describe(&card.simple.test, &card.target.classes),
+            describe(&card.simple.test, &card.target),
             spread(ChosenModel::Simple.into())
         );
         if let Some(trees) = &card.trees {
             println!(
                 "Trees (reference): {}{}",
-                describe(&trees.test, &card.target.classes),
+                describe(&trees.test, &card.target),
                 spread(clearbox::templates::prediction::Compared::Trees)
             );
         }
@@ -126,12 +127,14 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
     Ok(())
 }
 
-fn describe(scores: &Scores, classes: &[String]) -> String {
+fn describe(scores: &Scores, target: &TargetColumn) -> String {
     match scores {
         Scores::Binary(s) => {
-            let positive = classes.get(1).map_or("yes", String::as_str);
+            let positive = target
+                .positive_words()
+                .unwrap_or_else(|| target.name.clone());
             format!(
-                "AUC {:.3}. Of every 100 rows it flags, {:.0} really are '{positive}'; picking at random finds {:.0}. \
+                "AUC {:.3}. Of every 100 rows it flags, {:.0} really have {positive}; picking at random finds {:.0}. \
                  It catches {} of them.",
                 s.auc,
                 s.precision * 100.0,

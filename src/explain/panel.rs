@@ -113,20 +113,23 @@ fn quoted(names: &[&str]) -> String {
 pub fn quality(card: &ModelCard) -> Vec<String> {
     let chosen = &card.chosen_part().test;
     let simple = &card.simple.test;
-    let positive = card.target.classes.last().map_or("?", String::as_str);
+    let positive = card
+        .target
+        .positive_words()
+        .unwrap_or_else(|| card.target.name.clone());
     let mut lines = match (chosen, simple) {
         (Scores::Binary(m), Scores::Binary(s)) => vec![
             format!(
-                "Of every 100 rows it flags as '{positive}', {:.0} really are; picking at random would find {:.0}.",
+                "Of every 100 rows it flags as {positive}, {:.0} really are; picking at random would find {:.0}.",
                 m.precision * 100.0,
                 m.base_rate * 100.0
             ),
             format!(
-                "It catches {:.0} of every 100 '{positive}' rows.",
+                "It catches {:.0} of every 100 rows with {positive}.",
                 m.recall * 100.0
             ),
             format!(
-                "It ranks a random '{positive}' row above a random other row {} of the time (AUC {:.2}); the simple model does so {} of the time.",
+                "It ranks a random row with {positive} above a random other row {} of the time (AUC {:.2}); the simple model does so {} of the time.",
                 words::percent(m.auc),
                 m.auc,
                 words::percent(s.auc)

@@ -1,5 +1,6 @@
-//! The lessons that ship with Clearbox, one per template plus data health
-//! and drift, compiled in so a workshop never needs a download.
+//! The lessons that ship with Clearbox — one per template, data health and
+//! drift, and four "break the model" challenges — compiled in so a workshop
+//! never needs a download.
 
 use super::Lesson;
 use crate::error::Result;
@@ -30,6 +31,22 @@ pub static BUNDLED: &[(&str, &str)] = &[
         "has_the_world_moved.ron",
         include_str!("../../assets/lessons/has_the_world_moved.ron"),
     ),
+    (
+        "break_a_hidden_leak.ron",
+        include_str!("../../assets/lessons/break_a_hidden_leak.ron"),
+    ),
+    (
+        "break_wrong_answers.ron",
+        include_str!("../../assets/lessons/break_wrong_answers.ron"),
+    ),
+    (
+        "break_a_later_batch.ron",
+        include_str!("../../assets/lessons/break_a_later_batch.ron"),
+    ),
+    (
+        "break_blanked_values.ron",
+        include_str!("../../assets/lessons/break_blanked_values.ron"),
+    ),
 ];
 
 /// Every bundled lesson, read and checked (a broken one is an error naming it).
@@ -40,12 +57,26 @@ pub fn lessons() -> Result<Vec<Lesson>> {
         .collect()
 }
 
+/// The bundled lesson whose file name is `name` (with or without `.ron`),
+/// or `None` when no bundled lesson has that name.
+pub fn named(name: &std::path::Path) -> Result<Option<Lesson>> {
+    let wanted = name.to_string_lossy();
+    let wanted = wanted.trim_end_matches(".ron");
+    match BUNDLED
+        .iter()
+        .find(|(file, _)| file.trim_end_matches(".ron") == wanted)
+    {
+        Some((file, text)) => super::file::parse(text, file, None).map(Some),
+        None => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn every_bundled_lesson_reads_and_each_has_a_hint() {
         let lessons = super::lessons().expect("the bundled lessons read");
-        assert_eq!(lessons.len(), 6);
+        assert_eq!(lessons.len(), 10);
         for lesson in &lessons {
             assert!(
                 !lesson.about.is_empty(),

@@ -71,6 +71,8 @@ pub struct Facts {
     pub drift: Option<DriftVerdict>,
     /// The columns the user's fixes touched.
     pub fixed: Vec<String>,
+    /// The columns whose details are open (on the data page, the drift page).
+    pub inspected: Vec<String>,
 }
 
 impl Check {
@@ -111,6 +113,7 @@ impl Check {
                 Some(column) => facts.fixed.contains(column),
                 None => !facts.fixed.is_empty(),
             },
+            Self::Inspected(column) => facts.inspected.contains(column),
         }
     }
 
@@ -156,6 +159,7 @@ impl Check {
             }
             Self::FixApplied(None) => "Done when a fix is applied.".to_owned(),
             Self::FixApplied(Some(column)) => format!("Done when '{column}' is fixed."),
+            Self::Inspected(column) => format!("Done when '{column}' is open in detail."),
         }
     }
 }

@@ -67,26 +67,38 @@ pub fn parse(text: &str, file: &str, folder: Option<&Path>) -> Result<Lesson> {
             ));
         }
     }
-    match &mut lesson.data {
-        LessonData::Sample(id) => {
-            let Some(sample) = crate::samples::find(id) else {
+    let (sample_id, keyword, added) = match &lesson.data {
+        LessonData::Sample(id) => (Some(id.clone()), "Sample", Vec::new()),
+        LessonData::Broken(id, broken) => {
+            if let Some(problem) = broken.out_of_range() {
                 return Err(bad(
-                    line_of(text, "Sample", 0),
-                    format!(
-                        "there is no sample called '{id}'. The samples are: {}.",
-                        crate::samples::ids()
-                    ),
+                    line_of(text, "Broken", 0),
+                    format!("the challenge is not possible: {problem}"),
                 ));
-            };
-            let header = header_of(sample.bytes);
-            for (index, column) in lesson.columns_named() {
+            }
+            (Some(id.clone()), "Broken", broken.columns_added())
+        }
+        LessonData::File(_) | LessonData::Simulator(_) => (None, "", Vec::new()),
+    };
+    if let Some(id) = sample_id {
+        let Some(sample) = crate::samples::find(&id) else {
+            return Err(bad(
+                line_of(text, keyword, 0),
+                format!(
+                    "there is no sample called '{id}'. The samples are: {}.",
+                    crate::samples::ids()
+                ),
+            ));
+        };
+        let mut header = header_of(sample.bytes);
+        if let LessonData::Broken(_, broken) = &lesson.data {
+            for column in broken.columns_needed() {
                 if !header.iter().any(|h| h == column) {
                     return Err(bad(
                         line_of(text, &format!("\"{column}\""), 0),
                         format!(
-                            "step {} names the column '{column}', which the sample '{}' does not \
-                             have. Its columns are: {}.",
-                            index + 1,
+                            "the challenge breaks the column '{column}', which the sample '{}' does \
+                             not have. Its columns are: {}.",
                             sample.id,
                             header.join(", ")
                         ),
@@ -94,6 +106,24 @@ pub fn parse(text: &str, file: &str, folder: Option<&Path>) -> Result<Lesson> {
                 }
             }
         }
+        header.extend(added);
+        for (index, column) in lesson.columns_named() {
+            if !header.iter().any(|h| h == column) {
+                return Err(bad(
+                    line_of(text, &format!("\"{column}\""), 0),
+                    format!(
+                        "step {} names the column '{column}', which the sample '{}' does not \
+                         have. Its columns are: {}.",
+                        index + 1,
+                        sample.id,
+                        header.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    match &mut lesson.data {
+        LessonData::Sample(_) | LessonData::Broken(..) => {}
         LessonData::File(path) => {
             if path.is_relative()
                 && let Some(folder) = folder
@@ -248,5 +278,32 @@ mod tests {
                 .starts_with("Line 3 of the lesson 'mine.ron'")
         );
         assert!(err.to_string().contains("clearbox lesson check"));
+    }
+
+    #[test]
+    fn a_challenge_names_the_sample_column_it_breaks() {
+        let good = r#"(
+    title: "Find the leak",
+    data: Broken("german_credit", Leak(target: "credit_risk", column: "collections_flag")),
+    steps: [
+        (instruction: "Leave it out.", check: LeftOut("collections_flag")),
+    ],
+)"#;
+        let lesson = parse(good, "mine.ron", None).expect("a good challenge");
+        assert!(matches!(lesson.data, LessonData::Broken(..)));
+        let (line, problem) = line_of_error(&good.replace("\"credit_risk\"", "\"risk\""));
+        assert_eq!(line, 3);
+        assert!(
+            problem.contains("'risk'") && problem.contains("credit_risk"),
+            "{problem}"
+        );
+        let noisy = good.replace(
+            "Leak(target: \"credit_risk\", column: \"collections_flag\")",
+            "LabelNoise(target: \"credit_risk\", share: 2.0)",
+        );
+        let (line, problem) =
+            line_of_error(&noisy.replace("LeftOut(\"collections_flag\")", "LeftOut(\"age\")"));
+        assert_eq!(line, 3);
+        assert!(problem.contains("between 0 and 1"), "{problem}");
     }
 }

@@ -2,7 +2,7 @@
 //! steps; each step has an instruction, an optional hint and a [`Check`]
 //! that Clearbox evaluates on what the learner has done ([`Facts`], which
 //! the GUI fills in from its state each frame). Trainers write their own and
-//! check them with `clearbox lesson check FILE`; the app ships five
+//! check them with `clearbox lesson check FILE`; the app ships ten
 //! ([`bundled`]).
 //!
 //! ```ron
@@ -20,6 +20,7 @@
 //! )
 //! ```
 
+pub mod breaks;
 pub mod bundled;
 pub mod facts;
 pub mod file;
@@ -55,6 +56,9 @@ pub enum LessonData {
     File(PathBuf),
     /// A log from the workshop simulator's shop, with this many decisions.
     Simulator(usize),
+    /// A bundled sample with one thing broken for the room to find (a
+    /// "break the model" challenge): `Broken("german_credit", Leak(…))`.
+    Broken(String, breaks::Break),
 }
 
 /// One step: what to do, a hint for the stuck, and how Clearbox tells it is done.
@@ -107,6 +111,8 @@ pub enum Check {
     DriftChecked(Option<DriftVerdict>),
     /// A fix from the health report was applied to this column (or to any).
     FixApplied(Option<String>),
+    /// This column's details are open, on the data page or the drift page.
+    Inspected(String),
 }
 
 impl Lesson {
@@ -115,7 +121,7 @@ impl Lesson {
         let mut named = Vec::new();
         for (index, step) in self.steps.iter().enumerate() {
             match &step.check {
-                Check::TargetIs(c) | Check::LeftOut(c) | Check::Used(c) => {
+                Check::TargetIs(c) | Check::LeftOut(c) | Check::Used(c) | Check::Inspected(c) => {
                     named.push((index, c.as_str()))
                 }
                 Check::FixApplied(Some(c)) => named.push((index, c.as_str())),

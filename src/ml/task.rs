@@ -44,6 +44,57 @@ pub struct TargetColumn {
     pub classes: Vec<String>,
 }
 
+impl TargetColumn {
+    /// The yes/no outcome's "interesting" class, in the user's words
+    /// ("Survived = 1"); `None` for other tasks.
+    pub fn positive_words(&self) -> Option<String> {
+        match (self.task, self.classes.last()) {
+            (TaskKind::Binary, Some(class)) => Some(self.class_words(class)),
+            _ => None,
+        }
+    }
+
+    /// A class in the user's words: the column and its value, as they
+    /// appear in the file ("Survived = 1", "species = Adelie"), so a bare
+    /// `'1'` is never shown on its own.
+    pub fn class_words(&self, class: &str) -> String {
+        format!("{} = {class}", self.name)
+    }
+
+    /// The row heading for the rows that truly are `class`: "really
+    /// survived" for a 1/yes value, "really not survived" for a 0/no value,
+    /// "really species = Adelie" otherwise.
+    pub fn really(&self, class: &str) -> String {
+        let lower = class.trim().to_ascii_lowercase();
+        let said = spoken(&self.name);
+        if TRUTHY.contains(&lower.as_str()) {
+            format!("really {said}")
+        } else if FALSY.contains(&lower.as_str()) {
+            format!("really not {said}")
+        } else {
+            format!("really {}", self.class_words(class))
+        }
+    }
+}
+
+/// Values that say "yes" to the column's name (Survived = 1 means survived).
+const TRUTHY: &[&str] = &["1", "yes", "y", "true", "t"];
+/// Values that say "no" to the column's name.
+const FALSY: &[&str] = &["0", "no", "n", "false", "f"];
+
+/// A column name as a word in a sentence: a capitalised single word is
+/// lowered ("Survived" reads "survived"); anything else ("isFraud",
+/// "HAS_LEFT") is kept as the user wrote it.
+fn spoken(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) if first.is_uppercase() && chars.clone().all(|c| c.is_lowercase()) => {
+            first.to_lowercase().chain(chars).collect()
+        }
+        _ => name.to_owned(),
+    }
+}
+
 /// The target's values, one per row.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TargetValues {
@@ -235,5 +286,36 @@ mod tests {
         assert_eq!(t.task, TaskKind::Regression);
         assert!(read_target(&sample("titanic"), "Name").is_err());
         assert!(read_target(&sample("titanic"), "nope").is_err());
+    }
+
+    #[test]
+    fn classes_are_named_in_the_users_words() {
+        let survived = TargetColumn {
+            name: "Survived".into(),
+            task: TaskKind::Binary,
+            classes: vec!["0".into(), "1".into()],
+        };
+        assert_eq!(survived.positive_words().as_deref(), Some("Survived = 1"));
+        assert_eq!(survived.really("1"), "really survived");
+        assert_eq!(survived.really("0"), "really not survived");
+        let income = TargetColumn {
+            name: "income".into(),
+            task: TaskKind::Binary,
+            classes: vec!["<=50K".into(), ">50K".into()],
+        };
+        assert_eq!(income.really(">50K"), "really income = >50K");
+        let fraud = TargetColumn {
+            name: "isFraud".into(),
+            task: TaskKind::Binary,
+            classes: vec!["false".into(), "true".into()],
+        };
+        assert_eq!(fraud.really("true"), "really isFraud");
+        let species = TargetColumn {
+            name: "species".into(),
+            task: TaskKind::Multiclass,
+            classes: vec!["Adelie".into(), "Gentoo".into()],
+        };
+        assert_eq!(species.positive_words(), None);
+        assert_eq!(species.class_words("Gentoo"), "species = Gentoo");
     }
 }

@@ -25,7 +25,7 @@ pub use recorded::{
 pub use records::DriftRecord;
 pub use report::report;
 pub use runs::{RunId, RunRecord, RunStatus, SourceId, SourceRecord};
-pub use settings::{RecentFile, Settings};
+pub use settings::{Look, RecentFile, Settings, ThemeChoice};
 pub use store::{EXTENSION, Project};
 
 #[cfg(test)]

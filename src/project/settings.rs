@@ -31,6 +31,39 @@ pub struct Settings {
     /// Project files opened before, most recent first.
     #[serde(default)]
     pub recent_projects: Vec<PathBuf>,
+    /// How the window looks.
+    #[serde(default)]
+    pub look: Look,
+}
+
+/// How the window looks, kept between sessions so a shared workshop laptop
+/// keeps the large text or the dark theme it was set to.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Look {
+    /// The colours.
+    pub theme: ThemeChoice,
+    /// Text size, 1 being the usual (0.6 to 3).
+    pub text_scale: f32,
+}
+
+impl Default for Look {
+    fn default() -> Self {
+        Self {
+            theme: ThemeChoice::System,
+            text_scale: 1.0,
+        }
+    }
+}
+
+/// The theme chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ThemeChoice {
+    /// Dark text on light.
+    Light,
+    /// Light text on dark.
+    Dark,
+    /// As the system says, light where it cannot tell.
+    System,
 }
 
 /// Where settings live: `settings.ron` in [`crate::files::config_folder`].

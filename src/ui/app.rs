@@ -9,7 +9,7 @@ use std::sync::Arc;
 use clearbox::compute::{ComputeDevice, DevicePreference, select_device};
 use clearbox::data::DataSource;
 use clearbox::jobs::{JobSlot, Wake};
-use clearbox::project::Settings;
+use clearbox::project::{Look, Settings, ThemeChoice};
 
 use super::commands::{AppCommand, DataCommand, ViewCommand};
 use super::data_flow::{DataEvent, DataRunner};
@@ -72,24 +72,55 @@ pub struct ClearboxApp {
 }
 
 /// Changes the look of the window; `zoom` keeps the text size to return
-/// to when presenter mode ends.
-fn view(ctx: &egui::Context, state: &mut AppState, zoom: &mut f32, command: ViewCommand) {
+/// to when presenter mode ends. Returns the look to remember when the user
+/// chose one (presenter mode is for the moment, not remembered).
+fn view(
+    ctx: &egui::Context,
+    state: &mut AppState,
+    zoom: &mut f32,
+    command: ViewCommand,
+) -> Option<Look> {
     match command {
         ViewCommand::Theme(theme) => ctx.set_theme(theme),
         ViewCommand::TextSize(steps) => {
-            let next = (ctx.zoom_factor() + 0.1 * f32::from(steps)).clamp(0.6, 3.0);
-            ctx.set_zoom_factor(next);
+            // `zoom` is the size outside presenter mode, whatever the mode now.
+            let next = (*zoom + 0.1 * f32::from(steps)).clamp(0.6, 3.0);
+            *zoom = next;
+            ctx.set_zoom_factor(if state.presenter {
+                next * PRESENTER_ZOOM
+            } else {
+                next
+            });
         }
         ViewCommand::TogglePresenter => {
             state.presenter = !state.presenter;
             if state.presenter {
-                *zoom = ctx.zoom_factor();
                 ctx.set_zoom_factor(*zoom * PRESENTER_ZOOM);
             } else {
                 ctx.set_zoom_factor(*zoom);
             }
+            return None;
         }
     }
+    let theme = match ctx.options(|o| o.theme_preference) {
+        egui::ThemePreference::Light => ThemeChoice::Light,
+        egui::ThemePreference::Dark => ThemeChoice::Dark,
+        egui::ThemePreference::System => ThemeChoice::System,
+    };
+    Some(Look {
+        theme,
+        text_scale: *zoom,
+    })
+}
+
+/// Puts the remembered look on the window.
+fn apply_look(ctx: &egui::Context, look: Look) {
+    ctx.set_theme(match look.theme {
+        ThemeChoice::Light => egui::ThemePreference::Light,
+        ThemeChoice::Dark => egui::ThemePreference::Dark,
+        ThemeChoice::System => egui::ThemePreference::System,
+    });
+    ctx.set_zoom_factor(look.text_scale.clamp(0.6, 3.0));
 }
 
 /// How much larger presenter mode draws everything.
@@ -103,6 +134,7 @@ impl ClearboxApp {
         cc.egui_ctx.options_mut(|o| {
             o.theme_preference = egui::ThemePreference::System;
             o.fallback_theme = egui::Theme::Light;
+            o.zoom_with_keyboard = false;
         });
         let ctx = cc.egui_ctx.clone();
         let on_news = config.on_news;
@@ -117,6 +149,8 @@ impl ClearboxApp {
             .as_deref()
             .map(Settings::load)
             .unwrap_or_default();
+        apply_look(&cc.egui_ctx, settings.look);
+        let settings_zoom = settings.look.text_scale.clamp(0.6, 3.0);
         let mut device_job = JobSlot::default();
         let preference = config.device;
         device_job.start("checking the compute device", &wake, move |_| {
@@ -142,7 +176,7 @@ impl ClearboxApp {
             policy: PolicyRunner::default(),
             project: ProjectRunner::default(),
             title: "Clearbox".to_owned(),
-            zoom: cc.egui_ctx.zoom_factor(),
+            zoom: settings_zoom,
             ctx: cc.egui_ctx.clone(),
             hint_after: config.hint_after,
         };
@@ -182,7 +216,12 @@ impl ClearboxApp {
             AppCommand::Policy(c) => self.policy.handle(c, &mut self.state, &mut env),
             AppCommand::Project(c) => self.project.handle(c, &mut self.state, &mut env),
             AppCommand::Lesson(c) => lesson_flow::handle(c, &mut self.state, &mut env),
-            AppCommand::View(c) => view(&self.ctx, &mut self.state, &mut self.zoom, c),
+            AppCommand::View(c) => {
+                if let Some(look) = view(&self.ctx, &mut self.state, &mut self.zoom, c) {
+                    self.state.settings.look = look;
+                    self.data.save_settings(&self.state, &mut env);
+                }
+            }
         }
         let effects = env.effects;
         self.apply(effects);
@@ -328,6 +367,20 @@ impl eframe::App for ClearboxApp {
         );
         if ui.ctx().input_mut(|i| i.consume_shortcut(&presenter_key)) {
             commands.push(ViewCommand::TogglePresenter.into());
+        }
+        // Ctrl + and Ctrl − change the text size as the A+ and A− buttons do,
+        // so the size chosen is remembered (egui's own zoom keys are off).
+        let (bigger, smaller) = ui.ctx().input_mut(|i| {
+            let plus = i.consume_key(egui::Modifiers::COMMAND, egui::Key::Plus)
+                || i.consume_key(egui::Modifiers::COMMAND, egui::Key::Equals);
+            let minus = i.consume_key(egui::Modifiers::COMMAND, egui::Key::Minus);
+            (plus, minus)
+        });
+        if bigger {
+            commands.push(ViewCommand::TextSize(1).into());
+        }
+        if smaller {
+            commands.push(ViewCommand::TextSize(-1).into());
         }
         status_bar::status_bar_ui(ui, &self.state, &mut commands);
         if let Some(lesson) = &self.state.lesson {

@@ -112,6 +112,9 @@ pub enum DataCommand {
     OpenSample(&'static str),
     /// Open the bundled sample and go straight to this template's wizard.
     OpenSampleFor(&'static str, clearbox::templates::artefact::TemplateKind),
+    /// Open the bundled sample with one thing broken, for a "break the
+    /// model" challenge.
+    OpenBroken(&'static str, clearbox::lessons::breaks::Break),
     /// Stop the load in progress; keep what was open.
     CancelLoad,
     /// Go to the home screen.

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clearbox::ClearboxError;
-use clearbox::data::{DataSource, Recipe, Table, fingerprint_of, load};
+use clearbox::data::{DataSource, Recipe, Table, TableOrigin, fingerprint_of, load};
 use clearbox::health::{HealthReport, analyse};
 use clearbox::jobs::JobSlot;
 use clearbox::project::{RecentFile, Settings};
@@ -154,6 +154,37 @@ impl DataRunner {
         state.banner = None;
     }
 
+    /// Loads `sample` and breaks it for a challenge; the broken table is a
+    /// table of its own (no recipe of the sample's is applied to it).
+    fn load_broken(
+        &mut self,
+        sample: &'static samples::Sample,
+        broken: clearbox::lessons::breaks::Break,
+        state: &mut AppState,
+        env: &Env<'_>,
+    ) {
+        self.pending = None;
+        self.goal = None;
+        self.load
+            .start("setting up the challenge", env.wake, move |progress| {
+                let table = load(&DataSource::Sample(sample), progress)?;
+                progress.check_cancelled()?;
+                let original = broken.apply(&table, clearbox::lessons::breaks::SEED)?;
+                Ok(Opened {
+                    source: DataSource::Generated(original.name.clone()),
+                    working: original.clone(),
+                    original,
+                    recipe: Recipe::default(),
+                    recorded: None,
+                })
+            });
+        state.loading = Some(Loading {
+            label: format!("{} (a challenge)", sample.title),
+            job: clearbox::jobs::JobView::default(),
+        });
+        state.banner = None;
+    }
+
     /// Redoes the health report; with `reapply`, the recipe is applied to
     /// the original table first (the user changed it).
     fn start_analysis(&mut self, state: &mut AppState, env: &Env<'_>, reapply: bool) {
@@ -196,9 +227,12 @@ impl DataRunner {
                 shape: (original.rows, original.columns.len()),
             });
         }
-        let suggested = match &source {
-            DataSource::Sample(s) => s.suggested_target.map(str::to_owned),
-            DataSource::File(_) | DataSource::Generated(_) => None,
+        // A sample, or a table made from one (a challenge), suggests the sample's target.
+        let suggested = match &original.origin {
+            TableOrigin::Sample(id) => samples::find(id)
+                .and_then(|s| s.suggested_target)
+                .map(str::to_owned),
+            TableOrigin::File(_) => None,
         };
         let target = match &recorded {
             Some(recorded) => recorded.target.clone(),
@@ -268,7 +302,7 @@ impl DataRunner {
     }
 
     /// Queues the settings for writing; a newer copy replaces one still waiting.
-    fn save_settings(&self, state: &AppState, env: &mut Env<'_>) {
+    pub fn save_settings(&self, state: &AppState, env: &mut Env<'_>) {
         let Some(path) = self.settings_path.clone() else {
             return;
         };
@@ -302,6 +336,11 @@ impl Runner for DataRunner {
                 if let Some(sample) = samples::find(id) {
                     self.start_load(DataSource::Sample(sample), state, env);
                     self.goal = Some(goal);
+                }
+            }
+            DataCommand::OpenBroken(id, broken) => {
+                if let Some(sample) = samples::find(id) {
+                    self.load_broken(sample, broken, state, env);
                 }
             }
             DataCommand::CancelLoad => {

@@ -93,6 +93,8 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, drift: &DriftView, commands: &mut V
                 }
             })
             .response
+            // Named for screen readers (and tests) by the words beside it.
+            .accessible_name("Split this table by")
             .on_hover_text("Compare each period (a year, a month of a date) with the first.");
     });
     if let Some(path) = &drift.current {
@@ -177,11 +179,8 @@ fn overview_ui(
             theme::coloured_word_ui(ui, theme::band_colour(column.band), "");
             let label = format!("{} — {}", column.name, column.band.word());
             let on = drift.selected.as_deref() == Some(column.name.as_str());
-            if ui
-                .selectable_label(on, label)
-                .on_hover_text(column.band.explanation())
-                .clicked()
-            {
+            let response = ui.selectable_label(on, &label);
+            if gloss::hover_about(response, &label, column.band.explanation()).clicked() {
                 let next = if on { None } else { Some(column.name.clone()) };
                 commands.push(DriftCommand::SelectColumn(next).into());
             }

@@ -94,7 +94,7 @@ fn panel_ui(ui: &mut Ui, view: &ExplainView) {
     ui.add_space(4.0);
     gloss::label(ui, RichText::new("Keep in mind").strong());
     for warning in &panel.warnings {
-        ui.colored_label(theme::CHECK, format!("• {warning}"));
+        gloss::coloured(ui, theme::CHECK, format!("• {warning}"));
     }
 }
 
@@ -199,7 +199,7 @@ fn row_ui(ui: &mut Ui, dataset: &Dataset, view: &ExplainView, commands: &mut Vec
         }
     });
     if !view.edits.is_empty() {
-        ui.colored_label(theme::CHECK, "With your what-if changes below.");
+        gloss::coloured(ui, theme::CHECK, "With your what-if changes below.");
     }
     if let Some(explanation) = &view.row_explanation {
         gloss::label(ui, &view.row_sentence);

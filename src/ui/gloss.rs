@@ -69,3 +69,15 @@ pub fn hover_about(response: Response, shown: &str, own: &str) -> Response {
         None => response.on_hover_text(own),
     }
 }
+
+/// A coloured label (a verdict, a warning) whose terms are explained on hover.
+pub fn coloured(
+    ui: &mut Ui,
+    colour: impl Into<egui::Color32>,
+    text: impl Into<RichText>,
+) -> Response {
+    let text = text.into();
+    let plain = text.text().to_owned();
+    let response = ui.colored_label(colour, text);
+    gloss(response, &plain)
+}

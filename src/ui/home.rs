@@ -1,6 +1,7 @@
 //! The home screen: open a file, pick a sample, reopen a recent file, or
 //! start or open a project.
 
+use clearbox::lessons::{Lesson, LessonData};
 use clearbox::samples::SAMPLES;
 use clearbox::words;
 use egui::{RichText, Ui};
@@ -160,13 +161,25 @@ fn lessons_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
         "Step-by-step exercises for a workshop or on your own: a panel on the right says what to \
          do and ticks each step off when it is done.",
     );
+    let is_challenge = |lesson: &Lesson| matches!(lesson.data, LessonData::Broken(..));
     for (index, lesson) in state.lessons.iter().enumerate() {
-        ui.horizontal(|ui| {
-            if gloss::button(ui, format!("Start the lesson: {}", lesson.title)).clicked() {
-                commands.push(LessonCommand::Start(index).into());
+        if !is_challenge(lesson) {
+            lesson_row(ui, index, lesson, "Start the lesson", commands);
+        }
+    }
+    if state.lessons.iter().any(is_challenge) {
+        ui.add_space(8.0);
+        gloss::label(ui, RichText::new("Break the model (for trainers)").strong());
+        gloss::weak(
+            ui,
+            "One click opens a sample with one thing quietly broken; the lesson asks the room to \
+             find it, and says what was broken once every step is done.",
+        );
+        for (index, lesson) in state.lessons.iter().enumerate() {
+            if is_challenge(lesson) {
+                lesson_row(ui, index, lesson, "Start the challenge", commands);
             }
-            gloss::weak(ui, &lesson.about);
-        });
+        }
     }
     ui.horizontal(|ui| {
         if gloss::button(ui, "Open a lesson file…").clicked() {
@@ -179,6 +192,22 @@ fn lessons_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
             ui,
             "Trainers write their own; 'clearbox lesson check FILE' checks one.",
         );
+    });
+}
+
+/// One lesson on offer: its button and what it teaches.
+fn lesson_row(
+    ui: &mut Ui,
+    index: usize,
+    lesson: &Lesson,
+    verb: &str,
+    commands: &mut Vec<AppCommand>,
+) {
+    ui.horizontal(|ui| {
+        if gloss::button(ui, format!("{verb}: {}", lesson.title)).clicked() {
+            commands.push(LessonCommand::Start(index).into());
+        }
+        gloss::weak(ui, &lesson.about);
     });
 }
 

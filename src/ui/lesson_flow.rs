@@ -65,6 +65,10 @@ fn start(lesson: Lesson, state: &mut AppState, env: &mut Env<'_>) {
             Some(sample) => DataCommand::OpenSample(sample.id).into(),
             None => return,
         },
+        LessonData::Broken(id, broken) => match clearbox::samples::find(id) {
+            Some(sample) => DataCommand::OpenBroken(sample.id, broken.clone()).into(),
+            None => return,
+        },
         LessonData::File(path) => DataCommand::OpenFile(path.clone()).into(),
         LessonData::Simulator(rows) => {
             env.effects.push(Effect::Command(
@@ -153,5 +157,11 @@ pub fn facts(state: &AppState) -> Facts {
                     .collect()
             })
             .unwrap_or_default(),
+        inspected: dataset
+            .and_then(|d| d.selected.and_then(|i| d.table.columns.get(i)))
+            .map(|c| c.name.clone())
+            .into_iter()
+            .chain(state.drift.selected.clone())
+            .collect(),
     }
 }

@@ -51,10 +51,14 @@ pub fn lesson_panel_ui(
                 }
                 if view.finished() {
                     ui.add_space(8.0);
-                    ui.colored_label(
+                    gloss::coloured(
+                        ui,
                         theme::GOOD,
                         RichText::new("Lesson complete: every step is done.").strong(),
                     );
+                    if let clearbox::lessons::LessonData::Broken(_, broken) = &view.lesson.data {
+                        gloss::label(ui, format!("What was broken: {}", broken.reveal()));
+                    }
                 }
             });
         });
@@ -86,7 +90,7 @@ fn step_ui(
         rich = rich.weak();
     }
     let response = if done {
-        ui.colored_label(theme::GOOD, rich)
+        gloss::coloured(ui, theme::GOOD, rich)
     } else {
         ui.label(rich)
     };

@@ -109,10 +109,11 @@ fn roles_ui(ui: &mut Ui, dataset: &Dataset, wizard: &PolicyWizard, commands: &mu
         }
         Some(check) => match &check.problem {
             Some(problem) => {
-                ui.colored_label(theme::PROBLEM, problem);
+                gloss::coloured(ui, theme::PROBLEM, problem);
             }
             None => {
-                ui.colored_label(
+                gloss::coloured(
+                    ui,
                     theme::GOOD,
                     format!(
                         "{} decisions among {} actions. {}",
@@ -141,7 +142,7 @@ fn check_ui(ui: &mut Ui, wizard: &PolicyWizard, commands: &mut Vec<AppCommand>) 
     };
     gloss::label(ui, RichText::new("What the log holds").strong());
     if let Some(problem) = &check.problem {
-        ui.colored_label(theme::PROBLEM, problem);
+        gloss::coloured(ui, theme::PROBLEM, problem);
         return;
     }
     gloss::label(ui, &check.reward_sentence);
@@ -156,7 +157,8 @@ fn check_ui(ui: &mut Ui, wizard: &PolicyWizard, commands: &mut Vec<AppCommand>) 
             Severity::Problem => theme::PROBLEM,
             _ => theme::CHECK,
         };
-        ui.colored_label(
+        gloss::coloured(
+            ui,
             colour,
             format!("{}: {}", finding.severity.word(), finding.sentence),
         );

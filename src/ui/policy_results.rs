@@ -34,7 +34,8 @@ pub fn results_ui(
         Comparison::CannotTell => theme::CHECK,
         Comparison::Worse => theme::PROBLEM,
     };
-    ui.colored_label(
+    gloss::coloured(
+        ui,
         colour,
         RichText::new(format!("Verdict: {}", e.comparison.word())).strong(),
     )
@@ -147,7 +148,7 @@ pub fn results_ui(
         gloss::label(ui, format!("• {note}"));
     }
     for finding in &card.findings {
-        ui.colored_label(theme::CHECK, format!("• {}", finding.sentence));
+        gloss::coloured(ui, theme::CHECK, format!("• {}", finding.sentence));
     }
     ui.add_space(4.0);
     gloss::label(

@@ -83,7 +83,7 @@ fn goal_ui(
             } else {
                 theme::PROBLEM
             };
-            ui.colored_label(colour, &check.task_sentence);
+            gloss::coloured(ui, colour, &check.task_sentence);
         }
         None if dataset.target.is_some() => {
             ui.horizontal(|ui| {
@@ -139,7 +139,7 @@ fn check_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppComman
     if check.split_ok {
         gloss::label(ui, &check.split_sentence);
     } else {
-        ui.colored_label(theme::CHECK, &check.split_sentence);
+        gloss::coloured(ui, theme::CHECK, &check.split_sentence);
     }
     gloss::label(
         ui,

@@ -68,7 +68,8 @@ pub fn results_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<App
         ));
         let kept = &card.chosen_part().test;
         if trees_lead(&trees.test, kept) {
-            ui.colored_label(
+            gloss::coloured(
+                ui,
                 super::theme::CHECK,
                 format!(
                     "On this table the trees do better ({} against {}). Clearbox still scores and explains with the model it kept; the figure shows what is possible with these columns.",
@@ -88,8 +89,12 @@ pub fn results_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<App
         );
     }
     match card.chosen {
-        ChosenModel::Deep => gloss::label(ui, "The deep model does at least as well as the simple one, so it is the one used."),
-        ChosenModel::Simple => ui.colored_label(
+        ChosenModel::Deep => gloss::label(
+            ui,
+            "The deep model does at least as well as the simple one, so it is the one used.",
+        ),
+        ChosenModel::Simple => gloss::coloured(
+            ui,
             super::theme::CHECK,
             "The deep model does not beat the simple one on this table, so the simple model is offered instead.",
         ),
@@ -138,13 +143,11 @@ fn binary_ui(
     curves: &BinaryCurves,
     commands: &mut Vec<AppCommand>,
 ) {
-    let positive = outcome
-        .card
-        .target
-        .classes
-        .get(1)
-        .cloned()
-        .unwrap_or_else(|| "yes".into());
+    let target = &outcome.card.target;
+    let positive_class = target.classes.last().map_or("", String::as_str);
+    let positive = target
+        .positive_words()
+        .unwrap_or_else(|| target.name.clone());
     let mut t = threshold;
     let slider =
         ui.add(egui::Slider::new(&mut t, 0.01..=0.99).text("Flag a row when the chance is above"));
@@ -154,7 +157,7 @@ fn binary_ui(
     gloss::label(
         ui,
         format!(
-            "Of every 100 rows the model flags, {:.0} really are '{positive}'; picking at random finds {:.0}.",
+            "Of every 100 rows the model flags, {:.0} really have {positive}; picking at random finds {:.0}.",
             scores.precision * 100.0,
             scores.base_rate * 100.0
         ),
@@ -162,7 +165,7 @@ fn binary_ui(
     gloss::label(
         ui,
         format!(
-            "It catches {:.0} of every 100 '{positive}' rows; flagging at random catches as many as it flags.",
+            "It catches {:.0} of every 100 rows with {positive}; flagging at random catches as many as it flags.",
             scores.recall * 100.0
         ),
     );
@@ -179,11 +182,14 @@ fn binary_ui(
         ui.strong("flagged");
         ui.strong("not flagged");
         ui.end_row();
-        ui.strong(format!("really '{positive}'"));
+        ui.strong(target.really(positive_class));
         gloss::label(ui, format!("{tp} caught"));
         gloss::label(ui, format!("{fn_} missed"));
         ui.end_row();
-        ui.strong("really not");
+        ui.strong(target.classes.first().map_or_else(
+            || "really not".to_owned(),
+            |negative| target.really(negative),
+        ));
         gloss::label(ui, format!("{fp} false alarms"));
         gloss::label(ui, format!("{tn} rightly left alone"));
         ui.end_row();
@@ -242,7 +248,14 @@ fn other_ui(ui: &mut Ui, outcome: &PredictionOutcome, scatter: &[[f64; 2]]) {
         (Scores::Multiclass(s), _) => {
             gloss::label(ui, "How often each class is recognised:");
             for (class, recall) in card.target.classes.iter().zip(&s.recall) {
-                gloss::label(ui, format!("'{class}': {} of its rows", percent(*recall)));
+                gloss::label(
+                    ui,
+                    format!(
+                        "{}: {} of its rows",
+                        card.target.class_words(class),
+                        percent(*recall)
+                    ),
+                );
             }
             ui.add_space(6.0);
             gloss::weak(
@@ -254,11 +267,11 @@ fn other_ui(ui: &mut Ui, outcome: &PredictionOutcome, scatter: &[[f64; 2]]) {
                 .show(ui, |ui| {
                     gloss::label(ui, "");
                     for class in &card.target.classes {
-                        ui.strong(format!("predicted '{class}'"));
+                        ui.strong(format!("predicted {class}"));
                     }
                     ui.end_row();
                     for (class, row) in card.target.classes.iter().zip(&s.confusion) {
-                        ui.strong(format!("really '{class}'"));
+                        ui.strong(card.target.really(class));
                         for n in row {
                             gloss::label(ui, count(*n));
                         }

@@ -125,7 +125,8 @@ fn runs_table_ui(ui: &mut Ui, view: &ProjectView, commands: &mut Vec<AppCommand>
                         });
                     }
                     RunStatus::Failed => {
-                        ui.colored_label(
+                        gloss::coloured(
+                            ui,
                             theme::PROBLEM,
                             format!(
                                 "Did not finish: {}",
@@ -184,9 +185,9 @@ fn comparison_ui(ui: &mut Ui, a: &RunRecord, b: &RunRecord) {
                     gloss::label(ui, y);
                     gloss::label(ui, "");
                 } else {
-                    ui.colored_label(theme::CHECK, x);
-                    ui.colored_label(theme::CHECK, y);
-                    ui.colored_label(theme::CHECK, "differs");
+                    gloss::coloured(ui, theme::CHECK, x);
+                    gloss::coloured(ui, theme::CHECK, y);
+                    gloss::coloured(ui, theme::CHECK, "differs");
                 }
                 ui.end_row();
             }

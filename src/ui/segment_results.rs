@@ -78,7 +78,7 @@ pub fn results_ui(
             Stability::Unstable => theme::PROBLEM,
         };
         ui.horizontal_wrapped(|ui| {
-            ui.colored_label(colour, RichText::new(capitalised(stability.verdict.word())).strong())
+            gloss::coloured(ui, colour, RichText::new(capitalised(stability.verdict.word())).strong())
                 .on_hover_text(
                     "Adjusted Rand index: how much two groupings of the same rows agree, beyond chance. \
                      1 is identical, 0 is no better than chance.",
@@ -298,7 +298,8 @@ fn examples_ui(ui: &mut Ui, table: &Table, outcome: &SegmentationOutcome, wizard
         .take(8)
         .collect();
     for (g, rows) in outcome.examples.iter().enumerate() {
-        ui.colored_label(
+        gloss::coloured(
+            ui,
             theme::group_colour(g),
             RichText::new(name_of(wizard, g)).strong(),
         );

@@ -29,7 +29,8 @@ pub fn status_bar_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppComman
                     gloss::weak(ui, announcement);
                 }
                 DeviceStatus::Failed(message) => {
-                    ui.colored_label(
+                    gloss::coloured(
+                        ui,
                         theme::PROBLEM,
                         format!("Compute device unavailable: {message}"),
                     );
@@ -89,7 +90,8 @@ pub fn project_banner_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCo
             .fill(egui::Color32::from_rgb(0xFD, 0xE8, 0xE8))
             .stroke(egui::Stroke::new(2.0, theme::ALARM))
             .show(ui, |ui| {
-                ui.colored_label(
+                gloss::coloured(
+                    ui,
                     theme::ALARM,
                     format!(
                         "{} The project is open read-only: nothing more is recorded in it.",
@@ -104,7 +106,8 @@ pub fn project_banner_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCo
             .stroke(egui::Stroke::new(1.5, theme::PROBLEM))
             .show(ui, |ui| {
                 ui.horizontal_wrapped(|ui| {
-                    ui.colored_label(
+                    gloss::coloured(
+                        ui,
                         theme::PROBLEM,
                         format!(
                             "The project's table '{}' could not be reopened as it was: {}",

@@ -45,7 +45,7 @@ pub fn dot_ui(ui: &mut Ui, severity: Severity) {
 pub fn light_ui(ui: &mut Ui, severity: Severity) {
     ui.horizontal(|ui| {
         dot_ui(ui, severity);
-        ui.colored_label(colour(severity), severity.word());
+        super::gloss::coloured(ui, colour(severity), severity.word());
     });
 }
 
@@ -97,6 +97,6 @@ pub fn coloured_word_ui(ui: &mut Ui, colour: Color32, word: &str) {
         let (rect, _) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
         ui.painter()
             .circle_filled(rect.center(), size / 2.0, colour);
-        ui.colored_label(colour, word);
+        super::gloss::coloured(ui, colour, word);
     });
 }

@@ -331,7 +331,7 @@ fn lesson_check_passes_the_bundled_lessons_and_names_the_line_of_a_mistake() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(said.matches("is a good lesson").count(), 6, "{said}");
+    assert_eq!(said.matches("is a good lesson").count(), 10, "{said}");
     assert!(
         said.contains("'Spot the leak' is a good lesson with 5 steps"),
         "{said}"
@@ -371,4 +371,39 @@ fn lesson_check_passes_the_bundled_lessons_and_names_the_line_of_a_mistake() {
     let out = clearbox(&["lesson", "check", own.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("birds.csv"));
+}
+
+#[test]
+fn lesson_data_writes_a_challenges_broken_table_the_same_every_time() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str| {
+        let path = dir.path().join(name);
+        let out = clearbox(&[
+            "lesson",
+            "data",
+            "break_a_hidden_leak",
+            "--out",
+            path.to_str().expect("utf-8"),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("'Find the hidden leak'"),
+            "names the lesson"
+        );
+        std::fs::read_to_string(&path).expect("the table")
+    };
+    let first = write("a.csv");
+    let header = first.lines().next().expect("a header");
+    assert!(
+        header.ends_with("collections_flag") && header.contains("credit_risk"),
+        "{header}"
+    );
+    assert_eq!(first.lines().count(), 1001, "German credit's 1 000 rows");
+    assert_eq!(first, write("b.csv"), "every laptop gets the same table");
+    let unknown = clearbox(&["lesson", "data", "no_such_lesson", "--out", "x.csv"]);
+    assert_eq!(unknown.status.code(), Some(2));
 }

@@ -77,6 +77,29 @@ pub(super) fn harness(settings: &std::path::Path) -> Harness<'static, ClearboxAp
         .build_eframe(move |cc| ClearboxApp::new(cc, config))
 }
 
+/// Reaches the button called `label` with the Tab key and presses it with
+/// Enter, as a keyboard user goes through a wizard.
+pub(super) fn press_with_keyboard(harness: &mut Harness<'_, ClearboxApp>, label: &str) {
+    for _ in 0..200 {
+        if harness.get_by_label(label).is_focused() {
+            harness.key_press(egui::Key::Enter);
+            harness.run_steps(2);
+            return;
+        }
+        harness.key_press(egui::Key::Tab);
+        harness.run_steps(1);
+    }
+    panic!("'{label}' cannot be reached with the Tab key");
+}
+
+/// Waits for the prediction wizard's background checks (the target and the
+/// columns), as a learner waits for the spinner before pressing Next.
+pub(super) fn wizard_checked(harness: &mut Harness<'_, ClearboxApp>) {
+    step_until(harness, "the target checked and the inputs", |app| {
+        app.state.prediction.check.is_some() && !app.state.prediction.inputs.is_empty()
+    });
+}
+
 /// Steps frames until `done` holds; background jobs run on real threads, and
 /// between frames the test waits for their next piece of news.
 pub(super) fn step_until(
@@ -178,10 +201,13 @@ pub(super) fn assert_terms_explained(harness: &Harness<'_, ClearboxApp>, page: &
 }
 
 pub(super) fn report_ready(app: &ClearboxApp) -> bool {
-    app.state
-        .dataset
-        .as_ref()
-        .is_some_and(|d| d.report.is_some() && !d.analysing)
+    // No load in flight: a table still open from before counts for nothing.
+    app.state.loading.is_none()
+        && app
+            .state
+            .dataset
+            .as_ref()
+            .is_some_and(|d| d.report.is_some() && !d.analysing)
 }
 
 #[test]
@@ -379,6 +405,10 @@ fn the_prediction_wizard_trains_a_model_and_shows_results() {
     harness.get_by_label_contains("Deep model: AUC");
     harness.get_by_label_contains("Simple model (the bar to beat): AUC");
     harness.get_by_label_contains("Of every 100 rows the model flags");
+    // The outcome is named in the user's words, not as a bare '1'.
+    harness.get_by_label_contains("really have Survived = 1");
+    harness.get_by_label("really survived");
+    harness.get_by_label("really not survived");
     harness.get_by_label("Save the model…");
     review_image(&mut harness, "prediction_results");
     let wizard = &harness.state().state.prediction;
@@ -397,7 +427,7 @@ fn the_prediction_wizard_trains_a_model_and_shows_results() {
         let scores = app.state.prediction.at_threshold.clone().expect("scores");
         (
             format!(
-                "Of every 100 rows the model flags, {:.0} really are",
+                "Of every 100 rows the model flags, {:.0} really have",
                 scores.precision * 100.0
             ),
             format!("It catches {:.0} of every 100", scores.recall * 100.0),

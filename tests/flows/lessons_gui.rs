@@ -5,19 +5,21 @@
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-use super::gui::{assert_terms_explained, harness, report_ready, review_image, step_until};
+use super::gui::{
+    assert_terms_explained, harness, report_ready, review_image, step_until, wizard_checked,
+};
 use super::ui::ClearboxApp;
-use super::ui::commands::{DriftCommand, LessonCommand};
+use super::ui::commands::LessonCommand;
 use super::ui::state::{Page, WizardStep};
 
-fn ready(harness: &mut Harness<'_, ClearboxApp>) {
+pub(super) fn ready(harness: &mut Harness<'_, ClearboxApp>) {
     step_until(harness, "the device check", |app| {
         !matches!(app.state.device, super::ui::state::DeviceStatus::Checking)
     });
 }
 
 /// Steps done in the lesson in progress.
-fn done(app: &ClearboxApp) -> usize {
+pub(super) fn done(app: &ClearboxApp) -> usize {
     app.state
         .lesson
         .as_ref()
@@ -25,7 +27,20 @@ fn done(app: &ClearboxApp) -> usize {
 }
 
 fn start_lesson(harness: &mut Harness<'_, ClearboxApp>, title: &str) {
-    let label = format!("Start the lesson: {title}");
+    start(harness, "Start the lesson", title);
+}
+
+/// Picks a theme from the status bar's list.
+fn choose_theme(harness: &mut Harness<'_, ClearboxApp>, name: &str) {
+    harness.get_by_label("Theme").click();
+    harness.run_steps(2);
+    harness.get_by_label(name).click();
+    harness.run_steps(3);
+}
+
+/// Presses the home page's `verb: title` button and waits for the panel.
+pub(super) fn start(harness: &mut Harness<'_, ClearboxApp>, verb: &str, title: &str) {
+    let label = format!("{verb}: {title}");
     // The lessons sit below the fold of the test window: pressed as
     // keyboard and screen-reader users press it.
     harness.get_by_label(&label).click_accesskit();
@@ -57,10 +72,7 @@ fn the_home_page_starts_from_the_goal_and_leads_to_each_template() {
         harness.run_steps(2);
     }
     // The dark theme, for review.
-    harness.get_by_label("Theme").click();
-    harness.run_steps(2);
-    harness.get_by_label("Dark").click();
-    harness.run_steps(3);
+    choose_theme(&mut harness, "Dark");
     assert!(harness.ctx.theme() == egui::Theme::Dark);
     review_image(&mut harness, "home_dark");
     // Text size steps up and back.
@@ -71,6 +83,21 @@ fn the_home_page_starts_from_the_goal_and_leads_to_each_template() {
     harness.get_by_label("A−").click();
     harness.run_steps(2);
     assert!((harness.ctx.zoom_factor() - before).abs() < 1e-4);
+    // Ctrl + as well; the size and theme chosen are there next time.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Plus);
+    harness.run_steps(2);
+    let larger = harness.ctx.zoom_factor();
+    assert!(larger > before, "Ctrl + makes the text larger");
+    let settings = dir.path().join("settings.ron");
+    step_until(&mut harness, "the look saved", |_| {
+        std::fs::read_to_string(&settings)
+            .is_ok_and(|t| t.contains("Dark") && t.contains(&format!("{larger}")))
+    });
+    drop(harness);
+    let mut again = super::gui::harness(&settings);
+    again.run_steps(1);
+    assert!(again.ctx.theme() == egui::Theme::Dark);
+    assert!((again.ctx.zoom_factor() - larger).abs() < 1e-4);
 }
 
 #[test]
@@ -88,6 +115,7 @@ fn spot_the_leak_is_completed_by_clicking_and_presenter_mode_shows_the_step_larg
 
     harness.get_by_label("Predict a column…").click();
     step_until(&mut harness, "step 1", |app| done(app) >= 1);
+    wizard_checked(&mut harness);
     harness.get_by_label("Next").click();
     harness.run_steps(2);
     harness.get_by_label("boat").click();
@@ -113,6 +141,8 @@ fn spot_the_leak_is_completed_by_clicking_and_presenter_mode_shows_the_step_larg
     );
     harness.get_by_label_contains("Step 4 (now):");
     review_image(&mut harness, "lesson_presenter");
+    choose_theme(&mut harness, "Dark");
+    review_image(&mut harness, "lesson_presenter_dark");
     harness.key_press_modifiers(
         egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
         egui::Key::P,
@@ -120,6 +150,8 @@ fn spot_the_leak_is_completed_by_clicking_and_presenter_mode_shows_the_step_larg
     harness.run_steps(3);
     assert!(!harness.state().state.presenter);
     assert!((harness.ctx.zoom_factor() - zoom).abs() < 1e-4);
+    review_image(&mut harness, "lesson_in_progress_dark");
+    choose_theme(&mut harness, "Light");
     review_image(&mut harness, "lesson_in_progress");
 
     harness.get_by_label("2 Inputs").click();
@@ -175,10 +207,16 @@ fn the_penguin_groups_and_health_lessons_tick_as_the_learner_works() {
     harness.get_by_label("Home").click();
     harness.run_steps(2);
     start_lesson(&mut harness, "A health check");
-    step_until(&mut harness, "the titanic report", report_ready);
-    step_until(&mut harness, "step 1", |app| done(app) >= 1);
+    step_until(&mut harness, "the titanic report", |app| {
+        report_ready(app)
+            && app
+                .state
+                .dataset
+                .as_ref()
+                .is_some_and(|d| d.table.column("Cabin").is_some())
+    });
     harness.get_by_label_contains("Cabin — ").click();
-    harness.run_steps(2);
+    step_until(&mut harness, "step 1", |app| done(app) >= 1);
     harness.get_by_label("Leave out 'Cabin'").click();
     step_until(&mut harness, "step 2", |app| done(app) >= 2);
 }
@@ -192,9 +230,10 @@ fn the_drift_and_offer_lessons_reach_their_verdict_and_policy() {
     step_until(&mut harness, "the census report", report_ready);
     harness.get_by_label("Compare over time…").click();
     step_until(&mut harness, "step 1", |app| done(app) >= 1);
-    harness
-        .state_mut()
-        .send(DriftCommand::ComparePeriods("year".into()).into());
+    harness.get_by_label("Split this table by").click();
+    harness.run_steps(2);
+    // The list scrolls; a column far down it is chosen as a keyboard user chooses it.
+    harness.get_by_label("year").click_accesskit();
     step_until(&mut harness, "step 2", |app| done(app) >= 2);
     assert_terms_explained(&harness, "the drift page");
 
@@ -230,4 +269,31 @@ fn the_drift_and_offer_lessons_reach_their_verdict_and_policy() {
     harness.get_by_label("Learn the policy").click();
     step_until(&mut harness, "step 2", |app| done(app) >= 2);
     assert_terms_explained(&harness, "the policy results");
+}
+
+#[test]
+fn who_will_leave_is_completed_with_a_churn_model_and_its_drivers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = harness(&dir.path().join("settings.ron"));
+    ready(&mut harness);
+    start_lesson(&mut harness, "Who will leave?");
+    step_until(&mut harness, "the telco report", report_ready);
+    harness.get_by_label("Predict a column…").click();
+    step_until(&mut harness, "step 1", |app| done(app) >= 1);
+    wizard_checked(&mut harness);
+    harness.get_by_label("Next").click();
+    harness.run_steps(2);
+    harness.get_by_label("Next").click();
+    harness.run_steps(2);
+    harness.get_by_label("Train").click();
+    step_until(
+        &mut harness,
+        "step 2: a churn model of AUC 0.75 or more",
+        |app| done(app) >= 2,
+    );
+    // The outcome in the user's words: the churn column's own value.
+    harness.get_by_label_contains("of every 100 rows with churn = ");
+    harness.get_by_label("Explain the model…").click();
+    step_until(&mut harness, "step 3: the drivers", |app| done(app) >= 3);
+    harness.get_by_label("Lesson complete: every step is done.");
 }

@@ -2,6 +2,7 @@
 //! egui_kittest, and data intake on awkward files. One test binary, so the
 //! large dependency tree is linked once.
 
+mod challenges_gui;
 mod cli;
 mod damaged;
 mod device;
