@@ -57,9 +57,10 @@ pub fn run(verb: &LessonVerb) -> Result<()> {
             Ok(())
         }
         LessonVerb::Data { lesson, out } => {
+            // A file of that name wins over a bundled lesson's.
             let lesson = match bundled::named(lesson)? {
-                Some(lesson) => lesson,
-                None => file::load(lesson)?,
+                Some(bundled) if !lesson.is_file() => bundled,
+                _ => file::load(lesson)?,
             };
             let table = table_of(&lesson)?;
             clearbox::data::export::write_table(&table, Vec::new(), out)?;

@@ -5,7 +5,8 @@
 use egui_kittest::kittest::{NodeT, Queryable};
 
 use super::gui::{
-    assert_terms_explained, harness, press_with_keyboard, report_ready, step_until, wizard_checked,
+    assert_terms_explained, harness, press, press_with_keyboard, report_ready, step_until,
+    wizard_checked,
 };
 use super::lessons_gui::{done, ready, start};
 use super::ui::state::WizardStep;
@@ -55,14 +56,11 @@ fn the_hidden_leak_and_the_wrong_answers_are_found_by_training_and_explaining() 
         Some("collections_flag"),
         "the leak drives the model"
     );
-    harness.get_by_label("Back to results").click();
-    harness.run_steps(2);
-    harness.get_by_label("2 Inputs").click();
-    harness.run_steps(2);
+    press(&mut harness, "Back to results");
+    press(&mut harness, "2 Inputs");
     harness.get_by_label("collections_flag").click();
     step_until(&mut harness, "step 4", |app| done(app) >= 4);
-    harness.get_by_label("Next").click();
-    harness.run_steps(2);
+    press(&mut harness, "Next");
     harness.get_by_label("Train").click();
     step_until(&mut harness, "step 5: the honest model", |app| {
         done(app) >= 5
@@ -76,12 +74,9 @@ fn the_hidden_leak_and_the_wrong_answers_are_found_by_training_and_explaining() 
     harness.get_by_label_contains("What was broken: 'collections_flag' was added");
     assert_terms_explained(&harness, "a finished challenge");
 
-    harness.get_by_label("Close the lesson").click();
-    harness.run_steps(2);
-    harness.get_by_label("Back to the data").click();
-    harness.run_steps(2);
-    harness.get_by_label("Home").click();
-    harness.run_steps(2);
+    press(&mut harness, "Close the lesson");
+    press(&mut harness, "Back to the data");
+    press(&mut harness, "Home");
     start(
         &mut harness,
         CHALLENGE,
@@ -100,13 +95,10 @@ fn the_hidden_leak_and_the_wrong_answers_are_found_by_training_and_explaining() 
     wizard_checked(&mut harness);
     if harness.state().state.prediction.step != Some(WizardStep::Goal) {
         // The wizard resumes where it was left; start from its first step.
-        harness.get_by_label("1 Goal").click();
-        harness.run_steps(2);
+        press(&mut harness, "1 Goal");
     }
-    harness.get_by_label("Next").click();
-    harness.run_steps(2);
-    harness.get_by_label("Next").click();
-    harness.run_steps(2);
+    press(&mut harness, "Next");
+    press(&mut harness, "Next");
     harness.get_by_label("Train").click();
     step_until(&mut harness, "step 2: a weaker model", |app| done(app) >= 2);
     harness.get_by_label("Explain the model…").click();
@@ -124,8 +116,7 @@ fn the_moved_batch_and_the_column_of_gaps_are_found_on_the_drift_and_data_pages(
     harness.get_by_label("Compare over time…").click();
     step_until(&mut harness, "step 1", |app| done(app) >= 1);
     // The period list, opened and chosen from as a learner does.
-    harness.get_by_label("Split this table by").click();
-    harness.run_steps(2);
+    press(&mut harness, "Split this table by");
     // The list scrolls; a column far down it is chosen as a keyboard user chooses it.
     harness.get_by_label("batch").click_accesskit();
     step_until(&mut harness, "step 2: the verdict", |app| done(app) >= 2);
@@ -136,10 +127,8 @@ fn the_moved_batch_and_the_column_of_gaps_are_found_on_the_drift_and_data_pages(
     harness.get_by_label_contains("What was broken: The later batch");
     assert_terms_explained(&harness, "the drift page of a challenge");
 
-    harness.get_by_label("Back to the data").click();
-    harness.run_steps(2);
-    harness.get_by_label("Home").click();
-    harness.run_steps(2);
+    press(&mut harness, "Back to the data");
+    press(&mut harness, "Home");
     start(&mut harness, CHALLENGE, "The column full of gaps");
     step_until(&mut harness, "the table with gaps", |app| {
         report_ready(app)

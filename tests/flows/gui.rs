@@ -77,6 +77,13 @@ pub(super) fn harness(settings: &std::path::Path) -> Harness<'static, ClearboxAp
         .build_eframe(move |cc| ClearboxApp::new(cc, config))
 }
 
+/// Clicks the widget called `label` and draws two frames, as a learner
+/// clicks and looks.
+pub(super) fn press(harness: &mut Harness<'_, ClearboxApp>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.run_steps(2);
+}
+
 /// Reaches the button called `label` with the Tab key and presses it with
 /// Enter, as a keyboard user goes through a wizard.
 pub(super) fn press_with_keyboard(harness: &mut Harness<'_, ClearboxApp>, label: &str) {

@@ -6,7 +6,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 use super::gui::{
-    assert_terms_explained, harness, report_ready, review_image, step_until, wizard_checked,
+    assert_terms_explained, harness, press, report_ready, review_image, step_until, wizard_checked,
 };
 use super::ui::ClearboxApp;
 use super::ui::commands::LessonCommand;
@@ -32,8 +32,7 @@ fn start_lesson(harness: &mut Harness<'_, ClearboxApp>, title: &str) {
 
 /// Picks a theme from the status bar's list.
 fn choose_theme(harness: &mut Harness<'_, ClearboxApp>, name: &str) {
-    harness.get_by_label("Theme").click();
-    harness.run_steps(2);
+    press(harness, "Theme");
     harness.get_by_label(name).click();
     harness.run_steps(3);
 }
@@ -66,10 +65,8 @@ fn the_home_page_starts_from_the_goal_and_leads_to_each_template() {
     ] {
         harness.get_by_label(sample).click();
         step_until(&mut harness, sample, |app| app.state.page == page);
-        harness.get_by_label("Back to the data").click();
-        harness.run_steps(2);
-        harness.get_by_label("Home").click();
-        harness.run_steps(2);
+        press(&mut harness, "Back to the data");
+        press(&mut harness, "Home");
     }
     // The dark theme, for review.
     choose_theme(&mut harness, "Dark");
@@ -77,11 +74,9 @@ fn the_home_page_starts_from_the_goal_and_leads_to_each_template() {
     review_image(&mut harness, "home_dark");
     // Text size steps up and back.
     let before = harness.ctx.zoom_factor();
-    harness.get_by_label("A+").click();
-    harness.run_steps(2);
+    press(&mut harness, "A+");
     assert!(harness.ctx.zoom_factor() > before);
-    harness.get_by_label("A−").click();
-    harness.run_steps(2);
+    press(&mut harness, "A−");
     assert!((harness.ctx.zoom_factor() - before).abs() < 1e-4);
     // Ctrl + as well; the size and theme chosen are there next time.
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Plus);
@@ -109,19 +104,16 @@ fn spot_the_leak_is_completed_by_clicking_and_presenter_mode_shows_the_step_larg
     step_until(&mut harness, "the titanic report", report_ready);
     assert_eq!(done(harness.state()), 0);
     // The hint is offered (at once in tests) and shown on request.
-    harness.get_by_label("Show a hint").click();
-    harness.run_steps(2);
+    press(&mut harness, "Show a hint");
     harness.get_by_label_contains("Hint: The button sits beside Home");
 
     harness.get_by_label("Predict a column…").click();
     step_until(&mut harness, "step 1", |app| done(app) >= 1);
     wizard_checked(&mut harness);
-    harness.get_by_label("Next").click();
-    harness.run_steps(2);
+    press(&mut harness, "Next");
     harness.get_by_label("boat").click();
     step_until(&mut harness, "step 2", |app| done(app) >= 2);
-    harness.get_by_label("Next").click();
-    harness.run_steps(2);
+    press(&mut harness, "Next");
     harness.get_by_label("Train").click();
     step_until(&mut harness, "step 3: a model with boat", |app| {
         done(app) >= 3
@@ -154,12 +146,10 @@ fn spot_the_leak_is_completed_by_clicking_and_presenter_mode_shows_the_step_larg
     choose_theme(&mut harness, "Light");
     review_image(&mut harness, "lesson_in_progress");
 
-    harness.get_by_label("2 Inputs").click();
-    harness.run_steps(2);
+    press(&mut harness, "2 Inputs");
     harness.get_by_label("boat").click();
     step_until(&mut harness, "step 4", |app| done(app) >= 4);
-    harness.get_by_label("Next").click();
-    harness.run_steps(2);
+    press(&mut harness, "Next");
     harness.get_by_label("Train").click();
     step_until(&mut harness, "step 5: the honest model", |app| {
         done(app) >= 5
@@ -199,13 +189,10 @@ fn the_penguin_groups_and_health_lessons_tick_as_the_learner_works() {
     harness.get_by_label("Lesson complete: every step is done.");
     assert_terms_explained(&harness, "the groups");
 
-    harness.get_by_label("Close the lesson").click();
-    harness.run_steps(2);
+    press(&mut harness, "Close the lesson");
     assert!(harness.state().state.lesson.is_none());
-    harness.get_by_label("Back to the data").click();
-    harness.run_steps(2);
-    harness.get_by_label("Home").click();
-    harness.run_steps(2);
+    press(&mut harness, "Back to the data");
+    press(&mut harness, "Home");
     start_lesson(&mut harness, "A health check");
     step_until(&mut harness, "the titanic report", |app| {
         report_ready(app)
@@ -230,8 +217,7 @@ fn the_drift_and_offer_lessons_reach_their_verdict_and_policy() {
     step_until(&mut harness, "the census report", report_ready);
     harness.get_by_label("Compare over time…").click();
     step_until(&mut harness, "step 1", |app| done(app) >= 1);
-    harness.get_by_label("Split this table by").click();
-    harness.run_steps(2);
+    press(&mut harness, "Split this table by");
     // The list scrolls; a column far down it is chosen as a keyboard user chooses it.
     harness.get_by_label("year").click_accesskit();
     step_until(&mut harness, "step 2", |app| done(app) >= 2);
@@ -264,8 +250,7 @@ fn the_drift_and_offer_lessons_reach_their_verdict_and_policy() {
             .as_ref()
             .is_some_and(|c| c.problem.is_none())
     });
-    harness.get_by_label("Next").click();
-    harness.run_steps(2);
+    press(&mut harness, "Next");
     harness.get_by_label("Learn the policy").click();
     step_until(&mut harness, "step 2", |app| done(app) >= 2);
     assert_terms_explained(&harness, "the policy results");
@@ -281,10 +266,8 @@ fn who_will_leave_is_completed_with_a_churn_model_and_its_drivers() {
     harness.get_by_label("Predict a column…").click();
     step_until(&mut harness, "step 1", |app| done(app) >= 1);
     wizard_checked(&mut harness);
-    harness.get_by_label("Next").click();
-    harness.run_steps(2);
-    harness.get_by_label("Next").click();
-    harness.run_steps(2);
+    press(&mut harness, "Next");
+    press(&mut harness, "Next");
     harness.get_by_label("Train").click();
     step_until(
         &mut harness,
