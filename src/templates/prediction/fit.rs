@@ -450,30 +450,41 @@ fn fit_split(job: &Job<'_>, split: &Split, progress: &Progress) -> Result<Fitted
         device,
         &progress.scaled(0.0, 0.05),
     )?;
-    progress.report(0.05, "Fitting the tree reference");
+    progress.report(0.05, "Training the deep model");
     let plain = PlainInputs {
         columns: preprocessor.plain_columns(),
         width,
     };
-    let trees = fit_trees(
-        &plain,
-        &x_train,
-        train_set.labels,
-        &x_valid,
-        valid_set.labels,
-        job.request.seed,
-    )?;
-    progress.report(0.1, "Training the deep model");
     let deep_options = TrainOptions::deep(split.train.len(), job.request.seed);
-    let deep = fit(
-        &NetworkShape::deep(width, job.outputs),
-        &train_set,
-        &valid_set,
-        &deep_options,
-        device,
-        &progress.scaled(0.1, 0.97),
-        &|loss| (job.on_event)(TrainingEvent::Epoch(loss)),
-    )?;
+    // The tree reference is fitted beside the deep model rather than before
+    // it: training alone leaves processor cores idle much of the time.
+    let (trees, deep) = std::thread::scope(|scope| {
+        let trees = scope.spawn(|| {
+            fit_trees(
+                &plain,
+                &x_train,
+                train_set.labels,
+                &x_valid,
+                valid_set.labels,
+                job.request.seed,
+            )
+        });
+        let deep = fit(
+            &NetworkShape::deep(width, job.outputs),
+            &train_set,
+            &valid_set,
+            &deep_options,
+            device,
+            &progress.scaled(0.05, 0.97),
+            &|loss| (job.on_event)(TrainingEvent::Epoch(loss)),
+        );
+        (trees.join(), deep)
+    });
+    let deep = deep?;
+    let trees = trees.map_err(|_| crate::error::ClearboxError::Internal {
+        activity: "fitting the tree reference".into(),
+        detail: "its thread stopped unexpectedly".into(),
+    })??;
     progress.report(0.97, "Measuring on the test rows");
     let judge = |valid_out: Vec<f32>, test_out: Vec<f32>| {
         let (scores, threshold) = labels.score(job.target, &valid_out, &test_out);
