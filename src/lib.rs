@@ -237,7 +237,9 @@
 //! waits on a disk; closing the window writes what still waits. Each GUI
 //! page has a runner with one command enum, matched without a catch-all, so
 //! a command nobody handles does not compile. Training uses its own burn
-//! device, separate from the one eframe draws with. An open project is one
+//! device, separate from the one eframe draws with; inside a prediction job
+//! the tree reference is fitted on a scoped thread beside the deep model
+//! (the deep model alone leaves cores idle), and the job waits for both. An open project is one
 //! `Arc<Mutex<Project>>`: a training job locks it only to record its run's
 //! start and end (so a killed process leaves the run marked unfinished),
 //! opening and listing runs are jobs, and every other record (the table
