@@ -84,7 +84,7 @@ fn view(
         ViewCommand::Theme(theme) => ctx.set_theme(theme),
         ViewCommand::TextSize(steps) => {
             // `zoom` is the size outside presenter mode, whatever the mode now.
-            let next = (*zoom + 0.1 * f32::from(steps)).clamp(0.6, 3.0);
+            let next = (*zoom + 0.1 * f32::from(steps)).clamp(SMALLEST_TEXT, LARGEST_TEXT);
             *zoom = next;
             ctx.set_zoom_factor(if state.presenter {
                 next * PRESENTER_ZOOM
@@ -120,8 +120,13 @@ fn apply_look(ctx: &egui::Context, look: Look) {
         ThemeChoice::Dark => egui::ThemePreference::Dark,
         ThemeChoice::System => egui::ThemePreference::System,
     });
-    ctx.set_zoom_factor(look.text_scale.clamp(0.6, 3.0));
+    ctx.set_zoom_factor(look.text_scale.clamp(SMALLEST_TEXT, LARGEST_TEXT));
 }
+
+/// The smallest text size A− reaches (1 is the usual).
+const SMALLEST_TEXT: f32 = 0.6;
+/// The largest text size A+ reaches.
+const LARGEST_TEXT: f32 = 3.0;
 
 /// How much larger presenter mode draws everything.
 const PRESENTER_ZOOM: f32 = 1.5;
@@ -150,7 +155,7 @@ impl ClearboxApp {
             .map(Settings::load)
             .unwrap_or_default();
         apply_look(&cc.egui_ctx, settings.look);
-        let settings_zoom = settings.look.text_scale.clamp(0.6, 3.0);
+        let settings_zoom = settings.look.text_scale.clamp(SMALLEST_TEXT, LARGEST_TEXT);
         let mut device_job = JobSlot::default();
         let preference = config.device;
         device_job.start("checking the compute device", &wake, move |_| {
