@@ -94,30 +94,30 @@ if [[ "$what" == model || "$what" == all ]]; then
 fi
 if [[ "$what" == train || "$what" == all ]]; then
   # Rows per second: higher is better, so the ratio is Clearbox / peer here.
-  "$CLEARBOX" bench train --rows "$ROWS" > "$work/ours.json"
+  "$CLEARBOX" bench train --json --rows "$ROWS" > "$work/ours.json"
   "$PYTHON" benches/peers/torch_train.py "$ROWS" > "$work/peer.json"
   rows+=("$(row "training rows/s, 2x256 MLP, batch 4096 (PyTorch eager)" "$work/peer.json" "$work/ours.json" rows_per_second rows_per_second rate)")
   rows+=("$(row "  first pass, kernels compiled (s)" "$work/ours.json" "$work/peer.json" first_pass_seconds first_pass_seconds time)")
 fi
 if [[ "$what" == open || "$what" == all ]]; then
-  "$CLEARBOX" bench open "$DATA" > "$work/ours.json"
+  "$CLEARBOX" bench open --json "$DATA" > "$work/ours.json"
   "$PYTHON" benches/peers/pandas_open.py "$DATA" > "$work/peer.json"
   rows+=("$(row "open + profile $(basename "$DATA") (pandas)" "$work/ours.json" "$work/peer.json" load_seconds+profile_seconds load_seconds+profile_seconds time)")
 fi
 if [[ "$what" == kmeans || "$what" == all ]]; then
-  "$CLEARBOX" bench kmeans --rows "$ROWS" > "$work/ours.json"
+  "$CLEARBOX" bench kmeans --json --rows "$ROWS" > "$work/ours.json"
   "$PYTHON" benches/kmeans_sklearn.py "$ROWS" > "$work/peer.json"
   rows+=("$(row "k-means $ROWS rows x 20, k=8 (scikit-learn)" "$work/ours.json" "$work/peer.json" seconds seconds time)")
   rows+=("$(row "  agreement with the true groups (ARI)" "$work/ours.json" "$work/peer.json" adjusted_rand_index adjusted_rand_index value)")
 fi
 if [[ "$what" == simple || "$what" == all ]]; then
-  "$CLEARBOX" bench simple "$DATA" --target "$TARGET" --write "$work/simple.json" > "$work/ours.json"
+  "$CLEARBOX" bench simple --json "$DATA" --target "$TARGET" --write "$work/simple.json" > "$work/ours.json"
   "$PYTHON" benches/peers/sklearn_simple.py "$work/simple.json" > "$work/peer.json"
   rows+=("$(row "simple model on $(basename "$DATA") (scikit-learn GLM)" "$work/ours.json" "$work/peer.json" seconds seconds time)")
   rows+=("$(row "  its test figure" "$work/ours.json" "$work/peer.json" value value value)")
 fi
 if [[ "$what" == reinforcement || "$what" == all ]]; then
-  "$CLEARBOX" bench reinforcement --rows "$ROWS" --write "$work/log.csv" > "$work/ours.json"
+  "$CLEARBOX" bench reinforcement --json --rows "$ROWS" --write "$work/log.csv" > "$work/ours.json"
   if "$PYTHON" -c "import obp" 2>/dev/null; then
     "$PYTHON" benches/peers/obp_reinforcement.py "$work/log.csv" > "$work/peer.json"
     rows+=("$(row "policy from $ROWS logged decisions (Open Bandit Pipeline)" "$work/ours.json" "$work/peer.json" seconds seconds time)")

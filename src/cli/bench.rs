@@ -8,6 +8,18 @@ use clearbox::bench::train::train_throughput;
 use clearbox::compute::{DevicePreference, select_device};
 use clearbox::jobs::Progress;
 
+/// `clearbox bench TARGET [--json]`.
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Print the figures as one line of JSON, for scripts such as
+    /// benches/side_by_side.sh (without it, the same JSON indented).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// What to measure.
+    #[command(subcommand)]
+    pub target: BenchTarget,
+}
+
 /// What to measure.
 #[derive(Debug, Subcommand)]
 pub enum BenchTarget {
@@ -113,8 +125,9 @@ pub enum BenchTarget {
     },
 }
 
-pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Result<()> {
-    match target {
+pub fn run(args: &BenchArgs, preference: DevicePreference) -> clearbox::Result<()> {
+    let json = args.json;
+    match &args.target {
         BenchTarget::Train {
             rows,
             width,
@@ -130,7 +143,7 @@ pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Resu
                 *passes,
                 &Progress::silent(),
             )?;
-            print_report(&report, &device);
+            print_report(&report, &device, json);
         }
         BenchTarget::Explain {
             rows,
@@ -146,7 +159,7 @@ pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Resu
             };
             let report =
                 clearbox::bench::explain::explain_throughput(&device, *columns, *rows, &options)?;
-            print_report(&report, &device);
+            print_report(&report, &device, json);
         }
         BenchTarget::Kmeans {
             rows,
@@ -163,7 +176,7 @@ pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Resu
                 *runs,
                 &Progress::silent(),
             )?;
-            print_report(&report, &device);
+            print_report(&report, &device, json);
         }
         BenchTarget::Drift {
             rows,
@@ -172,11 +185,11 @@ pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Resu
             period_column,
         } => match (file, period_column) {
             (Some(file), Some(column)) => {
-                print(&clearbox::bench::drift::periods_speed(file, column)?)
+                print(&clearbox::bench::drift::periods_speed(file, column)?, json)
             }
-            _ => print(&clearbox::bench::drift::pair_speed(*rows, *columns)?),
+            _ => print(&clearbox::bench::drift::pair_speed(*rows, *columns)?, json),
         },
-        BenchTarget::Open { file } => print(&clearbox::bench::open_speed(file)?),
+        BenchTarget::Open { file } => print(&clearbox::bench::open_speed(file)?, json),
         BenchTarget::Simple {
             file,
             target,
@@ -194,7 +207,7 @@ pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Resu
             };
             let report =
                 clearbox::bench::simple::simple_speed(file, &request, &device, write.as_deref())?;
-            print_report(&report, &device);
+            print_report(&report, &device, json);
         }
         BenchTarget::Reinforcement {
             rows,
@@ -210,20 +223,36 @@ pub fn run(target: &BenchTarget, preference: DevicePreference) -> clearbox::Resu
                 *actions,
                 write.as_deref(),
             )?;
-            print_report(&report, &device);
+            print_report(&report, &device, json);
         }
     }
     Ok(())
 }
 
 /// Prints a benchmark's report as one JSON object, with the device it ran on.
-fn print_report(report: &impl serde::Serialize, device: &clearbox::compute::ComputeDevice) {
+fn print_report(
+    report: &impl serde::Serialize,
+    device: &clearbox::compute::ComputeDevice,
+    json: bool,
+) {
     let mut value = serde_json::to_value(report).unwrap_or_default();
     value["device"] = serde_json::json!(device.label());
-    println!("{value}");
+    show(&value, json);
 }
 
 /// Prints a report that ran on the processor only.
-fn print(report: &impl serde::Serialize) {
-    println!("{}", serde_json::to_value(report).unwrap_or_default());
+fn print(report: &impl serde::Serialize, json: bool) {
+    show(&serde_json::to_value(report).unwrap_or_default(), json);
+}
+
+/// One line with `--json`, indented for a person otherwise.
+fn show(value: &serde_json::Value, json: bool) {
+    if json {
+        println!("{value}");
+    } else {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+        );
+    }
 }

@@ -74,9 +74,8 @@ pub enum Command {
     /// Lessons for workshops: `lesson check FILE` validates a lesson file (or a folder of them), `lesson list` lists the bundled ones.
     #[command(subcommand)]
     Lesson(lesson::LessonVerb),
-    /// Measure speed: `bench train` (rows per second), `bench explain` (rows explained per second), `bench kmeans` (k-means seconds), `bench open FILE`.
-    #[command(subcommand)]
-    Bench(bench::BenchTarget),
+    /// Measure speed: `bench train` (rows per second), `bench explain` (rows explained per second), `bench kmeans` (k-means seconds), `bench open FILE`, … (`--json`: one line); benches/side_by_side.sh puts the peers beside them.
+    Bench(bench::BenchArgs),
 }
 
 /// The table a verb works on: a bundled sample by id, or a file.
@@ -129,7 +128,7 @@ pub fn run(command: Command, device: DevicePreference) -> ExitCode {
         Command::Explain(args) => explain::run(&args, device),
         Command::Evaluate(args) => reinforcement::evaluate(&args, device),
         Command::Drift(args) => drift::run(&args, device),
-        Command::Bench(target) => bench::run(&target, device),
+        Command::Bench(args) => bench::run(&args, device),
         Command::Simulate(args) => reinforcement::simulate(&args),
         Command::Runs(args) => project::runs(&args),
         Command::Audit(args) => project::audit(&args),

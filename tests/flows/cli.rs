@@ -407,3 +407,24 @@ fn lesson_data_writes_a_challenges_broken_table_the_same_every_time() {
     let unknown = clearbox(&["lesson", "data", "no_such_lesson", "--out", "x.csv"]);
     assert_eq!(unknown.status.code(), Some(2));
 }
+
+#[test]
+fn bench_prints_one_json_line_with_json_and_indents_without() {
+    let penguins = sample("penguins.csv");
+    let path = penguins.to_str().expect("utf-8");
+    let out = clearbox(&["bench", "open", path, "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(line.trim().lines().count(), 1, "{line}");
+    let value: Value = serde_json::from_str(line.trim()).expect("JSON");
+    assert_eq!(value["rows"], 344);
+    let out = clearbox(&["bench", "open", path]);
+    let pretty = String::from_utf8_lossy(&out.stdout);
+    assert!(pretty.lines().count() > 1, "{pretty}");
+    let again: Value = serde_json::from_str(&pretty).expect("the same JSON, indented");
+    assert_eq!(again["columns"], value["columns"]);
+}
