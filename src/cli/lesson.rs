@@ -87,10 +87,7 @@ fn table_of(lesson: &Lesson) -> Result<Table> {
     match &lesson.data {
         LessonData::Sample(id) => load(&DataSource::Sample(sample(id)?), &progress),
         LessonData::File(path) => load(&DataSource::File(path.clone()), &progress),
-        LessonData::Broken(id, broken) => {
-            let table = load(&DataSource::Sample(sample(id)?), &progress)?;
-            broken.apply(&table, breaks::SEED)
-        }
+        LessonData::Broken(id, broken) => breaks::open(id, broken, &progress),
         // As the app makes it for a lesson: the usual old system, the first log of the session.
         LessonData::Simulator(rows) => Ok(simulate(*rows, OldPolicy::Targeted, 1).0),
     }

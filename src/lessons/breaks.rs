@@ -15,8 +15,7 @@ use crate::data::{Column, ColumnRole, ColumnValues, Table, TextValues};
 use crate::error::{ClearboxError, Result};
 use crate::words::percent;
 
-/// The seed every challenge is broken with (in the app and `clearbox lesson
-/// data`), so each laptop in a workshop gets the same table and the
+/// The seed every challenge is broken with ([`open`]), so each laptop in a workshop gets the same table and the
 /// trainer's answers hold for the whole room.
 pub const SEED: u64 = 2026;
 
@@ -24,6 +23,17 @@ pub const SEED: u64 = 2026;
 pub const BATCH_COLUMN: &str = "batch";
 /// The batch of the original rows, then of the drifted copy.
 pub const BATCHES: [&str; 2] = ["earlier", "later"];
+
+/// Reads the bundled sample `id` and breaks it as a challenge does, with
+/// [`SEED`]: the one way the app and `clearbox lesson data` open a challenge.
+pub fn open(id: &str, broken: &Break, progress: &crate::jobs::Progress) -> Result<Table> {
+    let sample = crate::samples::find(id).ok_or_else(|| ClearboxError::NotFound {
+        file: format!("the sample '{id}'"),
+    })?;
+    let table = crate::data::load(&crate::data::DataSource::Sample(sample), progress)?;
+    progress.check_cancelled()?;
+    broken.apply(&table, SEED)
+}
 
 /// What a challenge breaks in its sample.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

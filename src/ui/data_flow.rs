@@ -167,9 +167,7 @@ impl DataRunner {
         self.goal = None;
         self.load
             .start("setting up the challenge", env.wake, move |progress| {
-                let table = load(&DataSource::Sample(sample), progress)?;
-                progress.check_cancelled()?;
-                let original = broken.apply(&table, clearbox::lessons::breaks::SEED)?;
+                let original = clearbox::lessons::breaks::open(sample.id, &broken, progress)?;
                 Ok(Opened {
                     source: DataSource::Generated(original.name.clone()),
                     working: original.clone(),
