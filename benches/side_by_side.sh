@@ -3,16 +3,17 @@
 # same machine, one after the other; prints a table: work, Clearbox's figure,
 # the peer's, their ratio, device, threads. Not part of the test suite.
 #
-#   benches/side_by_side.sh [model|train|open|kmeans|simple|reinforcement|all]
+#   benches/side_by_side.sh [model|train|explain|open|kmeans|simple|reinforcement|all]
 #
 # CLEARBOX: the binary to measure (default: target/release/clearbox; build
 #   it with `cargo build --release`; a debug build measures the wrong thing).
 # PYTHON: a python with the peers installed (default: python3), e.g.
-#   python3 -m venv peers && peers/bin/pip install scikit-learn pandas pyarrow torch
+#   python3 -m venv peers && peers/bin/pip install scikit-learn pandas pyarrow torch shap
 #   (obp for reinforcement: see benches/peers/obp_reinforcement.py).
 # DATA: the table for model/open/simple (default: the bundled adult sample),
 #   TARGET its column to predict, EXCLUDE columns to leave out (commas);
-#   ROWS: synthetic rows for train/kmeans/reinforcement.
+#   ROWS: synthetic rows for train/kmeans/reinforcement;
+#   SHAP_ROWS: rows shap explains (default 10: it is slow).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,7 @@ DATA="${DATA:-sample-data/adult_4000.csv}"
 TARGET="${TARGET:-income}"
 EXCLUDE="${EXCLUDE:-}"
 ROWS="${ROWS:-1000000}"
+SHAP_ROWS="${SHAP_ROWS:-10}"
 [ -x "$CLEARBOX" ] || { echo "No Clearbox binary at $CLEARBOX: run 'cargo build --release' or set CLEARBOX." >&2; exit 2; }
 # The Vulkan and Wayland loaders complain without a runtime folder.
 if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
@@ -49,8 +51,12 @@ if kind == "time":
     cells = [f"{x:.3f} s", f"{y:.3f} s", f"{y / x:.2f}x" if x > 0 else "-"]
 elif kind == "rate":
     # Called with the peer's file first: Clearbox's rate is y.
-    cells = [f"{y:,.0f}", f"{x:,.0f}", f"{y / x:.2f}x" if x > 0 else "-"]
+    rate = lambda v: f"{v:,.0f}" if v >= 100 else f"{v:.3g}"
+    cells = [rate(y), rate(x), f"{y / x:.2f}x" if x > 0 else "-"]
     a, b = b, a
+elif kind == "alone":
+    # A figure with no peer (a target instead): only Clearbox's is shown.
+    cells = [f"{x:.3f}", "-", "-"]
 else:
     cells = [f"{x:.4f}", f"{y:.4f}", f"{x - y:+.4f}"]
 print("\t".join([label, *cells, str(a.get("device", "cpu")), str(b.get("threads", os.cpu_count()))]))
@@ -98,6 +104,19 @@ if [[ "$what" == train || "$what" == all ]]; then
   "$PYTHON" benches/peers/torch_train.py "$ROWS" > "$work/peer.json"
   rows+=("$(row "training rows/s, 2x256 MLP, batch 4096 (PyTorch eager)" "$work/peer.json" "$work/ours.json" rows_per_second rows_per_second rate)")
   rows+=("$(row "  first pass, kernels compiled (s)" "$work/ours.json" "$work/peer.json" first_pass_seconds first_pass_seconds time)")
+fi
+if [[ "$what" == explain || "$what" == all ]]; then
+  # Rows explained per second on the same network, background rows and
+  # budget: 20 columns with sampled coalitions, then 10 columns where both
+  # evaluate every coalition, so their values must agree to rounding.
+  for shape in "20 2048" "10 1024"; do
+    set -- $shape
+    "$CLEARBOX" bench explain --json --columns "$1" --coalitions "$2" --rows 200 --write "$work/explain.json" > "$work/ours$1.json"
+    "$PYTHON" benches/peers/shap_explain.py "$work/explain.json" --rows "$SHAP_ROWS" > "$work/peer.json"
+    rows+=("$(row "rows explained/s, $1 columns, $2 coalitions x 100 background (shap KernelExplainer)" "$work/peer.json" "$work/ours$1.json" rows_per_second rows_per_second rate)")
+    rows+=("$(row "  largest difference from shap's values (probability)" "$work/peer.json" "$work/peer.json" max_difference max_difference alone)")
+  done
+  rows+=("$(row "drivers on the explanation page, 20 columns, s (target: 10)" "$work/ours20.json" "$work/ours20.json" drivers_seconds drivers_seconds alone)")
 fi
 if [[ "$what" == open || "$what" == all ]]; then
   "$CLEARBOX" bench open --json "$DATA" > "$work/ours.json"

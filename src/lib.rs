@@ -56,7 +56,10 @@
 //! 6. [`explain`] and [`drift`], which take any artefact that offers what
 //!    they need: Shapley attributions, drivers with stability, permutation
 //!    importance, decision changes, sentences, the executive panel and the
-//!    letter for any [`templates::Explainable`] network; column drift (PSI,
+//!    letter for any [`templates::Explainable`] network (a plain network
+//!    also hands over its first layer, so a masked row's first layer is
+//!    built from per-column parts instead of run on every masked row:
+//!    [`explain::value`]); column drift (PSI,
 //!    KS, Wasserstein; PSI, Jensen–Shannon, χ²; Holm-corrected) and, for any
 //!    [`templates::Artefact`], its reliance on each column, the drift of its
 //!    answers and its score on new rows, with a Stable / Watch / Retrain
@@ -239,7 +242,10 @@
 //! a command nobody handles does not compile. Training uses its own burn
 //! device, separate from the one eframe draws with; inside a prediction job
 //! the tree reference is fitted on a scoped thread beside the deep model
-//! (the deep model alone leaves cores idle), and the job waits for both. An open project is one
+//! (the deep model alone leaves cores idle), and the job waits for both.
+//! Inside burn's CPU backend, matrix products use rayon's pool (burn's
+//! `rayon` and `simd` features); on the processor, explanations run in
+//! cache-sized passes. An open project is one
 //! `Arc<Mutex<Project>>`: a training job locks it only to record its run's
 //! start and end (so a killed process leaves the run marked unfinished),
 //! opening and listing runs are jobs, and every other record (the table

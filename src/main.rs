@@ -11,6 +11,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     // Panic details belong in the log, not on the terminal or under the window.
     clearbox::log::install_panic_hook();
+    clearbox::compute::keep_freed_memory();
     let args = cli::Args::parse();
     match args.command {
         Some(command) => cli::run(command, args.device),

@@ -1,7 +1,12 @@
-//! Explanation throughput, for `clearbox bench explain`: a model trained on
-//! a synthetic table of number columns explains a batch of rows against a
-//! background sample; the first row (kernel compilation) is timed apart.
+//! Explanation throughput, for `clearbox bench explain`: the deep model
+//! trained on a synthetic table of number columns explains a batch of rows
+//! against a background sample; the first row (kernel compilation) is timed
+//! apart. The work can be written out — the network's weights, the encoded
+//! background and explained rows, where each column sits in the encoded row,
+//! and Clearbox's values — so that `benches/peers/shap_explain.py` runs
+//! `shap.KernelExplainer` on exactly the same function.
 
+use std::path::Path;
 use std::time::Instant;
 
 use burn::tensor::Device;
@@ -9,8 +14,10 @@ use serde::Serialize;
 
 use crate::compute::ComputeDevice;
 use crate::error::Result;
+use crate::explain::importance::{DriversBudget, stable_drivers};
 use crate::explain::{ExplainOptions, explain_rows};
 use crate::jobs::Progress;
+use crate::ml::model::NetworkWeights;
 use crate::templates::prediction::{PredictionRequest, SavedModel, train_prediction};
 
 /// What one run measured.
@@ -36,14 +43,46 @@ pub struct ExplainReport {
     pub rows_per_second: f64,
     /// Model evaluations (coalition × background row) per second.
     pub evaluations_per_second: f64,
+    /// Seconds for the explanation page's drivers with its default budget
+    /// (rows, reruns and quick coalitions of [`DriversBudget`]).
+    pub drivers_seconds: f64,
 }
 
-/// Trains on a synthetic table of `columns` columns and explains `rows` rows.
+/// The same work for a peer.
+#[derive(Debug, Serialize)]
+struct Work {
+    /// Where each input column's numbers sit in the encoded row (start, end).
+    spans: Vec<(usize, usize)>,
+    /// Numbers per encoded row.
+    width: usize,
+    network: NetworkWeights,
+    /// The class whose probability (softmax of the outputs) is explained.
+    class: usize,
+    /// Encoded background rows, `background × width`.
+    background: Vec<f32>,
+    /// Encoded explained rows, `rows × width`.
+    rows: Vec<f32>,
+    /// Clearbox's values, one list per explained row.
+    values: Vec<Vec<f64>>,
+    /// The average prediction over the background rows, per explained row.
+    base_values: Vec<f64>,
+    /// The explained probability of each row.
+    predictions: Vec<f64>,
+    /// Coalitions per row, the empty and full ones included.
+    coalitions: usize,
+    exact: bool,
+    /// Clearbox's rows explained per second.
+    rows_per_second: f64,
+}
+
+/// Trains on a synthetic table of `columns` columns and explains `rows`
+/// rows, optionally writing the work to `write` (JSON).
 pub fn explain_throughput(
     device: &ComputeDevice,
     columns: usize,
     rows: usize,
     options: &ExplainOptions,
+    write: Option<&Path>,
 ) -> Result<ExplainReport> {
     let table = super::synthetic::outcome_table(5000.max(rows + 1), columns);
     let started = Instant::now();
@@ -56,18 +95,82 @@ pub fn explain_throughput(
     };
     let outcome = train_prediction(&table, &request, device, &Progress::silent(), &|_| {})?;
     let train_seconds = started.elapsed().as_secs_f64();
-    let model = SavedModel::from_outcome(&outcome);
+    // The deep network is what is measured, even where the simple model
+    // would have been chosen for this table.
+    let model = SavedModel {
+        network: outcome.deep.clone(),
+        ..SavedModel::from_outcome(&outcome)
+    };
     let dev: &Device = &device.device;
     let started = Instant::now();
     let first = explain_rows(&model, &table, &[0], options, dev, &Progress::silent())?;
     let first_row_seconds = started.elapsed().as_secs_f64();
     let rest: Vec<usize> = (1..=rows).collect();
     let started = Instant::now();
-    explain_rows(&model, &table, &rest, options, dev, &Progress::silent())?;
+    let explained = explain_rows(&model, &table, &rest, options, dev, &Progress::silent())?;
     let seconds = started.elapsed().as_secs_f64();
     let coalitions =
         crate::explain::shapley::Coalitions::plan(model.card.inputs.len(), options.coalitions, 0)
             .len();
+    if let Some(path) = write {
+        let preprocessor = &model.card.preprocessor;
+        let mut spans = Vec::new();
+        for encoder in &preprocessor.encoders {
+            let start = spans.last().map_or(0, |&(_, end)| end);
+            spans.push((start, start + encoder.width()));
+        }
+        let work = Work {
+            spans,
+            width: preprocessor.width(),
+            network: model.network.weights()?,
+            class: match explained.first().map(|e| e.explained) {
+                Some(crate::templates::Explained::Probability(class)) => class,
+                other => {
+                    return Err(crate::error::ClearboxError::Internal {
+                        activity: "writing the explanation work".into(),
+                        detail: format!(
+                            "the synthetic model explains {other:?}, not a probability"
+                        ),
+                    });
+                }
+            },
+            background: crate::explain::background(
+                &model,
+                &table,
+                options.background,
+                options.seed,
+            )?,
+            rows: preprocessor.transform(&table, &rest)?,
+            values: explained
+                .iter()
+                .map(|e| e.attributions.iter().map(|a| a.amount).collect())
+                .collect(),
+            base_values: explained.iter().map(|e| e.base_value).collect(),
+            predictions: explained.iter().map(|e| e.prediction).collect(),
+            coalitions,
+            exact: first.first().is_some_and(|e| e.exact),
+            rows_per_second: rows as f64 / seconds,
+        };
+        let text =
+            serde_json::to_string(&work).map_err(|e| crate::error::ClearboxError::Internal {
+                activity: "writing the explanation work".into(),
+                detail: e.to_string(),
+            })?;
+        crate::files::write_atomically(path, text.as_bytes())?;
+    }
+    let budget = DriversBudget::default();
+    let driver_rows: Vec<usize> = (0..budget.rows.min(table.rows)).collect();
+    let started = Instant::now();
+    stable_drivers(
+        &model,
+        &table,
+        &driver_rows,
+        &budget.options,
+        budget.reruns,
+        dev,
+        &Progress::silent(),
+    )?;
+    let drivers_seconds = started.elapsed().as_secs_f64();
     Ok(ExplainReport {
         columns: model.card.inputs.len(),
         rows,
@@ -79,5 +182,6 @@ pub fn explain_throughput(
         seconds,
         rows_per_second: rows as f64 / seconds,
         evaluations_per_second: (rows * coalitions * options.background) as f64 / seconds,
+        drivers_seconds,
     })
 }

@@ -52,6 +52,10 @@ pub enum BenchTarget {
         /// Coalitions per row (all of them when they fit).
         #[arg(long, default_value_t = 2048)]
         coalitions: usize,
+        /// Also write the work here (JSON: weights, rows, values), for
+        /// benches/peers/shap_explain.py.
+        #[arg(long)]
+        write: Option<PathBuf>,
     },
     /// k-means speed on a synthetic table of blobs (one k-means++ start).
     Kmeans {
@@ -150,6 +154,7 @@ pub fn run(args: &BenchArgs, preference: DevicePreference) -> clearbox::Result<(
             columns,
             background,
             coalitions,
+            write,
         } => {
             let device = select_device(preference)?;
             let options = clearbox::explain::ExplainOptions {
@@ -157,8 +162,13 @@ pub fn run(args: &BenchArgs, preference: DevicePreference) -> clearbox::Result<(
                 coalitions: *coalitions,
                 seed: 0,
             };
-            let report =
-                clearbox::bench::explain::explain_throughput(&device, *columns, *rows, &options)?;
+            let report = clearbox::bench::explain::explain_throughput(
+                &device,
+                *columns,
+                *rows,
+                &options,
+                write.as_deref(),
+            )?;
             print_report(&report, &device, json);
         }
         BenchTarget::Kmeans {

@@ -101,6 +101,29 @@ pub fn drivers(runs: &[Vec<RowExplanation>], scale: f64) -> Vec<Driver> {
     out
 }
 
+/// How much work the drivers of the explanation page may do.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DriversBudget {
+    /// Test rows the drivers are averaged over.
+    pub rows: usize,
+    /// Extra runs with other comparison rows, for the stability badge.
+    pub reruns: usize,
+    /// Background rows and coalitions per explained row.
+    pub options: ExplainOptions,
+}
+
+impl Default for DriversBudget {
+    /// 100 test rows, checked twice more; lighter coalitions than the
+    /// command line's default so what-if answers in a moment.
+    fn default() -> Self {
+        Self {
+            rows: 100,
+            reruns: 2,
+            options: ExplainOptions::quick(0),
+        }
+    }
+}
+
 /// Explains `rows` with `reruns` extra background samples and coalition
 /// seeds, and returns the drivers with their stability.
 pub fn stable_drivers(

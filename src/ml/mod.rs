@@ -1,11 +1,13 @@
 //! Machine learning building blocks shared by the templates: what is being
 //! predicted ([`task`]), how rows are split ([`split`]), how columns become
-//! numbers ([`preprocess`]), the burn network ([`model`]), its training loop
+//! numbers ([`preprocess`]), the burn network ([`model`]) and its dropout
+//! ([`dropout`]), its training loop
 //! ([`train`]), the simple linear model fitted to convergence ([`glm`]) and
 //! how results are measured ([`metrics`]); gradient-boosted trees as a
 //! reference the deep model is shown beside ([`trees`]).
 
 pub mod cluster_metrics;
+pub mod dropout;
 pub mod glm;
 pub mod metrics;
 pub mod model;

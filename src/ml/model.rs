@@ -96,12 +96,114 @@ impl Network {
 
     /// Raw outputs (logits for classes, a standardised amount for numbers).
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
-        let mut x = x;
-        for (layer, norm) in self.hidden.iter().zip(&self.norms) {
-            x = self.dropout.forward(relu(norm.forward(layer.forward(x))));
+        self.forward_after_first(self.first().forward(x))
+    }
+
+    /// The first linear layer (the output layer of the simple model): what
+    /// is linear in the encoded row.
+    fn first(&self) -> &Linear {
+        self.hidden.first().unwrap_or(&self.output)
+    }
+
+    /// The first linear layer's weight (`inputs × outputs`) and bias.
+    /// Explanations use it to build a masked row's first layer from
+    /// per-column parts instead of running it on every masked row.
+    pub fn first_layer(&self) -> (Tensor<2>, Option<Tensor<1>>) {
+        let first = self.first();
+        (first.weight.val(), first.bias.as_ref().map(|b| b.val()))
+    }
+
+    /// The rest of [`Self::forward`], from the first linear layer's outputs.
+    pub fn forward_after_first(&self, h: Tensor<2>) -> Tensor<2> {
+        if self.hidden.is_empty() {
+            return h;
+        }
+        let mut x = h;
+        for (i, norm) in self.norms.iter().enumerate() {
+            if i > 0 {
+                x = self.hidden[i].forward(x);
+            }
+            x = super::dropout::apply(&self.dropout, relu(norm.forward(x)));
         }
         self.output.forward(x)
     }
+}
+
+/// One linear layer's numbers, and the layer norm after it (hidden layers only).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerWeights {
+    /// Numbers going in.
+    pub inputs: usize,
+    /// Numbers coming out.
+    pub outputs: usize,
+    /// `inputs × outputs`, row-major: out = in · weight + bias.
+    pub weight: Vec<f32>,
+    /// One per output.
+    pub bias: Vec<f32>,
+    /// The layer norm's scale, for a hidden layer.
+    pub gamma: Option<Vec<f32>>,
+    /// The layer norm's shift, for a hidden layer.
+    pub beta: Option<Vec<f32>>,
+}
+
+/// A network's weights as plain numbers, so that a tool outside Clearbox can
+/// run the very same function (`clearbox bench explain --write` hands them
+/// to the shap peer). Hidden layers are linear → layer norm → ReLU.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkWeights {
+    /// The hidden layers, in order.
+    pub hidden: Vec<LayerWeights>,
+    /// The output layer.
+    pub output: LayerWeights,
+    /// The layer norms' epsilon (burn's default, which [`NetworkShape::init`] keeps).
+    pub epsilon: f64,
+}
+
+impl Network {
+    /// The weights as plain numbers.
+    pub fn weights(&self) -> crate::error::Result<NetworkWeights> {
+        let numbers = |t: Tensor<2>| read_numbers(t.into_data());
+        let vector = |t: Tensor<1>| read_numbers(t.into_data());
+        let layer =
+            |linear: &Linear, norm: Option<&LayerNorm>| -> crate::error::Result<LayerWeights> {
+                let [inputs, outputs] = linear.weight.val().dims();
+                Ok(LayerWeights {
+                    inputs,
+                    outputs,
+                    weight: numbers(linear.weight.val())?,
+                    bias: match &linear.bias {
+                        Some(bias) => vector(bias.val())?,
+                        None => vec![0.0; outputs],
+                    },
+                    gamma: norm.map(|n| vector(n.gamma.val())).transpose()?,
+                    beta: match norm {
+                        Some(n) => match &n.beta {
+                            Some(beta) => Some(vector(beta.val())?),
+                            None => Some(vec![0.0; outputs]),
+                        },
+                        None => None,
+                    },
+                })
+            };
+        Ok(NetworkWeights {
+            hidden: self
+                .hidden
+                .iter()
+                .zip(&self.norms)
+                .map(|(linear, norm)| layer(linear, Some(norm)))
+                .collect::<crate::error::Result<_>>()?,
+            output: layer(&self.output, None)?,
+            epsilon: LayerNormConfig::new(1).epsilon,
+        })
+    }
+}
+
+fn read_numbers(data: burn::tensor::TensorData) -> crate::error::Result<Vec<f32>> {
+    data.try_to_vec::<f32>()
+        .map_err(|e| crate::error::ClearboxError::Internal {
+            activity: "reading a network's weights".into(),
+            detail: format!("{e:?}"),
+        })
 }
 
 /// Probabilities from one row of a classifier's raw outputs (softmax).

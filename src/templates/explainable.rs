@@ -9,7 +9,7 @@
 use burn::tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
-use crate::ml::model::softmax;
+use crate::ml::model::{Network, softmax};
 use crate::ml::preprocess::Preprocessor;
 use crate::ml::task::TargetColumn;
 
@@ -115,4 +115,11 @@ pub trait Explainable: Send + Sync {
     fn unit(&self) -> f64;
     /// For a yes/no decision: the chance above which a row is flagged.
     fn threshold(&self) -> Option<f64>;
+    /// The network itself when `forward` is exactly [`Network::forward`] on
+    /// the encoded row, so that explanations may build the first layer of a
+    /// masked row from per-column parts (much less work); `None` runs
+    /// `forward` on every masked row.
+    fn network(&self) -> Option<&Network> {
+        None
+    }
 }

@@ -29,28 +29,9 @@ use super::project_flow::record_in_project;
 use super::runner::{DataEvent, Env, Runner, Written};
 use super::state::{AppState, Banner, ExplainSubject, ExplainView, Page};
 
-/// How much work the page's explanations may do.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ExplainBudget {
-    /// Test rows the drivers are averaged over.
-    pub rows: usize,
-    /// Extra runs with other comparison rows, for the stability badge.
-    pub reruns: usize,
-    /// Background rows and coalitions per explained row.
-    pub options: ExplainOptions,
-}
-
-impl Default for ExplainBudget {
-    /// 100 test rows, checked twice more; lighter coalitions than the
-    /// command line's default so what-if answers in a moment.
-    fn default() -> Self {
-        Self {
-            rows: 100,
-            reruns: 2,
-            options: ExplainOptions::quick(0),
-        }
-    }
-}
+/// How much work the page's explanations may do (the library's budget, so
+/// that `clearbox bench explain` measures what the page does).
+pub type ExplainBudget = clearbox::explain::importance::DriversBudget;
 
 /// One row's explanation and decision search.
 pub struct RowResult {

@@ -428,3 +428,124 @@ fn bench_prints_one_json_line_with_json_and_indents_without() {
     let again: Value = serde_json::from_str(&pretty).expect("the same JSON, indented");
     assert_eq!(again["columns"], value["columns"]);
 }
+
+/// The forward pass of an exported network (linear → layer norm → ReLU per
+/// hidden layer, then linear and softmax), as the shap peer runs it.
+fn exported_forward(network: &Value, row: &[f64]) -> Vec<f64> {
+    let numbers = |v: &Value| -> Vec<f64> {
+        v.as_array()
+            .expect("numbers")
+            .iter()
+            .map(|x| x.as_f64().expect("a number"))
+            .collect()
+    };
+    let linear = |layer: &Value, x: &[f64]| -> Vec<f64> {
+        let (w, b) = (numbers(&layer["weight"]), numbers(&layer["bias"]));
+        let outputs = b.len();
+        (0..outputs)
+            .map(|o| {
+                b[o] + x
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| v * w[i * outputs + o])
+                    .sum::<f64>()
+            })
+            .collect()
+    };
+    let eps = network["epsilon"].as_f64().expect("epsilon");
+    let mut x = row.to_vec();
+    for layer in network["hidden"].as_array().expect("hidden layers") {
+        let h = linear(layer, &x);
+        let mean = h.iter().sum::<f64>() / h.len() as f64;
+        let var = h.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / h.len() as f64;
+        let (gamma, beta) = (numbers(&layer["gamma"]), numbers(&layer["beta"]));
+        x = h
+            .iter()
+            .enumerate()
+            .map(|(i, v)| ((v - mean) / (var + eps).sqrt() * gamma[i] + beta[i]).max(0.0))
+            .collect();
+    }
+    let logits = linear(&network["output"], &x);
+    let top = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let exp: Vec<f64> = logits.iter().map(|l| (l - top).exp()).collect();
+    let total: f64 = exp.iter().sum();
+    exp.iter().map(|e| e / total).collect()
+}
+
+#[test]
+fn bench_explain_writes_work_a_peer_can_rerun() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let work = dir.path().join("work.json");
+    let out = clearbox(&[
+        "bench",
+        "explain",
+        "--device",
+        "cpu",
+        "--json",
+        "--rows",
+        "3",
+        "--columns",
+        "4",
+        "--background",
+        "10",
+        "--coalitions",
+        "16",
+        "--write",
+        work.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["exact"], true, "16 coalitions cover 4 columns");
+    assert!(report["drivers_seconds"].as_f64().expect("timed") > 0.0);
+    let work: Value =
+        serde_json::from_str(&std::fs::read_to_string(&work).expect("written")).expect("JSON");
+    let width = work["width"].as_u64().expect("width") as usize;
+    let spans: Vec<(usize, usize)> = work["spans"]
+        .as_array()
+        .expect("spans")
+        .iter()
+        .map(|s| {
+            (
+                s[0].as_u64().expect("start") as usize,
+                s[1].as_u64().expect("end") as usize,
+            )
+        })
+        .collect();
+    assert_eq!(spans.len(), 4);
+    assert!(spans.windows(2).all(|p| p[0].1 == p[1].0), "{spans:?}");
+    assert_eq!((spans[0].0, spans[3].1), (0, width));
+    assert_eq!(
+        work["network"]["hidden"].as_array().expect("layers").len(),
+        2,
+        "the deep model"
+    );
+    let rows: Vec<f64> = work["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|v| v.as_f64().expect("a number"))
+        .collect();
+    let class = work["class"].as_u64().expect("class") as usize;
+    for (i, row) in rows.chunks(width).enumerate() {
+        // The exported weights are the function Clearbox explained…
+        let prediction = work["predictions"][i].as_f64().expect("prediction");
+        let peer = exported_forward(&work["network"], row)[class];
+        assert!(
+            (peer - prediction).abs() < 1e-4,
+            "row {i}: {peer} against {prediction}"
+        );
+        // …and its values add up to the prediction.
+        let total: f64 = work["values"][i]
+            .as_array()
+            .expect("values")
+            .iter()
+            .map(|v| v.as_f64().expect("a value"))
+            .sum();
+        let base = work["base_values"][i].as_f64().expect("base");
+        assert!((base + total - prediction).abs() < 1e-4, "row {i}");
+    }
+}

@@ -11,6 +11,7 @@ use clearbox::explain::importance::{permutation_importance, stable_drivers};
 use clearbox::explain::{ExplainOptions, RowExplanation, explain_rows};
 use clearbox::jobs::Progress;
 use clearbox::ml::task::read_target;
+use clearbox::templates::Explainable;
 use clearbox::templates::prediction::{PredictionRequest, SavedModel, train_prediction};
 use serde_json::Value;
 
@@ -202,6 +203,94 @@ fn sampled_values_agree_with_exact_ones() {
                 a.amount,
                 b.amount
             );
+        }
+    }
+}
+
+/// The model with its network hidden: explanations must then run every
+/// masked row through `forward`, the way any other artefact is explained.
+struct Opaque<'a>(&'a SavedModel);
+
+impl Explainable for Opaque<'_> {
+    fn inputs(&self) -> &[String] {
+        self.0.inputs()
+    }
+    fn preprocessor(&self) -> &clearbox::ml::preprocess::Preprocessor {
+        Explainable::preprocessor(self.0)
+    }
+    fn forward(&self, x: burn::tensor::Tensor<2>) -> burn::tensor::Tensor<2> {
+        Explainable::forward(self.0, x)
+    }
+    fn background(&self) -> &[f32] {
+        Explainable::background(self.0)
+    }
+    fn target(&self) -> &clearbox::ml::task::TargetColumn {
+        Explainable::target(self.0)
+    }
+    fn explained_for(&self, x: &[f32], raw: &[f32]) -> clearbox::templates::Explained {
+        self.0.explained_for(x, raw)
+    }
+    fn unit(&self) -> f64 {
+        self.0.unit()
+    }
+    fn threshold(&self) -> Option<f64> {
+        self.0.threshold()
+    }
+}
+
+#[test]
+fn building_the_first_layer_from_column_parts_changes_no_value() {
+    let device = select_device(DevicePreference::Cpu).expect("cpu");
+    // Categories (one-hot blocks), numbers and gaps, and both kinds of target.
+    for (id, target, exclude) in [
+        ("german_credit", "credit_risk", vec![]),
+        ("penguins", "body_mass_g", vec!["species"]),
+    ] {
+        let table = sample(id);
+        let request = PredictionRequest {
+            target: target.into(),
+            exclude: exclude.iter().map(|c| (*c).to_owned()).collect(),
+            include: Vec::new(),
+            seed: 5,
+            split: Default::default(),
+        };
+        let outcome = train_prediction(&table, &request, &device, &Progress::silent(), &|_| {})
+            .expect("trains");
+        // The deep network, whichever model was chosen: it has hidden layers.
+        let model = SavedModel {
+            network: outcome.deep.clone(),
+            ..SavedModel::from_outcome(&outcome)
+        };
+        assert!(model.network().is_some());
+        let options = ExplainOptions::quick(4);
+        let rows = [0, 5, 9];
+        let run = |subject: &dyn Explainable| {
+            explain_rows(
+                subject,
+                &table,
+                &rows,
+                &options,
+                &device.device,
+                &Progress::silent(),
+            )
+            .expect("explains")
+        };
+        let (parts, masked) = (run(&model), run(&Opaque(&model)));
+        let scale = model.unit();
+        for (p, m) in parts.iter().zip(&masked) {
+            assert!(
+                (p.base_value - m.base_value).abs() < 1e-4 * scale,
+                "{id}: base values"
+            );
+            for (a, b) in p.attributions.iter().zip(&m.attributions) {
+                assert!(
+                    (a.amount - b.amount).abs() < 1e-4 * scale,
+                    "{id} {}: from parts {} masked rows {}",
+                    a.column,
+                    a.amount,
+                    b.amount
+                );
+            }
         }
     }
 }

@@ -377,4 +377,8 @@ impl Explainable for SavedModel {
     fn threshold(&self) -> Option<f64> {
         self.card.chosen_part().threshold
     }
+
+    fn network(&self) -> Option<&Network> {
+        Some(&self.network)
+    }
 }
