@@ -35,8 +35,9 @@ pub struct ValueFunction<'a> {
     /// For a plain network, its first layer, with the background rows'
     /// first-layer outputs computed once.
     first: Option<FirstLayer<'a>>,
-    /// Masked rows per forward pass, by device.
-    rows_per_pass: usize,
+    /// Whether the device is the processor (burn's CPU backend), which
+    /// sets the size of a pass.
+    on_processor: bool,
 }
 
 /// A masked row mixes the row and a background row column by column, and
@@ -101,11 +102,7 @@ impl<'a> ValueFunction<'a> {
             background,
             background_rows,
             first,
-            rows_per_pass: if device.clone().inner() == Device::flex() {
-                ROWS_PER_PASS_CPU
-            } else {
-                ROWS_PER_PASS_GPU
-            },
+            on_processor: device.clone().inner() == Device::flex(),
         })
     }
 
@@ -116,7 +113,7 @@ impl<'a> ValueFunction<'a> {
 
     /// Whether it runs on the processor (burn's CPU backend).
     pub fn on_processor(&self) -> bool {
-        self.rows_per_pass == ROWS_PER_PASS_CPU
+        self.on_processor
     }
 
     /// Number of background rows.
@@ -130,7 +127,12 @@ impl<'a> ValueFunction<'a> {
         let m = self.columns();
         let count = coalitions.len() / m.max(1);
         let b = self.background_rows;
-        let per_pass = (self.rows_per_pass / b).max(1);
+        let rows_per_pass = if self.on_processor {
+            ROWS_PER_PASS_CPU
+        } else {
+            ROWS_PER_PASS_GPU
+        };
+        let per_pass = (rows_per_pass / b).max(1);
         let pass = self.pass(x);
         let mut values = Vec::with_capacity(count);
         for start in (0..count).step_by(per_pass) {
