@@ -28,6 +28,13 @@ pub struct ThroughputReport {
     pub hidden: Vec<usize>,
     /// Seconds of the first pass, compilation included.
     pub first_pass_seconds: f64,
+    /// Seconds of the very first step (forward, backward, update), waited for.
+    pub first_step_seconds: f64,
+    /// Seconds of the second step, waited for: what is left to compile.
+    pub second_step_seconds: f64,
+    /// Seconds of the first evaluation after training: a forward pass of
+    /// one batch without gradients (a new set of kernels on a graphics card).
+    pub first_evaluation_seconds: f64,
     /// Median rows per second over the later passes.
     pub rows_per_second: f64,
     /// Seconds of each later pass.
@@ -61,11 +68,13 @@ pub fn train_throughput(
     }
     let mut pass_seconds = Vec::new();
     let mut first_pass_seconds = 0.0;
+    let mut step_seconds = Vec::new();
     for pass in 0..passes.max(2) {
         let started = Instant::now();
         let mut last = None;
         for step in 0..steps {
             progress.check_cancelled()?;
+            let step_started = Instant::now();
             let input =
                 Tensor::<2>::from_data(TensorData::new(x.clone(), [batch, width]), &autodiff);
             let target =
@@ -76,6 +85,17 @@ pub fn train_throughput(
             last = Some(loss.clone().detach());
             let grads = GradientsParams::from_grads(loss.backward(), &network);
             network = optimizer.step(1e-3, network, grads);
+            // The first two steps are waited for one by one: they are where
+            // kernels compile.
+            if pass == 0 && step < 2 {
+                autodiff
+                    .sync()
+                    .map_err(|e| crate::error::ClearboxError::Internal {
+                        activity: "waiting for a training step".into(),
+                        detail: format!("{e:?}"),
+                    })?;
+                step_seconds.push(step_started.elapsed().as_secs_f64());
+            }
             progress.report(
                 (pass * steps + step) as f32 / (passes.max(2) * steps) as f32,
                 "Benchmarking",
@@ -93,13 +113,20 @@ pub fn train_throughput(
         }
     }
     let median = super::median(&pass_seconds);
-    let _ = network.valid();
+    let network = network.valid();
+    let started = Instant::now();
+    let input = Tensor::<2>::from_data(TensorData::new(x, [batch, width]), device);
+    let _ = network.forward(input).sum().into_scalar::<f32>();
+    let first_evaluation_seconds = started.elapsed().as_secs_f64();
     Ok(ThroughputReport {
         rows: steps * batch,
         width,
         batch,
         hidden: shape.hidden,
         first_pass_seconds,
+        first_step_seconds: step_seconds.first().copied().unwrap_or(0.0),
+        second_step_seconds: step_seconds.get(1).copied().unwrap_or(0.0),
+        first_evaluation_seconds,
         rows_per_second: (steps * batch) as f64 / median,
         pass_seconds,
     })
