@@ -114,13 +114,12 @@ pub fn explain_throughput(
             .len();
     if let Some(path) = write {
         let preprocessor = &model.card.preprocessor;
-        let mut spans = Vec::new();
-        for encoder in &preprocessor.encoders {
-            let start = spans.last().map_or(0, |&(_, end)| end);
-            spans.push((start, start + encoder.width()));
-        }
         let work = Work {
-            spans,
+            spans: preprocessor
+                .spans()
+                .into_iter()
+                .map(|s| (s.start, s.end))
+                .collect(),
             width: preprocessor.width(),
             network: model.network.weights()?,
             class: match explained.first().map(|e| e.explained) {

@@ -158,10 +158,11 @@ pub fn explain_rows(
     } else {
         1
     };
-    let explained_of =
-        |i: usize| model.explained_for(&x[i * width..(i + 1) * width], &raw[i * k..(i + 1) * k]);
+    let explained: Vec<Explained> = (0..rows.len())
+        .map(|i| model.explained_for(&x[i * width..(i + 1) * width], &raw[i * k..(i + 1) * k]))
+        .collect();
     let values_of =
-        |i: usize| function.values(&x[i * width..(i + 1) * width], &plan.flags, explained_of(i));
+        |i: usize| function.values(&x[i * width..(i + 1) * width], &plan.flags, explained[i]);
     let mut out = Vec::with_capacity(rows.len());
     for start in (0..rows.len()).step_by(at_once) {
         progress.check_cancelled()?;
@@ -169,7 +170,7 @@ pub fn explain_rows(
         let end = (start + at_once).min(rows.len());
         let batch: Vec<Result<Vec<f64>>> = (start..end).into_par_iter().map(values_of).collect();
         for (i, values) in (start..end).zip(batch) {
-            let (row, explained, mut values) = (rows[i], explained_of(i), values?);
+            let (row, explained, mut values) = (rows[i], explained[i], values?);
             // The full coalition is the row itself: use the prediction as computed
             // for the reader, so the values add up to exactly what is shown.
             let prediction = explained.of(&raw[i * k..(i + 1) * k]);

@@ -70,12 +70,7 @@ impl<'a> ValueFunction<'a> {
                     .into(),
             ));
         }
-        let mut spans = Vec::new();
-        let mut start = 0;
-        for encoder in &model.preprocessor().encoders {
-            spans.push(start..start + encoder.width());
-            start += encoder.width();
-        }
+        let spans = model.preprocessor().spans();
         let first = model.network().map(|network| {
             let (weight, bias) = network.first_layer();
             let [_, hidden] = weight.dims();

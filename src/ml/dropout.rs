@@ -24,11 +24,15 @@ pub fn apply(dropout: &Dropout, x: Tensor<2>) -> Tensor<2> {
     if device.clone().inner() != Device::flex() {
         return dropout.forward(x);
     }
-    let keep = 1.0 - dropout.prob;
     let dims = x.dims();
-    // Two draws from burn's generator make the seed; they advance it as
-    // burn's dropout would advance it, once per call.
-    let seed = Tensor::<1>::random(
+    let mask = mask(dims[0] * dims[1], 1.0 - dropout.prob, draw_seed(&device));
+    x * Tensor::<2>::from_data(TensorData::new(mask, dims), &device)
+}
+
+/// A mask seed from two draws of burn's generator on `device`'s backend,
+/// so `device.seed` decides it and each call advances the generator.
+fn draw_seed(device: &Device) -> u64 {
+    Tensor::<1>::random(
         [2],
         Distribution::Uniform(0.0, 1.0),
         &device.clone().inner(),
@@ -40,9 +44,7 @@ pub fn apply(dropout: &Dropout, x: Tensor<2>) -> Tensor<2> {
             (acc << 32) ^ u64::from((u * 4_294_967_296.0) as u32)
         })
     })
-    .unwrap_or(0x5eed);
-    let mask = mask(dims[0] * dims[1], keep, seed);
-    x * Tensor::<2>::from_data(TensorData::new(mask, dims), &device)
+    .unwrap_or(0x5eed)
 }
 
 /// `n` numbers, each `1 / keep` with chance `keep` and 0 otherwise.
@@ -95,6 +97,9 @@ mod tests {
         };
         let (a, b) = (run(), run());
         assert_eq!(a, b, "the same seed gives the same mask");
+        // The mask is this module's, not burn's one-at-a-time draw.
+        device.seed(7);
+        assert_eq!(a, mask(512 * 256, 0.75, draw_seed(&device)));
         let zeros = a.iter().filter(|&&v| v == 0.0).count() as f64 / a.len() as f64;
         assert!((zeros - 0.25).abs() < 0.01, "dropped share {zeros}");
         assert!(a.iter().all(|&v| v == 0.0 || (v - 1.0 / 0.75).abs() < 1e-6));

@@ -293,6 +293,18 @@ impl Preprocessor {
         self.encoders.iter().map(Encoder::width).sum()
     }
 
+    /// Where each encoder's numbers sit in an encoded row, in encoder order.
+    pub fn spans(&self) -> Vec<std::ops::Range<usize>> {
+        let mut start = 0;
+        self.encoders
+            .iter()
+            .map(|encoder| {
+                start += encoder.width();
+                start - encoder.width()..start
+            })
+            .collect()
+    }
+
     /// Positions of the plain inputs in a row — every number except the
     /// piecewise-linear pieces, which only a network can make use of: what
     /// the simple (linear) model reads.

@@ -12,10 +12,12 @@ use clearbox::explain::{ExplainOptions, RowExplanation, explain_rows};
 use clearbox::jobs::Progress;
 use clearbox::ml::task::read_target;
 use clearbox::templates::Explainable;
-use clearbox::templates::prediction::{PredictionRequest, SavedModel, train_prediction};
+use clearbox::templates::prediction::{
+    PredictionOutcome, PredictionRequest, SavedModel, train_prediction,
+};
 use serde_json::Value;
 
-fn trained(table: &Table, target: &str, exclude: &[&str]) -> SavedModel {
+fn outcome_of(table: &Table, target: &str, exclude: &[&str]) -> PredictionOutcome {
     let device = select_device(DevicePreference::Cpu).expect("cpu");
     let request = PredictionRequest {
         target: target.into(),
@@ -24,9 +26,11 @@ fn trained(table: &Table, target: &str, exclude: &[&str]) -> SavedModel {
         seed: 5,
         split: Default::default(),
     };
-    let outcome =
-        train_prediction(table, &request, &device, &Progress::silent(), &|_| {}).expect("trains");
-    SavedModel::from_outcome(&outcome)
+    train_prediction(table, &request, &device, &Progress::silent(), &|_| {}).expect("trains")
+}
+
+fn trained(table: &Table, target: &str, exclude: &[&str]) -> SavedModel {
+    SavedModel::from_outcome(&outcome_of(table, target, exclude))
 }
 
 fn sample(id: &str) -> Table {
@@ -247,15 +251,7 @@ fn building_the_first_layer_from_column_parts_changes_no_value() {
         ("penguins", "body_mass_g", vec!["species"]),
     ] {
         let table = sample(id);
-        let request = PredictionRequest {
-            target: target.into(),
-            exclude: exclude.iter().map(|c| (*c).to_owned()).collect(),
-            include: Vec::new(),
-            seed: 5,
-            split: Default::default(),
-        };
-        let outcome = train_prediction(&table, &request, &device, &Progress::silent(), &|_| {})
-            .expect("trains");
+        let outcome = outcome_of(&table, target, &exclude);
         // The deep network, whichever model was chosen: it has hidden layers.
         let model = SavedModel {
             network: outcome.deep.clone(),

@@ -67,12 +67,13 @@ pub fn why_in_group(
     for (centre, n) in centres.iter_mut().zip(&counts) {
         centre.iter_mut().for_each(|c| *c /= (*n).max(1) as f64);
     }
-    let mut spans = Vec::new();
-    let mut start = 0;
-    for encoder in &card.features.preprocessor.encoders {
-        spans.push((encoder.column().to_owned(), start..start + encoder.width()));
-        start += encoder.width();
-    }
+    let preprocessor = &card.features.preprocessor;
+    let spans: Vec<_> = preprocessor
+        .encoders
+        .iter()
+        .map(|encoder| encoder.column().to_owned())
+        .zip(preprocessor.spans())
+        .collect();
     rows.iter()
         .map(|&row| {
             let point = &x[row * width..(row + 1) * width];
