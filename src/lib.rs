@@ -36,15 +36,18 @@
 //!    simple model — a logistic or linear regression on the plain inputs,
 //!    L2 penalty chosen on validation rows, fitted to convergence with
 //!    L-BFGS and held in a network with no hidden layers ([`ml::glm`]) —,
-//!    gradient-boosted trees as a reference ([`ml::trees`], forust-ml), and
+//!    gradient-boosted trees on the same plain inputs ([`ml::trees`],
+//!    forust-ml), and
 //!    metrics ([`ml::metrics`], [`ml::cluster_metrics`]).
 //! 4. [`health`]: the data-health report. [`health::analyse`] runs the
 //!    families of checks (missing and disguised missing, shape, dates,
 //!    personal data, and, with a target, imbalance and leakage), giving every
 //!    column a traffic light, plain sentences and fixes, plus chart data.
 //! 5. [`templates`]: the guided analyses, all of one shape (below):
-//!    [`templates::prediction`] learns a column with a deep and a simple
-//!    model; [`templates::segmentation`] finds natural groups of rows with
+//!    [`templates::prediction`] learns a column with a deep model, a
+//!    simple model and gradient-boosted trees, and keeps the deep model
+//!    unless the simple one scores better or the trees clearly better
+//!    (its [`templates::prediction::Scorer`] is a network or the trees); [`templates::segmentation`] finds natural groups of rows with
 //!    k-means, chooses how many, checks they are repeatable and names them;
 //!    [`templates::reinforcement`] learns from a log of decisions (context,
 //!    action, reward, and the old system's chances, logged or estimated)
@@ -98,6 +101,7 @@
 //!                   request), and every other file with its size and blake3 hash
 //!   card.ron        the template's card: what it needs to score and explain
 //!   *.bpk, *.bin    weights and arrays (prediction: deep.bpk, simple.bpk,
+//!                   trees.json (forust-ml's JSON, when trees were fitted),
 //!                   background.bin, and test.bin with inputs.ron: the test
 //!                   rows' predictions and the input choices, so a project
 //!                   reopens the results page exactly; a policy: reward_0.bpk…
@@ -214,8 +218,9 @@
 //! Smaller tables are `CrossValidated`: the same on each of 5 stratified
 //! rotations, every row scored once by models that had not seen it (the
 //! card keeps the pooled figures and each rotation's), then the saved
-//! preprocessor, simple model and deep network refitted on every row with
-//! the median penalty, number of passes and threshold of the rotations.
+//! preprocessor, simple model, deep network and trees refitted on every row
+//! with the median penalty, number of passes, number of trees and threshold
+//! of the rotations.
 //! Segmentation: the scaled columns (an autoencoder's code for wide
 //! tables), k-means for k = 2..10, k chosen by silhouette and elbow,
 //! stability by ARI between seeds, profiles and names. Drift: reference and
@@ -241,7 +246,7 @@
 //! page has a runner with one command enum, matched without a catch-all, so
 //! a command nobody handles does not compile. Training uses its own burn
 //! device, separate from the one eframe draws with; inside a prediction job
-//! the tree reference is fitted on a scoped thread beside the deep model
+//! the trees are fitted on a scoped thread beside the deep model
 //! (the deep model alone leaves cores idle), and the job waits for both.
 //! Inside burn's CPU backend, matrix products use rayon's pool (burn's
 //! `rayon` and `simd` features); on the processor, explanations run in

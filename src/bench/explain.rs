@@ -18,7 +18,7 @@ use crate::explain::importance::{DriversBudget, stable_drivers};
 use crate::explain::{ExplainOptions, explain_rows};
 use crate::jobs::Progress;
 use crate::ml::model::NetworkWeights;
-use crate::templates::prediction::{PredictionRequest, SavedModel, train_prediction};
+use crate::templates::prediction::{PredictionRequest, SavedModel, Scorer, train_prediction};
 
 /// What one run measured.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -98,7 +98,7 @@ pub fn explain_throughput(
     // The deep network is what is measured, even where the simple model
     // would have been chosen for this table.
     let model = SavedModel {
-        network: outcome.deep.clone(),
+        scorer: Scorer::Network(outcome.deep.clone()),
         ..SavedModel::from_outcome(&outcome)
     };
     let dev: &Device = &device.device;
@@ -121,7 +121,10 @@ pub fn explain_throughput(
                 .map(|s| (s.start, s.end))
                 .collect(),
             width: preprocessor.width(),
-            network: model.network.weights()?,
+            network: model
+                .scorer
+                .require_network("writing the explanation work")?
+                .weights()?,
             class: match explained.first().map(|e| e.explained) {
                 Some(crate::templates::Explained::Probability(class)) => class,
                 other => {

@@ -108,16 +108,12 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         );
         if let Some(trees) = &card.trees {
             println!(
-                "Trees (reference): {}{}",
+                "Trees:        {}{}",
                 describe(&trees.test, &card.target),
                 spread(clearbox::templates::prediction::Compared::Trees)
             );
         }
-        if card.chosen == ChosenModel::Simple {
-            println!(
-                "The deep model does not beat the simple one here, so the simple model is kept for scoring."
-            );
-        }
+        println!("{}", card.kept_sentence());
         println!(
             "Saved to {} ({:.1} s).",
             dir.display(),

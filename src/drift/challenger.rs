@@ -122,7 +122,7 @@ pub fn train_challenger(
         )));
     };
     let mut duel = Duel {
-        metric: card.chosen_part().test.metric(),
+        metric: card.chosen_test().metric(),
         champion: champion_score,
         challenger: challenger_score,
         rows: test.len(),

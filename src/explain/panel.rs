@@ -111,7 +111,7 @@ fn quoted(names: &[&str]) -> String {
 
 /// The chosen model against the simple one, in business words.
 pub fn quality(card: &ModelCard) -> Vec<String> {
-    let chosen = &card.chosen_part().test;
+    let chosen = card.chosen_test();
     let simple = &card.simple.test;
     let positive = card
         .target
@@ -148,11 +148,8 @@ pub fn quality(card: &ModelCard) -> Vec<String> {
         )],
         _ => Vec::new(),
     };
-    if card.chosen == ChosenModel::Simple {
-        lines.push(
-            "The deep model did not beat the simple one here, so the simple model is the one used."
-                .into(),
-        );
+    if card.chosen != ChosenModel::Deep {
+        lines.push(card.kept_sentence());
     }
     let metric = chosen.metric();
     if let Some(spread) = card.measured.spread(card.chosen) {
@@ -161,9 +158,13 @@ pub fn quality(card: &ModelCard) -> Vec<String> {
             metric.name()
         ));
     }
-    if let Some(trees) = &card.trees {
+    if let Some(trees) = card
+        .trees
+        .as_ref()
+        .filter(|_| card.chosen != ChosenModel::Trees)
+    {
         let comparison = if trees_lead(&trees.test, chosen) {
-            "better than the model used here (Clearbox scores and explains only with its own two models)"
+            "better than the model used here, which was saved before Clearbox could keep trees (train it again to use them)"
         } else {
             "no clear gain over the model used here"
         };
@@ -196,7 +197,7 @@ fn warnings(card: &ModelCard, inputs: &[InputChoice]) -> Vec<String> {
             words::rows(train)
         ));
     }
-    if let Scores::Binary(m) = &card.chosen_part().test {
+    if let Scores::Binary(m) = card.chosen_test() {
         let rate = m.base_rate.min(1.0 - m.base_rate);
         if rate < RARE {
             out.push(format!(

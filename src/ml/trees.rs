@@ -15,6 +15,7 @@ use forust_ml::objective::ObjectiveType;
 use forust_ml::{GradientBooster, Matrix};
 
 use super::glm::PlainInputs;
+use super::task::TaskKind;
 use super::train::Labels;
 use crate::error::{ClearboxError, Result};
 
@@ -45,12 +46,87 @@ enum Kind {
     Amount,
 }
 
+impl Kind {
+    /// What trees can learn from these labels: yes/no or an amount.
+    fn of(labels: Labels<'_>) -> Option<Self> {
+        match labels {
+            Labels::Classes(_, 2) => Some(Self::YesNo),
+            Labels::Amounts(_) => Some(Self::Amount),
+            _ => None,
+        }
+    }
+
+    fn metric(self) -> Metric {
+        match self {
+            Self::YesNo => Metric::LogLoss,
+            Self::Amount => Metric::RootMeanSquaredError,
+        }
+    }
+}
+
 impl TreeModel {
     /// Trees used for predictions (up to the best validation round).
     pub fn trees(&self) -> usize {
         self.booster
             .best_iteration
             .map_or(self.booster.trees.len(), |best| best + 1)
+    }
+
+    /// The fitted trees as JSON (forust-ml's own format), for a model folder.
+    pub fn to_json(&self) -> Result<String> {
+        self.booster
+            .json_dump()
+            .map_err(|e| ClearboxError::Internal {
+                activity: "saving the tree model".into(),
+                detail: e.to_string(),
+            })
+    }
+
+    /// Trees back from [`TreeModel::to_json`] for a `task` (yes/no or an
+    /// amount), reading the `plain` inputs. `Err` holds what is wrong, for
+    /// the folder's damaged-file sentence.
+    pub fn from_json(
+        json: &str,
+        plain: PlainInputs,
+        task: TaskKind,
+    ) -> std::result::Result<Self, String> {
+        let kind = match task {
+            TaskKind::Binary => Kind::YesNo,
+            TaskKind::Regression => Kind::Amount,
+            TaskKind::Multiclass => return Err("trees cannot choose among several classes".into()),
+        };
+        let booster = GradientBooster::from_json(json).map_err(|e| e.to_string())?;
+        let inputs = plain.columns.len();
+        for (t, tree) in booster.trees.iter().enumerate() {
+            if tree.nodes.is_empty() {
+                return Err(format!("tree {} has no nodes", t + 1));
+            }
+            // Children come after their parent, so predictions always end at a leaf.
+            for (at, node) in tree.nodes.iter().enumerate().filter(|(_, n)| !n.is_leaf) {
+                let children = [node.left_child, node.right_child, node.missing_node];
+                if node.split_feature >= inputs
+                    || children.iter().any(|&c| c <= at || c >= tree.nodes.len())
+                {
+                    return Err(format!(
+                        "tree {} does not fit the {inputs} inputs it reads",
+                        t + 1
+                    ));
+                }
+            }
+        }
+        Ok(Self {
+            booster,
+            plain,
+            kind,
+        })
+    }
+
+    /// Raw outputs per row: two for yes/no, one for an amount.
+    pub fn outputs_per_row(&self) -> usize {
+        match self.kind {
+            Kind::YesNo => 2,
+            Kind::Amount => 1,
+        }
     }
 
     /// Raw outputs for every row of `x` (`rows × width`) in the networks'
@@ -77,35 +153,62 @@ pub fn fit_trees(
     valid_labels: Labels<'_>,
     seed: u64,
 ) -> Result<Option<TreeModel>> {
-    let (kind, objective, metric) = match train_labels {
-        Labels::Classes(_, 2) => (Kind::YesNo, ObjectiveType::LogLoss, Metric::LogLoss),
-        Labels::Amounts(_) => (
-            Kind::Amount,
-            ObjectiveType::SquaredLoss,
-            Metric::RootMeanSquaredError,
-        ),
-        _ => return Ok(None),
+    let Some(kind) = Kind::of(train_labels) else {
+        return Ok(None);
     };
-    let target = |labels: Labels<'_>| -> Vec<f64> {
-        match labels {
-            Labels::Classes(classes, _) => classes.iter().map(|&c| f64::from(c)).collect(),
-            Labels::Amounts(values) => values.iter().map(|&v| f64::from(v)).collect(),
-            Labels::Rewards { .. } => Vec::new(),
-        }
-    };
-    let (y_train, y_valid) = (target(train_labels), target(valid_labels));
-    let width = plain.columns.len();
-    let (train_columns, train_rows) = column_major(plain, train_x);
+    let y_valid = target(valid_labels);
     let (valid_columns, valid_rows) = column_major(plain, valid_x);
-    let train = Matrix::new(&train_columns, train_rows, width);
-    let valid = Matrix::new(&valid_columns, valid_rows, width);
-    let weights = vec![1.0; train_rows];
+    let valid = Matrix::new(&valid_columns, valid_rows, plain.columns.len());
     let valid_weights = vec![1.0; valid_rows];
-    // scikit-learn's HistGradientBoosting defaults, in XGBoost's terms:
-    // a 0.1 learning rate, trees of up to 31 leaves, 20 rows a leaf.
+    let mut booster = booster(kind, seed, MAX_TREES)
+        .set_evaluation_metric(Some(kind.metric()))
+        .set_early_stopping_rounds(Some(PATIENCE));
+    fit_booster(
+        &mut booster,
+        plain,
+        train_x,
+        train_labels,
+        Some(vec![(valid, &y_valid, &valid_weights)]),
+    )?;
+    Ok(Some(TreeModel {
+        booster,
+        plain: plain.clone(),
+        kind,
+    }))
+}
+
+/// Fits exactly `trees` trees on every row of `x`, with no rows held back:
+/// the saved tree model of a cross-validated table, as large as the
+/// rotations' early stopping chose. `None` for several classes.
+pub fn refit_trees(
+    plain: &PlainInputs,
+    x: &[f32],
+    labels: Labels<'_>,
+    trees: usize,
+    seed: u64,
+) -> Result<Option<TreeModel>> {
+    let Some(kind) = Kind::of(labels) else {
+        return Ok(None);
+    };
+    let mut booster = booster(kind, seed, trees.max(1));
+    fit_booster(&mut booster, plain, x, labels, None)?;
+    Ok(Some(TreeModel {
+        booster,
+        plain: plain.clone(),
+        kind,
+    }))
+}
+
+/// The booster's settings: scikit-learn's HistGradientBoosting defaults, in
+/// XGBoost's terms: a 0.1 learning rate, trees of up to 31 leaves, 20 rows a
+/// leaf.
+fn booster(kind: Kind, seed: u64, trees: usize) -> GradientBooster {
     let mut booster = GradientBooster::default()
-        .set_objective_type(objective)
-        .set_iterations(MAX_TREES)
+        .set_objective_type(match kind {
+            Kind::YesNo => ObjectiveType::LogLoss,
+            Kind::Amount => ObjectiveType::SquaredLoss,
+        })
+        .set_iterations(trees)
         .set_learning_rate(0.1)
         .set_max_depth(8)
         .set_max_leaves(31)
@@ -114,27 +217,38 @@ pub fn fit_trees(
             Kind::Amount => 20.0,
         })
         .set_l2(1.0)
-        .set_seed(seed)
-        .set_evaluation_metric(Some(metric))
-        .set_early_stopping_rounds(Some(PATIENCE));
+        .set_seed(seed);
     // Leaves are added where they help most, as scikit-learn's trees grow.
     booster.grow_policy = forust_ml::gradientbooster::GrowPolicy::LossGuide;
     booster
-        .fit(
-            &train,
-            &y_train,
-            &weights,
-            Some(vec![(valid, &y_valid, &valid_weights)]),
-        )
+}
+
+fn fit_booster(
+    booster: &mut GradientBooster,
+    plain: &PlainInputs,
+    x: &[f32],
+    labels: Labels<'_>,
+    evaluation: Option<Vec<forust_ml::gradientbooster::EvaluationData<'_>>>,
+) -> Result<()> {
+    let y = target(labels);
+    let (columns, rows) = column_major(plain, x);
+    let data = Matrix::new(&columns, rows, plain.columns.len());
+    let weights = vec![1.0; rows];
+    booster
+        .fit(&data, &y, &weights, evaluation)
         .map_err(|e| ClearboxError::Internal {
-            activity: "fitting the tree reference".into(),
+            activity: "fitting the tree model".into(),
             detail: e.to_string(),
-        })?;
-    Ok(Some(TreeModel {
-        booster,
-        plain: plain.clone(),
-        kind,
-    }))
+        })
+}
+
+/// The labels as forust-ml reads them: the class (0 or 1) or the amount.
+fn target(labels: Labels<'_>) -> Vec<f64> {
+    match labels {
+        Labels::Classes(classes, _) => classes.iter().map(|&c| f64::from(c)).collect(),
+        Labels::Amounts(values) => values.iter().map(|&v| f64::from(v)).collect(),
+        Labels::Rewards { .. } => Vec::new(),
+    }
 }
 
 /// The plain columns of `x` in column-major order, as forust-ml reads them.

@@ -92,6 +92,11 @@ impl Accountable for Prediction {
         let kept = match card.chosen {
             ChosenModel::Deep => "the deep model is kept",
             ChosenModel::Simple => "the simple model is kept, as the deep one does not beat it",
+            ChosenModel::Trees => &format!(
+                "the tree model is kept, as it clearly beats both ({} {:.3})",
+                metric.name(),
+                card.chosen_test().value()
+            ),
         };
         let measured = match card.measured {
             crate::templates::prediction::Measured::HeldOut => "Test",
@@ -122,7 +127,7 @@ impl Accountable for Prediction {
         ];
         if let Some(trees) = &card.trees {
             bars.push(Bar {
-                label: "Trees (reference)".into(),
+                label: "Tree model".into(),
                 value: trees.test.value(),
                 range: None,
             });

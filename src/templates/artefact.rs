@@ -375,6 +375,12 @@ impl Folder {
         self.record.provenance.template
     }
 
+    /// Whether the record lists the file `name` (for files only some
+    /// artefacts of a kind have).
+    pub fn holds(&self, name: &str) -> bool {
+        self.contents.contains_key(name)
+    }
+
     /// The checked bytes of the file `name`, which the template needs.
     pub fn bytes(&self, name: &str) -> Result<&[u8]> {
         self.contents

@@ -121,12 +121,9 @@ pub fn facts(state: &AppState) -> Facts {
         Page::Runs => Screen::Home,
     };
     let dataset = state.dataset.as_ref();
-    let model = state.prediction.outcome.as_ref().map(|outcome| {
-        let part = outcome.card.chosen_part();
-        ModelFacts {
-            value: part.test.value(),
-            inputs: outcome.card.inputs.clone(),
-        }
+    let model = state.prediction.outcome.as_ref().map(|outcome| ModelFacts {
+        value: outcome.card.chosen_test().value(),
+        inputs: outcome.card.inputs.clone(),
     });
     let drift = state
         .drift

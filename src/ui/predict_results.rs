@@ -57,22 +57,30 @@ pub fn results_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<App
         ),
     );
     if let Some(trees) = &card.trees {
-        gloss::label(ui, format!(
-            "Gradient-boosted trees (a strong classic method, shown for reference): {}{}",
-            headline(&trees.test),
-            spread(Compared::Trees)
-        ))
+        let used = if card.chosen == ChosenModel::Trees {
+            "They are kept for scoring and explanations, as they clearly do better here."
+        } else {
+            "They are not used for scoring or explanations unless they clearly do better."
+        };
+        gloss::label(
+            ui,
+            format!(
+                "Gradient-boosted trees (a strong classic method): {}{}",
+                headline(&trees.test),
+                spread(Compared::Trees)
+            ),
+        )
         .on_hover_text(format!(
-            "{} decision trees, each correcting the ones before, fitted on the same rows. They are not used for scoring or explanations.",
+            "{} decision trees, each correcting the ones before, fitted on the same rows. {used}",
             count(trees.trees)
         ));
-        let kept = &card.chosen_part().test;
-        if trees_lead(&trees.test, kept) {
+        let kept = card.chosen_test();
+        if card.chosen != ChosenModel::Trees && trees_lead(&trees.test, kept) {
             gloss::coloured(
                 ui,
                 super::theme::CHECK,
                 format!(
-                    "On this table the trees do better ({} against {}). Clearbox still scores and explains with the model it kept; the figure shows what is possible with these columns.",
+                    "On this table the trees do better ({} against {}). This model was saved before Clearbox could keep trees; train it again to use them.",
                     kept.metric().shown(trees.test.value()),
                     kept.metric().shown(kept.value())
                 ),
@@ -89,15 +97,10 @@ pub fn results_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<App
         );
     }
     match card.chosen {
-        ChosenModel::Deep => gloss::label(
-            ui,
-            "The deep model does at least as well as the simple one, so it is the one used.",
-        ),
-        ChosenModel::Simple => gloss::coloured(
-            ui,
-            super::theme::CHECK,
-            "The deep model does not beat the simple one on this table, so the simple model is offered instead.",
-        ),
+        ChosenModel::Deep => gloss::label(ui, card.kept_sentence()),
+        ChosenModel::Simple | ChosenModel::Trees => {
+            gloss::coloured(ui, super::theme::CHECK, card.kept_sentence())
+        }
     };
     super::input_choices::left_out_ui(ui, &outcome.inputs);
     ui.horizontal(|ui| {

@@ -13,7 +13,7 @@ use clearbox::ml::metrics::{BinaryCurves, Ranked};
 use clearbox::ml::split::{SplitPlan, time_columns};
 use clearbox::ml::task::read_target;
 use clearbox::templates::prediction::{
-    ChosenModel, Prediction, PredictionOutcome, PredictionRequest, TrainingEvent, estimate_seconds,
+    Prediction, PredictionOutcome, PredictionRequest, TrainingEvent, estimate_seconds,
 };
 use clearbox::templates::{Decisions, Purpose, choose_inputs, used_columns};
 
@@ -276,7 +276,7 @@ impl Runner for PredictionRunner {
         wizard.training = None;
         match result {
             Ok(trained) => {
-                let threshold = trained.outcome.card.chosen_part().threshold.unwrap_or(0.5);
+                let threshold = trained.outcome.card.chosen_threshold().unwrap_or(0.5);
                 wizard.at_threshold = trained
                     .results
                     .ranked
@@ -374,10 +374,7 @@ fn check_target(table: &Table, target: &str, plan: &SplitPlan) -> TargetCheck {
 /// values (amounts).
 fn results_view(outcome: &PredictionOutcome) -> ResultsView {
     let test = &outcome.test_predictions;
-    let probabilities = match outcome.card.chosen {
-        ChosenModel::Deep => &test.deep,
-        ChosenModel::Simple => &test.simple,
-    };
+    let probabilities = test.probabilities(outcome.card.chosen);
     let binary = !probabilities.is_empty();
     let step = (test.amounts.len() / SCATTER_POINTS).max(1);
     ResultsView {

@@ -163,6 +163,6 @@ fn model_figure(harness: &egui_kittest::Harness<'_, super::ui::ClearboxApp>) -> 
         .prediction
         .outcome
         .as_ref()
-        .map(|o| o.card.chosen_part().test.value())
+        .map(|o| o.card.chosen_test().value())
         .expect("a trained model")
 }

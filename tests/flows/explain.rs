@@ -13,7 +13,7 @@ use clearbox::jobs::Progress;
 use clearbox::ml::task::read_target;
 use clearbox::templates::Explainable;
 use clearbox::templates::prediction::{
-    PredictionOutcome, PredictionRequest, SavedModel, train_prediction,
+    PredictionOutcome, PredictionRequest, SavedModel, Scorer, train_prediction,
 };
 use serde_json::Value;
 
@@ -254,7 +254,7 @@ fn building_the_first_layer_from_column_parts_changes_no_value() {
         let outcome = outcome_of(&table, target, &exclude);
         // The deep network, whichever model was chosen: it has hidden layers.
         let model = SavedModel {
-            network: outcome.deep.clone(),
+            scorer: Scorer::Network(outcome.deep.clone()),
             ..SavedModel::from_outcome(&outcome)
         };
         assert!(model.network().is_some());

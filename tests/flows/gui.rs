@@ -465,10 +465,7 @@ fn the_prediction_wizard_trains_a_model_and_shows_results() {
         .as_ref()
         .expect("a model")
         .test_predictions;
-    let chosen = match prediction.outcome.as_ref().expect("a model").card.chosen {
-        clearbox::templates::prediction::ChosenModel::Deep => &test.deep,
-        clearbox::templates::prediction::ChosenModel::Simple => &test.simple,
-    };
+    let chosen = test.probabilities(prediction.outcome.as_ref().expect("a model").card.chosen);
     assert_eq!(
         prediction.at_threshold,
         Some(clearbox::ml::metrics::BinaryScores::measure(

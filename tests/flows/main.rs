@@ -11,6 +11,7 @@ mod explain;
 mod glm_reference;
 mod gui;
 mod intake;
+mod kept_trees;
 mod lessons_gui;
 mod predict;
 mod project_gui;

@@ -24,10 +24,7 @@ fn train(name: &str, target: &str, exclude: &[&str]) -> (Scores, Scores) {
     };
     let outcome =
         train_prediction(&table, &request, &device, &Progress::silent(), &|_| {}).expect("trains");
-    (
-        outcome.card.chosen_part().test.clone(),
-        outcome.card.simple.test,
-    )
+    (outcome.card.chosen_test().clone(), outcome.card.simple.test)
 }
 
 /// The chosen model reaches `bar` and the simple model `simple_bar` (test AUC).

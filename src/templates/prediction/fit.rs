@@ -3,7 +3,9 @@
 //! models then learn from every row with the settings the rotations chose
 //! (see [`Measuring`]).
 
-use super::labels::LabelSets;
+use std::sync::Arc;
+
+use super::labels::{LabelSets, ModelOutputs};
 use super::saved::{Fitting, Measured, ModelCard, ModelPart, TreeReference};
 use super::{
     BACKGROUND_ROWS, ChosenModel, PredictionOutcome, PredictionRequest, Round, Scores,
@@ -19,7 +21,7 @@ use crate::ml::preprocess::Preprocessor;
 use crate::ml::split::{Measuring, Split};
 use crate::ml::task::{TargetColumn, TargetValues, TaskKind, read_target};
 use crate::ml::train::{Examples, TrainOptions, Trained, fit, fit_passes, predict};
-use crate::ml::trees::fit_trees;
+use crate::ml::trees::{TreeModel, fit_trees, refit_trees};
 use crate::templates::artefact::{Provenance, TemplateKind};
 use crate::templates::inputs::{Decisions, InputChoice, Purpose, choose_inputs, used_columns};
 
@@ -45,8 +47,8 @@ struct Fitted {
     simple: LinearFit,
     simple_network: Network,
     judged: [Judged; 2],
-    /// The tree reference's size and figures, when it could be fitted.
-    trees: Option<(usize, Judged)>,
+    /// The tree model and its figures, when it could be fitted.
+    trees: Option<(TreeModel, Judged)>,
 }
 
 /// A model's figures on a split's test rows.
@@ -124,15 +126,14 @@ pub fn train_prediction(
         .split
         .measuring(table, &prepared.values, request.seed)?;
     let progress = progress.scaled(0.05, 1.0);
-    let (card, networks, background, test_predictions) = match &measuring {
+    let parts = match &measuring {
         Measuring::HeldOut(split) => held_out(&job, split, &progress)?,
         Measuring::CrossValidated { folds, rows } => cross_validated(&job, folds, rows, &progress)?,
     };
     let card = ModelCard {
         split_sentence: measuring.describe(),
-        ..card
+        ..parts.card
     };
-    let [deep, simple] = networks;
     progress.report(1.0, "Done");
     Ok(PredictionOutcome {
         provenance: Provenance::new(
@@ -143,11 +144,12 @@ pub fn train_prediction(
             request,
         ),
         card,
-        deep,
-        simple,
+        deep: parts.deep,
+        simple: parts.simple,
+        trees: parts.trees,
         inputs: prepared.inputs,
-        test_predictions,
-        background,
+        test_predictions: parts.test_predictions,
+        background: parts.background,
     })
 }
 
@@ -200,16 +202,34 @@ pub fn simple_only(
     })
 }
 
-type Parts = (ModelCard, [Network; 2], Vec<f32>, super::TestPredictions);
+/// What either way of measuring leaves for the outcome.
+struct Parts {
+    card: ModelCard,
+    deep: Network,
+    simple: Network,
+    trees: Option<Arc<TreeModel>>,
+    background: Vec<f32>,
+    test_predictions: super::TestPredictions,
+}
 
 /// One split: learn on its training rows, measure on its test rows.
 fn held_out(job: &Job<'_>, split: &Split, progress: &Progress) -> Result<Parts> {
     let fitted = fit_split(job, split, progress)?;
     let [deep_judged, simple_judged] = &fitted.judged;
+    let tree_judged = fitted.trees.as_ref().map(|(_, judged)| judged);
+    let chosen = choose(
+        &deep_judged.scores,
+        &simple_judged.scores,
+        tree_judged.map(|j| &j.scores),
+    );
     let test_predictions = fitted.labels.test_predictions(
         job.target.task,
-        &deep_judged.test_out,
-        &simple_judged.test_out,
+        ModelOutputs {
+            deep: &deep_judged.test_out,
+            simple: &simple_judged.test_out,
+            trees: tree_judged.map(|j| j.test_out.as_slice()),
+            kept: chosen,
+        },
     );
     let width = fitted.preprocessor.width();
     let card = ModelCard {
@@ -237,19 +257,21 @@ fn held_out(job: &Job<'_>, split: &Split, progress: &Progress) -> Result<Parts> 
             test: simple_judged.scores.clone(),
         },
         trees: fitted.trees.as_ref().map(|(trees, judged)| TreeReference {
-            trees: *trees,
+            trees: trees.trees(),
             test: judged.scores.clone(),
+            threshold: judged.threshold,
         }),
-        chosen: better(&deep_judged.scores, &simple_judged.scores),
+        chosen,
         preprocessor: fitted.preprocessor,
     };
-    let background = background(&fitted.x_train, width, job.request.seed);
-    Ok((
+    Ok(Parts {
         card,
-        [fitted.deep.network, fitted.simple_network],
-        background,
+        deep: fitted.deep.network,
+        simple: fitted.simple_network,
+        trees: fitted.trees.map(|(trees, _)| Arc::new(trees)),
+        background: background(&fitted.x_train, width, job.request.seed),
         test_predictions,
-    ))
+    })
 }
 
 /// Rotations: each fold is measured by models that learned from the others;
@@ -290,8 +312,8 @@ fn cross_validated(
             ));
         }
         trees = match (trees, &fitted.trees) {
-            (Some((mut sizes, mut figures, mut thresholds, mut out)), Some((size, judged))) => {
-                sizes.push(*size);
+            (Some((mut sizes, mut figures, mut thresholds, mut out)), Some((model, judged))) => {
+                sizes.push(model.trees());
                 figures.push(judged.scores.value());
                 thresholds.extend(judged.threshold);
                 out.extend(in_reader_units(
@@ -349,14 +371,24 @@ fn cross_validated(
         ..TrainOptions::deep(fold_rows, job.request.seed)
     };
     let deep_shape = NetworkShape::deep(width, job.outputs);
-    let deep = fit_passes(
-        &deep_shape,
-        &train_set,
-        &deep_options,
-        &job.device.device,
-        &progress.scaled(0.1, 1.0),
-        &|loss| (job.on_event)(TrainingEvent::Epoch(loss)),
-    )?;
+    let tree_count = trees.as_mut().map(|(sizes, ..)| median(sizes));
+    // As on each rotation, the trees learn beside the deep model.
+    let (final_trees, deep) = std::thread::scope(|scope| {
+        let final_trees = scope.spawn(|| match tree_count {
+            Some(count) => refit_trees(&plain, &x, train_set.labels, count, job.request.seed),
+            None => Ok(None),
+        });
+        let deep = fit_passes(
+            &deep_shape,
+            &train_set,
+            &deep_options,
+            &job.device.device,
+            &progress.scaled(0.1, 1.0),
+            &|loss| (job.on_event)(TrainingEvent::Epoch(loss)),
+        );
+        (joined(final_trees.join()), deep)
+    });
+    let (final_trees, deep) = (final_trees?, deep?);
     // Each rotation's outputs are in its own amount units; bring them to the final ones.
     let [deep_out, simple_out] = outputs.map(|o| in_model_units(&o, labels.amount_scale));
     let [deep_threshold, simple_threshold] = thresholds
@@ -364,23 +396,34 @@ fn cross_validated(
         .map(|t| (!t.is_empty()).then(|| median(t)));
     let deep_scores = labels.score_at(job.target, &deep_out, deep_threshold);
     let simple_scores = labels.score_at(job.target, &simple_out, simple_threshold);
-    let test_predictions = labels.test_predictions(job.target.task, &deep_out, &simple_out);
     let [deep_figures, simple_figures] = figures;
-    let (tree_figures, trees) = match trees {
-        Some((mut sizes, figures, mut thresholds, out)) => {
+    let (tree_figures, reference, tree_out) = match (trees, tree_count, &final_trees) {
+        (Some((_, figures, mut thresholds, out)), Some(count), Some(_)) => {
             let threshold = (!thresholds.is_empty()).then(|| median(&mut thresholds));
+            let out = in_model_units(&out, labels.amount_scale);
             let reference = TreeReference {
-                trees: median(&mut sizes),
-                test: labels.score_at(
-                    job.target,
-                    &in_model_units(&out, labels.amount_scale),
-                    threshold,
-                ),
+                trees: count,
+                test: labels.score_at(job.target, &out, threshold),
+                threshold,
             };
-            (figures, Some(reference))
+            (figures, Some(reference), Some(out))
         }
-        None => (Vec::new(), None),
+        _ => (Vec::new(), None, None),
     };
+    let chosen = choose(
+        &deep_scores,
+        &simple_scores,
+        reference.as_ref().map(|r| &r.test),
+    );
+    let test_predictions = labels.test_predictions(
+        job.target.task,
+        ModelOutputs {
+            deep: &deep_out,
+            simple: &simple_out,
+            trees: tree_out.as_deref(),
+            kept: chosen,
+        },
+    );
     let card = ModelCard {
         target: job.target.clone(),
         inputs: job.used.to_vec(),
@@ -409,16 +452,18 @@ fn cross_validated(
             threshold: simple_threshold,
             test: simple_scores.clone(),
         },
-        trees,
-        chosen: better(&deep_scores, &simple_scores),
+        trees: reference,
+        chosen,
         preprocessor,
     };
-    Ok((
+    Ok(Parts {
         card,
-        [deep.network, simple_network],
-        background(&x, width, job.request.seed),
+        deep: deep.network,
+        simple: simple_network,
+        trees: final_trees.map(Arc::new),
+        background: background(&x, width, job.request.seed),
         test_predictions,
-    ))
+    })
 }
 
 /// Fits the preprocessing, the simple and the deep model on `split`'s
@@ -478,13 +523,10 @@ fn fit_split(job: &Job<'_>, split: &Split, progress: &Progress) -> Result<Fitted
             &progress.scaled(0.05, 0.97),
             &|loss| (job.on_event)(TrainingEvent::Epoch(loss)),
         );
-        (trees.join(), deep)
+        (joined(trees.join()), deep)
     });
     let deep = deep?;
-    let trees = trees.map_err(|_| crate::error::ClearboxError::Internal {
-        activity: "fitting the tree reference".into(),
-        detail: "its thread stopped unexpectedly".into(),
-    })??;
+    let trees = trees?;
     progress.report(0.97, "Measuring on the test rows");
     let judge = |valid_out: Vec<f32>, test_out: Vec<f32>| {
         let (scores, threshold) = labels.score(job.target, &valid_out, &test_out);
@@ -504,7 +546,10 @@ fn fit_split(job: &Job<'_>, split: &Split, progress: &Progress) -> Result<Fitted
         network_judged(&deep.network)?,
         network_judged(&simple_network)?,
     ];
-    let trees = trees.map(|t| (t.trees(), judge(t.outputs(&x_valid), t.outputs(&x_test))));
+    let trees = trees.map(|t| {
+        let judged = judge(t.outputs(&x_valid), t.outputs(&x_test));
+        (t, judged)
+    });
     Ok(Fitted {
         preprocessor,
         labels,
@@ -551,13 +596,27 @@ fn fit_simple(
     Ok((fitted, network))
 }
 
-/// The deep model unless the simple one scores better.
-fn better(deep: &Scores, simple: &Scores) -> ChosenModel {
-    if deep.headline() >= simple.headline() {
-        ChosenModel::Deep
+/// The deep model unless the simple one scores better; the trees when they
+/// clearly beat whichever of the two that is ([`super::trees_lead`]).
+fn choose(deep: &Scores, simple: &Scores, trees: Option<&Scores>) -> ChosenModel {
+    let (better, scores) = if deep.headline() >= simple.headline() {
+        (ChosenModel::Deep, deep)
     } else {
-        ChosenModel::Simple
+        (ChosenModel::Simple, simple)
+    };
+    match trees {
+        Some(trees) if super::trees_lead(trees, scores) => ChosenModel::Trees,
+        _ => better,
     }
+}
+
+/// The tree model's result from its thread; a panic there becomes an error
+/// rather than taking the training down.
+fn joined(result: std::thread::Result<Result<Option<TreeModel>>>) -> Result<Option<TreeModel>> {
+    result.map_err(|_| ClearboxError::Internal {
+        activity: "fitting the tree model".into(),
+        detail: "its thread stopped unexpectedly".into(),
+    })?
 }
 
 /// Outputs in the target's units: standardised amounts are scaled back;
@@ -603,4 +662,33 @@ fn background(x: &[f32], width: usize, seed: u64) -> Vec<f32> {
     at.iter()
         .flat_map(|&i| x[i * width..(i + 1) * width].iter().copied())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ml::metrics::AmountScores;
+
+    /// Amount scores whose RMSE is `rmse` (every prediction off by it).
+    fn rmse(rmse: f64) -> Scores {
+        Scores::Regression(AmountScores::measure(&[rmse, -rmse], &[0.0, 0.0]))
+    }
+
+    #[test]
+    fn trees_are_kept_only_when_they_clearly_beat_the_better_of_the_two() {
+        let (deep, simple) = (rmse(1.0), rmse(1.2));
+        assert_eq!(choose(&deep, &simple, None), ChosenModel::Deep);
+        assert_eq!(choose(&simple, &deep, None), ChosenModel::Simple);
+        // 2% smaller than the deep model's error is within the noise.
+        assert_eq!(choose(&deep, &simple, Some(&rmse(0.98))), ChosenModel::Deep);
+        assert_eq!(
+            choose(&deep, &simple, Some(&rmse(0.96))),
+            ChosenModel::Trees
+        );
+        // Measured against the better model, not the weaker simple one.
+        assert_eq!(
+            choose(&simple, &deep, Some(&rmse(0.98))),
+            ChosenModel::Simple
+        );
+    }
 }

@@ -3,13 +3,14 @@
 //! models' predictions (`test.bin`, numbers in full precision) and which
 //! columns were used and why the others were not (`inputs.ron`).
 //!
-//! `test.bin` is four blocks, each a little-endian `u64` count followed by
+//! `test.bin` is five blocks, each a little-endian `u64` count followed by
 //! its values: the outcomes (one byte each, 0 or 1), the deep model's
-//! probabilities, the simple model's (`f64` each), and the (true,
-//! predicted) amounts (two `f64` each).
+//! probabilities, the simple model's (`f64` each), the (true, predicted)
+//! amounts (two `f64` each), and the tree model's probabilities. Folders
+//! saved before trees could be kept end after the fourth block.
 
 use super::saved::ModelCard;
-use super::{PredictionOutcome, TestPredictions};
+use super::{ChosenModel, PredictionOutcome, TestPredictions};
 use crate::error::Result;
 use crate::ml::task::TaskKind;
 use crate::templates::artefact::{CARD, Folder, FolderWriter};
@@ -37,6 +38,8 @@ pub fn write(outcome: &PredictionOutcome, writer: &mut FolderWriter) -> Result<(
             .iter()
             .flat_map(|(t, p)| t.to_le_bytes().into_iter().chain(p.to_le_bytes())),
     );
+    count(&mut bytes, test.trees.len());
+    bytes.extend(test.trees.iter().flat_map(|x| x.to_le_bytes()));
     writer.file(TEST, &bytes)?;
     let inputs: Vec<(String, InputUse)> = outcome
         .inputs
@@ -64,24 +67,31 @@ pub fn read(folder: &Folder, card: &ModelCard) -> Result<(TestPredictions, Vec<I
         .iter()
         .map(|&b| b != 0)
         .collect();
-    let mut block = |pairs: usize| -> Result<Vec<f64>> {
-        let n = reader.count().ok_or_else(damaged)?;
-        reader
-            .floats(n.checked_mul(pairs).ok_or_else(damaged)?)
-            .ok_or_else(damaged)
-    };
-    let deep = block(1)?;
-    let simple = block(1)?;
-    let flat = block(2)?;
+    let deep = reader.block(1).ok_or_else(damaged)?;
+    let simple = reader.block(1).ok_or_else(damaged)?;
+    let flat = reader.block(2).ok_or_else(damaged)?;
     let amounts: Vec<(f64, f64)> = flat.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+    let trees = if reader.at == raw.len() {
+        Vec::new()
+    } else {
+        reader.block(1).ok_or_else(damaged)?
+    };
     let consistent = reader.at == raw.len()
         && match card.target.task {
             TaskKind::Binary => {
-                truth.len() == test_rows && deep.len() == test_rows && simple.len() == test_rows
+                truth.len() == test_rows
+                    && deep.len() == test_rows
+                    && simple.len() == test_rows
+                    && (trees.is_empty() || trees.len() == test_rows)
+                    && (card.chosen != ChosenModel::Trees || !trees.is_empty())
             }
-            TaskKind::Regression => amounts.len() == test_rows && truth.is_empty(),
+            TaskKind::Regression => {
+                amounts.len() == test_rows && truth.is_empty() && trees.is_empty()
+            }
             // Several classes keep no per-row predictions yet.
-            TaskKind::Multiclass => truth.is_empty() && deep.is_empty() && amounts.is_empty(),
+            TaskKind::Multiclass => {
+                truth.is_empty() && deep.is_empty() && amounts.is_empty() && trees.is_empty()
+            }
         };
     if !consistent {
         return Err(damaged());
@@ -92,6 +102,7 @@ pub fn read(folder: &Folder, card: &ModelCard) -> Result<(TestPredictions, Vec<I
             truth,
             deep,
             simple,
+            trees,
             amounts,
         },
         inputs
@@ -118,6 +129,12 @@ impl<'a> Reader<'a> {
     fn count(&mut self) -> Option<usize> {
         let word: [u8; 8] = self.take(8)?.try_into().ok()?;
         usize::try_from(u64::from_le_bytes(word)).ok()
+    }
+
+    /// A count, then that many groups of `per` floats.
+    fn block(&mut self, per: usize) -> Option<Vec<f64>> {
+        let n = self.count()?;
+        self.floats(n.checked_mul(per)?)
     }
 
     fn floats(&mut self, n: usize) -> Option<Vec<f64>> {

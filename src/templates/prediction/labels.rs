@@ -2,12 +2,30 @@
 //! training needs, and the test scores measured from a model's outputs.
 
 use super::score::positive_probabilities;
-use super::{Scores, TestPredictions};
+use super::{ChosenModel, Scores, TestPredictions};
 use crate::ml::metrics::{AmountScores, BinaryScores, ClassScores, balanced_threshold};
 use crate::ml::model::argmax;
 use crate::ml::split::Split;
 use crate::ml::task::{TargetColumn, TargetValues, TaskKind};
 use crate::ml::train::Labels;
+
+/// Every model's raw outputs for the test rows, and which one is kept.
+pub(super) struct ModelOutputs<'a> {
+    pub(super) deep: &'a [f32],
+    pub(super) simple: &'a [f32],
+    pub(super) trees: Option<&'a [f32]>,
+    pub(super) kept: ChosenModel,
+}
+
+impl ModelOutputs<'_> {
+    fn kept(&self) -> &[f32] {
+        match (self.kept, self.trees) {
+            (ChosenModel::Simple, _) => self.simple,
+            (ChosenModel::Trees, Some(trees)) => trees,
+            _ => self.deep,
+        }
+    }
+}
 
 /// The labels of each set in the shape training needs.
 pub(super) struct LabelSets {
@@ -53,36 +71,38 @@ impl LabelSets {
         }
     }
 
-    /// The test rows' truth and both models' predictions in reader's units.
+    /// The test rows' truth and the models' predictions in reader's units:
+    /// every model's probabilities for yes/no (the trees' when there are
+    /// trees), the `kept` model's amounts.
     pub(super) fn test_predictions(
         &self,
         task: TaskKind,
-        deep: &[f32],
-        simple: &[f32],
+        out: ModelOutputs<'_>,
     ) -> TestPredictions {
+        let none = TestPredictions {
+            truth: Vec::new(),
+            deep: Vec::new(),
+            simple: Vec::new(),
+            trees: Vec::new(),
+            amounts: Vec::new(),
+        };
         match (task, self.amount_scale) {
             (TaskKind::Binary, _) => TestPredictions {
                 truth: self.classes[2].iter().map(|&c| c == 1).collect(),
-                deep: positive_probabilities(deep),
-                simple: positive_probabilities(simple),
+                deep: positive_probabilities(out.deep),
+                simple: positive_probabilities(out.simple),
+                trees: out.trees.map(positive_probabilities).unwrap_or_default(),
                 amounts: Vec::new(),
             },
             (TaskKind::Regression, Some((mean, sd))) => TestPredictions {
-                truth: Vec::new(),
-                deep: Vec::new(),
-                simple: Vec::new(),
                 amounts: self.raw_amounts[2]
                     .iter()
-                    .zip(deep)
+                    .zip(out.kept())
                     .map(|(t, &o)| (*t, f64::from(o) * sd + mean))
                     .collect(),
+                ..none
             },
-            _ => TestPredictions {
-                truth: Vec::new(),
-                deep: Vec::new(),
-                simple: Vec::new(),
-                amounts: Vec::new(),
-            },
+            _ => none,
         }
     }
 

@@ -7,6 +7,7 @@ mod kept;
 mod labels;
 mod saved;
 mod score;
+mod scorer;
 mod validate;
 
 use std::path::Path;
@@ -20,6 +21,7 @@ pub use saved::{
     Compared, Fitting, Measured, ModelCard, ModelPart, SavedModel, TreeReference, trees_lead,
 };
 pub use score::{score_rows, score_table};
+pub use scorer::Scorer;
 
 use super::Template;
 use super::artefact::{Folder, Provenance, Record, TemplateKind};
@@ -84,7 +86,7 @@ impl Template for Prediction {
     }
 }
 
-/// Which of the two models is kept for scoring.
+/// Which model is kept for scoring and explanations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChosenModel {
@@ -92,9 +94,11 @@ pub enum ChosenModel {
     Deep,
     /// The simple (logistic / linear) model, when the deep one does not beat it.
     Simple,
+    /// The gradient-boosted trees, when they clearly beat both ([`trees_lead`]).
+    Trees,
 }
 
-/// A trained prediction: both models, their scores and everything needed to save them.
+/// A trained prediction: every model, their scores and everything needed to save them.
 #[derive(Debug)]
 pub struct PredictionOutcome {
     /// Where it came from: data, request, seed, device, version, time.
@@ -105,6 +109,8 @@ pub struct PredictionOutcome {
     pub deep: Network,
     /// The simple model.
     pub simple: Network,
+    /// The tree model, when trees could be fitted (yes/no and amounts).
+    pub trees: Option<std::sync::Arc<crate::ml::trees::TreeModel>>,
     /// Which columns were used and why others were not.
     pub inputs: Vec<InputChoice>,
     /// The test rows' outcomes and predictions.
@@ -140,7 +146,7 @@ pub enum Round {
     Final,
 }
 
-/// The test rows' true outcomes and the chosen model's predictions, kept so
+/// The test rows' true outcomes and the models' predictions, kept so
 /// that results (curves, a moved threshold) can be recomputed without retraining.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestPredictions {
@@ -150,8 +156,21 @@ pub struct TestPredictions {
     pub deep: Vec<f64>,
     /// Yes/no: the simple model's probability per test row.
     pub simple: Vec<f64>,
-    /// Amounts: true values and the deep model's predictions, in the target's units.
+    /// Yes/no: the tree model's probability per test row (empty without one).
+    pub trees: Vec<f64>,
+    /// Amounts: true values and the kept model's predictions, in the target's units.
     pub amounts: Vec<(f64, f64)>,
+}
+
+impl TestPredictions {
+    /// Yes/no: the probabilities of the model `which` (empty for other targets).
+    pub fn probabilities(&self, which: ChosenModel) -> &[f64] {
+        match which {
+            ChosenModel::Deep => &self.deep,
+            ChosenModel::Simple => &self.simple,
+            ChosenModel::Trees => &self.trees,
+        }
+    }
 }
 
 /// A rough forecast of training time, in seconds, for `rows` rows of the

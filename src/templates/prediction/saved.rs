@@ -1,21 +1,26 @@
 //! A saved prediction model is an artefact folder ([`crate::templates::artefact`])
-//! whose card (`card.ron`) holds the schema, the preprocessing, both models'
+//! whose card (`card.ron`) holds the schema, the preprocessing, every model's
 //! settings and test scores, next to the weights of both networks in burn's
-//! store format and a sample of encoded training rows for explanations.
+//! store format (`deep.bpk`, `simple.bpk`), the tree model in forust-ml's
+//! JSON (`trees.json`, when one was fitted) and a sample of encoded training
+//! rows for explanations.
+
+use std::sync::Arc;
 
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
-use super::{ChosenModel, PredictionOutcome, Scores};
+use super::{ChosenModel, PredictionOutcome, Scorer, Scores};
 use crate::data::Table;
 use crate::error::Result;
-use crate::ml::glm::PenaltyChoice;
+use crate::ml::glm::{PenaltyChoice, PlainInputs};
 use crate::ml::metrics::Metric;
 use crate::ml::model::{Network, NetworkShape};
 use crate::ml::preprocess::Preprocessor;
 use crate::ml::split::SplitPlan;
 use crate::ml::task::{TargetColumn, TaskKind};
 use crate::ml::train::{EpochLoss, TrainOptions};
+use crate::ml::trees::TreeModel;
 use crate::templates::artefact::{CARD, Folder, FolderWriter, Provenance, Record};
 use crate::templates::{Artefact, Explainable, Explained, KnownOutcome, Output};
 
@@ -103,6 +108,7 @@ impl From<ChosenModel> for Compared {
         match chosen {
             ChosenModel::Deep => Self::Deep,
             ChosenModel::Simple => Self::Simple,
+            ChosenModel::Trees => Self::Trees,
         }
     }
 }
@@ -139,9 +145,11 @@ impl Measured {
     }
 }
 
-/// Whether the tree reference does clearly better than the kept model: by
-/// more than 0.01 AUC or accuracy, or an error 3% smaller — differences
-/// beyond what a reshuffle of the rows usually moves.
+/// Whether the tree model does clearly better than the better of the deep
+/// and the simple model: by more than 0.01 AUC or accuracy, or an error 3%
+/// smaller — differences beyond what a reshuffle of the rows usually moves.
+/// Only then are the trees kept for scoring, so a close call stays with the
+/// models whose explanations are smooth in every input.
 pub fn trees_lead(trees: &Scores, kept: &Scores) -> bool {
     match kept.metric() {
         Metric::Rmse => trees.value() < kept.value() * 0.97,
@@ -149,14 +157,20 @@ pub fn trees_lead(trees: &Scores, kept: &Scores) -> bool {
     }
 }
 
-/// Gradient-boosted trees fitted on the same rows as the other two: shown
-/// beside them as a reference, never used for scoring.
+/// Gradient-boosted trees fitted on the same rows as the other two: always
+/// shown beside them, and kept for scoring when they clearly do better
+/// ([`trees_lead`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TreeReference {
     /// Trees in the ensemble (the median over rotations under cross-validation).
     pub trees: usize,
     /// Its scores on the same rows as the other two models'.
     pub test: Scores,
+    /// For yes/no: the probability above which a row is flagged, chosen on
+    /// validation rows as for the other two. Cards written before trees
+    /// could be kept have none.
+    #[serde(default)]
+    pub threshold: Option<f64>,
 }
 
 /// Everything about a trained model except its weights and its provenance.
@@ -184,24 +198,73 @@ pub struct ModelCard {
     pub deep: ModelPart,
     /// The simple model it was measured against.
     pub simple: ModelPart,
-    /// Gradient-boosted trees on the same rows, for reference; none for
-    /// several classes.
+    /// Gradient-boosted trees on the same rows; none for several classes.
     pub trees: Option<TreeReference>,
     /// The one used for scoring.
     pub chosen: ChosenModel,
 }
 
 impl ModelCard {
-    /// The part used for scoring.
-    pub fn chosen_part(&self) -> &ModelPart {
-        self.part(self.chosen)
+    /// The test scores of the model `which`; the trees' when the card has
+    /// none for them (a card that keeps trees always has them: see
+    /// `validate::check_card`) fall back to the deep model's.
+    pub fn test(&self, which: ChosenModel) -> &Scores {
+        match (which, &self.trees) {
+            (ChosenModel::Simple, _) => &self.simple.test,
+            (ChosenModel::Trees, Some(trees)) => &trees.test,
+            _ => &self.deep.test,
+        }
     }
 
-    /// The deep or the simple part.
-    pub fn part(&self, which: ChosenModel) -> &ModelPart {
-        match which {
-            ChosenModel::Deep => &self.deep,
-            ChosenModel::Simple => &self.simple,
+    /// The kept model's test scores.
+    pub fn chosen_test(&self) -> &Scores {
+        self.test(self.chosen)
+    }
+
+    /// The kept model's threshold for flagging yes/no rows.
+    pub fn chosen_threshold(&self) -> Option<f64> {
+        match (self.chosen, &self.trees) {
+            (ChosenModel::Simple, _) => self.simple.threshold,
+            (ChosenModel::Trees, Some(trees)) => trees.threshold,
+            _ => self.deep.threshold,
+        }
+    }
+
+    /// Which model is kept and why, in one sentence with the figures.
+    pub fn kept_sentence(&self) -> String {
+        let metric = self.deep.test.metric();
+        let shown = |scores: &Scores| format!("{} {}", metric.name(), metric.shown(scores.value()));
+        match self.chosen {
+            ChosenModel::Deep => format!(
+                "The deep model does at least as well as the simple one ({} against {}), so it is the one used.",
+                shown(&self.deep.test),
+                shown(&self.simple.test)
+            ),
+            ChosenModel::Simple => format!(
+                "The deep model does not beat the simple one on this table ({} against {}), so the simple model is used instead.",
+                shown(&self.deep.test),
+                shown(&self.simple.test)
+            ),
+            ChosenModel::Trees => {
+                let runner_up = if self.deep.test.headline() >= self.simple.test.headline() {
+                    &self.deep.test
+                } else {
+                    &self.simple.test
+                };
+                format!(
+                    "The tree model does clearly better on this table than the deep and the simple model ({} against {}), so it is the one used for scoring and explanations.",
+                    shown(self.chosen_test()),
+                    shown(runner_up)
+                )
+            }
+        }
+    }
+
+    /// The inputs the tree model reads: the plain columns of the encoded row.
+    pub fn plain_inputs(&self) -> PlainInputs {
+        PlainInputs {
+            columns: self.preprocessor.plain_columns(),
+            width: self.preprocessor.width(),
         }
     }
 
@@ -214,13 +277,12 @@ impl ModelCard {
     }
 }
 
-/// The weights file of each part.
-pub(super) fn weights_file(which: ChosenModel) -> &'static str {
-    match which {
-        ChosenModel::Deep => "deep.bpk",
-        ChosenModel::Simple => "simple.bpk",
-    }
-}
+/// The deep network's weights file.
+const DEEP: &str = "deep.bpk";
+/// The simple model's weights file.
+const SIMPLE: &str = "simple.bpk";
+/// The tree model's file (forust-ml's JSON).
+const TREES: &str = "trees.json";
 
 /// Encoded training rows that explanations compare with (little-endian f32).
 const BACKGROUND: &str = "background.bin";
@@ -230,32 +292,38 @@ impl PredictionOutcome {
     /// written atomically and listed with its hash in the folder's record.
     pub fn save(&self, dir: &std::path::Path) -> Result<Record> {
         let mut writer = FolderWriter::create(dir)?;
-        writer.network(weights_file(ChosenModel::Deep), &self.deep)?;
-        writer.network(weights_file(ChosenModel::Simple), &self.simple)?;
+        writer.network(DEEP, &self.deep)?;
+        writer.network(SIMPLE, &self.simple)?;
+        if let Some(trees) = &self.trees {
+            writer.file(TREES, trees.to_json()?.as_bytes())?;
+        }
         writer.numbers(BACKGROUND, &self.background)?;
         super::kept::write(self, &mut writer)?;
         writer.ron(CARD, &self.card)?;
         writer.finish(&self.provenance)
     }
 
-    /// The whole outcome back from its folder — both networks, the test
+    /// The whole outcome back from its folder — every model, the test
     /// rows' predictions and the input choices — so a project reopens the
     /// results page exactly as it was.
     pub fn from_folder(folder: &Folder, device: &Device) -> Result<Self> {
         let saved = SavedModel::from_folder(folder, device)?;
         let card = saved.card;
-        let deep = folder.network(weights_file(ChosenModel::Deep), &card.deep.shape, device)?;
-        let simple = folder.network(
-            weights_file(ChosenModel::Simple),
-            &card.simple.shape,
-            device,
-        )?;
+        let deep = folder.network(DEEP, &card.deep.shape, device)?;
+        let simple = folder.network(SIMPLE, &card.simple.shape, device)?;
+        // Folders saved before trees could be kept hold none.
+        let trees = match saved.scorer {
+            Scorer::Trees(trees) => Some(trees),
+            Scorer::Network(_) if folder.holds(TREES) => Some(read_trees(folder, &card)?),
+            Scorer::Network(_) => None,
+        };
         let (test_predictions, inputs) = super::kept::read(folder, &card)?;
         Ok(Self {
             provenance: saved.provenance,
             card,
             deep,
             simple,
+            trees,
             inputs,
             test_predictions,
             background: saved.background,
@@ -270,8 +338,8 @@ pub struct SavedModel {
     pub provenance: Provenance,
     /// The card.
     pub card: ModelCard,
-    /// The network chosen for scoring, on the device it was loaded to.
-    pub network: Network,
+    /// The model kept for scoring; a network is on the device it was loaded to.
+    pub scorer: Scorer,
     /// A sample of encoded training rows (`rows × width`) for explanations.
     pub background: Vec<f32>,
 }
@@ -282,13 +350,18 @@ impl SavedModel {
     pub fn from_folder(folder: &Folder, device: &Device) -> Result<Self> {
         let card: ModelCard = folder.ron(CARD)?;
         super::validate::check_card(&card).map_err(|problem| folder.damaged(problem))?;
-        let network =
-            folder.network(weights_file(card.chosen), &card.chosen_part().shape, device)?;
+        let scorer = match card.chosen {
+            ChosenModel::Deep => Scorer::Network(folder.network(DEEP, &card.deep.shape, device)?),
+            ChosenModel::Simple => {
+                Scorer::Network(folder.network(SIMPLE, &card.simple.shape, device)?)
+            }
+            ChosenModel::Trees => Scorer::Trees(read_trees(folder, &card)?),
+        };
         let background = folder.numbers(BACKGROUND, card.preprocessor.width())?;
         Ok(Self {
             provenance: folder.record.provenance.clone(),
             card,
-            network,
+            scorer,
             background,
         })
     }
@@ -303,9 +376,10 @@ impl SavedModel {
         Self {
             provenance: outcome.provenance.clone(),
             card: outcome.card.clone(),
-            network: match outcome.card.chosen {
-                ChosenModel::Deep => outcome.deep.clone(),
-                ChosenModel::Simple => outcome.simple.clone(),
+            scorer: match (outcome.card.chosen, &outcome.trees) {
+                (ChosenModel::Simple, _) => Scorer::Network(outcome.simple.clone()),
+                (ChosenModel::Trees, Some(trees)) => Scorer::Trees(Arc::clone(trees)),
+                _ => Scorer::Network(outcome.deep.clone()),
             },
             background: outcome.background.clone(),
         }
@@ -332,7 +406,7 @@ impl Artefact for SavedModel {
     fn outcome(&self) -> Option<KnownOutcome<'_>> {
         Some(KnownOutcome {
             target: &self.card.target,
-            test: &self.card.chosen_part().test,
+            test: self.card.chosen_test(),
         })
     }
 
@@ -351,7 +425,7 @@ impl Explainable for SavedModel {
     }
 
     fn forward(&self, x: burn::tensor::Tensor<2>) -> burn::tensor::Tensor<2> {
-        self.network.forward(x)
+        self.scorer.forward(x)
     }
 
     fn background(&self) -> &[f32] {
@@ -375,10 +449,23 @@ impl Explainable for SavedModel {
     }
 
     fn threshold(&self) -> Option<f64> {
-        self.card.chosen_part().threshold
+        self.card.chosen_threshold()
     }
 
     fn network(&self) -> Option<&Network> {
-        Some(&self.network)
+        self.scorer.network()
     }
+}
+
+/// The tree model from its folder, checked against the card's inputs.
+fn read_trees(folder: &Folder, card: &ModelCard) -> Result<Arc<TreeModel>> {
+    let text = std::str::from_utf8(folder.bytes(TREES)?)
+        .map_err(|_| folder.damaged(format!("its file '{TREES}' is not text. Train it again")))?;
+    TreeModel::from_json(text, card.plain_inputs(), card.target.task)
+        .map(Arc::new)
+        .map_err(|problem| {
+            folder.damaged(format!(
+                "its tree model '{TREES}' cannot be used: {problem}. Train it again"
+            ))
+        })
 }

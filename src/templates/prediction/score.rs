@@ -8,7 +8,6 @@ use crate::data::Table;
 use crate::error::{ClearboxError, Result};
 use crate::ml::model::{argmax, softmax};
 use crate::ml::task::TaskKind;
-use crate::ml::train::predict;
 use crate::templates::Output;
 
 /// Scores every row of `table` with `model`. A target column present in the
@@ -27,7 +26,9 @@ pub fn score_rows(
 ) -> Result<Output> {
     let card = &model.card;
     let x = card.preprocessor.transform(table, rows)?;
-    let out = predict(&model.network, &x, card.preprocessor.width(), device)?;
+    let out = model
+        .scorer
+        .outputs(&x, card.preprocessor.width(), device)?;
     let k = card.outputs();
     if out.len() != rows.len() * k {
         return Err(ClearboxError::Internal {
@@ -43,7 +44,7 @@ pub fn score_rows(
             let per_row: Vec<Vec<f64>> = out.chunks(k).map(softmax).collect();
             let chosen = per_row
                 .iter()
-                .map(|p| match (card.target.task, card.chosen_part().threshold) {
+                .map(|p| match (card.target.task, card.chosen_threshold()) {
                     (TaskKind::Binary, Some(t)) => usize::from(p[1] >= t),
                     _ => argmax(p),
                 })

@@ -58,22 +58,48 @@ pub(super) fn check_card(card: &ModelCard) -> Result<(), String> {
     if width == 0 {
         return Err(format!("its card reads no input columns{retrain}"));
     }
-    for which in [ChosenModel::Deep, ChosenModel::Simple] {
-        check_part(card, card.part(which), which, width)?;
+    for (part, name) in [(&card.deep, "deep"), (&card.simple, "simple")] {
+        check_part(card, part, name, width)?;
+    }
+    if card.chosen == ChosenModel::Trees {
+        let Some(trees) = &card.trees else {
+            return Err(format!(
+                "its card keeps the tree model but holds no figures for it{retrain}"
+            ));
+        };
+        if !scores_fit(card, &trees.test) || card.target.task == TaskKind::Multiclass {
+            return Err(format!(
+                "its tree model's test scores are for another kind of prediction than '{}'{retrain}",
+                card.target.name
+            ));
+        }
+        threshold_fits(card, trees.threshold, "tree")?;
     }
     Ok(())
 }
 
-fn check_part(
-    card: &ModelCard,
-    part: &ModelPart,
-    which: ChosenModel,
-    width: usize,
-) -> Result<(), String> {
-    let name = match which {
-        ChosenModel::Deep => "deep",
-        ChosenModel::Simple => "simple",
-    };
+/// Whether `scores` are the kind the card's target has.
+fn scores_fit(card: &ModelCard, scores: &Scores) -> bool {
+    matches!(
+        (card.target.task, scores),
+        (TaskKind::Binary, Scores::Binary(_))
+            | (TaskKind::Multiclass, Scores::Multiclass(_))
+            | (TaskKind::Regression, Scores::Regression(_))
+    )
+}
+
+/// A yes/no model needs a threshold between 0 and 1.
+fn threshold_fits(card: &ModelCard, threshold: Option<f64>, name: &str) -> Result<(), String> {
+    match (card.target.task, threshold) {
+        (TaskKind::Binary, Some(t)) if (0.0..=1.0).contains(&t) => Ok(()),
+        (TaskKind::Binary, _) => Err(format!(
+            "its {name} model has no usable threshold for flagging rows. Train it again"
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_part(card: &ModelCard, part: &ModelPart, name: &str, width: usize) -> Result<(), String> {
     let shape = &part.shape;
     if shape.inputs != width {
         return Err(format!(
@@ -95,23 +121,11 @@ fn check_part(
             "its {name} model has a layer of no width or an impossible dropout. Train it again"
         ));
     }
-    let scores_fit = matches!(
-        (card.target.task, &part.test),
-        (TaskKind::Binary, Scores::Binary(_))
-            | (TaskKind::Multiclass, Scores::Multiclass(_))
-            | (TaskKind::Regression, Scores::Regression(_))
-    );
-    if !scores_fit {
+    if !scores_fit(card, &part.test) {
         return Err(format!(
             "its {name} model's test scores are for another kind of prediction than '{}'. Train it again",
             card.target.name
         ));
     }
-    match (card.target.task, part.threshold) {
-        (TaskKind::Binary, Some(t)) if (0.0..=1.0).contains(&t) => Ok(()),
-        (TaskKind::Binary, _) => Err(format!(
-            "its {name} model has no usable threshold for flagging rows. Train it again"
-        )),
-        _ => Ok(()),
-    }
+    threshold_fits(card, part.threshold, name)
 }
