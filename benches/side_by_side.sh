@@ -35,7 +35,8 @@ trap 'rm -rf "$work"' EXIT
 rows=()
 
 # Appends one row from two JSON files: figure names in each, "time" (lower is
-# better: ratio = peer / Clearbox) or "value" (a quality figure: both shown).
+# better: ratio = peer / Clearbox), "value" (a quality figure: both shown),
+# "count" (whole numbers: both shown), "rate" or "alone".
 row() {
   "$PYTHON" - "$@" <<'PY'
 import json, os, sys
@@ -54,6 +55,8 @@ elif kind == "rate":
     rate = lambda v: f"{v:,.0f}" if v >= 100 else f"{v:.3g}"
     cells = [rate(y), rate(x), f"{y / x:.2f}x" if x > 0 else "-"]
     a, b = b, a
+elif kind == "count":
+    cells = [f"{x:.0f}", f"{y:.0f}", f"{x - y:+.0f}"]
 elif kind == "alone":
     # A figure with no peer (a target instead): only Clearbox's is shown.
     cells = [f"{x:.3f}", "-", "-"]
@@ -75,9 +78,10 @@ import json, sys
 raw, out, t0, t1 = sys.argv[1:5]
 d = json.load(open(raw))
 d["wall_seconds"] = float(t1) - float(t0)
-# Clearbox's train --json keeps the chosen model's figures under metrics.
-if "metrics" in d:
-    d["auc"] = d["metrics"]["test"].get("auc", float("nan"))
+# Clearbox's train --json keeps the kept model's figures under kept (the
+# deep model's under metrics).
+if "kept" in d:
+    d["auc"] = d["kept"]["test"].get("auc", float("nan"))
 json.dump(d, open(out, "w"))
 PY
 }
@@ -127,7 +131,8 @@ if [[ "$what" == kmeans || "$what" == all ]]; then
   "$CLEARBOX" bench kmeans --json --rows "$ROWS" > "$work/ours.json"
   "$PYTHON" benches/kmeans_sklearn.py "$ROWS" > "$work/peer.json"
   rows+=("$(row "k-means $ROWS rows x 20, k=8 (scikit-learn)" "$work/ours.json" "$work/peer.json" seconds seconds time)")
-  rows+=("$(row "  agreement with the true groups (ARI)" "$work/ours.json" "$work/peer.json" adjusted_rand_index adjusted_rand_index value)")
+  rows+=("$(row "  agreement with the true groups, mean ARI of 10 starts" "$work/ours.json" "$work/peer.json" adjusted_rand_index adjusted_rand_index value)")
+  rows+=("$(row "  starts that found every group, of 10" "$work/ours.json" "$work/peer.json" starts_finding_every_group starts_finding_every_group count)")
 fi
 if [[ "$what" == simple || "$what" == all ]]; then
   "$CLEARBOX" bench simple --json "$DATA" --target "$TARGET" --write "$work/simple.json" > "$work/ours.json"

@@ -71,6 +71,10 @@ pub enum BenchTarget {
         /// Timed runs after the warm-up run.
         #[arg(long, default_value_t = 3)]
         runs: usize,
+        /// Starts, each from its own seed, whose groups are compared with
+        /// the true ones (one start can land in a poor local optimum).
+        #[arg(long, default_value_t = 10)]
+        starts: usize,
     },
     /// Time to compare two tables for drift: a synthetic 3M-row × 20-column
     /// pair with five shifted columns, or one file split by a period column.
@@ -176,6 +180,7 @@ pub fn run(args: &BenchArgs, preference: DevicePreference) -> clearbox::Result<(
             width,
             k,
             runs,
+            starts,
         } => {
             let device = select_device(preference)?;
             let report = kmeans_throughput(
@@ -183,7 +188,7 @@ pub fn run(args: &BenchArgs, preference: DevicePreference) -> clearbox::Result<(
                 *rows,
                 *width,
                 *k,
-                *runs,
+                [*runs, *starts],
                 &Progress::silent(),
             )?;
             print_report(&report, &device, json);

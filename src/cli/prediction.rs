@@ -69,6 +69,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
             "baseline": { "test": card.simple.test },
             "trees": card.trees,
             "chosen": card.chosen,
+            "kept": { "test": card.chosen_test() },
             "measured": card.measured,
             "epochs": { "deep": card.deep.fitting.passes() },
             "model_dir": dir,

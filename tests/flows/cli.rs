@@ -549,3 +549,30 @@ fn bench_explain_writes_work_a_peer_can_rerun() {
         assert!((base + total - prediction).abs() < 1e-4, "row {i}");
     }
 }
+
+#[test]
+fn bench_kmeans_measures_the_groups_over_several_starts() {
+    let out = clearbox(&[
+        "bench", "kmeans", "--device", "cpu", "--json", "--rows", "4000", "--width", "4", "--k",
+        "3", "--runs", "1", "--starts", "5",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["starts"], 5);
+    let found = report["starts_finding_every_group"]
+        .as_u64()
+        .expect("a count");
+    let (mean, worst) = (
+        report["adjusted_rand_index"].as_f64().expect("a mean"),
+        report["worst_adjusted_rand_index"]
+            .as_f64()
+            .expect("the worst"),
+    );
+    assert!(found <= 5 && worst <= mean + 1e-12 && mean <= 1.0, "{report}");
+    // Three blobs in four numbers: most starts find all three.
+    assert!(found >= 3 && mean > 0.8, "{report}");
+}

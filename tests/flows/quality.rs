@@ -1,9 +1,12 @@
 //! The quality bars of the prediction template on real public data sets
 //! (`../shared/datasets/prediction/`, which CI always has beside the
 //! checkout): the default settings, seed 42, measured on the held-out test
-//! rows. The bars are fixed figures, within about 0.01 of gradient boosting;
-//! the simple model has a bar of its own, so a weaker deep model cannot hide
-//! behind a weaker baseline.
+//! rows (by cross-validation below 5 000 rows). The bars are fixed figures,
+//! within about 0.01 AUC (2% RMSE) of the better of scikit-learn's logistic
+//! regression and gradient boosting in `../shared/datasets/README.md`
+//! (german_credit's stays 0.02 under it); the kept model may be the trees,
+//! when they clearly win. The simple model has a bar of its own, so a
+//! weaker deep model cannot hide behind a weaker baseline.
 
 use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::{DataSource, load};
@@ -63,17 +66,20 @@ fn german_credit_reaches_auc_0_77() {
 }
 
 #[test]
-fn titanic_without_boat_and_body_reaches_auc_0_83() {
-    auc_at_least("titanic.csv", "Survived", &["boat", "body"], 0.83, 0.84);
+fn titanic_without_boat_and_body_reaches_auc_0_833() {
+    // Within 0.01 of gradient boosting's 0.843.
+    auc_at_least("titanic.csv", "Survived", &["boat", "body"], 0.833, 0.84);
 }
 
 #[test]
-fn california_housing_reaches_rmse_0_50() {
+fn california_housing_reaches_rmse_0_475() {
     match train("california_housing.csv", "MedHouseVal", &[]) {
         (Scores::Regression(chosen), Scores::Regression(simple)) => {
+            // Within 2% of gradient boosting's 0.467: on this table the
+            // trees clearly beat the deep model (0.476) and are kept.
             assert!(
-                chosen.rmse <= 0.50,
-                "test RMSE {:.4} is over the bar 0.50 (simple model {:.4})",
+                chosen.rmse <= 0.475,
+                "test RMSE {:.4} is over the bar 0.475 (simple model {:.4})",
                 chosen.rmse,
                 simple.rmse
             );
