@@ -81,6 +81,7 @@ impl Accountable for Prediction {
             "baseline": card.simple.test,
             "trees": card.trees,
             "chosen": card.chosen,
+            "kept": card.chosen_test(),
             "measured": card.measured,
             "epochs": { "deep": card.deep.fitting.passes() },
         })

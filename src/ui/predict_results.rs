@@ -247,8 +247,9 @@ fn curve_ui(ui: &mut Ui, title: &str, sentence: &str, points: &[(f64, f64)]) {
 
 fn other_ui(ui: &mut Ui, outcome: &PredictionOutcome, scatter: &[[f64; 2]]) {
     let card = &outcome.card;
-    match (&card.deep.test, card.chosen) {
-        (Scores::Multiclass(s), _) => {
+    // The kept model's figures, as the scatter shows its predictions.
+    match card.chosen_test() {
+        Scores::Multiclass(s) => {
             gloss::label(ui, "How often each class is recognised:");
             for (class, recall) in card.target.classes.iter().zip(&s.recall) {
                 gloss::label(
@@ -282,7 +283,7 @@ fn other_ui(ui: &mut Ui, outcome: &PredictionOutcome, scatter: &[[f64; 2]]) {
                     }
                 });
         }
-        (Scores::Regression(s), _) => {
+        Scores::Regression(s) => {
             gloss::label(
                 ui,
                 format!(
