@@ -59,10 +59,12 @@
 //! 6. [`explain`] and [`drift`], which take any artefact that offers what
 //!    they need: Shapley attributions, drivers with stability, permutation
 //!    importance, decision changes, sentences, the executive panel and the
-//!    letter for any [`templates::Explainable`] network (a plain network
+//!    letter for any [`templates::Explainable`] model (a plain network
 //!    also hands over its first layer, so a masked row's first layer is
 //!    built from per-column parts instead of run on every masked row:
-//!    [`explain::value`]); column drift (PSI,
+//!    [`explain::value`]; a tree model hands over its trees, so each
+//!    coalition looks up the leaves it reaches: [`explain::trees`]); column
+//!    drift (PSI,
 //!    KS, Wasserstein; PSI, Jensen–Shannon, χ²; Holm-corrected) and, for any
 //!    [`templates::Artefact`], its reliance on each column, the drift of its
 //!    answers and its score on new rows, with a Stable / Watch / Retrain

@@ -21,6 +21,7 @@ pub mod letter;
 pub mod panel;
 pub mod sentences;
 pub mod shapley;
+pub mod trees;
 pub mod value;
 pub mod what_if;
 

@@ -5,12 +5,15 @@
 //! the compute device in a few large forward passes.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use burn::tensor::activation::{sigmoid, softmax};
 use burn::tensor::{Device, Tensor, TensorData};
 
+use super::trees::{RowTables, TreeValues};
 use crate::error::{ClearboxError, Result};
 use crate::ml::model::Network;
+use crate::ml::trees::Walkable;
 use crate::templates::{Explainable, Explained, OutputLink};
 
 /// Masked rows per forward pass on a graphics card: enough to keep it busy,
@@ -35,6 +38,10 @@ pub struct ValueFunction<'a> {
     /// For a plain network, its first layer, with the background rows'
     /// first-layer outputs computed once.
     first: Option<FirstLayer<'a>>,
+    /// For a tree model, its trees, prepared against the background rows
+    /// on the first coalitions asked for (a value function made only for
+    /// predictions never needs them).
+    trees: Option<(Walkable, OnceLock<TreeValues>)>,
     /// Whether the device is the processor (burn's CPU backend), which
     /// sets the size of a pass.
     on_processor: bool,
@@ -89,6 +96,7 @@ impl<'a> ValueFunction<'a> {
                 hidden,
             }
         });
+        let trees = model.trees().map(|trees| (trees, OnceLock::new()));
         Ok(Self {
             model,
             device,
@@ -97,6 +105,7 @@ impl<'a> ValueFunction<'a> {
             background,
             background_rows,
             first,
+            trees,
             on_processor: device.clone().inner() == Device::flex(),
         })
     }
@@ -166,6 +175,16 @@ impl<'a> ValueFunction<'a> {
     /// What every pass for the encoded row `x` shares.
     fn pass(&self, x: &[f32]) -> Pass<'_> {
         let (w, b, m) = (self.width, self.background_rows, self.columns());
+        if let Some((walkable, prepared)) = &self.trees {
+            let trees = prepared.get_or_init(|| {
+                TreeValues::new(walkable.clone(), &self.spans, &self.background, w)
+            });
+            return Pass::Trees {
+                trees,
+                tables: trees.row(x),
+                function: self,
+            };
+        }
         match &self.first {
             Some(first) => {
                 // Column j's rows hold x − bg on j's numbers and zeros elsewhere.
@@ -229,6 +248,12 @@ enum Pass<'f> {
         parts: Tensor<2>,
         function: &'f ValueFunction<'f>,
     },
+    /// A tree model: per-pair tables of the leaves each coalition reaches.
+    Trees {
+        trees: &'f TreeValues,
+        tables: RowTables,
+        function: &'f ValueFunction<'f>,
+    },
     /// Any other model: the masked rows are built and run through `forward`.
     Mixed {
         background: Tensor<3>,
@@ -255,6 +280,16 @@ impl Pass<'_> {
                     .network
                     .forward_after_first(h.reshape([c * b, first.hidden]))
             }
+            Self::Trees {
+                trees,
+                tables,
+                function,
+            } => {
+                let out = trees.evaluate(tables, flags, c);
+                let k = trees.outputs();
+                let rows = out.len() / k;
+                Tensor::<2>::from_data(TensorData::new(out, [rows, k]), function.device)
+            }
             Self::Mixed {
                 background,
                 row,
@@ -271,10 +306,13 @@ impl Pass<'_> {
                     }
                 }
                 let mask = Tensor::<2>::from_data(TensorData::new(mask, [c, w]), function.device)
-                    .reshape([c, 1, w]);
-                let mixed = background.clone().expand([c, b, w])
-                    + mask.expand([c, b, w])
-                        * (row.clone().expand([c, b, w]) - background.clone().expand([c, b, w]));
+                    .reshape([c, 1, w])
+                    .expand([c, b, w]);
+                // Each number is exactly the row's or the background row's:
+                // `bg + mask · (x − bg)` can miss x by a rounding, enough to
+                // send a tree's split the other way.
+                let mixed = background.clone().expand([c, b, w]) * (mask.clone().neg() + 1.0)
+                    + row.clone().expand([c, b, w]) * mask;
                 function.model.forward(mixed.reshape([c * b, w]))
             }
         }

@@ -121,6 +121,38 @@ impl TreeModel {
         })
     }
 
+    /// The trees used for predictions as plain nodes over the encoded row,
+    /// for explanations that walk them directly ([`crate::explain::trees`]).
+    pub fn walkable(&self) -> Walkable {
+        let used = self.trees();
+        let trees = self.booster.trees[..used.min(self.booster.trees.len())]
+            .iter()
+            .map(|tree| {
+                tree.nodes
+                    .iter()
+                    .map(|node| {
+                        if node.is_leaf {
+                            Step::Leaf(f64::from(node.weight_value))
+                        } else {
+                            Step::Split {
+                                input: self.plain.columns[node.split_feature],
+                                below: node.split_value,
+                                left: node.left_child,
+                                right: node.right_child,
+                                missing: node.missing_node,
+                            }
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Walkable {
+            base: self.booster.base_score,
+            trees,
+            outputs: self.outputs_per_row(),
+        }
+    }
+
     /// Raw outputs per row: two for yes/no, one for an amount.
     pub fn outputs_per_row(&self) -> usize {
         match self.kind {
@@ -139,6 +171,62 @@ impl TreeModel {
         match self.kind {
             Kind::YesNo => predicted.iter().flat_map(|&m| [0.0, m as f32]).collect(),
             Kind::Amount => predicted.iter().map(|&m| m as f32).collect(),
+        }
+    }
+}
+
+/// The fitted trees as plain nodes: the model's output (the log-odds of
+/// yes, or the standardised amount) is `base` plus one leaf of each tree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Walkable {
+    /// Added to the leaves' sum.
+    pub base: f64,
+    /// Each tree's nodes; the root is the first, children come after parents.
+    pub trees: Vec<Vec<Step>>,
+    /// Raw outputs per row in the networks' form (see [`TreeModel::outputs`]).
+    pub outputs: usize,
+}
+
+/// One node of a [`Walkable`] tree.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Step {
+    /// A leaf and its value.
+    Leaf(f64),
+    /// Rows whose number at `input` (in the encoded row) is below `below` go
+    /// `left`, others `right`, missing ones `missing` (node indices).
+    Split {
+        /// Position in the encoded row.
+        input: usize,
+        /// The threshold.
+        below: f64,
+        /// The node for smaller numbers.
+        left: usize,
+        /// The node for the others.
+        right: usize,
+        /// The node for a missing number.
+        missing: usize,
+    },
+}
+
+impl Step {
+    /// The child a row with `value` at this split goes to (`None` at a leaf),
+    /// exactly as forust-ml decides it.
+    pub fn child(&self, value: f32) -> Option<usize> {
+        match *self {
+            Self::Leaf(_) => None,
+            Self::Split {
+                below,
+                left,
+                right,
+                missing,
+                ..
+            } => Some(if value.is_nan() {
+                missing
+            } else if f64::from(value) < below {
+                left
+            } else {
+                right
+            }),
         }
     }
 }

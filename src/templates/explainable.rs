@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::ml::model::{Network, softmax};
 use crate::ml::preprocess::Preprocessor;
 use crate::ml::task::TargetColumn;
+use crate::ml::trees::Walkable;
 
 /// How one raw network output becomes a number a reader knows.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -95,7 +96,7 @@ impl Explained {
     }
 }
 
-/// A network over encoded input columns, ready to be explained.
+/// A model over encoded input columns (a network, trees or a policy), ready to be explained.
 pub trait Explainable: Send + Sync {
     /// The original input columns, in the order of the encoders.
     fn inputs(&self) -> &[String];
@@ -120,6 +121,12 @@ pub trait Explainable: Send + Sync {
     /// masked row from per-column parts (much less work); `None` runs
     /// `forward` on every masked row.
     fn network(&self) -> Option<&Network> {
+        None
+    }
+    /// The trees, when `forward` is exactly a tree model on the encoded row,
+    /// so that explanations may look leaves up per coalition instead of
+    /// walking every tree for every masked row; `None` runs `forward`.
+    fn trees(&self) -> Option<Walkable> {
         None
     }
 }

@@ -572,7 +572,10 @@ fn bench_kmeans_measures_the_groups_over_several_starts() {
             .as_f64()
             .expect("the worst"),
     );
-    assert!(found <= 5 && worst <= mean + 1e-12 && mean <= 1.0, "{report}");
+    assert!(
+        found <= 5 && worst <= mean + 1e-12 && mean <= 1.0,
+        "{report}"
+    );
     // Three blobs in four numbers: most starts find all three.
     assert!(found >= 3 && mean > 0.8, "{report}");
 }

@@ -5,14 +5,17 @@
 use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::{DataSource, Table, load};
 use clearbox::explain::importance::stable_drivers;
-use clearbox::explain::{ExplainOptions, panel};
+use clearbox::explain::{ExplainOptions, explain_rows, panel};
 use clearbox::jobs::Progress;
-use clearbox::templates::Output;
+use clearbox::ml::model::Network;
+use clearbox::ml::preprocess::Preprocessor;
+use clearbox::ml::task::TargetColumn;
 use clearbox::templates::artefact::Folder;
 use clearbox::templates::prediction::{
     ChosenModel, PredictionOutcome, PredictionRequest, SavedModel, Scorer, score_table,
     train_prediction,
 };
+use clearbox::templates::{Explainable, Explained, Output};
 
 /// 3 000 rows of 30 numbers between 0 and 1; the outcome is a few sharp
 /// thresholds on the first six (one row in twenty flipped) and the other 24
@@ -123,6 +126,7 @@ fn trees_that_clearly_win_are_kept_saved_scored_and_explained() {
     );
     assert_eq!(reopened.test_predictions, outcome.test_predictions);
 
+    assert_lookups_change_no_value(&loaded, &table);
     // Explained through the same value function as the networks: values
     // add up to the trees' own prediction, and the drivers are the columns
     // the rule reads.
@@ -153,5 +157,76 @@ fn trees_that_clearly_win_are_kept_saved_scored_and_explained() {
             rule_columns.contains(&driver.column.as_str()),
             "the top drivers are the rule's columns: {drivers:?}"
         );
+    }
+}
+
+/// The same model without its trees' shortcut: every masked row is built
+/// and scored through `forward`.
+struct Masked<'a>(&'a SavedModel);
+
+impl Explainable for Masked<'_> {
+    fn inputs(&self) -> &[String] {
+        Explainable::inputs(self.0)
+    }
+    fn preprocessor(&self) -> &Preprocessor {
+        self.0.preprocessor()
+    }
+    fn forward(&self, x: burn::tensor::Tensor<2>) -> burn::tensor::Tensor<2> {
+        self.0.forward(x)
+    }
+    fn background(&self) -> &[f32] {
+        Explainable::background(self.0)
+    }
+    fn target(&self) -> &TargetColumn {
+        self.0.target()
+    }
+    fn explained_for(&self, x: &[f32], raw: &[f32]) -> Explained {
+        self.0.explained_for(x, raw)
+    }
+    fn unit(&self) -> f64 {
+        self.0.unit()
+    }
+    fn threshold(&self) -> Option<f64> {
+        self.0.threshold()
+    }
+    fn network(&self) -> Option<&Network> {
+        None
+    }
+}
+
+/// Looking leaves up per coalition gives the values that building every
+/// masked row and scoring it through `forward` gives.
+fn assert_lookups_change_no_value(model: &SavedModel, table: &Table) {
+    let device = select_device(DevicePreference::Cpu).expect("cpu");
+    assert!(model.trees().is_some() && Masked(model).trees().is_none());
+    let options = ExplainOptions::quick(3);
+    let rows = [0, 7, 19, 400];
+    let run = |subject: &dyn Explainable| {
+        explain_rows(
+            subject,
+            table,
+            &rows,
+            &options,
+            &device.device,
+            &Progress::silent(),
+        )
+        .expect("explains")
+    };
+    let (fast, slow) = (run(model), run(&Masked(model)));
+    assert_eq!(fast.len(), rows.len());
+    for (a, b) in fast.iter().zip(&slow) {
+        assert!((a.base_value - b.base_value).abs() < 1e-6);
+        assert!((a.prediction - b.prediction).abs() < 1e-6);
+        for (x, y) in a.attributions.iter().zip(&b.attributions) {
+            assert_eq!(x.column, y.column);
+            assert!(
+                (x.amount - y.amount).abs() < 1e-5,
+                "row {}: {} is {} one way and {} the other",
+                a.row,
+                x.column,
+                x.amount,
+                y.amount
+            );
+        }
     }
 }

@@ -455,6 +455,13 @@ impl Explainable for SavedModel {
     fn network(&self) -> Option<&Network> {
         self.scorer.network()
     }
+
+    fn trees(&self) -> Option<crate::ml::trees::Walkable> {
+        match &self.scorer {
+            Scorer::Trees(trees) => Some(trees.walkable()),
+            Scorer::Network(_) => None,
+        }
+    }
 }
 
 /// The tree model from its folder, checked against the card's inputs.
