@@ -556,6 +556,77 @@ fn the_prediction_wizard_trains_a_model_and_shows_results() {
 }
 
 #[test]
+fn trees_that_clearly_win_are_kept_and_the_results_page_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    super::kept_trees::thresholds_among_noise(dir.path());
+    let mut harness = harness(&dir.path().join("settings.ron"));
+    step_until(&mut harness, "the device check", |app| {
+        !matches!(app.state.device, super::ui::state::DeviceStatus::Checking)
+    });
+    drop_file(&mut harness, dir.path().join("thresholds.csv"));
+    step_until(&mut harness, "the report", report_ready);
+    harness.get_by_label("Predict a column…").click();
+    harness.run_steps(2);
+    harness.get_by_label("Column to predict").click();
+    harness.run_steps(2);
+    // The last of 31 columns, below the fold of the list.
+    harness.get_by_label("flag").click_accesskit();
+    step_until(&mut harness, "the target checked and the inputs", |app| {
+        app.state.prediction.check.is_some() && !app.state.prediction.inputs.is_empty()
+    });
+    harness.get_by_label_contains("Clearbox will treat 'flag' as a yes/no question");
+    // Both pages list the 30 columns, so Next is below the fold.
+    harness.get_by_label("Next").click_accesskit();
+    harness.run_steps(2);
+    harness.get_by_label("Next").click_accesskit();
+    step_until(&mut harness, "the split", |app| {
+        app.state.prediction.step == Some(WizardStep::Check)
+            && app
+                .state
+                .prediction
+                .check
+                .as_ref()
+                .is_some_and(|c| c.split_sentence.contains("5 groups"))
+    });
+    harness.run_steps(2);
+    harness.get_by_label("Train").click();
+    step_until(&mut harness, "the results", |app| {
+        app.state.prediction.step == Some(WizardStep::Results)
+    });
+    let card = harness
+        .state()
+        .state
+        .prediction
+        .outcome
+        .as_ref()
+        .expect("a model")
+        .card
+        .clone();
+    assert_eq!(
+        card.chosen,
+        clearbox::templates::prediction::ChosenModel::Trees
+    );
+    harness.get_by_label_contains("Gradient-boosted trees (a strong classic method): AUC");
+    harness.get_by_label(&card.kept_sentence());
+    harness.get_by_label_contains("The tree model does clearly better on this table");
+    // The slider's figures are the trees' own test predictions.
+    let prediction = &harness.state().state.prediction;
+    let test = &prediction
+        .outcome
+        .as_ref()
+        .expect("a model")
+        .test_predictions;
+    assert_eq!(
+        prediction.at_threshold,
+        Some(clearbox::ml::metrics::BinaryScores::measure(
+            &test.trees,
+            &test.truth,
+            prediction.threshold
+        ))
+    );
+}
+
+#[test]
 fn the_check_step_offers_a_split_by_time() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut harness = harness(&dir.path().join("settings.ron"));

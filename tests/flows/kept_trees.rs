@@ -21,7 +21,7 @@ use clearbox::templates::{Explainable, Explained, Output};
 /// thresholds on the first six (one row in twenty flipped) and the other 24
 /// are noise. Trees find thresholds among noise easily; a network needs
 /// far more rows for it.
-fn thresholds_among_noise(dir: &std::path::Path) -> Table {
+pub fn thresholds_among_noise(dir: &std::path::Path) -> Table {
     let mut state = 99u64;
     let mut next = || {
         state = state
