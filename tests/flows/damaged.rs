@@ -298,6 +298,27 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
+            name: "kept trees that split on inputs the card lacks",
+            expected: "its tree model 'trees.json' does not fit its card",
+            make: |t, d| {
+                copy_folder(&t.binary, d);
+                let card = d.join("card.ron");
+                let text = std::fs::read_to_string(&card).expect("reads");
+                let kept = regex::Regex::new(r"chosen: *[a-z]+").expect("pattern");
+                std::fs::write(&card, kept.replace(&text, "chosen: trees").as_ref())
+                    .expect("writes");
+                let trees = d.join("trees.json");
+                let text = std::fs::read_to_string(&trees).expect("a yes/no model has trees");
+                let split = regex::Regex::new(r#""split_feature":\d+"#).expect("pattern");
+                std::fs::write(
+                    &trees,
+                    split.replace_all(&text, r#""split_feature":999"#).as_ref(),
+                )
+                .expect("writes");
+                reseal(d);
+            },
+        },
+        Case {
             name: "empty folder",
             expected: "the folder is empty",
             make: |_, d| std::fs::create_dir_all(d).expect("creates"),
@@ -384,4 +405,60 @@ fn every_damaged_folder_is_one_sentence_and_exit_code_2_for_every_verb() {
             String::from_utf8_lossy(&result.stderr)
         );
     }
+}
+
+#[test]
+fn a_folder_saved_before_trees_could_be_kept_still_opens() {
+    let trained = trained();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let old = dir.path().join("old");
+    copy_folder(&trained.binary, &old);
+    // As an older version wrote it: no trees.json, and test.bin ends after
+    // its fourth block (the trees' probabilities are the fifth).
+    std::fs::remove_file(old.join("trees.json")).expect("a yes/no model has trees");
+    let record_path = old.join("artefact.json");
+    let mut record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&record_path).expect("reads")).expect("json");
+    record["files"]
+        .as_array_mut()
+        .expect("files")
+        .retain(|f| f["name"] != "trees.json");
+    std::fs::write(&record_path, record.to_string()).expect("writes");
+    let test = std::fs::read(old.join("test.bin")).expect("reads");
+    let device = select_device(DevicePreference::Cpu).expect("cpu");
+    let opened = |dir: &Path| {
+        clearbox::templates::prediction::PredictionOutcome::from_folder(
+            &clearbox::templates::artefact::Folder::open(dir).expect("opens"),
+            &device.device,
+        )
+    };
+    let new = opened(&trained.binary).expect("the new folder opens");
+    let trees = new.test_predictions.trees.len();
+    assert!(
+        trees > 0,
+        "the new folder keeps the trees' test predictions"
+    );
+    std::fs::write(old.join("test.bin"), &test[..test.len() - 8 - 8 * trees]).expect("writes");
+    reseal(&old);
+    let reopened = opened(&old).expect("the old folder opens");
+    assert!(reopened.trees.is_none());
+    assert!(reopened.test_predictions.trees.is_empty());
+    assert_eq!(reopened.test_predictions.deep, new.test_predictions.deep);
+    assert_eq!(reopened.card.chosen, new.card.chosen);
+    let result = clearbox(&[
+        "predict",
+        "--model",
+        old.to_str().expect("utf-8"),
+        "--data",
+        sample("german_credit.csv").to_str().expect("utf-8"),
+        "--out",
+        dir.path().join("scored.csv").to_str().expect("utf-8"),
+        "--device",
+        "cpu",
+    ]);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
 }

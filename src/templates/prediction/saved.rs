@@ -472,7 +472,7 @@ fn read_trees(folder: &Folder, card: &ModelCard) -> Result<Arc<TreeModel>> {
         .map(Arc::new)
         .map_err(|problem| {
             folder.damaged(format!(
-                "its tree model '{TREES}' cannot be used: {problem}. Train it again"
+                "its tree model '{TREES}' does not fit its card ({problem}). Train it again"
             ))
         })
 }
