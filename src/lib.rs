@@ -73,7 +73,7 @@
 //!    recipe between sessions, and the project file (below): every run
 //!    recorded with its data, settings, figures and artefact, an audit
 //!    trail, and reruns that check a result repeats.
-//! 8. [`bench`]: speed figures for `clearbox bench`, with the synthetic
+//! 8. [`bench`](mod@bench): speed figures for `clearbox bench`, with the synthetic
 //!    tables they run on. No other module uses it.
 //! 9. Teaching, beside the stack and used only by the fronts:
 //!    [`glossary`] (every technical term the app shows, from

@@ -2,7 +2,9 @@
 //! coalition is the model's average prediction when the columns in it keep
 //! the row's values and the others take the values of background rows.
 //! Every coalition of a row, against every background row, is evaluated on
-//! the compute device in a few large forward passes.
+//! the compute device in a few large forward passes (a tree model's on the
+//! processor, by looking up the leaves each coalition reaches:
+//! [`super::trees`]).
 
 use std::ops::Range;
 use std::sync::OnceLock;
