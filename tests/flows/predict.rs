@@ -462,6 +462,11 @@ fn a_small_table_is_cross_validated_and_the_saved_model_learns_every_row() {
     let saved = SavedModel::load(&model, &device.device).expect("loads");
     let card = &saved.card;
     assert_eq!(
+        report["kept"]["test"],
+        serde_json::to_value(card.chosen_test()).expect("json"),
+        "the report's kept figures are the kept model's"
+    );
+    assert_eq!(
         card.split_sizes,
         [800, 0, 800],
         "all rows learned from, all measured once"

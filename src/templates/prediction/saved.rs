@@ -145,6 +145,19 @@ impl Measured {
     }
 }
 
+/// The better of the deep and the simple model, and its scores: the deep
+/// one unless the simple one scores better.
+pub(super) fn better_network<'a>(
+    deep: &'a Scores,
+    simple: &'a Scores,
+) -> (ChosenModel, &'a Scores) {
+    if deep.headline() >= simple.headline() {
+        (ChosenModel::Deep, deep)
+    } else {
+        (ChosenModel::Simple, simple)
+    }
+}
+
 /// Whether the tree model does clearly better than the better of the deep
 /// and the simple model: by more than 0.01 AUC or accuracy, or an error 3%
 /// smaller — differences beyond what a reshuffle of the rows usually moves.
@@ -246,11 +259,7 @@ impl ModelCard {
                 shown(&self.simple.test)
             ),
             ChosenModel::Trees => {
-                let runner_up = if self.deep.test.headline() >= self.simple.test.headline() {
-                    &self.deep.test
-                } else {
-                    &self.simple.test
-                };
+                let (_, runner_up) = better_network(&self.deep.test, &self.simple.test);
                 format!(
                     "The tree model does clearly better on this table than the deep and the simple model ({} against {}), so it is the one used for scoring and explanations.",
                     shown(self.chosen_test()),

@@ -106,7 +106,8 @@ fn prepare(table: &Table, request: &PredictionRequest, progress: &Progress) -> R
     })
 }
 
-/// Trains both models on `table` and measures them on rows they never saw.
+/// Trains the deep model, the simple model and the trees on `table` and
+/// measures them on rows they never saw.
 /// `on_event` hears about every pass of the deep model, for a live chart.
 pub fn train_prediction(
     table: &Table,
@@ -411,11 +412,7 @@ fn fit_simple(
 /// The deep model unless the simple one scores better; the trees when they
 /// clearly beat whichever of the two that is ([`super::trees_lead`]).
 fn choose(deep: &Scores, simple: &Scores, trees: Option<&Scores>) -> ChosenModel {
-    let (better, scores) = if deep.headline() >= simple.headline() {
-        (ChosenModel::Deep, deep)
-    } else {
-        (ChosenModel::Simple, simple)
-    };
+    let (better, scores) = super::saved::better_network(deep, simple);
     match trees {
         Some(trees) if super::trees_lead(trees, scores) => ChosenModel::Trees,
         _ => better,
