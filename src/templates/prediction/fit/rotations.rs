@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
-use super::{Job, Parts, background, choose, fit_split, joined};
+use super::{Job, Parts, background, choose, fit_split, joined, linear_network};
 use crate::error::Result;
 use crate::jobs::Progress;
 use crate::ml::glm::{PenaltyChoice, PlainInputs, refit_linear};
-use crate::ml::model::{Network, NetworkShape};
+use crate::ml::model::NetworkShape;
 use crate::ml::preprocess::Preprocessor;
 use crate::ml::split::Split;
 use crate::ml::train::{Examples, TrainOptions, fit_passes};
@@ -94,20 +94,6 @@ pub(super) fn cross_validated(
         chosen: median(&mut penalties),
         tried: Vec::new(),
     };
-    let simple = refit_linear(
-        &plain,
-        &x,
-        train_set.labels,
-        penalty,
-        &progress.scaled(0.0, 0.1),
-    )?;
-    let simple_shape = NetworkShape::simple(width, job.outputs);
-    let simple_network = Network::linear(
-        &simple_shape,
-        simple.weights.clone(),
-        simple.bias.clone(),
-        &job.device.device,
-    );
     let fold_rows = folds.first().map_or(rows.len(), |f| f.train.len());
     let deep_options = TrainOptions {
         max_epochs: median(&mut passes).max(1),
@@ -115,23 +101,30 @@ pub(super) fn cross_validated(
     };
     let deep_shape = NetworkShape::deep(width, job.outputs);
     let tree_count = trees.as_mut().map(|(sizes, ..)| median(sizes));
-    // As on each rotation, the trees learn beside the deep model.
-    let (final_trees, deep) = std::thread::scope(|scope| {
-        let final_trees = scope.spawn(|| match tree_count {
-            Some(count) => refit_trees(&plain, &x, train_set.labels, count, job.request.seed),
-            None => Ok(None),
+    // As on each rotation, the simple model and the trees learn beside the deep model.
+    let cancel = progress.cancel_token();
+    let (side, deep) = std::thread::scope(|scope| {
+        let side = scope.spawn(|| {
+            let progress = Progress::with_cancel(cancel.clone());
+            let simple = refit_linear(&plain, &x, train_set.labels, penalty, &progress)?;
+            let trees = match tree_count {
+                Some(count) => refit_trees(&plain, &x, train_set.labels, count, job.request.seed)?,
+                None => None,
+            };
+            Ok((simple, trees))
         });
         let deep = fit_passes(
             &deep_shape,
             &train_set,
             &deep_options,
             &job.device.device,
-            &progress.scaled(0.1, 1.0),
+            &progress,
             &|loss| (job.on_event)(TrainingEvent::Epoch(loss)),
         );
-        (joined(final_trees.join()), deep)
+        (joined(side.join()), deep)
     });
-    let (final_trees, deep) = (final_trees?, deep?);
+    let ((simple, final_trees), deep) = (side?, deep?);
+    let simple_network = linear_network(&simple, width, job.outputs, &job.device.device);
     // Each rotation's outputs are in its own amount units; bring them to the final ones.
     let [deep_out, simple_out] = outputs.map(|o| in_model_units(&o, labels.amount_scale));
     let [deep_threshold, simple_threshold] = thresholds
@@ -190,7 +183,7 @@ pub(super) fn cross_validated(
             test: deep_scores.clone(),
         },
         simple: ModelPart {
-            shape: simple_shape,
+            shape: NetworkShape::simple(width, job.outputs),
             fitting: Fitting::Penalised(simple.penalty),
             threshold: simple_threshold,
             test: simple_scores.clone(),
