@@ -19,7 +19,7 @@ use crate::compute::ComputeDevice;
 use crate::data::Table;
 use crate::error::{ClearboxError, Result};
 use crate::jobs::Progress;
-use crate::ml::glm::{LinearFit, PenaltyChoice, PlainInputs, fit_linear};
+use crate::ml::glm::{Cores, LinearFit, PenaltyChoice, PlainInputs, fit_linear};
 use crate::ml::model::{Network, NetworkShape};
 use crate::ml::preprocess::Preprocessor;
 use crate::ml::split::{Measuring, Split};
@@ -320,6 +320,7 @@ fn fit_split(job: &Job<'_>, split: &Split, progress: &Progress) -> Result<Fitted
                 train_set.labels,
                 &x_valid,
                 valid_set.labels,
+                Cores::One,
                 &progress,
             )?;
             let trees = fit_trees(
@@ -404,6 +405,7 @@ fn fit_simple(
         labels.labels(0, outputs),
         x_valid,
         labels.labels(1, outputs),
+        Cores::All,
         progress,
     )?;
     let network = linear_network(&fitted, width, outputs, device);

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::{Job, Parts, background, choose, fit_split, joined, linear_network};
 use crate::error::Result;
 use crate::jobs::Progress;
-use crate::ml::glm::{PenaltyChoice, PlainInputs, refit_linear};
+use crate::ml::glm::{Cores, PenaltyChoice, PlainInputs, refit_linear};
 use crate::ml::model::NetworkShape;
 use crate::ml::preprocess::Preprocessor;
 use crate::ml::split::Split;
@@ -106,7 +106,8 @@ pub(super) fn cross_validated(
     let (side, deep) = std::thread::scope(|scope| {
         let side = scope.spawn(|| {
             let progress = Progress::with_cancel(cancel.clone());
-            let simple = refit_linear(&plain, &x, train_set.labels, penalty, &progress)?;
+            let simple =
+                refit_linear(&plain, &x, train_set.labels, penalty, Cores::One, &progress)?;
             let trees = match tree_count {
                 Some(count) => refit_trees(&plain, &x, train_set.labels, count, job.request.seed)?,
                 None => None,
