@@ -19,7 +19,9 @@
 //!    kept out of the terminal), [`samples`] (the tables compiled into the
 //!    binary) and [`compute`] (a wgpu adapter when a real graphics card is
 //!    usable, else burn's `flex` CPU backend, proven with a tiny computation
-//!    before it is announced).
+//!    before it is announced; the `gpu-cache` Cargo feature adds Vulkan
+//!    SPIR-V and keeps compiled kernels on disk, and `fusion` is a default
+//!    feature, both for the graphics-card start-up benchmark's variants).
 //! 2. [`data`]: intake. [`data::load()`] reads a CSV (dialect, encoding and
 //!    header sniffed in [`data::sniff`], records checked in [`data::csv`],
 //!    parsed by polars in chunks) or a Parquet file ([`data::parquet`], by row
@@ -248,8 +250,9 @@
 //! page has a runner with one command enum, matched without a catch-all, so
 //! a command nobody handles does not compile. Training uses its own burn
 //! device, separate from the one eframe draws with; inside a prediction job
-//! the trees are fitted on a scoped thread beside the deep model
-//! (the deep model alone leaves cores idle), and the job waits for both.
+//! the simple model (on one core) and then the trees are fitted on a
+//! scoped thread beside the deep model (the deep model alone leaves cores
+//! idle), and the job waits for both.
 //! Inside burn's CPU backend, matrix products use rayon's pool (burn's
 //! `rayon` and `simd` features); on the processor, explanations run in
 //! cache-sized passes. An open project is one

@@ -12,9 +12,15 @@
 #   BINARIES="A=bin/clearbox-a.gz B=bin/clearbox-b.gz" benches/gpu/run.sh
 #
 # BINARIES: label=path pairs, one per build to compare (default: A=the
-#   release binary). The issue's variants: A today's features; B adding
-#   burn's `vulkan`, `persistence` and the compilation cache; C as B without
-#   `fusion`. Only A can be built from this tree today.
+#   release binary). The three variants, each built beforehand (into its own
+#   CARGO_TARGET_DIR, or copied away after each build):
+#     A  today's features:              cargo build --release
+#     B  adding burn's `vulkan` (SPIR-V passthrough), `persistence` and
+#        compiled kernels kept in ~/.cache/cubecl:
+#                                       cargo build --release --features gpu-cache
+#     C  B without `fusion`:            cargo build --release --no-default-features --features gpu-cache
+#   Each binary names its variant in `bench train --json` ("build"), printed
+#   in the table.
 # DATA: adult.csv (default: ../shared/datasets/prediction/adult.csv, else the
 #   bundled 4 000-row sample); PYTHON: with torch (default python3).
 # ROWS: rows per pass of the throughput bench (default 500000).
@@ -76,6 +82,7 @@ for pair in $BINARIES; do
     for key in first_step_seconds second_step_seconds first_evaluation_seconds first_pass_seconds rows_per_second; do
       add "$label" "$state" "bench train: $key" "$(figure "$out/$label-$state-bench.json" "$key")"
     done
+    add "$label" "$state" "build" "$("$PYTHON" -c "import json,sys; print(json.load(open(sys.argv[1])).get('build', 'A (before variants had names)'))" "$out/$label-$state-bench.json")"
   done
 done
 if [ "$DEVICE" = gpu ] && "$PYTHON" -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)" 2>/dev/null; then

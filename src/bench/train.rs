@@ -39,6 +39,8 @@ pub struct ThroughputReport {
     pub rows_per_second: f64,
     /// Seconds of each later pass.
     pub pass_seconds: Vec<f64>,
+    /// Which graphics-card build this binary is (`benches/gpu/run.sh`'s A, B or C).
+    pub build: &'static str,
 }
 
 /// Trains the default two-layer network on `rows × width` random numbers
@@ -129,5 +131,6 @@ pub fn train_throughput(
         first_evaluation_seconds,
         rows_per_second: (steps * batch) as f64 / median,
         pass_seconds,
+        build: crate::compute::build_variant(),
     })
 }

@@ -205,6 +205,7 @@ fn gpu() -> std::result::Result<ComputeDevice, String> {
 
 fn probe_gpu() -> std::result::Result<ComputeDevice, String> {
     guarded(|| {
+        super::kernel_cache::keep_on_disk();
         let (device, setup) = Device::wgpu_options()
             .device_kind(DeviceKind::DefaultDevice)
             .init_with_setup()

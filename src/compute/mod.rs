@@ -3,11 +3,13 @@
 //! is proved with a tiny computation before anyone is told it works.
 
 mod device;
+mod kernel_cache;
 
 pub use device::{
     AdapterInfo, AdapterKind, ComputeDevice, DeviceChoice, DevicePreference, list_adapters,
     select_device,
 };
+pub use kernel_cache::build_variant;
 
 /// Asks the C allocator to keep freed buffers for reuse, once, at start.
 /// Training and explaining on the processor free and allocate buffers of a

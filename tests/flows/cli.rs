@@ -473,6 +473,34 @@ fn exported_forward(network: &Value, row: &[f64]) -> Vec<f64> {
 }
 
 #[test]
+fn bench_train_times_the_steps_and_names_its_build() {
+    let out = clearbox(&[
+        "bench", "train", "--device", "cpu", "--json", "--rows", "2048", "--width", "8", "--batch",
+        "256", "--passes", "3",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["rows"], 2048);
+    assert_eq!(report["batch"], 256);
+    // The first pass is timed apart from the later ones.
+    assert_eq!(report["pass_seconds"].as_array().expect("passes").len(), 2);
+    for key in [
+        "first_step_seconds",
+        "second_step_seconds",
+        "rows_per_second",
+    ] {
+        assert!(report[key].as_f64().expect(key) > 0.0, "{key}: {report}");
+    }
+    // The tests are built with the default features: variant A of
+    // benches/gpu/run.sh, which reads this to label its table.
+    assert_eq!(report["build"], "A: wgpu, fusion");
+}
+
+#[test]
 fn bench_explain_writes_work_a_peer_can_rerun() {
     let dir = tempfile::tempdir().expect("temp dir");
     let work = dir.path().join("work.json");
