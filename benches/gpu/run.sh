@@ -20,7 +20,8 @@
 #                                       cargo build --release --features gpu-cache
 #     C  B without `fusion`:            cargo build --release --no-default-features --features gpu-cache
 #   Each binary names its variant in `bench train --json` ("build"), printed
-#   in the table.
+#   in the table. A build that fails or crashes (B and C die on Mesa 22's
+#   lavapipe) gets a "failed (exit N)" row and the others are still measured.
 # DATA: adult.csv (default: ../shared/datasets/prediction/adult.csv, else the
 #   bundled 4 000-row sample); PYTHON: with torch (default python3).
 # ROWS: rows per pass of the throughput bench (default 500000).
@@ -73,16 +74,26 @@ for pair in $BINARIES; do
     [ "$state" = cold ] && cold
     work=$(mktemp -d)
     t0=$(now)
-    (cd "$work" && "$bin" train --device "$DEVICE" --template prediction --data "$DATA" --target income "${exclude[@]}" --json) > "$out/$label-$state-train.json"
-    t1=$(now)
+    # A build whose driver crashes (variant B's SPIR-V kills lavapipe from
+    # Mesa 22 with a segmentation fault) gets a row saying so; the others
+    # are still measured.
+    if (cd "$work" && "$bin" train --device "$DEVICE" --template prediction --data "$DATA" --target income "${exclude[@]}" --json) > "$out/$label-$state-train.json"; then
+      add "$label" "$state" "Train to finished model, $(basename "$DATA") (s)" "$(minus "$(now)" "$t0")"
+    else
+      rc=$?
+      add "$label" "$state" "Train to finished model, $(basename "$DATA") (s)" "failed (exit $rc)"
+    fi
     rm -rf "$work"
-    add "$label" "$state" "Train to finished model, $(basename "$DATA") (s)" "$(minus "$t1" "$t0")"
     [ "$state" = cold ] && cold
-    "$bin" bench train --device "$DEVICE" --json --rows "$ROWS" > "$out/$label-$state-bench.json"
-    for key in first_step_seconds second_step_seconds first_evaluation_seconds first_pass_seconds rows_per_second; do
-      add "$label" "$state" "bench train: $key" "$(figure "$out/$label-$state-bench.json" "$key")"
-    done
-    add "$label" "$state" "build" "$("$PYTHON" -c "import json,sys; print(json.load(open(sys.argv[1])).get('build', 'A (before variants had names)'))" "$out/$label-$state-bench.json")"
+    if "$bin" bench train --device "$DEVICE" --json --rows "$ROWS" > "$out/$label-$state-bench.json"; then
+      for key in first_step_seconds second_step_seconds first_evaluation_seconds first_pass_seconds rows_per_second; do
+        add "$label" "$state" "bench train: $key" "$(figure "$out/$label-$state-bench.json" "$key")"
+      done
+      add "$label" "$state" "build" "$("$PYTHON" -c "import json,sys; print(json.load(open(sys.argv[1])).get('build', 'A (before variants had names)'))" "$out/$label-$state-bench.json")"
+    else
+      rc=$?
+      add "$label" "$state" "bench train" "failed (exit $rc)"
+    fi
   done
 done
 if [ "$DEVICE" = gpu ] && "$PYTHON" -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)" 2>/dev/null; then

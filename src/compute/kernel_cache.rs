@@ -1,6 +1,9 @@
 //! Compiled graphics-card kernels kept on disk between runs: variant B of
 //! `benches/gpu/run.sh`, built with the `gpu-cache` feature. Without it,
-//! every process compiles the kernels it needs anew on first use.
+//! every process compiles the kernels it needs anew on first use. That
+//! build is for the measurement only: on Mesa 22's lavapipe it dies with a
+//! segmentation fault inside the driver (`vkCreateComputePipelines` on
+//! CubeCL's SPIR-V), which no guard in the process can catch.
 
 /// Asks CubeCL to keep the kernels it compiles in the user's cache folder
 /// (`~/.cache/cubecl` on Linux). Runs before the first graphics device is
