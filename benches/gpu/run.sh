@@ -20,8 +20,9 @@
 #                                       cargo build --release --features gpu-cache
 #     C  B without `fusion`:            cargo build --release --no-default-features --features gpu-cache
 #   Each binary names its variant in `bench train --json` ("build"), printed
-#   in the table. A build that fails or crashes (B and C die on Mesa 22's
-#   lavapipe) gets a "failed (exit N)" row and the others are still measured.
+#   in the table. A build that fails or crashes (B dies on Mesa 22's
+#   lavapipe; C, which shares its SPIR-V path, was not tried there) gets a
+#   "failed (exit N)" row and the others are still measured.
 # DATA: adult.csv (default: ../shared/datasets/prediction/adult.csv, else the
 #   bundled 4 000-row sample); PYTHON: with torch (default python3).
 # ROWS: rows per pass of the throughput bench (default 500000).
