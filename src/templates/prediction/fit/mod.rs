@@ -306,14 +306,9 @@ fn fit_split(job: &Job<'_>, split: &Split, progress: &Progress) -> Result<Fitted
         width,
     };
     let deep_options = TrainOptions::deep(split.train.len(), job.request.seed);
-    // The simple model and the tree reference are fitted beside the deep
-    // model rather than before it: training alone leaves processor cores
-    // idle much of the time. On adult (2 cores) the simple model alone took
-    // 2.7 s before the deep model could start.
-    let cancel = progress.cancel_token();
-    let (side, deep) = std::thread::scope(|scope| {
-        let side = scope.spawn(|| {
-            let progress = Progress::with_cancel(cancel.clone());
+    let (side, deep) = beside_deep(
+        progress,
+        |progress| {
             let simple = fit_linear(
                 &plain,
                 &x_train,
@@ -321,7 +316,7 @@ fn fit_split(job: &Job<'_>, split: &Split, progress: &Progress) -> Result<Fitted
                 &x_valid,
                 valid_set.labels,
                 Cores::One,
-                &progress,
+                progress,
             )?;
             let trees = fit_trees(
                 &plain,
@@ -332,18 +327,19 @@ fn fit_split(job: &Job<'_>, split: &Split, progress: &Progress) -> Result<Fitted
                 job.request.seed,
             )?;
             Ok((simple, trees))
-        });
-        let deep = fit(
-            &NetworkShape::deep(width, job.outputs),
-            &train_set,
-            &valid_set,
-            &deep_options,
-            device,
-            &progress.scaled(0.0, 0.97),
-            &|loss| (job.on_event)(TrainingEvent::Epoch(loss)),
-        );
-        (joined(side.join()), deep)
-    });
+        },
+        || {
+            fit(
+                &NetworkShape::deep(width, job.outputs),
+                &train_set,
+                &valid_set,
+                &deep_options,
+                device,
+                &progress.scaled(0.0, 0.97),
+                &|loss| (job.on_event)(TrainingEvent::Epoch(loss)),
+            )
+        },
+    );
     let deep = deep?;
     let (simple, trees) = side?;
     let simple_network = linear_network(&simple, width, job.outputs, device);
@@ -437,14 +433,28 @@ fn choose(deep: &Scores, simple: &Scores, trees: Option<&Scores>) -> ChosenModel
     }
 }
 
-/// The result of the thread that fits the simple model and the trees beside
-/// the deep model; a panic there becomes an error rather than taking the
-/// training down.
-fn joined<T>(result: std::thread::Result<Result<T>>) -> Result<T> {
-    result.map_err(|_| ClearboxError::Internal {
-        activity: "fitting the simple model and the tree model".into(),
-        detail: "their thread stopped unexpectedly".into(),
-    })?
+/// Runs `side` (the simple model, then the trees) on a scoped thread while
+/// `deep` trains the deep model, and waits for both. Fitting them before
+/// the deep model left processor cores idle: training alone does not keep
+/// them busy, and on adult (2 cores) the simple model alone took 2.7 s
+/// before the deep model could start. `side` hears `progress`'s cancel
+/// flag but reports nothing; a panic there becomes an error rather than
+/// taking the training down.
+fn beside_deep<S: Send, D>(
+    progress: &Progress,
+    side: impl FnOnce(&Progress) -> Result<S> + Send,
+    deep: impl FnOnce() -> Result<D>,
+) -> (Result<S>, Result<D>) {
+    let cancel = progress.cancel_token();
+    std::thread::scope(|scope| {
+        let side = scope.spawn(|| side(&Progress::with_cancel(cancel.clone())));
+        let deep = deep();
+        let side = side.join().map_err(|_| ClearboxError::Internal {
+            activity: "fitting the simple model and the tree model".into(),
+            detail: "their thread stopped unexpectedly".into(),
+        });
+        (side.and_then(|result| result), deep)
+    })
 }
 
 /// Up to [`BACKGROUND_ROWS`] encoded training rows, saved with the model as

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{Job, Parts, background, choose, fit_split, joined, linear_network};
+use super::{Job, Parts, background, beside_deep, choose, fit_split, linear_network};
 use crate::error::Result;
 use crate::jobs::Progress;
 use crate::ml::glm::{Cores, PenaltyChoice, PlainInputs, refit_linear};
@@ -102,28 +102,27 @@ pub(super) fn cross_validated(
     let deep_shape = NetworkShape::deep(width, job.outputs);
     let tree_count = trees.as_mut().map(|(sizes, ..)| median(sizes));
     // As on each rotation, the simple model and the trees learn beside the deep model.
-    let cancel = progress.cancel_token();
-    let (side, deep) = std::thread::scope(|scope| {
-        let side = scope.spawn(|| {
-            let progress = Progress::with_cancel(cancel.clone());
-            let simple =
-                refit_linear(&plain, &x, train_set.labels, penalty, Cores::One, &progress)?;
+    let (side, deep) = beside_deep(
+        &progress,
+        |progress| {
+            let simple = refit_linear(&plain, &x, train_set.labels, penalty, Cores::One, progress)?;
             let trees = match tree_count {
                 Some(count) => refit_trees(&plain, &x, train_set.labels, count, job.request.seed)?,
                 None => None,
             };
             Ok((simple, trees))
-        });
-        let deep = fit_passes(
-            &deep_shape,
-            &train_set,
-            &deep_options,
-            &job.device.device,
-            &progress,
-            &|loss| (job.on_event)(TrainingEvent::Epoch(loss)),
-        );
-        (joined(side.join()), deep)
-    });
+        },
+        || {
+            fit_passes(
+                &deep_shape,
+                &train_set,
+                &deep_options,
+                &job.device.device,
+                &progress,
+                &|loss| (job.on_event)(TrainingEvent::Epoch(loss)),
+            )
+        },
+    );
     let ((simple, final_trees), deep) = (side?, deep?);
     let simple_network = linear_network(&simple, width, job.outputs, &job.device.device);
     // Each rotation's outputs are in its own amount units; bring them to the final ones.
