@@ -49,7 +49,7 @@ pub struct Progress {
     sender: Option<Sender<ProgressUpdate>>,
     wake: Option<Wake>,
     cancel: CancelToken,
-    last_sent: std::cell::Cell<Option<Instant>>,
+    last_sent: std::sync::Mutex<Option<Instant>>,
     /// This progress covers `[start, start + span]` of the whole bar.
     start: f32,
     span: f32,
@@ -70,7 +70,7 @@ impl Progress {
             sender: None,
             wake: None,
             cancel,
-            last_sent: std::cell::Cell::new(None),
+            last_sent: std::sync::Mutex::new(None),
             start: 0.0,
             span: 1.0,
         }
@@ -83,7 +83,7 @@ impl Progress {
             sender: self.sender.clone(),
             wake: self.wake.clone(),
             cancel: self.cancel.clone(),
-            last_sent: std::cell::Cell::new(None),
+            last_sent: std::sync::Mutex::new(None),
             start: self.start + self.span * start,
             span: self.span * span,
         }
@@ -93,12 +93,16 @@ impl Progress {
     pub fn report(&self, fraction: f32, message: &str) {
         let Some(sender) = &self.sender else { return };
         let now = Instant::now();
-        let due = self
-            .last_sent
-            .get()
-            .is_none_or(|t| now.duration_since(t) >= MIN_REPORT_GAP);
+        let due = {
+            // A poisoned lock only means a report panicked; the time in it is still usable.
+            let mut last = self.last_sent.lock().unwrap_or_else(|e| e.into_inner());
+            let due = last.is_none_or(|t| now.duration_since(t) >= MIN_REPORT_GAP);
+            if due {
+                *last = Some(now);
+            }
+            due
+        };
         if due {
-            self.last_sent.set(Some(now));
             let _ = sender.send(ProgressUpdate {
                 fraction: self.start + self.span * fraction.clamp(0.0, 1.0),
                 message: message.to_owned(),
@@ -174,7 +178,7 @@ impl<T: Send + 'static> Job<T> {
             sender: Some(progress_tx),
             wake: wake.clone(),
             cancel: cancel.clone(),
-            last_sent: std::cell::Cell::new(None),
+            last_sent: std::sync::Mutex::new(None),
             start: 0.0,
             span: 1.0,
         };

@@ -253,9 +253,13 @@
 //! the simple model (on one core) and then the trees are fitted on a
 //! scoped thread beside the deep model (the deep model alone leaves cores
 //! idle), and the job waits for both.
-//! Inside burn's CPU backend, matrix products use rayon's pool (burn's
-//! `rayon` and `simd` features); on the processor, explanations run in
-//! cache-sized passes. An open project is one
+//! Inside burn's CPU backend, matrix products split across rayon's current
+//! pool (burn's `rayon` and `simd` features). On the processor, every
+//! training pass, its evaluation and scoring run on Clearbox's own pool of
+//! model workers ([`compute::on_workers`]): from a worker a split needs no
+//! sleeping hand-off, and the pool is not the global one the trees fit on,
+//! so a training step never waits behind a tree job. Explanations run in
+//! cache-sized passes on the global pool. An open project is one
 //! `Arc<Mutex<Project>>`: a training job locks it only to record its run's
 //! start and end (so a killed process leaves the run marked unfinished),
 //! opening and listing runs are jobs, and every other record (the table

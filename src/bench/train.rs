@@ -53,6 +53,20 @@ pub fn train_throughput(
     passes: usize,
     progress: &Progress,
 ) -> Result<ThroughputReport> {
+    // Where the app trains (compute::on_workers), so the figure is the app's.
+    crate::compute::on_workers(device, || {
+        measure(device, rows, width, batch, passes, progress)
+    })
+}
+
+fn measure(
+    device: &Device,
+    rows: usize,
+    width: usize,
+    batch: usize,
+    passes: usize,
+    progress: &Progress,
+) -> Result<ThroughputReport> {
     let shape = NetworkShape::deep(width, 2);
     device.seed(1);
     let autodiff = device.clone().autodiff();

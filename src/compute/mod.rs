@@ -4,12 +4,14 @@
 
 mod device;
 mod kernel_cache;
+mod workers;
 
 pub use device::{
     AdapterInfo, AdapterKind, ComputeDevice, DeviceChoice, DevicePreference, list_adapters,
     select_device,
 };
 pub use kernel_cache::build_variant;
+pub use workers::on_workers;
 
 /// Asks the C allocator to keep freed buffers for reuse, once, at start.
 /// Training and explaining on the processor free and allocate buffers of a

@@ -12,6 +12,7 @@ use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
 use super::model::{Network, NetworkShape};
+use crate::compute::on_workers;
 use crate::error::{ClearboxError, Result};
 use crate::jobs::Progress;
 
@@ -196,32 +197,40 @@ fn run(
 
     for epoch in 0..options.max_epochs {
         order.shuffle(&mut rng);
-        let mut total: Option<Tensor<1>> = None;
         let steps = (train.rows() / batch).max(1);
-        for step in 0..steps {
-            progress.check_cancelled()?;
-            let rows = &order[step * batch..((step + 1) * batch).min(order.len())];
-            let (x, target) = batch_tensors(train, rows, &autodiff);
-            let loss = loss(network.forward(x), &target);
-            total = Some(match total {
-                Some(t) => t + loss.clone().detach(),
-                None => loss.clone().detach(),
+        let expected_end = match valid {
+            Some(_) => (best_epoch + options.patience + 1).clamp(epoch + 1, options.max_epochs),
+            None => options.max_epochs,
+        };
+        // The pass and its evaluation run on a pool worker, so the matrix
+        // products inside split without waking this thread (compute::on_workers).
+        let (trained, snapshot, train_loss, valid_loss) = on_workers(device, || -> Result<_> {
+            let mut network = network;
+            let mut total: Option<Tensor<1>> = None;
+            for step in 0..steps {
+                progress.check_cancelled()?;
+                let rows = &order[step * batch..((step + 1) * batch).min(order.len())];
+                let (x, target) = batch_tensors(train, rows, &autodiff);
+                let loss = loss(network.forward(x), &target);
+                total = Some(match total {
+                    Some(t) => t + loss.clone().detach(),
+                    None => loss.clone().detach(),
+                });
+                let grads = GradientsParams::from_grads(loss.backward(), &network);
+                network = optimizer.step(learning_rate, network, grads);
+                let done = (epoch as f32 + (step + 1) as f32 / steps as f32) / expected_end as f32;
+                shown = shown.max(done.min(0.99));
+                progress.report(shown, "Training");
+            }
+            let train_loss = total.map_or(f64::NAN, |t| {
+                f64::from(t.into_scalar::<f32>()) / steps as f64
             });
-            let grads = GradientsParams::from_grads(loss.backward(), &network);
-            network = optimizer.step(learning_rate, network, grads);
-            let expected_end = match valid {
-                Some(_) => (best_epoch + options.patience + 1).clamp(epoch + 1, options.max_epochs),
-                None => options.max_epochs,
-            };
-            let done = (epoch as f32 + (step + 1) as f32 / steps as f32) / expected_end as f32;
-            shown = shown.max(done.min(0.99));
-            progress.report(shown, "Training");
-        }
-        let train_loss = total.map_or(f64::NAN, |t| {
-            f64::from(t.into_scalar::<f32>()) / steps as f64
-        });
-        let snapshot = network.valid();
-        let Some(valid) = valid else {
+            let snapshot = network.valid();
+            let valid_loss = valid.map(|valid| evaluate(&snapshot, valid, device));
+            Ok((network, snapshot, train_loss, valid_loss))
+        })?;
+        network = trained;
+        let Some(valid_loss) = valid_loss else {
             let record = EpochLoss {
                 train: train_loss,
                 valid: f64::NAN,
@@ -231,7 +240,6 @@ fn run(
             (best, best_epoch) = (snapshot, epoch);
             continue;
         };
-        let valid_loss = evaluate(&snapshot, valid, device);
         let record = EpochLoss {
             train: train_loss,
             valid: valid_loss,
@@ -271,6 +279,10 @@ pub fn evaluate(network: &Network, examples: &Examples<'_>, device: &Device) -> 
 
 /// Raw outputs for every row of `x` (`rows × outputs`, row-major).
 pub fn predict(network: &Network, x: &[f32], width: usize, device: &Device) -> Result<Vec<f32>> {
+    on_workers(device, || predict_here(network, x, width, device))
+}
+
+fn predict_here(network: &Network, x: &[f32], width: usize, device: &Device) -> Result<Vec<f32>> {
     let rows = x.len() / width.max(1);
     let mut out = Vec::new();
     for start in (0..rows).step_by(4096) {
