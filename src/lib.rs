@@ -29,7 +29,8 @@
 //!    [`data::ColumnRole`] ([`data::infer`]) and descriptive statistics
 //!    ([`data::profile`]). The user's changes — roles and one-click fixes —
 //!    are a [`data::Recipe`] applied to the original table, so they can be
-//!    undone, saved and replayed.
+//!    undone, saved and replayed (`clearbox profile --recipe`, `clearbox
+//!    train --recipe`; a project records the original table and the recipe).
 //! 3. [`ml`]: the building blocks of learning — the target and the kind of
 //!    problem ([`ml::task`]), the train/validation/test split (stratified at
 //!    random, or by time: [`ml::split`]), preprocessing fitted on training

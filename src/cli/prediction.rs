@@ -3,8 +3,6 @@
 use std::time::Instant;
 
 use clearbox::compute::{DevicePreference, select_device};
-use clearbox::data::load;
-use clearbox::jobs::Progress;
 use clearbox::ml::split::SplitPlan;
 use clearbox::ml::task::TargetColumn;
 use clearbox::templates::prediction::{ChosenModel, Prediction, PredictionRequest, Scores};
@@ -18,13 +16,9 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
             "Name the column to predict with --target.".into(),
         ));
     };
-    let source = super::data_source(
-        args.data.as_ref(),
-        args.sample.as_deref(),
-        "Name the data to learn from with --data.",
-    )?;
     let started = Instant::now();
-    let table = load(&source, &Progress::silent())?;
+    let data = args.data("Name the data to learn from with --data.")?;
+    let table = &data.table;
     let device = select_device(preference)?;
     let request = PredictionRequest {
         target: target.clone(),
@@ -42,7 +36,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         .unwrap_or_else(|| super::default_model_dir(&table.name, &format!("{target}_model")));
     let trained = super::project::train::<Prediction>(
         args.project.as_deref(),
-        &table,
+        &data,
         &request,
         &device,
         &dir,

@@ -22,12 +22,12 @@ pub fn open(path: Option<&Path>) -> clearbox::Result<Option<Project>> {
     path.map(Project::open_or_create).transpose()
 }
 
-/// Trains `T` on `table` (the command line applies no recipe: its choices
-/// are in the request), saves it in `dir`, and records the run in the
-/// project named by `--project`, when there is one.
+/// Trains `T` on `data`'s table (with `--recipe` replayed), saves it in
+/// `dir`, and records the run in the project named by `--project`, when
+/// there is one, with the table as loaded and the recipe.
 pub fn train<T: Accountable>(
     project: Option<&Path>,
-    table: &Table,
+    data: &super::train::Data,
     request: &T::Request,
     device: &ComputeDevice,
     dir: &Path,
@@ -35,7 +35,7 @@ pub fn train<T: Accountable>(
     let project = open(project)?.map(Mutex::new);
     let record_in = match &project {
         Some(project) => Some(RecordIn {
-            source: locked(project)?.add_source(table, &Recipe::default())?,
+            source: locked(project)?.add_source(&data.original, &data.recipe)?,
             project,
             rerun_of: None,
         }),
@@ -43,7 +43,7 @@ pub fn train<T: Accountable>(
     };
     train_recorded::<T>(
         record_in,
-        table,
+        &data.table,
         request,
         device,
         &Progress::silent(),

@@ -19,13 +19,9 @@ use serde_json::{Value, json};
 use super::train::TrainArgs;
 
 pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result<()> {
-    let source = super::data_source(
-        args.data.as_ref(),
-        args.sample.as_deref(),
-        "Name the log of decisions to learn from with --data.",
-    )?;
     let started = Instant::now();
-    let table = load(&source, &Progress::silent())?;
+    let data = args.data("Name the log of decisions to learn from with --data.")?;
+    let table = &data.table;
     let (action, reward, _, _) = guess_roles(&table);
     let named = |given: &Option<String>, guess: Option<String>, what: &str| {
         given.clone().or(guess).ok_or_else(|| {
@@ -71,7 +67,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         .unwrap_or_else(|| super::default_model_dir(&table.name, "policy"));
     let trained = super::project::train::<Reinforcement>(
         args.project.as_deref(),
-        &table,
+        &data,
         &request,
         &device,
         &dir,

@@ -3,21 +3,15 @@
 use std::time::Instant;
 
 use clearbox::compute::{DevicePreference, select_device};
-use clearbox::data::load;
-use clearbox::jobs::Progress;
 use clearbox::templates::segmentation::{Segmentation, SegmentationRequest};
 use clearbox::words::percent;
 
 use super::train::TrainArgs;
 
 pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result<()> {
-    let source = super::data_source(
-        args.data.as_ref(),
-        args.sample.as_deref(),
-        "Name the data to find groups in with --data.",
-    )?;
     let started = Instant::now();
-    let table = load(&source, &Progress::silent())?;
+    let data = args.data("Name the data to find groups in with --data.")?;
+    let table = &data.table;
     let device = select_device(preference)?;
     let request = SegmentationRequest {
         exclude: args.exclude.clone(),
@@ -33,7 +27,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         .unwrap_or_else(|| super::default_model_dir(&table.name, "segments"));
     let trained = super::project::train::<Segmentation>(
         args.project.as_deref(),
-        &table,
+        &data,
         &request,
         &device,
         &dir,

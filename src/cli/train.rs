@@ -7,6 +7,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use clearbox::ClearboxError;
 use clearbox::compute::DevicePreference;
+use clearbox::data::recipe::Recipe;
+use clearbox::data::{Table, load};
+use clearbox::jobs::Progress;
 use clearbox::templates::segmentation::Representation;
 
 /// The templates `train` can run.
@@ -59,6 +62,9 @@ pub struct TrainArgs {
     /// How rows are compared (segmentation only): auto, scaled, or autoencoder (default auto).
     #[arg(long)]
     pub representation: Option<Representation>,
+    /// Replay the role changes and fixes saved in this recipe file (RON), as `profile --recipe` does: for example a column of codes read as categories.
+    #[arg(long)]
+    pub recipe: Option<PathBuf>,
     /// Columns to leave out, separated by commas.
     #[arg(long, value_delimiter = ',')]
     pub exclude: Vec<String>,
@@ -79,7 +85,35 @@ pub struct TrainArgs {
     pub json: bool,
 }
 
+/// The data a run learns from: the table as loaded, the recipe replayed on
+/// it (empty without `--recipe`), and the table that results.
+pub struct Data {
+    /// The file or sample as loaded, recorded in a project with the recipe.
+    pub original: Table,
+    /// The user's role changes and fixes.
+    pub recipe: Recipe,
+    /// `original` with `recipe` applied: what the template learns from.
+    pub table: Table,
+}
+
 impl TrainArgs {
+    /// Loads `--data` (or `--sample`) and replays `--recipe` on it;
+    /// `missing` is the sentence for when neither names any data.
+    pub fn data(&self, missing: &str) -> clearbox::Result<Data> {
+        let source = super::data_source(self.data.as_ref(), self.sample.as_deref(), missing)?;
+        let recipe = match &self.recipe {
+            Some(path) => Recipe::load(path)?,
+            None => Recipe::default(),
+        };
+        let original = load(&source, &Progress::silent())?;
+        let table = recipe.apply(&original);
+        Ok(Data {
+            original,
+            recipe,
+            table,
+        })
+    }
+
     /// Refuses options the chosen template does not read, naming the first.
     fn refuse_foreign_options(&self) -> clearbox::Result<()> {
         let policy_only = [

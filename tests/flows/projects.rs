@@ -75,6 +75,74 @@ fn runs(project: &Path) -> Vec<Value> {
         .expect("a list of runs")
 }
 
+/// A recipe saved from the app's Data page changes what `train` learns on
+/// the command line too, and the project keeps it, so a rerun repeats it.
+#[test]
+fn train_replays_a_recipe_and_its_project_keeps_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let recipe = dir.path().join("recipe.ron");
+    std::fs::write(
+        &recipe,
+        r#"(roles: {"Pclass": category}, fixes: [(action: "exclude_column", column: "boat")])"#,
+    )
+    .expect("writes");
+    let train = |extra: &[&str], out: &str| {
+        let out = dir.path().join(out);
+        let mut args = vec![
+            "train",
+            "--template",
+            "prediction",
+            "--sample",
+            "titanic",
+            "--target",
+            "Pclass",
+            "--out",
+            text(&out),
+            "--json",
+            "--device",
+            "cpu",
+        ];
+        args.extend_from_slice(extra);
+        json_of(&clearbox(&args))
+    };
+    let named = |value: &Value, list: &str, name: &str| {
+        value[list].as_array().is_some_and(|items| {
+            items
+                .iter()
+                .any(|i| i == name || i["column"] == name || i["name"] == name)
+        })
+    };
+    // As read, the ticket class 1, 2 or 3 is a number.
+    let plain = train(&[], "plain");
+    assert_eq!(plain["task"], "regression", "{plain}");
+    assert!(
+        named(&plain, "inputs", "boat") || named(&plain, "left_out", "boat"),
+        "{plain}"
+    );
+    let project = dir.path().join("recipe.clearbox");
+    let fixed = train(
+        &["--recipe", text(&recipe), "--project", text(&project)],
+        "fixed",
+    );
+    assert_eq!(fixed["task"], "multiclass", "{fixed}");
+    assert_eq!(fixed["classes"], serde_json::json!(["1", "2", "3"]));
+    assert!(
+        !named(&fixed, "inputs", "boat") && !named(&fixed, "left_out", "boat"),
+        "the recipe left 'boat' out of the table: {fixed}"
+    );
+    let again = json_of(&clearbox(&[
+        "rerun",
+        "--project",
+        text(&project),
+        "--run",
+        "1",
+        "--json",
+        "--device",
+        "cpu",
+    ]));
+    assert_eq!(again["matches"], true, "the rerun used the recipe: {again}");
+}
+
 #[test]
 fn runs_are_recorded_and_rerun_exactly() {
     let dir = tempfile::tempdir().expect("temp dir");
