@@ -99,6 +99,21 @@ fn data_source(
     }
 }
 
+/// A reader that stops early (`clearbox train ... | head`) closes the pipe,
+/// and Rust's printing then panics, which the command line reported as
+/// something gone wrong inside Clearbox. Like other command-line tools, it
+/// now stops quietly instead: whatever it saved was written before the
+/// printing, atomically. Only the command line does this; the window must
+/// never die of a closed pipe. (Elsewhere than Linux the panic stays.)
+fn stop_quietly_on_a_closed_pipe() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: restores the default handling of one signal, at start, before
+    // any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// The folder a trained model goes in when the user names none:
 /// `<table name without extension>_<suffix>`, lower case, no spaces.
 fn default_model_dir(table_name: &str, suffix: &str) -> PathBuf {
@@ -119,6 +134,7 @@ fn parse_device(s: &str) -> Result<DevicePreference, String> {
 /// the same panic capture as background jobs: a bug becomes a sentence, and
 /// its details go to the log, never to the terminal.
 pub fn run(command: Command, device: DevicePreference) -> ExitCode {
+    stop_quietly_on_a_closed_pipe();
     let activity = format!("running 'clearbox {}'", command.verb());
     let outcome = clearbox::jobs::catch(&activity, || match command {
         Command::Profile(args) => profile::run(&args),

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use clearbox::compute::{DevicePreference, select_device};
 use clearbox::ml::split::SplitPlan;
-use clearbox::ml::task::TargetColumn;
+use clearbox::ml::task::{TargetColumn, codes_hint};
 use clearbox::templates::prediction::{ChosenModel, Prediction, PredictionRequest, Scores};
 use clearbox::words::percent;
 
@@ -41,6 +41,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         &device,
         &dir,
     )?;
+    let hint = table.named(&target).ok().and_then(codes_hint);
     let outcome = trained.outcome;
     let card = &outcome.card;
     if args.json {
@@ -48,6 +49,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         let value = serde_json::json!({
             "task": card.target.task,
             "target": card.target.name,
+            "target_hint": hint,
             "classes": card.target.classes,
             "device": outcome.provenance.device,
             "inputs": card.inputs,
@@ -77,6 +79,9 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
             card.target.name,
             card.target.task.describe()
         );
+        if let Some(hint) = &hint {
+            println!("{hint}");
+        }
         println!("{}", device.announcement);
         println!("{}", card.split_sentence);
         for (column, why) in outcome

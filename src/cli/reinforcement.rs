@@ -22,7 +22,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
     let started = Instant::now();
     let data = args.data("Name the log of decisions to learn from with --data.")?;
     let table = &data.table;
-    let (action, reward, _, _) = guess_roles(&table);
+    let (action, reward, _, _) = guess_roles(table);
     let named = |given: &Option<String>, guess: Option<String>, what: &str| {
         given.clone().or(guess).ok_or_else(|| {
             ClearboxError::BadRequest(format!(

@@ -201,6 +201,46 @@ pub fn target_of(column: &Column) -> Result<(TargetColumn, TargetValues)> {
     classes(name, labels, rows)
 }
 
+/// Most different whole numbers a number target may hold before it stops
+/// looking like codes: yes/no as 1 and 2, three channels, a 1-to-5 rating.
+const MAX_CODES: usize = 5;
+
+/// When `column` is read as a number but holds only a few whole numbers
+/// (1 and 2; 0, 1 and 2), a sentence saying they may be codes for outcomes
+/// and how to predict them as classes instead; `None` otherwise. A number
+/// target is predicted as an amount, which for codes measures the wrong
+/// thing, yet only the user knows whether 1 to 5 is a rating or a class.
+pub fn codes_hint(column: &Column) -> Option<String> {
+    let (ColumnRole::Number, ColumnValues::Number(v)) = (column.role, column.values.as_ref())
+    else {
+        return None;
+    };
+    let mut distinct: Vec<f64> = Vec::new();
+    for &x in v.iter().filter(|x| !x.is_nan()) {
+        if x.fract() != 0.0 {
+            return None;
+        }
+        if !distinct.contains(&x) {
+            if distinct.len() == MAX_CODES {
+                return None;
+            }
+            distinct.push(x);
+        }
+    }
+    if distinct.len() < 2 {
+        return None;
+    }
+    distinct.sort_by(f64::total_cmp);
+    let values: Vec<String> = distinct.into_iter().map(format_number).collect();
+    Some(format!(
+        "'{}' holds only the whole numbers {}. If they stand for outcomes rather than \
+         amounts, give it the Category role (in its column panel, or with a recipe) to predict \
+         which one.",
+        column.name,
+        crate::words::list(&values)
+    ))
+}
+
 /// Keeps the classes that occur, orders them, and puts the positive one last.
 fn classes(
     name: &str,
@@ -285,6 +325,18 @@ mod tests {
         let (t, _) = read_target(&sample("titanic"), "Fare").expect("a target");
         assert_eq!(t.task, TaskKind::Regression);
         assert!(read_target(&sample("titanic"), "Name").is_err());
+    }
+
+    #[test]
+    fn a_few_whole_numbers_are_flagged_as_possible_codes() {
+        let titanic = sample("titanic");
+        let hint = |name: &str| codes_hint(titanic.named(name).expect("a column"));
+        let class = hint("Pclass").expect("ticket classes 1, 2 and 3 look like codes");
+        assert!(class.contains("whole numbers 1, 2 and 3"), "{class}");
+        assert_eq!(hint("Fare"), None, "fares are amounts");
+        assert_eq!(hint("SibSp"), None, "seven different counts are amounts");
+        assert_eq!(hint("Survived"), None, "already yes/no");
+        assert_eq!(hint("Name"), None);
         assert!(read_target(&sample("titanic"), "nope").is_err());
     }
 

@@ -11,7 +11,7 @@ use clearbox::data::Table;
 use clearbox::jobs::JobSlot;
 use clearbox::ml::metrics::{BinaryCurves, Ranked};
 use clearbox::ml::split::{SplitPlan, time_columns};
-use clearbox::ml::task::read_target;
+use clearbox::ml::task::{codes_hint, read_target};
 use clearbox::templates::prediction::{
     Prediction, PredictionOutcome, PredictionRequest, TrainingEvent, estimate_seconds,
 };
@@ -351,10 +351,17 @@ fn check_target(table: &Table, target: &str, plan: &SplitPlan) -> TargetCheck {
                 Err(err) => (false, err.to_string()),
             };
             TargetCheck {
-                task_sentence: format!(
-                    "Clearbox will treat '{target}' as {}.",
-                    column.task.describe()
-                ),
+                task_sentence: [
+                    Some(format!(
+                        "Clearbox will treat '{target}' as {}.",
+                        column.task.describe()
+                    )),
+                    table.named(target).ok().and_then(codes_hint),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
                 target_ok: true,
                 time_columns,
                 split_sentence,

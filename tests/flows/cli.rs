@@ -174,6 +174,30 @@ fn a_recipe_replays_fixes_from_the_command_line() {
     assert!(fare > 10.0 / 1309.0, "zero fares became missing: {fare}");
 }
 
+/// `clearbox samples | head -1`: a reader that closes the pipe early ends
+/// the command quietly, not with a report of something gone wrong inside.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_closed_pipe_stops_the_command_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_clearbox"))
+        .arg("samples")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.is_empty(), "nothing to report: {stderr}");
+    assert_eq!(
+        out.status.signal(),
+        Some(13),
+        "ended by SIGPIPE: {:?}",
+        out.status
+    );
+}
+
 fn assert_plain_failure(out: &Output, file_name: &str) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(

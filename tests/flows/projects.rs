@@ -116,6 +116,12 @@ fn train_replays_a_recipe_and_its_project_keeps_it() {
     let plain = train(&[], "plain");
     assert_eq!(plain["task"], "regression", "{plain}");
     assert!(
+        plain["target_hint"]
+            .as_str()
+            .is_some_and(|h| h.contains("1, 2 and 3") && h.contains("Category role")),
+        "the codes are pointed out: {plain}"
+    );
+    assert!(
         named(&plain, "inputs", "boat") || named(&plain, "left_out", "boat"),
         "{plain}"
     );
@@ -125,6 +131,7 @@ fn train_replays_a_recipe_and_its_project_keeps_it() {
         "fixed",
     );
     assert_eq!(fixed["task"], "multiclass", "{fixed}");
+    assert_eq!(fixed["target_hint"], Value::Null, "{fixed}");
     assert_eq!(fixed["classes"], serde_json::json!(["1", "2", "3"]));
     assert!(
         !named(&fixed, "inputs", "boat") && !named(&fixed, "left_out", "boat"),
