@@ -640,14 +640,18 @@ fn the_check_step_offers_a_split_by_time() {
     harness.get_by_label("Column to predict").click();
     harness.run_steps(2);
     harness.get_by_label("employed").click();
-    step_until(&mut harness, "the inputs", |app| {
-        !app.state.prediction.inputs.is_empty()
+    // "Next" is enabled once the target is checked, which can come after
+    // the inputs on a busy machine: wait for both, then for each step.
+    step_until(&mut harness, "the checked target and the inputs", |app| {
+        app.state.prediction.target_ok() && !app.state.prediction.inputs.is_empty()
     });
     harness.get_by_label("Next").click();
-    harness.run_steps(2);
+    step_until(&mut harness, "the inputs step", |app| {
+        app.state.prediction.step == Some(WizardStep::Inputs)
+    });
     harness.get_by_label("Next").click();
     step_until(&mut harness, "the split", |app| {
-        app.state.prediction.check.is_some()
+        app.state.prediction.step == Some(WizardStep::Check) && app.state.prediction.check.is_some()
     });
     let check = harness
         .state()
