@@ -350,18 +350,15 @@ fn check_target(table: &Table, target: &str, plan: &SplitPlan) -> TargetCheck {
                 Ok(measuring) => (true, measuring.describe()),
                 Err(err) => (false, err.to_string()),
             };
+            let mut task_sentence = format!(
+                "Clearbox will treat '{target}' as {}.",
+                column.task.describe()
+            );
+            if let Some(hint) = table.named(target).ok().and_then(codes_hint) {
+                task_sentence = format!("{task_sentence} {hint}");
+            }
             TargetCheck {
-                task_sentence: [
-                    Some(format!(
-                        "Clearbox will treat '{target}' as {}.",
-                        column.task.describe()
-                    )),
-                    table.named(target).ok().and_then(codes_hint),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" "),
+                task_sentence,
                 target_ok: true,
                 time_columns,
                 split_sentence,

@@ -68,6 +68,20 @@ fn train_titanic(project: &Path, dir: &Path, seed: u64) -> Value {
     ]))
 }
 
+/// `rerun --json` of run `run` in `project`, on the processor.
+fn rerun(project: &Path, run: u32) -> Value {
+    json_of(&clearbox(&[
+        "rerun",
+        "--project",
+        text(project),
+        "--run",
+        &run.to_string(),
+        "--json",
+        "--device",
+        "cpu",
+    ]))
+}
+
 fn runs(project: &Path) -> Vec<Value> {
     json_of(&clearbox(&["runs", "--project", text(project), "--json"]))
         .as_array()
@@ -137,16 +151,7 @@ fn train_replays_a_recipe_and_its_project_keeps_it() {
         !named(&fixed, "inputs", "boat") && !named(&fixed, "left_out", "boat"),
         "the recipe left 'boat' out of the table: {fixed}"
     );
-    let again = json_of(&clearbox(&[
-        "rerun",
-        "--project",
-        text(&project),
-        "--run",
-        "1",
-        "--json",
-        "--device",
-        "cpu",
-    ]));
+    let again = rerun(&project, 1);
     assert_eq!(again["matches"], true, "the rerun used the recipe: {again}");
 }
 
@@ -179,16 +184,7 @@ fn runs_are_recorded_and_rerun_exactly() {
             .is_some_and(|h| h.contains("simple model"))
     );
 
-    let again = json_of(&clearbox(&[
-        "rerun",
-        "--project",
-        text(&project),
-        "--run",
-        "1",
-        "--json",
-        "--device",
-        "cpu",
-    ]));
+    let again = rerun(&project, 1);
     assert_eq!(again["matches"], true, "{again}");
     assert_eq!(again["run"], 2);
     let listed = runs(&project);
@@ -212,16 +208,7 @@ fn runs_are_recorded_and_rerun_exactly() {
         "cpu",
     ]));
     assert_eq!(groups["run"], 3);
-    let again = json_of(&clearbox(&[
-        "rerun",
-        "--project",
-        text(&project),
-        "--run",
-        "3",
-        "--json",
-        "--device",
-        "cpu",
-    ]));
+    let again = rerun(&project, 3);
     assert_eq!(again["matches"], true, "{again}");
 
     let audit = clearbox(&["audit", "--project", text(&project)]);
