@@ -2,7 +2,7 @@
 CSV to scored test rows, as a data scientist would write it:
 
     python3 benches/peers/end_to_end.py trees DATA.csv TARGET [--exclude a,b]
-    python3 benches/peers/end_to_end.py mlp   DATA.csv TARGET [--exclude a,b]
+    python3 benches/peers/end_to_end.py mlp   DATA.csv TARGET [--exclude a,b] [--device cuda]
 
 Both read the file with pandas, split the rows 70/15/15 (stratified, seed 42:
 Clearbox's plan for tables of 5 000 rows and more), and score the test rows.
@@ -12,7 +12,8 @@ early stopping on the validation rows (categories as pandas categoricals).
 with a was-missing flag and standardised, labels one-hot) and a PyTorch MLP
 the size of Clearbox's deep model (2 × 256, layer norm, ReLU, dropout 0.25),
 AdamW, batches of 512, stopping after 5 passes without a better validation
-loss (at most 100), CPU threads = cores. Prints one JSON object: the test
+loss (at most 100), CPU threads = cores, or on the graphics card with
+`--device cuda` (benches/gpu/run.sh). Prints one JSON object: the test
 AUC and the seconds inside Python; time the whole process from outside
 (benches/side_by_side.sh does). Binary targets only. Needs pandas,
 scikit-learn and, for `mlp`, torch. Not part of the test suite.
@@ -68,6 +69,7 @@ else:
 
     torch.set_num_threads(os.cpu_count())
     torch.manual_seed(42)
+    device = "cuda" if "--device" in sys.argv and sys.argv[sys.argv.index("--device") + 1] == "cuda" else "cpu"
     for c in labels:
         x[c] = x[c].map(lambda v: "missing" if pd.isna(v) else str(v)).astype(object)
     prep = ColumnTransformer([
@@ -75,22 +77,22 @@ else:
         ("c", OneHotEncoder(handle_unknown="ignore", min_frequency=5, sparse_output=False), labels),
     ])
     prep.fit(x.iloc[train])
-    tensors = {name: (torch.tensor(prep.transform(x.iloc[rows]), dtype=torch.float32),
-                      torch.tensor(y[rows]))
+    tensors = {name: (torch.tensor(prep.transform(x.iloc[rows]), dtype=torch.float32, device=device),
+                      torch.tensor(y[rows], device=device))
                for name, rows in (("train", train), ("valid", valid), ("test", test))}
     width = tensors["train"][0].shape[1]
     layers, w = [], width
     for _ in range(2):
         layers += [nn.Linear(w, 256), nn.LayerNorm(256), nn.ReLU(), nn.Dropout(0.25)]
         w = 256
-    network = nn.Sequential(*layers, nn.Linear(w, 2))
+    network = nn.Sequential(*layers, nn.Linear(w, 2)).to(device)
     optimizer = torch.optim.AdamW(network.parameters(), lr=1e-3, weight_decay=1e-4)
     loss_fn = nn.CrossEntropyLoss()
     best, best_state, waited, passes = float("inf"), None, 0, 0
     xt, yt = tensors["train"]
     for passes in range(1, 101):
         network.train()
-        order = torch.randperm(len(xt))
+        order = torch.randperm(len(xt), device=device)
         for start in range(0, len(xt), 512):
             batch = order[start:start + 512]
             optimizer.zero_grad(set_to_none=True)
@@ -109,8 +111,8 @@ else:
     network.load_state_dict(best_state)
     network.eval()
     with torch.no_grad():
-        scores = torch.softmax(network(tensors["test"][0]), 1)[:, 1].numpy()
-    peer = f"PyTorch {torch.__version__} MLP 2x256 ({passes} passes)"
+        scores = torch.softmax(network(tensors["test"][0]), 1)[:, 1].cpu().numpy()
+    peer = f"PyTorch {torch.__version__} MLP 2x256 on {device} ({passes} passes)"
 
 print(json.dumps({
     "peer": peer,

@@ -48,8 +48,16 @@ pub enum Encoder {
 
 /// Values beyond this many spreads from the middle are clipped.
 const CLIP: f64 = 8.0;
-/// Pieces of the piecewise-linear encoding of a number.
-const PIECES: usize = 16;
+/// Fewest and most pieces of the piecewise-linear encoding of a number.
+/// Between them a column gets one piece per [`ROWS_PER_PIECE`] known
+/// training values: a piece's slope is learned from the rows inside it, so
+/// small tables keep 16 (more cost AUC on titanic, german credit and telco)
+/// while large ones bend more finely (adult and California housing gained
+/// at every seed tried; 128 gained nothing over 64).
+const PIECES: std::ops::RangeInclusive<usize> = 16..=64;
+/// Known training values each piece should hold before a column gets more
+/// than the fewest pieces.
+const ROWS_PER_PIECE: usize = 200;
 /// Fewest rows that earn a piece of their own among the values left after ties.
 const MIN_PIECE_ROWS: usize = 20;
 /// Most labels a category gets its own slot for.
@@ -392,9 +400,10 @@ fn piece_edges(sorted: &[f64]) -> Vec<f64> {
     if sorted.is_empty() {
         return Vec::new();
     }
-    let mut edges = quantiles(sorted, PIECES);
+    let pieces = (sorted.len() / ROWS_PER_PIECE).clamp(*PIECES.start(), *PIECES.end());
+    let mut edges = quantiles(sorted, pieces);
     edges.dedup();
-    let spare = PIECES + 1 - edges.len();
+    let spare = pieces + 1 - edges.len();
     if spare > 1 {
         let rest: Vec<f64> = sorted
             .iter()
@@ -522,5 +531,20 @@ mod tests {
             piece_edges(&[]).is_empty(),
             "a column missing on every training row"
         );
+    }
+
+    #[test]
+    fn larger_columns_bend_more_finely() {
+        // Distinct values, so every quantile is an edge of its own: the
+        // pieces are the edges less one.
+        let pieces = |n: usize| {
+            let values: Vec<f64> = (0..n).map(|i| i as f64).collect();
+            piece_edges(&values).len() - 1
+        };
+        assert_eq!(pieces(1_000), 16, "a small column keeps the fewest pieces");
+        assert_eq!(pieces(3_200), 16);
+        assert_eq!(pieces(8_000), 40, "one piece per 200 known values");
+        assert_eq!(pieces(20_000), 64, "a large column gets the most pieces");
+        assert_eq!(pieces(200_000), 64);
     }
 }
