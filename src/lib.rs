@@ -259,7 +259,12 @@
 //! training pass, its evaluation and scoring run on Clearbox's own pool of
 //! model workers ([`compute::on_workers`]): from a worker a split needs no
 //! sleeping hand-off, and the pool is not the global one the trees fit on,
-//! so a training step never waits behind a tree job. Explanations run in
+//! so a training step never waits behind a tree job. When the device check
+//! finds a real graphics card, the window starts a warm-up job
+//! ([`ml::warm`]) that trains throwaway networks so the card's kernels are
+//! compiled before the user presses Train; a training run that starts
+//! during it waits for it, as both seed the process's one random-number
+//! source. Explanations run in
 //! cache-sized passes on the global pool. An open project is one
 //! `Arc<Mutex<Project>>`: a training job locks it only to record its run's
 //! start and end (so a killed process leaves the run marked unfinished),

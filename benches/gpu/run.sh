@@ -6,7 +6,8 @@
 # then again with what the cold run left behind (warm):
 #   - time from Train to a finished model on adult (whole `clearbox train` process);
 #   - `clearbox bench train --device gpu`: first step, second step, first
-#     evaluation, first pass, steady rows/s;
+#     evaluation, first pass, steady rows/s; and from cold caches once more
+#     after the app's warm-up (`--warm-up`): its seconds and what is left;
 #   - PyTorch CUDA on the same network and batch (benches/peers/torch_train.py).
 #
 #   BINARIES="A=bin/clearbox-a.gz B=bin/clearbox-b.gz" benches/gpu/run.sh
@@ -171,6 +172,20 @@ for pair in $BINARIES; do
       add "$label" "$state" "build" "$("$PYTHON" -c "import json,sys; print(json.load(open(sys.argv[1])).get('build', 'A (before variants had names)'))" "$out/$label-$state-bench.json")"
     else
       add "$label" "$state" "bench train" "failed (exit $rc)"
+    fi
+    # What the app's warm-up (ml::warm, run when it finds a card) leaves for
+    # the first Train, from cold caches, in one process.
+    if [ "$state" = cold ]; then
+      cold
+      rc=0
+      step "$bin" bench train --device "$DEVICE" --json --rows "$ROWS" --warm-up > "$out/$label-warmed-bench.json" || rc=$?
+      if [ "$rc" = 0 ]; then
+        for key in warm_up_seconds first_step_seconds second_step_seconds first_pass_seconds; do
+          add "$label" "cold, warmed up" "bench train: $key" "$(figure "$out/$label-warmed-bench.json" "$key")"
+        done
+      else
+        add "$label" "cold, warmed up" "bench train --warm-up" "failed (exit $rc)"
+      fi
     fi
   done
   if [ "$first" = 1 ]; then

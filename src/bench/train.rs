@@ -41,6 +41,9 @@ pub struct ThroughputReport {
     pub pass_seconds: Vec<f64>,
     /// Which graphics-card build this binary is (`benches/gpu/run.sh`'s A, B or C).
     pub build: &'static str,
+    /// Seconds of the app's warm-up run before the measurement
+    /// (`bench train --warm-up`), if one was.
+    pub warm_up_seconds: Option<f64>,
 }
 
 /// Trains the default two-layer network on `rows × width` random numbers
@@ -146,5 +149,6 @@ fn measure(
         rows_per_second: (steps * batch) as f64 / median,
         pass_seconds,
         build: crate::compute::build_variant(),
+        warm_up_seconds: None,
     })
 }

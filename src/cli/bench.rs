@@ -37,6 +37,10 @@ pub enum BenchTarget {
         /// Passes over the table (the first is timed apart).
         #[arg(long, default_value_t = 3)]
         passes: usize,
+        /// First warm the device up as the app does when it finds a graphics
+        /// card (ml::warm), in this process: what the first Train then finds.
+        #[arg(long)]
+        warm_up: bool,
     },
     /// Explanations per second: a model of `--columns` number columns explains `--rows` rows.
     Explain {
@@ -141,9 +145,15 @@ pub fn run(args: &BenchArgs, preference: DevicePreference) -> clearbox::Result<(
             width,
             batch,
             passes,
+            warm_up,
         } => {
             let device = select_device(preference)?;
-            let report = train_throughput(
+            let warmed = if *warm_up {
+                Some(clearbox::ml::warm::warm_up(&device.device, &Progress::silent())?)
+            } else {
+                None
+            };
+            let mut report = train_throughput(
                 &device.device,
                 *rows,
                 *width,
@@ -151,6 +161,7 @@ pub fn run(args: &BenchArgs, preference: DevicePreference) -> clearbox::Result<(
                 *passes,
                 &Progress::silent(),
             )?;
+            report.warm_up_seconds = warmed.map(|w| w.seconds);
             print_report(&report, &device, json);
         }
         BenchTarget::Explain {

@@ -4,7 +4,8 @@
 //! ([`dropout`]), its training loop
 //! ([`train`]), the simple linear model fitted to convergence ([`glm`]) and
 //! how results are measured ([`metrics`]); gradient-boosted trees as a
-//! reference the deep model is shown beside ([`trees`]).
+//! reference the deep model is shown beside ([`trees`]); a graphics card's
+//! kernels compiled before the first real run ([`warm`]).
 
 pub mod cluster_metrics;
 pub mod dropout;
@@ -16,3 +17,4 @@ pub mod split;
 pub mod task;
 pub mod train;
 pub mod trees;
+pub mod warm;

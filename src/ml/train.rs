@@ -172,6 +172,23 @@ fn run(
     progress: &Progress,
     on_epoch: &dyn Fn(EpochLoss),
 ) -> Result<Trained> {
+    // A warm-up in flight draws from the device's random numbers, which are
+    // one per process: wait for it, so that this run's starting weights
+    // follow from its seed alone.
+    super::warm::wait_for_warm_up(progress);
+    run_now(shape, train, valid, options, device, progress, on_epoch)
+}
+
+/// [`fit`] without waiting for a warm-up: the warm-up's own training.
+pub(super) fn run_now(
+    shape: &NetworkShape,
+    train: &Examples<'_>,
+    valid: Option<&Examples<'_>>,
+    options: &TrainOptions,
+    device: &Device,
+    progress: &Progress,
+    on_epoch: &dyn Fn(EpochLoss),
+) -> Result<Trained> {
     if train.rows() == 0 || valid.is_some_and(|v| v.rows() == 0) {
         return Err(ClearboxError::BadRequest(
             "There are too few rows with a known outcome to train on. Use a larger table.".into(),

@@ -6,9 +6,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use clearbox::compute::{ComputeDevice, DevicePreference, select_device};
+use clearbox::compute::{ComputeDevice, DeviceChoice, DevicePreference, select_device};
 use clearbox::data::DataSource;
+use clearbox::error::ClearboxError;
 use clearbox::jobs::{JobSlot, Wake};
+use clearbox::ml::warm::{WarmUp, warm_up};
 use clearbox::project::{Look, Settings, ThemeChoice};
 
 use super::commands::{AppCommand, DataCommand, ViewCommand};
@@ -52,6 +54,8 @@ pub struct ClearboxApp {
     wake: Wake,
     device: Option<ComputeDevice>,
     device_job: JobSlot<ComputeDevice>,
+    /// Compiles a graphics card's kernels while the user is on the first steps.
+    warm_job: JobSlot<WarmUp>,
     picker: JobSlot<Option<PathBuf>>,
     picking: Option<FilePurpose>,
     writer: Writer,
@@ -170,6 +174,7 @@ impl ClearboxApp {
             wake,
             device: None,
             device_job,
+            warm_job: JobSlot::default(),
             picker: JobSlot::default(),
             picking: None,
             writer: Writer::default(),
@@ -241,12 +246,30 @@ impl ClearboxApp {
                         label: device.label(),
                         announcement: device.announcement.clone(),
                     };
+                    if let DeviceChoice::Gpu(adapter) = &device.choice
+                        && adapter.kind.is_hardware()
+                    {
+                        // Software Vulkan compiles on the cores that would
+                        // train, so only a real card is warmed up.
+                        let card = device.device.clone();
+                        self.warm_job
+                            .start("warming up the graphics card", &self.wake, move |p| {
+                                warm_up(&card, p)
+                            });
+                    }
                     self.device = Some(device);
                     self.apply(vec![Effect::Data(DataEvent::DeviceReady)]);
                     status
                 }
                 Err(err) => DeviceStatus::Failed(err.to_string()),
             };
+        }
+        // Nothing to show: a warm-up only makes the first Train quicker, and
+        // a card that fails fails that run too, which then says so.
+        if let Some(Err(err)) = self.warm_job.poll()
+            && !matches!(err, ClearboxError::Cancelled)
+        {
+            clearbox::log::write(&format!("warming up the graphics card: {err}"));
         }
         if let Some(result) = self.picker.poll()
             && let (Ok(Some(path)), Some(purpose)) = (result, self.picking.take())
