@@ -1,8 +1,9 @@
 //! Warming a graphics card up before the user presses Train.
 //!
-//! A graphics card compiles each kernel the first time it is used: on an
-//! H200 the first pass over adult took 5.3 s cold against 1.7 s once
-//! compiled, and on lavapipe (software Vulkan) the first step alone took
+//! A graphics card compiles each kernel the first time a process uses it:
+//! on an H200 the first pass of `bench train` took 5.3 s with every cache
+//! cold against 1.7 s with the driver's cache warm (still compiling in the
+//! process), and on lavapipe (software Vulkan) the first step alone took
 //! 11 s against 0.7 s for the second. The app therefore trains a throwaway
 //! network on a few synthetic rows as soon as a graphics card is found,
 //! while the user is still loading a table and choosing a target, through
