@@ -149,7 +149,10 @@ pub fn run(args: &BenchArgs, preference: DevicePreference) -> clearbox::Result<(
         } => {
             let device = select_device(preference)?;
             let warmed = if *warm_up {
-                Some(clearbox::ml::warm::warm_up(&device.device, &Progress::silent())?)
+                Some(clearbox::ml::warm::warm_up(
+                    &device.device,
+                    &Progress::silent(),
+                )?)
             } else {
                 None
             };

@@ -137,6 +137,10 @@ pub fn fit(
     progress: &Progress,
     on_epoch: &dyn Fn(EpochLoss),
 ) -> Result<Trained> {
+    // A warm-up in flight draws from the device's random numbers, which are
+    // one per process: wait for it, so that this run's starting weights
+    // follow from its seed alone.
+    super::warm::wait_for_warm_up(progress);
     run(
         shape,
         train,
@@ -160,27 +164,13 @@ pub fn fit_passes(
     progress: &Progress,
     on_epoch: &dyn Fn(EpochLoss),
 ) -> Result<Trained> {
+    super::warm::wait_for_warm_up(progress);
     run(shape, train, None, options, device, progress, on_epoch)
 }
 
-fn run(
-    shape: &NetworkShape,
-    train: &Examples<'_>,
-    valid: Option<&Examples<'_>>,
-    options: &TrainOptions,
-    device: &Device,
-    progress: &Progress,
-    on_epoch: &dyn Fn(EpochLoss),
-) -> Result<Trained> {
-    // A warm-up in flight draws from the device's random numbers, which are
-    // one per process: wait for it, so that this run's starting weights
-    // follow from its seed alone.
-    super::warm::wait_for_warm_up(progress);
-    run_now(shape, train, valid, options, device, progress, on_epoch)
-}
-
-/// [`fit`] without waiting for a warm-up: the warm-up's own training.
-pub(super) fn run_now(
+/// The training loop behind [`fit`] and [`fit_passes`], which first wait
+/// for a warm-up in flight; the warm-up calls it directly.
+pub(super) fn run(
     shape: &NetworkShape,
     train: &Examples<'_>,
     valid: Option<&Examples<'_>>,

@@ -27,7 +27,7 @@ use std::time::Instant;
 use burn::tensor::Device;
 
 use super::model::NetworkShape;
-use super::train::{Examples, Labels, TrainOptions, predict, run_now};
+use super::train::{Examples, Labels, TrainOptions, predict, run};
 use crate::error::Result;
 use crate::jobs::Progress;
 
@@ -108,7 +108,15 @@ fn train_one(device: &Device, width: usize, outcome: Outcome, progress: &Progres
         ..TrainOptions::deep(ROWS, 0)
     };
     let shape = NetworkShape::deep(width, outputs);
-    let trained = run_now(&shape, &examples, Some(&examples), &options, device, progress, &|_| {})?;
+    let trained = run(
+        &shape,
+        &examples,
+        Some(&examples),
+        &options,
+        device,
+        progress,
+        &|_| {},
+    )?;
     predict(&trained.network, &x, width, device)?;
     Ok(())
 }
@@ -141,7 +149,9 @@ mod tests {
             &|_| {},
         )
         .expect("trains");
-        trained.network.weights().expect("weights").hidden[0].weight.clone()
+        trained.network.weights().expect("weights").hidden[0]
+            .weight
+            .clone()
     }
 
     #[test]
@@ -153,7 +163,11 @@ mod tests {
         // first network, while it holds the device's random numbers.
         let started = Mutex::new(Some(started));
         let wake: crate::jobs::Wake = std::sync::Arc::new(move || {
-            if let Some(tx) = started.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            if let Some(tx) = started
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take()
+            {
                 let _ = tx.send(());
             }
         });
@@ -165,7 +179,10 @@ mod tests {
         let during = first_weights(&device);
         let warmed = warm.wait().expect("warms up");
         assert_eq!(warmed.networks, WIDTHS.len() + 1);
-        assert_eq!(during, alone, "the run's weights depend on the warm-up's timing");
+        assert_eq!(
+            during, alone,
+            "the run's weights depend on the warm-up's timing"
+        );
     }
 
     #[test]
@@ -174,6 +191,9 @@ mod tests {
         let progress = Progress::silent();
         progress.cancel_token().cancel();
         let err = warm_up(&device, &progress).expect_err("cancelled");
-        assert!(matches!(err, crate::error::ClearboxError::Cancelled), "{err:?}");
+        assert!(
+            matches!(err, crate::error::ClearboxError::Cancelled),
+            "{err:?}"
+        );
     }
 }
