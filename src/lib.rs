@@ -65,9 +65,10 @@
 //!    letter for any [`templates::Explainable`] model (a plain network
 //!    also hands over its first layer, so a masked row's first layer is
 //!    built from per-column parts instead of run on every masked row:
-//!    [`explain::value`]; a tree model hands over its trees, so each
-//!    coalition looks up the leaves it reaches: [`explain::trees`]); column
-//!    drift (PSI,
+//!    [`explain::value`], and on the processor masked rows that come out
+//!    the same are run once: [`explain::distinct`]; a tree model hands over
+//!    its trees, so each coalition looks up the leaves it reaches:
+//!    [`explain::trees`]); column drift (PSI,
 //!    KS, Wasserstein; PSI, Jensen–Shannon, χ²; Holm-corrected) and, for any
 //!    [`templates::Artefact`], its reliance on each column, the drift of its
 //!    answers and its score on new rows, with a Stable / Watch / Retrain

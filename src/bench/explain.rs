@@ -1,7 +1,7 @@
 //! Explanation throughput, for `clearbox bench explain`: the deep model
-//! trained on a synthetic table of number columns explains a batch of rows
-//! against a background sample; the first row (kernel compilation) is timed
-//! apart. The work can be written out — the network's weights, the encoded
+//! trained on a synthetic table of number columns (or on a user's table)
+//! explains a batch of rows against a background sample; the first row
+//! (kernel compilation) is timed apart. The work can be written out — the network's weights, the encoded
 //! background and explained rows, where each column sits in the encoded row,
 //! and Clearbox's values — so that `benches/peers/shap_explain.py` runs
 //! `shap.KernelExplainer` on exactly the same function.
@@ -13,6 +13,7 @@ use burn::tensor::Device;
 use serde::Serialize;
 
 use crate::compute::ComputeDevice;
+use crate::data::Table;
 use crate::error::Result;
 use crate::explain::importance::{DriversBudget, stable_drivers};
 use crate::explain::{ExplainOptions, explain_rows};
@@ -41,8 +42,13 @@ pub struct ExplainReport {
     pub seconds: f64,
     /// Rows explained per second.
     pub rows_per_second: f64,
-    /// Model evaluations (coalition × background row) per second.
+    /// Coalition × background-row values per second (each the model's
+    /// output for one masked row).
     pub evaluations_per_second: f64,
+    /// The share of those masked rows the model actually ran: the others
+    /// came out the same as one already run (1.0 when no row shares a value
+    /// with a background row, as on the synthetic table).
+    pub evaluated_share: f64,
     /// Seconds for the explanation page's drivers with its default budget
     /// (rows, reruns and quick coalitions of [`DriversBudget`]).
     pub drivers_seconds: f64,
@@ -75,20 +81,59 @@ struct Work {
     rows_per_second: f64,
 }
 
-/// Trains on a synthetic table of `columns` columns and explains `rows`
-/// rows, optionally writing the work to `write` (JSON).
+/// What a run explains.
+pub enum Subject {
+    /// A synthetic table of this many number columns, none of them shared
+    /// between rows: every masked row is distinct (the most work).
+    Synthetic {
+        /// Input columns.
+        columns: usize,
+    },
+    /// A user's table: categories and round numbers shared between rows
+    /// make many masked rows the same.
+    File {
+        /// The table.
+        table: Table,
+        /// The yes/no or category column to predict.
+        target: String,
+        /// Columns left out.
+        exclude: Vec<String>,
+    },
+}
+
+/// Trains on `subject`'s table and explains its first `rows` rows (after
+/// row 0, timed apart), optionally writing the work to `write` (JSON).
 pub fn explain_throughput(
     device: &ComputeDevice,
-    columns: usize,
+    subject: Subject,
     rows: usize,
     options: &ExplainOptions,
     write: Option<&Path>,
 ) -> Result<ExplainReport> {
-    let table = super::synthetic::outcome_table(5000.max(rows + 1), columns);
+    let (table, target, exclude) = match subject {
+        Subject::Synthetic { columns } => (
+            super::synthetic::outcome_table(5000.max(rows + 1), columns),
+            "outcome".to_owned(),
+            Vec::new(),
+        ),
+        Subject::File {
+            table,
+            target,
+            exclude,
+        } => (table, target, exclude),
+    };
+    if table.rows <= rows {
+        return Err(crate::error::ClearboxError::BadRequest(format!(
+            "{} has {} rows: explaining {rows} needs at least {}. Ask for fewer with --rows.",
+            table.name,
+            table.rows,
+            rows + 1
+        )));
+    }
     let started = Instant::now();
     let request = PredictionRequest {
-        target: "outcome".into(),
-        exclude: Vec::new(),
+        target,
+        exclude,
         include: Vec::new(),
         seed: 1,
         split: Default::default(),
@@ -160,6 +205,23 @@ pub fn explain_throughput(
             })?;
         crate::files::write_atomically(path, text.as_bytes())?;
     }
+    let evaluated_share = {
+        let background =
+            crate::explain::background(&model, &table, options.background, options.seed)?;
+        let function = crate::explain::value::ValueFunction::new(&model, background, dev)?;
+        let plan = crate::explain::shapley::Coalitions::plan(
+            function.columns(),
+            options.coalitions,
+            options.seed,
+        );
+        let width = model.card.preprocessor.width();
+        let x = model.card.preprocessor.transform(&table, &rest)?;
+        let run: usize = x
+            .chunks(width.max(1))
+            .map(|row| function.evaluations(row, &plan.flags))
+            .sum();
+        run as f64 / (rest.len() * plan.len() * function.background_rows()) as f64
+    };
     let budget = DriversBudget::default();
     let driver_rows: Vec<usize> = (0..budget.rows.min(table.rows)).collect();
     let started = Instant::now();
@@ -184,6 +246,7 @@ pub fn explain_throughput(
         seconds,
         rows_per_second: rows as f64 / seconds,
         evaluations_per_second: (rows * coalitions * options.background) as f64 / seconds,
+        evaluated_share,
         drivers_seconds,
     })
 }

@@ -42,7 +42,8 @@ pub enum BenchTarget {
         #[arg(long)]
         warm_up: bool,
     },
-    /// Explanations per second: a model of `--columns` number columns explains `--rows` rows.
+    /// Explanations per second: a model of `--columns` number columns (or
+    /// one trained on `--data`) explains `--rows` rows.
     Explain {
         /// Rows to explain.
         #[arg(long, default_value_t = 1000)]
@@ -60,6 +61,16 @@ pub enum BenchTarget {
         /// benches/peers/shap_explain.py.
         #[arg(long)]
         write: Option<PathBuf>,
+        /// Train on this file instead (CSV or Parquet; `--columns` is then
+        /// the file's), and explain its first rows.
+        #[arg(long, requires = "target")]
+        data: Option<PathBuf>,
+        /// With `--data`: the column to predict (a yes/no or category one).
+        #[arg(long, requires = "data")]
+        target: Option<String>,
+        /// With `--data`: columns to leave out, separated by commas.
+        #[arg(long, value_delimiter = ',', requires = "data")]
+        exclude: Vec<String>,
     },
     /// k-means speed on a synthetic table of blobs (one k-means++ start).
     Kmeans {
@@ -173,6 +184,9 @@ pub fn run(args: &BenchArgs, preference: DevicePreference) -> clearbox::Result<(
             background,
             coalitions,
             write,
+            data,
+            target,
+            exclude,
         } => {
             let device = select_device(preference)?;
             let options = clearbox::explain::ExplainOptions {
@@ -180,9 +194,20 @@ pub fn run(args: &BenchArgs, preference: DevicePreference) -> clearbox::Result<(
                 coalitions: *coalitions,
                 seed: 0,
             };
+            let subject = match (data, target) {
+                (Some(file), Some(target)) => clearbox::bench::explain::Subject::File {
+                    table: clearbox::data::load(
+                        &clearbox::data::DataSource::File(file.clone()),
+                        &Progress::silent(),
+                    )?,
+                    target: target.clone(),
+                    exclude: exclude.clone(),
+                },
+                _ => clearbox::bench::explain::Subject::Synthetic { columns: *columns },
+            };
             let report = clearbox::bench::explain::explain_throughput(
                 &device,
-                *columns,
+                subject,
                 *rows,
                 &options,
                 write.as_deref(),

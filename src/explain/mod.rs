@@ -16,6 +16,7 @@
 //! shown apart.
 
 pub mod counterfactual;
+pub mod distinct;
 pub mod importance;
 pub mod letter;
 pub mod panel;
@@ -205,10 +206,11 @@ pub fn explain_rows(
 }
 
 /// A rough forecast, in seconds, of explaining `rows` rows: each needs
-/// coalitions × background model evaluations. `clearbox bench explain`
-/// measured about 1 300 000 evaluations a second on a two-core processor
-/// (the default network, 20 columns); a graphics card is counted about
-/// fifteen times that.
+/// coalitions × background model evaluations at most (on the processor,
+/// fewer where masked rows repeat: [`distinct`], so the forecast errs
+/// long). `clearbox bench explain` measured about 1 300 000 evaluations a
+/// second on a two-core processor (the default network, 20 columns); a
+/// graphics card is counted about fifteen times that.
 pub fn estimate_seconds(
     model: &dyn Explainable,
     rows: usize,

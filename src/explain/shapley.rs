@@ -2,8 +2,12 @@
 //! coalitions of columns, and a weighted least-squares fit — constrained so
 //! that the values add up to the prediction minus the average — recovers each
 //! column's share. When the budget covers every coalition (4 096 covers 12
-//! columns) the fit gives the exact Shapley values; beyond that, coalitions
-//! are drawn from the Shapley kernel in complementary pairs.
+//! columns) the fit gives the exact Shapley values; beyond that, the
+//! smallest and largest coalitions are taken whole while the budget allows,
+//! as in shap's KernelExplainer, and the rest are drawn from the Shapley
+//! kernel in complementary pairs.
+
+use std::collections::HashMap;
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -67,23 +71,108 @@ fn every(m: usize) -> Coalitions {
     }
 }
 
-/// About `budget` coalitions drawn from the Shapley kernel, in complementary pairs.
+/// About `budget` coalitions: whole sizes first, then draws from the
+/// Shapley kernel in complementary pairs.
+///
+/// The kernel puts most of its weight on the smallest and largest
+/// coalitions (one column in, or one out), and there are few of them. A
+/// size pair {s, m − s} is taken whole while the budget's share for it, in
+/// proportion to its weight, covers all its coalitions, as shap's
+/// KernelExplainer does; those carry their exact kernel weights and no
+/// sampling error. The budget left is drawn from the other sizes, each
+/// distinct coalition once, a repeat adding to its weight instead of
+/// spending an evaluation. At 20 columns and 2 048 coalitions, sizes 1, 2,
+/// 18 and 19 (420 coalitions, 45% of the weight) are exact.
 fn sample(m: usize, budget: usize, seed: u64) -> Coalitions {
     let (mut flags, mut weights) = ends(m);
+    let half = m / 2;
+    let pair_count = |s: usize| {
+        let c = binomial(m, s);
+        if 2 * s == m { c } else { 2.0 * c }
+    };
+    let mut left = budget;
+    let mut weight_left: f64 = (1..=half).map(|s| pair_weight(m, s)).sum();
+    let mut first_drawn = 1;
+    while first_drawn <= half {
+        let s = first_drawn;
+        let count = pair_count(s);
+        // The small tolerance keeps a share that is exactly enough.
+        if (left as f64) * pair_weight(m, s) / weight_left < count * (1.0 - 1e-9) {
+            break;
+        }
+        for chosen in combinations(m, s) {
+            flags.extend(chosen.iter().copied());
+            weights.push(kernel_weight(m, s));
+            if 2 * s != m {
+                flags.extend(chosen.iter().map(|c| !c));
+                weights.push(kernel_weight(m, m - s));
+            }
+        }
+        left -= count as usize;
+        weight_left -= pair_weight(m, s);
+        first_drawn += 1;
+    }
+    if first_drawn <= half && left > 0 {
+        let enumerated = weights.len();
+        draw(m, first_drawn, left, seed, &mut flags, &mut weights);
+        // The drawn coalitions share the weight the enumerated sizes left.
+        let total: f64 = weights[enumerated..].iter().sum();
+        for w in &mut weights[enumerated..] {
+            *w *= weight_left / total;
+        }
+    }
+    Coalitions {
+        columns: m,
+        flags,
+        weights,
+        exact: false,
+    }
+}
+/// The kernel's weight on sizes `s` and `m − s` together, all their
+/// coalitions (the middle size of an even `m` is its own pair).
+fn pair_weight(m: usize, s: usize) -> f64 {
+    let w = (m - 1) as f64 / (s * (m - s)) as f64;
+    if 2 * s == m { w } else { 2.0 * w }
+}
+
+/// Draws about `budget` distinct coalitions of sizes `first..=m / 2`, each
+/// followed by its complement (which halves the variance of the estimate),
+/// with weight 1 per draw: sizes in proportion to the kernel's weight on
+/// them, then columns uniformly.
+fn draw(
+    m: usize,
+    first: usize,
+    budget: usize,
+    seed: u64,
+    flags: &mut Vec<bool>,
+    weights: &mut Vec<f64>,
+) {
+    let sizes: Vec<(usize, f64)> = (first..=m / 2).map(|s| (s, pair_weight(m, s))).collect();
+    let total: f64 = sizes.iter().map(|(_, w)| w).sum();
     let mut rng = StdRng::seed_from_u64(seed);
-    // Sizes are drawn in proportion to the kernel's total weight on each
-    // size; each draw then counts equally in the fit.
-    let size_weight: Vec<f64> = (1..m)
-        .map(|s| (m - 1) as f64 / (s * (m - s)) as f64)
-        .collect();
-    let total: f64 = size_weight.iter().sum();
     let mut order: Vec<usize> = (0..m).collect();
-    for _ in 0..budget.div_ceil(2) {
+    // Where each drawn coalition (and complement) sits in `weights`.
+    let mut seen: HashMap<Vec<bool>, usize> = HashMap::new();
+    let start = weights.len();
+    let partner = |i: usize| {
+        if (i - start).is_multiple_of(2) {
+            i + 1
+        } else {
+            i - 1
+        }
+    };
+    let mut left = budget;
+    // As in shap, four draws per coalition wanted at most: past that, the
+    // sizes left are nearly all taken and repeats only add weight.
+    for _ in 0..4 * budget {
+        if left == 0 {
+            break;
+        }
         let mut pick = rng.random::<f64>() * total;
-        let mut size = m - 1;
-        for (i, w) in size_weight.iter().enumerate() {
-            if pick < *w {
-                size = i + 1;
+        let mut size = sizes[sizes.len() - 1].0;
+        for &(s, w) in &sizes {
+            if pick < w {
+                size = s;
                 break;
             }
             pick -= w;
@@ -97,17 +186,42 @@ fn sample(m: usize, budget: usize, seed: u64) -> Coalitions {
         for &j in &order[..size] {
             chosen[j] = true;
         }
-        // The complement halves the variance of the estimate.
+        if let Some(&i) = seen.get(&chosen) {
+            weights[i] += 1.0;
+            weights[partner(i)] += 1.0;
+            continue;
+        }
+        let complement: Vec<bool> = chosen.iter().map(|c| !c).collect();
+        let i = weights.len();
         flags.extend(chosen.iter().copied());
-        flags.extend(chosen.iter().map(|c| !c));
+        flags.extend(complement.iter().copied());
         weights.extend([1.0, 1.0]);
+        seen.insert(chosen, i);
+        seen.insert(complement, i + 1);
+        left = left.saturating_sub(2);
     }
-    Coalitions {
-        columns: m,
-        flags,
-        weights,
-        exact: false,
-    }
+}
+
+/// Every way to choose `k` of `m` columns, as flags, in lexicographic order.
+fn combinations(m: usize, k: usize) -> impl Iterator<Item = Vec<bool>> {
+    let mut next: Option<Vec<usize>> = (k <= m).then(|| (0..k).collect());
+    std::iter::from_fn(move || {
+        let current = next.take()?;
+        let mut flags = vec![false; m];
+        for &j in &current {
+            flags[j] = true;
+        }
+        // Advance the rightmost index that can still move, and reset those after it.
+        let mut following = current;
+        if let Some(i) = (0..k).rev().find(|&i| following[i] < m - k + i) {
+            following[i] += 1;
+            for p in i + 1..k {
+                following[p] = following[p - 1] + 1;
+            }
+            next = Some(following);
+        }
+        Some(flags)
+    })
 }
 
 /// The Shapley kernel weight of one coalition of `size` out of `m` columns.
@@ -243,6 +357,84 @@ mod tests {
         for (got, want) in phi.iter().zip(brute_force(m)) {
             assert!((got - want).abs() < 1e-6, "{phi:?}");
         }
+    }
+
+    #[test]
+    fn the_smallest_and_largest_sizes_are_taken_whole_and_nothing_twice() {
+        let m = 20;
+        let plan = Coalitions::plan(m, 2048, 5);
+        assert!(!plan.exact && plan.len() <= 2050 && plan.len() >= 2048);
+        let coalitions: Vec<&[bool]> = plan.flags.chunks(m).collect();
+        let size = |z: &[bool]| z.iter().filter(|&&f| f).count();
+        // Sizes 1, 2, 18 and 19 are all there (20 + 190, twice), once each,
+        // with their kernel weights; 3 would need 2 280 and does not fit.
+        for s in [1, 2, 18, 19] {
+            let of_size: Vec<usize> = (2..plan.len())
+                .filter(|&i| size(coalitions[i]) == s)
+                .collect();
+            assert_eq!(of_size.len(), binomial(m, s) as usize, "size {s}");
+            for &i in &of_size {
+                assert!((plan.weights[i] - kernel_weight(m, s)).abs() < 1e-15);
+            }
+        }
+        let mut distinct = coalitions.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(
+            distinct.len(),
+            coalitions.len(),
+            "a coalition appears twice"
+        );
+        // The weights add up to the kernel's whole weight, as an exact plan's do.
+        let whole: f64 = (1..m).map(|s| kernel_weight(m, s) * binomial(m, s)).sum();
+        let total: f64 = plan.weights.iter().sum();
+        assert!(
+            (total - whole).abs() < 1e-9 * whole,
+            "{total} against {whole}"
+        );
+    }
+
+    #[test]
+    fn whole_sizes_and_no_repeats_halve_the_sampling_error() {
+        // 12 columns, 2 048 coalitions of 4 094: sizes 1–3 and 9–11 are
+        // whole, 4–8 drawn without repeats. Over 40 seeds (a model of this
+        // sampler in numpy), drawing every coalition from the kernel and
+        // evaluating repeats again, as Clearbox did before, missed the exact
+        // values by 0.13% of the largest on average (worst 0.28%); drawing
+        // without repeats alone, 0.075%; this plan 0.06% (worst 0.10%).
+        let m = 12;
+        let every_plan = every(m);
+        let exact = solve(&every_plan, &values_of(&every_plan));
+        let largest = exact.iter().fold(0.0f64, |a, v| a.max(v.abs()));
+        let errors: Vec<f64> = (0..10)
+            .map(|seed| {
+                let plan = sample(m, 2048, seed);
+                let phi = solve(&plan, &values_of(&plan));
+                phi.iter()
+                    .zip(&exact)
+                    .fold(0.0f64, |a, (g, w)| a.max((g - w).abs()))
+                    / largest
+            })
+            .collect();
+        let mean = errors.iter().sum::<f64>() / errors.len() as f64;
+        assert!(
+            mean < 0.0009,
+            "mean error {mean} of the largest value: {errors:?}"
+        );
+        assert!(errors.iter().all(|&e| e < 0.002), "{errors:?}");
+    }
+
+    #[test]
+    fn combinations_are_every_way_to_choose() {
+        let all: Vec<Vec<bool>> = combinations(5, 2).collect();
+        assert_eq!(all.len(), 10);
+        assert!(all.iter().all(|z| z.iter().filter(|&&f| f).count() == 2));
+        let mut distinct = all.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 10);
+        assert_eq!(combinations(4, 4).count(), 1);
+        assert_eq!(combinations(4, 0).count(), 1);
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! Every coalition of a row, against every background row, is evaluated on
 //! the compute device in a few large forward passes (a tree model's on the
 //! processor, by looking up the leaves each coalition reaches:
-//! [`super::trees`]).
+//! [`super::trees`]). On the processor, masked rows that come out the same
+//! (the row and a background row agree on the columns the coalitions
+//! differ in) are evaluated once ([`super::distinct`]).
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -12,6 +14,7 @@ use std::sync::OnceLock;
 use burn::tensor::activation::{sigmoid, softmax};
 use burn::tensor::{Device, Tensor, TensorData};
 
+use super::distinct::{self, DistinctRows};
 use super::trees::{RowTables, TreeValues};
 use crate::error::{ClearboxError, Result};
 use crate::ml::model::Network;
@@ -61,6 +64,8 @@ struct FirstLayer<'a> {
     weight: Tensor<2>,
     /// The background rows' first-layer outputs, `1 × (rows · hidden)`.
     base: Tensor<2>,
+    /// The same numbers in memory, for rows assembled there ([`distinct`]).
+    base_numbers: Vec<f32>,
     hidden: usize,
 }
 
@@ -91,13 +96,16 @@ impl<'a> ValueFunction<'a> {
             if let Some(bias) = bias {
                 base = base + bias.unsqueeze_dim::<2>(0);
             }
-            FirstLayer {
+            let base = base.reshape([1, background_rows * hidden]);
+            Ok::<_, ClearboxError>(FirstLayer {
                 network,
                 weight,
-                base: base.reshape([1, background_rows * hidden]),
+                base_numbers: read_f32(base.clone())?,
+                base,
                 hidden,
-            }
+            })
         });
+        let first = first.transpose()?;
         let trees = model.trees().map(|trees| (trees, OnceLock::new()));
         Ok(Self {
             model,
@@ -140,38 +148,53 @@ impl<'a> ValueFunction<'a> {
         };
         let per_pass = (rows_per_pass / b).max(1);
         let pass = self.pass(x);
+        if let (Some(rows), Pass::Parts { first, parts, .. }) =
+            (self.distinct_rows(x, coalitions), &pass)
+        {
+            return self.distinct_values(first, &read_f32(parts.clone())?, &rows, count, explained);
+        }
         let mut values = Vec::with_capacity(count);
         for start in (0..count).step_by(per_pass) {
             let end = (start + per_pass).min(count);
             let out = pass.outputs(&coalitions[start * m..end * m], end - start);
-            let explained_out = match explained {
-                Explained::Probability(class) => softmax(out, 1).narrow(1, class, 1),
-                Explained::Amount { .. } => out.narrow(1, 0, 1),
-                Explained::Difference {
-                    chosen,
-                    other,
-                    link,
-                } => {
-                    let (a, b) = (out.clone().narrow(1, chosen, 1), out.narrow(1, other, 1));
-                    match link {
-                        OutputLink::Logistic => sigmoid(a) - sigmoid(b),
-                        OutputLink::Scaled { .. } => a - b,
-                    }
-                }
-            };
-            let means = read(explained_out.reshape([end - start, b]).mean_dim(1))?;
-            // Amounts are scaled back in f64: in f32 a price of 250 000 keeps
-            // only about two decimals, too few for the values to add up.
-            values.extend(means.into_iter().map(|v| match explained {
-                Explained::Amount { mean, sd } => v * sd + mean,
-                Explained::Difference {
-                    link: OutputLink::Scaled { sd, .. },
-                    ..
-                } => v * sd,
-                Explained::Probability(_) | Explained::Difference { .. } => v,
-            }));
+            let means = read(
+                explained_output(out, explained)
+                    .reshape([end - start, b])
+                    .mean_dim(1),
+            )?;
+            values.extend(means.into_iter().map(|v| scaled(v, explained)));
         }
         Ok(values)
+    }
+
+    /// The values of `count` coalitions from their distinct masked rows
+    /// alone, each evaluated once.
+    fn distinct_values(
+        &self,
+        first: &FirstLayer<'_>,
+        parts: &[f32],
+        distinct: &DistinctRows,
+        count: usize,
+        explained: Explained,
+    ) -> Result<Vec<f64>> {
+        let b = self.background_rows;
+        let mut outputs = Vec::with_capacity(distinct.rows.len());
+        for rows in distinct.rows.chunks(ROWS_PER_PASS_CPU) {
+            let h = DistinctRows::first_layer(rows, parts, &first.base_numbers, first.hidden);
+            let h =
+                Tensor::<2>::from_data(TensorData::new(h, [rows.len(), first.hidden]), self.device);
+            let out = first.network.forward_after_first(h);
+            outputs.extend(read(explained_output(out, explained))?);
+        }
+        Ok((0..count)
+            .map(|i| {
+                let sum: f64 = distinct.index[i * b..(i + 1) * b]
+                    .iter()
+                    .map(|&row| outputs[row as usize])
+                    .sum();
+                scaled(sum / b as f64, explained)
+            })
+            .collect())
     }
 
     /// What every pass for the encoded row `x` shares.
@@ -222,6 +245,34 @@ impl<'a> ValueFunction<'a> {
         }
     }
 
+    /// How many masked rows [`Self::values`] runs through the model for
+    /// the encoded row `x` and `coalitions`: each distinct one once where
+    /// that saves a good part of them ([`Self::distinct_rows`]), else one
+    /// per coalition and background row.
+    pub fn evaluations(&self, x: &[f32], coalitions: &[bool]) -> usize {
+        let count = coalitions.len() / self.columns().max(1);
+        self.distinct_rows(x, coalitions)
+            .map_or(count * self.background_rows, |d| d.rows.len())
+    }
+
+    /// The distinct masked rows of `coalitions` for `x`, when evaluating
+    /// only those is worth it: a network on the processor (a graphics card
+    /// is kept to its few large products), at most 64 columns, and a
+    /// quarter of the evaluations saved or more, as assembling rows one by
+    /// one costs more than the one product it replaces.
+    fn distinct_rows(&self, x: &[f32], coalitions: &[bool]) -> Option<DistinctRows> {
+        if !self.on_processor || self.first.is_none() || self.trees.is_some() {
+            return None;
+        }
+        let bits = distinct::bit_sets(coalitions, self.columns())?;
+        let same = distinct::same_columns(x, &self.background, self.width, &self.spans);
+        if same.iter().all(|&s| s == 0) {
+            return None;
+        }
+        let rows = DistinctRows::new(&bits, &same);
+        (rows.rows.len() * 4 <= bits.len() * self.background_rows * 3).then_some(rows)
+    }
+
     /// The model's raw outputs for encoded rows `x` (`rows × width`).
     pub fn raw(&self, x: &[f32]) -> Result<Vec<f32>> {
         raw_outputs(self.model, x, self.device)
@@ -236,6 +287,40 @@ impl<'a> ValueFunction<'a> {
             .zip(explained)
             .map(|(out, e)| e.of(out))
             .collect())
+    }
+}
+
+/// The explained number of each row of raw outputs (`rows × 1`), before the
+/// scaling of [`scaled`].
+fn explained_output(out: Tensor<2>, explained: Explained) -> Tensor<2> {
+    match explained {
+        Explained::Probability(class) => softmax(out, 1).narrow(1, class, 1),
+        Explained::Amount { .. } => out.narrow(1, 0, 1),
+        Explained::Difference {
+            chosen,
+            other,
+            link,
+        } => {
+            let (a, b) = (out.clone().narrow(1, chosen, 1), out.narrow(1, other, 1));
+            match link {
+                OutputLink::Logistic => sigmoid(a) - sigmoid(b),
+                OutputLink::Scaled { .. } => a - b,
+            }
+        }
+    }
+}
+
+/// An average of [`explained_output`] in the explained number's units.
+/// Amounts are scaled back in f64: in f32 a price of 250 000 keeps only
+/// about two decimals, too few for the values to add up.
+fn scaled(v: f64, explained: Explained) -> f64 {
+    match explained {
+        Explained::Amount { mean, sd } => v * sd + mean,
+        Explained::Difference {
+            link: OutputLink::Scaled { sd, .. },
+            ..
+        } => v * sd,
+        Explained::Probability(_) | Explained::Difference { .. } => v,
     }
 }
 
@@ -342,6 +427,17 @@ fn read(tensor: Tensor<2>) -> Result<Vec<f64>> {
         .into_data()
         .try_to_vec::<f32>()
         .map(|v| v.into_iter().map(f64::from).collect())
+        .map_err(|e| ClearboxError::Internal {
+            activity: "reading explanation values".into(),
+            detail: format!("{e:?}"),
+        })
+}
+
+/// A tensor's numbers as they are, for work done in memory.
+fn read_f32(tensor: Tensor<2>) -> Result<Vec<f32>> {
+    tensor
+        .into_data()
+        .try_to_vec::<f32>()
         .map_err(|e| ClearboxError::Internal {
             activity: "reading explanation values".into(),
             detail: format!("{e:?}"),

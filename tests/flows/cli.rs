@@ -603,6 +603,58 @@ fn bench_explain_writes_work_a_peer_can_rerun() {
 }
 
 #[test]
+fn bench_explain_on_a_users_table_runs_only_the_distinct_masked_rows() {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/penguins.csv");
+    let out = clearbox(&[
+        "bench",
+        "explain",
+        "--device",
+        "cpu",
+        "--json",
+        "--data",
+        file.to_str().expect("utf-8"),
+        "--target",
+        "species",
+        "--rows",
+        "3",
+        "--background",
+        "20",
+        "--coalitions",
+        "128",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["columns"], 7, "penguins' inputs: {report}");
+    assert_eq!(report["exact"], true, "128 coalitions cover 7 columns");
+    // Penguins share an island or a sex with many background rows.
+    let share = report["evaluated_share"].as_f64().expect("a share");
+    assert!(share > 0.0 && share < 0.9, "{share}");
+    // Too many rows for the table is a plain error, not a panic.
+    let out = clearbox(&[
+        "bench",
+        "explain",
+        "--device",
+        "cpu",
+        "--data",
+        file.to_str().expect("utf-8"),
+        "--target",
+        "species",
+        "--rows",
+        "100000",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Ask for fewer with --rows"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn bench_kmeans_measures_the_groups_over_several_starts() {
     let out = clearbox(&[
         "bench", "kmeans", "--device", "cpu", "--json", "--rows", "4000", "--width", "4", "--k",

@@ -8,7 +8,9 @@ use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::{ColumnValues, DataSource, Table, load};
 use clearbox::explain::counterfactual::flip_decision;
 use clearbox::explain::importance::{permutation_importance, stable_drivers};
-use clearbox::explain::{ExplainOptions, RowExplanation, explain_rows};
+use clearbox::explain::shapley::Coalitions;
+use clearbox::explain::value::ValueFunction;
+use clearbox::explain::{ExplainOptions, RowExplanation, background, explain_rows};
 use clearbox::jobs::Progress;
 use clearbox::ml::task::read_target;
 use clearbox::templates::Explainable;
@@ -242,13 +244,28 @@ impl Explainable for Opaque<'_> {
     }
 }
 
+/// Both shortcuts of the value function — the first layer from per-column
+/// parts, and each distinct masked row evaluated once — give the values of
+/// running every masked row through `forward`.
 #[test]
 fn building_the_first_layer_from_column_parts_changes_no_value() {
     let device = select_device(DevicePreference::Cpu).expect("cpu");
     // Categories (one-hot blocks), numbers and gaps, and both kinds of target.
-    for (id, target, exclude) in [
-        ("german_credit", "credit_risk", vec![]),
-        ("penguins", "body_mass_g", vec!["species"]),
+    // German credit's 20 columns are sampled within the full budget (with
+    // the quick one, few sampled coalitions come out the same); penguins'
+    // six are all tried.
+    let full_budget = ExplainOptions {
+        background: 40,
+        ..ExplainOptions::default()
+    };
+    for (id, target, exclude, options) in [
+        ("german_credit", "credit_risk", vec![], full_budget),
+        (
+            "penguins",
+            "body_mass_g",
+            vec!["species"],
+            ExplainOptions::quick(4),
+        ),
     ] {
         let table = sample(id);
         let outcome = outcome_of(&table, target, &exclude);
@@ -258,8 +275,23 @@ fn building_the_first_layer_from_column_parts_changes_no_value() {
             ..SavedModel::from_outcome(&outcome)
         };
         assert!(model.network().is_some());
-        let options = ExplainOptions::quick(4);
         let rows = [0, 5, 9];
+        // The rows share categories with most background rows, so many
+        // masked rows come out the same: each is evaluated once, and these
+        // values come from that shortcut.
+        let background =
+            background(&model, &table, options.background, options.seed).expect("background");
+        let function = ValueFunction::new(&model, background, &device.device).expect("function");
+        let plan = Coalitions::plan(function.columns(), options.coalitions, options.seed);
+        let x = Explainable::preprocessor(&model)
+            .transform(&table, &rows[..1])
+            .expect("encodes");
+        let all = plan.len() * function.background_rows();
+        let distinct = function.evaluations(&x, &plan.flags);
+        assert!(
+            distinct * 4 <= all * 3,
+            "{id}: {distinct} evaluations of {all}"
+        );
         let run = |subject: &dyn Explainable| {
             explain_rows(
                 subject,
