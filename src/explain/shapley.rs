@@ -128,6 +128,7 @@ fn sample(m: usize, budget: usize, seed: u64) -> Coalitions {
         exact: false,
     }
 }
+
 /// The kernel's weight on sizes `s` and `m − s` together, all their
 /// coalitions (the middle size of an even `m` is its own pair).
 fn pair_weight(m: usize, s: usize) -> f64 {
