@@ -1,10 +1,11 @@
 //! Explanation throughput, for `clearbox bench explain`: the deep model
 //! trained on a synthetic table of number columns (or on a user's table)
 //! explains a batch of rows against a background sample; the first row
-//! (kernel compilation) is timed apart. The work can be written out — the network's weights, the encoded
-//! background and explained rows, where each column sits in the encoded row,
-//! and Clearbox's values — so that `benches/peers/shap_explain.py` runs
-//! `shap.KernelExplainer` on exactly the same function.
+//! (kernel compilation) is timed apart. The work can be written out — the
+//! network's weights, the encoded background and explained rows, where each
+//! column sits in the encoded row, and Clearbox's values — so that
+//! `benches/peers/shap_explain.py` runs `shap.KernelExplainer` on exactly
+//! the same function.
 
 use std::path::Path;
 use std::time::Instant;
@@ -16,6 +17,8 @@ use crate::compute::ComputeDevice;
 use crate::data::Table;
 use crate::error::Result;
 use crate::explain::importance::{DriversBudget, stable_drivers};
+use crate::explain::shapley::Coalitions;
+use crate::explain::value::ValueFunction;
 use crate::explain::{ExplainOptions, explain_rows};
 use crate::jobs::Progress;
 use crate::ml::model::NetworkWeights;
@@ -154,11 +157,22 @@ pub fn explain_throughput(
     let started = Instant::now();
     let explained = explain_rows(&model, &table, &rest, options, dev, &Progress::silent())?;
     let seconds = started.elapsed().as_secs_f64();
-    let coalitions =
-        crate::explain::shapley::Coalitions::plan(model.card.inputs.len(), options.coalitions, 0)
-            .len();
+    // The plan, background rows and encoded rows `explain_rows` used, for the
+    // share of masked rows run and for the peer's work file.
+    let plan = Coalitions::plan(model.card.inputs.len(), options.coalitions, options.seed);
+    let coalitions = plan.len();
+    let preprocessor = &model.card.preprocessor;
+    let background = crate::explain::background(&model, &table, options.background, options.seed)?;
+    let x_rest = preprocessor.transform(&table, &rest)?;
+    let evaluated_share = {
+        let function = ValueFunction::new(&model, background.clone(), dev)?;
+        let run: usize = x_rest
+            .chunks(preprocessor.width().max(1))
+            .map(|row| function.evaluations(row, &plan.flags))
+            .sum();
+        run as f64 / (rest.len() * coalitions * function.background_rows()) as f64
+    };
     if let Some(path) = write {
-        let preprocessor = &model.card.preprocessor;
         let work = Work {
             spans: preprocessor
                 .spans()
@@ -181,13 +195,8 @@ pub fn explain_throughput(
                     });
                 }
             },
-            background: crate::explain::background(
-                &model,
-                &table,
-                options.background,
-                options.seed,
-            )?,
-            rows: preprocessor.transform(&table, &rest)?,
+            background,
+            rows: x_rest,
             values: explained
                 .iter()
                 .map(|e| e.attributions.iter().map(|a| a.amount).collect())
@@ -205,23 +214,6 @@ pub fn explain_throughput(
             })?;
         crate::files::write_atomically(path, text.as_bytes())?;
     }
-    let evaluated_share = {
-        let background =
-            crate::explain::background(&model, &table, options.background, options.seed)?;
-        let function = crate::explain::value::ValueFunction::new(&model, background, dev)?;
-        let plan = crate::explain::shapley::Coalitions::plan(
-            function.columns(),
-            options.coalitions,
-            options.seed,
-        );
-        let width = model.card.preprocessor.width();
-        let x = model.card.preprocessor.transform(&table, &rest)?;
-        let run: usize = x
-            .chunks(width.max(1))
-            .map(|row| function.evaluations(row, &plan.flags))
-            .sum();
-        run as f64 / (rest.len() * plan.len() * function.background_rows()) as f64
-    };
     let budget = DriversBudget::default();
     let driver_rows: Vec<usize> = (0..budget.rows.min(table.rows)).collect();
     let started = Instant::now();
