@@ -186,13 +186,14 @@ pub fn explain_throughput(
                 .weights()?,
             class: match explained.first().map(|e| e.explained) {
                 Some(crate::templates::Explained::Probability(class)) => class,
-                other => {
-                    return Err(crate::error::ClearboxError::Internal {
-                        activity: "writing the explanation work".into(),
-                        detail: format!(
-                            "the synthetic model explains {other:?}, not a probability"
-                        ),
-                    });
+                // The peer compares probabilities; only `--data` with an
+                // amount target gets here (the synthetic target is yes/no).
+                _ => {
+                    return Err(crate::error::ClearboxError::BadRequest(
+                        "--write hands shap a probability to explain: give --target a yes/no \
+                         or category column, or leave --write out."
+                            .into(),
+                    ));
                 }
             },
             background,

@@ -652,6 +652,33 @@ fn bench_explain_on_a_users_table_runs_only_the_distinct_masked_rows() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // shap's work file holds a probability: an amount target says so.
+    let work = tempfile::tempdir().expect("temp dir");
+    let out = clearbox(&[
+        "bench",
+        "explain",
+        "--device",
+        "cpu",
+        "--data",
+        file.to_str().expect("utf-8"),
+        "--target",
+        "body_mass_g",
+        "--rows",
+        "2",
+        "--background",
+        "5",
+        "--coalitions",
+        "16",
+        "--write",
+        work.path().join("work.json").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("give --target a yes/no or category column"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!work.path().join("work.json").exists());
 }
 
 #[test]
