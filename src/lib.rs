@@ -53,8 +53,9 @@
 //!    (its [`templates::prediction::Scorer`] is a network or the trees); [`templates::segmentation`] finds natural groups of rows with
 //!    k-means, chooses how many, checks they are repeatable and names them;
 //!    [`templates::reinforcement`] learns from a log of decisions (context,
-//!    action, reward, and the old system's chances, logged or estimated)
-//!    which action to take where, and estimates on held-out decisions what
+//!    action, reward, and the old system's chances, logged or estimated;
+//!    contexts encoded with fewer pieces per number than for prediction:
+//!    [`ml::preprocess::EncoderStyle::Rewards`]) which action to take where, and estimates on held-out decisions what
 //!    it would have earned (doubly robust, with a self-normalised
 //!    cross-check and bootstrap intervals) against what was done, every
 //!    action equally and the best single action; its simulated shop lets a

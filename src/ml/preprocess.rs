@@ -63,6 +63,15 @@ const PIECES: std::ops::RangeInclusive<usize> = 16..=64;
 /// went from 0.449 to 0.460; at 400 both keep their figures and adult still
 /// gets 64.
 const ROWS_PER_PIECE: usize = 400;
+/// Most pieces of a number when the network learns rewards
+/// ([`EncoderStyle::Rewards`]): a reward (a click or not) says far less per
+/// row than a label, so finer pieces mostly cost time. A 200 000-decision
+/// log with 20 numbers took 50 s instead of 84 s (the first layer is a
+/// quarter as wide), its policy's estimated value 0.578 against 0.582; on
+/// the simulated shop, with the reward networks' shorter patience, the
+/// learned policy reached 92.7% of the best possible value against 92.0%
+/// (mean of 5 worlds).
+const REWARD_PIECES: usize = 16;
 /// Fewest rows that earn a piece of their own among the values left after ties.
 const MIN_PIECE_ROWS: usize = 20;
 /// Most labels a category gets its own slot for.
@@ -117,22 +126,21 @@ impl Encoder {
                     .filter(|x| !x.is_nan())
                     .collect();
                 present.sort_by(f64::total_cmp);
-                let missing_flag = style == EncoderStyle::Network && present.len() < train.len();
+                let missing_flag = style.for_network() && present.len() < train.len();
                 let skewed =
                     crate::data::profile::Profile::of(&ColumnValues::Number(present.clone()))
                         .numeric
                         .is_some_and(|n| n.wants_log_scale());
-                let linear =
-                    (skewed && style == EncoderStyle::Network).then(|| robust_scale(&present));
+                let linear = (skewed && style.for_network()).then(|| robust_scale(&present));
                 if skewed {
                     present.iter_mut().for_each(|x| *x = x.ln_1p());
                 }
                 let (center, scale) = robust_scale(&present);
                 // Compact encodings (segmentation distances) keep one number per column.
-                let edges = if style == EncoderStyle::Compact {
-                    Vec::new()
-                } else {
-                    piece_edges(&present)
+                let edges = match style {
+                    EncoderStyle::Compact => Vec::new(),
+                    EncoderStyle::Network => piece_edges(&present, *PIECES.end()),
+                    EncoderStyle::Rewards => piece_edges(&present, REWARD_PIECES),
                 };
                 Self::Number {
                     column: column_name,
@@ -272,6 +280,17 @@ pub enum EncoderStyle {
     /// missing value sits at the middle), one-hot labels. Extra pieces would
     /// count a number several times over in a distance.
     Compact,
+    /// For networks learning rewards: as [`EncoderStyle::Network`], with at
+    /// most [`REWARD_PIECES`] pieces per number.
+    Rewards,
+}
+
+impl EncoderStyle {
+    /// Whether a network reads the encoding (and so gets missing flags and
+    /// the raw scale of skewed numbers).
+    fn for_network(self) -> bool {
+        matches!(self, Self::Network | Self::Rewards)
+    }
 }
 
 /// All the encoders of a model, in input order.
@@ -396,7 +415,7 @@ fn missing_column(table: &Table, name: &str) -> ClearboxError {
 /// are mostly zero), its quantiles coincide and collapse; the freed pieces
 /// then go to the quantiles of the other values, where the signal usually
 /// is (a capital gain of 7 000 is not one of 500).
-fn piece_edges(sorted: &[f64]) -> Vec<f64> {
+fn piece_edges(sorted: &[f64], most: usize) -> Vec<f64> {
     let quantiles = |values: &[f64], pieces: usize| -> Vec<f64> {
         (0..=pieces)
             .map(|i| quantile_sorted(values, i as f64 / pieces as f64))
@@ -405,7 +424,7 @@ fn piece_edges(sorted: &[f64]) -> Vec<f64> {
     if sorted.is_empty() {
         return Vec::new();
     }
-    let pieces = (sorted.len() / ROWS_PER_PIECE).clamp(*PIECES.start(), *PIECES.end());
+    let pieces = (sorted.len() / ROWS_PER_PIECE).clamp(*PIECES.start(), most);
     let mut edges = quantiles(sorted, pieces);
     edges.dedup();
     let spare = pieces + 1 - edges.len();
@@ -525,15 +544,15 @@ mod tests {
         let mut values: Vec<f64> = vec![0.0; 900];
         values.extend((0..100).map(|i| 1_000.0 + 990.0 * f64::from(i)));
         values.sort_by(f64::total_cmp);
-        let edges = piece_edges(&values);
+        let edges = piece_edges(&values, *PIECES.end());
         assert_eq!(edges.first(), Some(&0.0));
         let above_zero = edges.iter().filter(|&&e| e > 0.0).count();
         assert!(above_zero >= 4, "edges {edges:?}");
         assert!(edges.windows(2).all(|w| w[0] < w[1]), "edges {edges:?}");
         // A column with one value needs no pieces at all.
-        assert!(piece_edges(&[3.0; 500]).is_empty());
+        assert!(piece_edges(&[3.0; 500], *PIECES.end()).is_empty());
         assert!(
-            piece_edges(&[]).is_empty(),
+            piece_edges(&[], *PIECES.end()).is_empty(),
             "a column missing on every training row"
         );
     }
@@ -542,14 +561,45 @@ mod tests {
     fn larger_columns_bend_more_finely() {
         // Distinct values, so every quantile is an edge of its own: the
         // pieces are the edges less one.
-        let pieces = |n: usize| {
+        let pieces_up_to = |n: usize, most: usize| {
             let values: Vec<f64> = (0..n).map(|i| i as f64).collect();
-            piece_edges(&values).len() - 1
+            piece_edges(&values, most).len() - 1
         };
+        let pieces = |n: usize| pieces_up_to(n, *PIECES.end());
         assert_eq!(pieces(1_000), 16, "a small column keeps the fewest pieces");
         assert_eq!(pieces(6_400), 16);
         assert_eq!(pieces(16_000), 40, "one piece per 400 known values");
         assert_eq!(pieces(40_000), 64, "a large column gets the most pieces");
         assert_eq!(pieces(400_000), 64);
+        // Reward networks stop at 16 pieces however long the log.
+        assert_eq!(pieces_up_to(400_000, REWARD_PIECES), 16);
+    }
+
+    #[test]
+    fn reward_encodings_keep_a_numbers_flags_but_fewer_pieces() {
+        let values: Vec<f64> = (0..40_000)
+            .map(|i| if i % 10 == 0 { f64::NAN } else { f64::from(i) })
+            .collect();
+        let table = crate::data::Table {
+            name: "log".into(),
+            origin: crate::data::TableOrigin::Sample("log".into()),
+            columns: vec![crate::data::infer::column(
+                "visits".into(),
+                ColumnValues::Number(values),
+            )],
+            rows: 40_000,
+            notices: Vec::new(),
+            fingerprint: String::new(),
+        };
+        let rows: Vec<usize> = (0..40_000).collect();
+        let width = |style| {
+            Preprocessor::fit_with(&table, &["visits".to_owned()], &rows, style)
+                .expect("encodes")
+                .width()
+        };
+        // The scaled number, its missing flag and 64 or 16 pieces.
+        assert_eq!(width(EncoderStyle::Network), 2 + 64);
+        assert_eq!(width(EncoderStyle::Rewards), 2 + 16);
+        assert_eq!(width(EncoderStyle::Compact), 1);
     }
 }

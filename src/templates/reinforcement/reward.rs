@@ -330,7 +330,12 @@ fn row_loss(link: RewardLink, raw: f32, reward: f64) -> f64 {
 }
 
 /// Steps of training without a better validation loss before a model stops.
-const PATIENT_STEPS: usize = 1_000;
+/// At 1 000, on a 200 000-decision log (108 steps a pass), every network's
+/// best pass came at least 5 passes before it stopped, and those passes were
+/// thrown away; at 400 the same passes were kept (the same weights and
+/// estimate) in 33 s instead of 50 s, and on the simulated shop (5 worlds,
+/// with 16 pieces) the learned policy kept 92.7% of the best possible value.
+const PATIENT_STEPS: usize = 400;
 
 /// Passes to wait for a better validation loss: about [`PATIENT_STEPS`]
 /// steps, between 3 passes and `most`. A pass over a large log is many
@@ -441,9 +446,9 @@ mod tests {
     use super::patience;
 
     #[test]
-    fn patience_is_about_a_thousand_steps_within_bounds() {
-        // 11k rows in batches of 128: 86 steps a pass, so 12 passes.
-        assert_eq!(patience(11_000, 128, 16), 12);
+    fn patience_is_about_four_hundred_steps_within_bounds() {
+        // 11k rows in batches of 128: 86 steps a pass, so 5 passes.
+        assert_eq!(patience(11_000, 128, 16), 5);
         // A pass over half a million rows is 537 steps: the floor of 3 holds.
         assert_eq!(patience(550_000, 1024, 16), 3);
         // A tiny log never waits longer than the template's own limit.

@@ -103,8 +103,13 @@ fn coverage(seeds: std::ops::Range<u64>, logged_chances: bool) -> (usize, usize)
         let (table, truth) = simulate(6_000, OldPolicy::Targeted, 1000 + seed);
         let log = LoggedDecisions::read(&table, &roles).expect("a log");
         let k = log.k();
-        let pre =
-            crate::ml::preprocess::Preprocessor::fit(&table, &context, &log.rows).expect("encodes");
+        let pre = crate::ml::preprocess::Preprocessor::fit_with(
+            &table,
+            &context,
+            &log.rows,
+            crate::ml::preprocess::EncoderStyle::Rewards,
+        )
+        .expect("encodes");
         let width = pre.width();
         let x = pre.transform(&table, &log.rows).expect("encodes");
         let silent = crate::jobs::Progress::silent();

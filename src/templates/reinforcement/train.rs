@@ -21,7 +21,7 @@ use crate::data::rows::take_rows;
 use crate::data::{ColumnValues, Table};
 use crate::error::{ClearboxError, Result};
 use crate::jobs::Progress;
-use crate::ml::preprocess::Preprocessor;
+use crate::ml::preprocess::{EncoderStyle, Preprocessor};
 use crate::ml::train::EpochLoss;
 use crate::templates::artefact::{Provenance, TemplateKind};
 use crate::templates::inputs::{Decisions, InputChoice, Purpose, choose_inputs, used_columns};
@@ -143,7 +143,12 @@ pub fn train_reinforcement(
     }
     let split = split(table, &log, roles.time.as_deref(), request.seed)?;
     let table_rows = |ids: &[usize]| -> Vec<usize> { ids.iter().map(|&i| log.rows[i]).collect() };
-    let preprocessor = Preprocessor::fit(table, &context, &table_rows(&split.train))?;
+    let preprocessor = Preprocessor::fit_with(
+        table,
+        &context,
+        &table_rows(&split.train),
+        EncoderStyle::Rewards,
+    )?;
     let width = preprocessor.width();
     let x = preprocessor.transform(table, &log.rows)?;
     progress.check_cancelled()?;
