@@ -261,7 +261,13 @@
 //! training pass, its evaluation and scoring run on Clearbox's own pool of
 //! model workers ([`compute::on_workers`]): from a worker a split needs no
 //! sleeping hand-off, and the pool is not the global one the trees fit on,
-//! so a training step never waits behind a tree job. When the device check
+//! so a training step never waits behind a tree job. Networks that do not
+//! depend on each other (the reinforcement template's reward ensemble, its
+//! cross-fitted halves) train side by side on scoped threads on the
+//! processor ([`compute::side_by_side`]); each is seeded and its weights
+//! drawn under one lock ([`ml::model::seeded`]) and draws its dropout masks
+//! from a stream of its own, so the results do not depend on which ran
+//! first. When the device check
 //! finds a real graphics card, the window starts a warm-up job
 //! ([`ml::warm`]) that trains throwaway networks so the card's kernels are
 //! compiled before the user presses Train; a training run that starts

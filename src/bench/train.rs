@@ -71,9 +71,8 @@ fn measure(
     progress: &Progress,
 ) -> Result<ThroughputReport> {
     let shape = NetworkShape::deep(width, 2);
-    device.seed(1);
     let autodiff = device.clone().autodiff();
-    let mut network = shape.init(&autodiff);
+    let mut network = shape.init_seeded(&autodiff, 1);
     let mut optimizer = AdamWConfig::new().init();
     let steps = (rows / batch).max(1);
     // One batch of data reused for every step: the benchmark measures the

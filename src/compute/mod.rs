@@ -11,7 +11,7 @@ pub use device::{
     select_device,
 };
 pub use kernel_cache::build_variant;
-pub use workers::on_workers;
+pub use workers::{on_workers, side_by_side};
 
 /// Asks the C allocator to keep freed buffers for reuse, once, at start.
 /// Training and explaining on the processor free and allocate buffers of a

@@ -23,6 +23,9 @@ use std::sync::OnceLock;
 
 use burn::tensor::Device;
 
+use crate::error::Result;
+use crate::jobs::Progress;
+
 /// Runs `work` on the model workers when `device` is the processor, and
 /// waits for it; inline when the caller already is a model worker.
 ///
@@ -38,7 +41,56 @@ pub fn on_workers<R: Send>(device: &Device, work: impl FnOnce() -> R + Send) -> 
     }
 }
 
-fn is_processor(device: &Device) -> bool {
+/// Runs `first` and `rest(1)` to `rest(count - 1)`, and returns their
+/// results in that order.
+///
+/// On the processor they run side by side, `first` on this thread (so it
+/// may report to callbacks that stay on it) and the rest on threads of
+/// their own: one small network's training steps keep little more than one
+/// core busy, so independent networks (an ensemble's members, cross-fitted
+/// halves) finish sooner together. Then `first` reports on `progress` for
+/// the whole span and the others only heed its cancellation. On a graphics
+/// card they run one after another, each reporting on its share of
+/// `progress`, since the card's work is queued from one thread. Each
+/// network must draw its own random numbers
+/// ([`crate::ml::model::NetworkShape::init_seeded`]) for the results not to
+/// depend on which ran first.
+pub fn side_by_side<T: Send>(
+    device: &Device,
+    count: usize,
+    progress: &Progress,
+    first: impl FnOnce(&Progress) -> Result<T>,
+    rest: impl Fn(usize, &Progress) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    let share = 1.0 / count.max(1) as f32;
+    if !is_processor(device) || count < 2 {
+        let mut done = vec![first(&progress.scaled(0.0, share))?];
+        for i in 1..count {
+            done.push(rest(i, &progress.scaled(i as f32 * share, share))?);
+        }
+        return Ok(done);
+    }
+    let quiet = Progress::with_cancel(progress.cancel_token().clone());
+    std::thread::scope(|scope| {
+        let others: Vec<_> = (1..count)
+            .map(|i| {
+                let (rest, quiet) = (&rest, &quiet);
+                scope.spawn(move || rest(i, quiet))
+            })
+            .collect();
+        let first = first(progress);
+        std::iter::once(first)
+            .chain(others.into_iter().map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }))
+            .collect()
+    })
+}
+
+/// Whether `device` is the processor (with or without autodiff).
+pub fn is_processor(device: &Device) -> bool {
     device.clone().without_autodiff() == Device::flex()
 }
 

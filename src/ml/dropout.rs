@@ -2,12 +2,17 @@
 //! its mask one number at a time from a ChaCha generator on one thread; on
 //! the CPU backend that was about 30% of a training step of the default
 //! network (`perf` on `clearbox bench train`). Here, on the processor, the
-//! mask comes from small generators seeded by a hash of a seed drawn from
-//! burn's seeded generator (so `device.seed` keeps runs repeatable), filled
-//! in parallel.
+//! mask comes from small generators filled in parallel, seeded from the
+//! network's own stream of seeds ([`MaskSeeds`]), whose start is drawn from
+//! burn's seeded generator when the network is built (so `device.seed`
+//! keeps runs repeatable). The stream being the network's, networks can
+//! train side by side without their masks depending on which drew first.
 //! On a graphics card burn's dropout runs as a kernel and is kept as is.
 //! The rule is burn's: only while training on an autodiff device, kept
 //! values scaled by `1 / (1 − p)`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use burn::nn::Dropout;
 use burn::tensor::{Device, Distribution, Tensor, TensorData};
@@ -16,8 +21,34 @@ use rayon::prelude::*;
 /// Numbers filled per parallel chunk: large enough to amortise a task.
 const CHUNK: usize = 1 << 14;
 
-/// `dropout` applied to `x`, as [`Dropout::forward`] would.
-pub fn apply(dropout: &Dropout, x: Tensor<2>) -> Tensor<2> {
+/// A network's stream of mask seeds: a start drawn once, and a count of
+/// masks drawn since. Clones (the optimiser's updated network, the kept
+/// best weights) share the count.
+#[derive(Debug, Clone)]
+pub struct MaskSeeds {
+    start: u64,
+    drawn: Arc<AtomicU64>,
+}
+
+impl MaskSeeds {
+    /// A stream whose start is drawn from burn's generator on `device`.
+    pub fn draw(device: &Device) -> Self {
+        Self {
+            start: draw_seed(device),
+            drawn: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// The next mask's seed.
+    fn next(&self) -> u64 {
+        let n = self.drawn.fetch_add(1, Ordering::Relaxed);
+        splitmix64(self.start ^ n.wrapping_mul(0xD1B5_4A32_D192_ED03))
+    }
+}
+
+/// `dropout` applied to `x`, as [`Dropout::forward`] would, the processor's
+/// mask seeded from `seeds`.
+pub fn apply(dropout: &Dropout, seeds: &MaskSeeds, x: Tensor<2>) -> Tensor<2> {
     let device = x.device();
     if !dropout.training.is_enabled() || !device.is_autodiff() || dropout.prob == 0.0 {
         return x;
@@ -26,12 +57,11 @@ pub fn apply(dropout: &Dropout, x: Tensor<2>) -> Tensor<2> {
         return dropout.forward(x);
     }
     let dims = x.dims();
-    let mask = mask(dims[0] * dims[1], 1.0 - dropout.prob, draw_seed(&device));
+    let mask = mask(dims[0] * dims[1], 1.0 - dropout.prob, seeds.next());
     x * Tensor::<2>::from_data(TensorData::new(mask, dims), &device)
 }
 
-/// A mask seed from two draws of burn's generator on `device`'s backend,
-/// so `device.seed` decides it and each call advances the generator.
+/// A seed from two draws of burn's generator on `device`'s backend.
 fn draw_seed(device: &Device) -> u64 {
     Tensor::<1>::random(
         [2],
@@ -153,9 +183,9 @@ mod tests {
         let device = Device::flex().autodiff();
         let dropout = DropoutConfig::new(0.25).init();
         let x = Tensor::<2>::ones([512, 256], &device);
+        let seeds = || crate::ml::model::seeded(&device, 7, || MaskSeeds::draw(&device));
         let run = || {
-            device.seed(7);
-            apply(&dropout, x.clone())
+            apply(&dropout, &seeds(), x.clone())
                 .into_data()
                 .try_to_vec::<f32>()
                 .expect("numbers")
@@ -163,13 +193,16 @@ mod tests {
         let (a, b) = (run(), run());
         assert_eq!(a, b, "the same seed gives the same mask");
         // The mask is this module's, not burn's one-at-a-time draw.
-        device.seed(7);
-        assert_eq!(a, mask(512 * 256, 0.75, draw_seed(&device)));
+        assert_eq!(a, mask(512 * 256, 0.75, seeds().next()));
         let zeros = a.iter().filter(|&&v| v == 0.0).count() as f64 / a.len() as f64;
         assert!((zeros - 0.25).abs() < 0.01, "dropped share {zeros}");
         assert!(a.iter().all(|&v| v == 0.0 || (v - 1.0 / 0.75).abs() < 1e-6));
-        // A second call draws a new mask.
-        let c = apply(&dropout, x.clone())
+        // A second call draws a new mask, and burn's generator is not used
+        // (were it, reseeding would give the first mask again).
+        let stream = seeds();
+        apply(&dropout, &stream, x.clone());
+        crate::ml::model::seeded(&device, 7, || ());
+        let c = apply(&dropout, &stream, x.clone())
             .into_data()
             .try_to_vec::<f32>()
             .expect("numbers");
@@ -208,7 +241,7 @@ mod tests {
     fn leaves_inference_untouched() {
         let dropout = DropoutConfig::new(0.5).init();
         let plain = Tensor::<2>::ones([64, 8], &Device::flex());
-        let out = apply(&dropout, plain)
+        let out = apply(&dropout, &MaskSeeds::draw(&Device::flex()), plain)
             .into_data()
             .try_to_vec::<f32>()
             .expect("numbers");

@@ -2,11 +2,20 @@
 //! the same code is a logistic (or linear) regression — the simple model
 //! every deep model is measured against.
 
+use std::sync::{Mutex, PoisonError};
+
 use burn::module::Module;
 use burn::nn::{Dropout, DropoutConfig, LayerNorm, LayerNormConfig, Linear, LinearConfig};
 use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor};
 use serde::{Deserialize, Serialize};
+
+use super::dropout::MaskSeeds;
+
+/// Held while a network is built: burn's random numbers are one per
+/// process, so a network built on another thread between a run's seeding
+/// and its building would take that run's draws.
+static BUILDING: Mutex<()> = Mutex::new(());
 
 /// The shape of a network; saved with the model so it can be rebuilt.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +53,18 @@ impl NetworkShape {
 
     /// Builds a freshly initialised network on `device`.
     pub fn init(&self, device: &Device) -> Network {
+        let _building = BUILDING.lock().unwrap_or_else(PoisonError::into_inner);
+        self.build(device)
+    }
+
+    /// Seeds `device`'s random numbers with `seed` and builds a network on
+    /// it, with no other network built in between: its starting weights and
+    /// masks follow from `seed` alone, whatever trains beside it.
+    pub fn init_seeded(&self, device: &Device, seed: u64) -> Network {
+        seeded(device, seed, || self.build(device))
+    }
+
+    fn build(&self, device: &Device) -> Network {
         let mut width = self.inputs;
         let mut hidden = Vec::new();
         let mut norms = Vec::new();
@@ -52,13 +73,38 @@ impl NetworkShape {
             norms.push(LayerNormConfig::new(next).init(device));
             width = next;
         }
+        // Drawn in the order a forward pass reads them.
+        let hidden: Vec<Linear> = hidden.into_iter().map(drawn).collect();
+        let output = drawn(LinearConfig::new(width, self.outputs).init(device));
         Network {
             hidden,
             norms,
             dropout: DropoutConfig::new(self.dropout).init(),
-            output: LinearConfig::new(width, self.outputs).init(device),
+            output,
+            masks: MaskSeeds::draw(device),
         }
     }
+}
+
+/// Seeds `device`'s random numbers with `seed` and runs `build`, with no
+/// other network built in between, so that what `build` draws follows from
+/// `seed` alone, whatever trains beside it. `build` must read the weights
+/// it makes ([`drawn`]).
+pub fn seeded<T>(device: &Device, seed: u64, build: impl FnOnce() -> T) -> T {
+    let _building = BUILDING.lock().unwrap_or_else(PoisonError::into_inner);
+    device.seed(seed);
+    build()
+}
+
+/// `linear` with its starting weights drawn now: burn draws them when they
+/// are first read, which would otherwise be the first forward pass, on a
+/// model worker, long after [`seeded`] let go of the seed.
+pub fn drawn(linear: Linear) -> Linear {
+    drop(linear.weight.val());
+    if let Some(bias) = &linear.bias {
+        drop(bias.val());
+    }
+    linear
 }
 
 /// Hidden layers (linear → layer norm → ReLU → dropout), then a linear output.
@@ -68,6 +114,10 @@ pub struct Network {
     norms: Vec<LayerNorm>,
     dropout: Dropout,
     output: Linear,
+    /// Seeds of the processor's dropout masks: the network's own, so that
+    /// networks training side by side stay repeatable.
+    #[module(skip)]
+    masks: MaskSeeds,
 }
 
 impl Network {
@@ -123,7 +173,7 @@ impl Network {
             if i > 0 {
                 x = self.hidden[i].forward(x);
             }
-            x = super::dropout::apply(&self.dropout, relu(norm.forward(x)));
+            x = super::dropout::apply(&self.dropout, &self.masks, relu(norm.forward(x)));
         }
         self.output.forward(x)
     }

@@ -184,9 +184,8 @@ pub(super) fn run(
             "There are too few rows with a known outcome to train on. Use a larger table.".into(),
         ));
     }
-    device.seed(options.seed);
     let autodiff = device.clone().autodiff();
-    let mut network = shape.init(&autodiff);
+    let mut network = shape.init_seeded(&autodiff, options.seed);
     let mut optimizer = AdamWConfig::new()
         .with_weight_decay(options.weight_decay)
         .init();
@@ -475,5 +474,59 @@ mod tests {
             (kept - best).abs() < 1e-4,
             "the kept weights give the best pass's loss {best}, not {kept}"
         );
+    }
+
+    #[test]
+    fn a_network_trained_beside_others_is_the_one_trained_alone() {
+        // Dropout on, so every step draws a mask: were the draws shared
+        // between the networks, the side-by-side ones would differ.
+        let device = Device::flex();
+        let (x_train, y_train) = examples(600, 1);
+        let (x_valid, y_valid) = examples(200, 2);
+        let shape = NetworkShape {
+            inputs: 4,
+            hidden: vec![32, 32],
+            outputs: 2,
+            dropout: 0.25,
+        };
+        let train = |seed: u64, progress: &Progress| -> Result<Vec<f32>> {
+            let options = TrainOptions {
+                max_epochs: 4,
+                batch: 16,
+                ..TrainOptions::deep(600, seed)
+            };
+            let trained = fit(
+                &shape,
+                &Examples {
+                    x: &x_train,
+                    width: 4,
+                    labels: Labels::Classes(&y_train, 2),
+                },
+                &Examples {
+                    x: &x_valid,
+                    width: 4,
+                    labels: Labels::Classes(&y_valid, 2),
+                },
+                &options,
+                &device,
+                progress,
+                &|_| {},
+            )?;
+            predict(&trained.network, &x_valid, 4, &device)
+        };
+        let silent = Progress::silent();
+        let alone: Vec<Vec<f32>> = (0..3)
+            .map(|seed| train(seed, &silent).expect("trains"))
+            .collect();
+        let together = crate::compute::side_by_side(
+            &device,
+            3,
+            &silent,
+            |p| train(0, p),
+            |seed, p| train(seed as u64, p),
+        )
+        .expect("trains");
+        assert_eq!(together, alone);
+        assert_ne!(alone[0], alone[1], "the seeds give different networks");
     }
 }

@@ -79,7 +79,6 @@ pub fn estimate(
         outputs: k,
         dropout: 0.1,
     };
-    let mut chances = vec![0f64; rows * k];
     let gather = |rows: &[usize]| -> (Vec<f32>, Vec<u32>) {
         let mut xs = Vec::with_capacity(rows.len() * width);
         for &r in rows {
@@ -88,9 +87,8 @@ pub fn estimate(
         (xs, rows.iter().map(|&r| taken[r]).collect())
     };
     // Learns on half `i` (a fifth kept to stop early) and scores the other half.
-    let mut learn = |i: usize| -> Result<Network> {
+    let learn = |i: usize, progress: &Progress| -> Result<(Network, Vec<f32>)> {
         let half = &halves[i];
-        progress.report(i as f32 / 2.0, "Estimating the old system's chances");
         let cut = half.len() * 4 / 5;
         let (x_train, y_train) = gather(&half[..cut]);
         let (x_valid, y_valid) = gather(&half[cut..]);
@@ -112,18 +110,28 @@ pub fn estimate(
             },
             &options,
             device,
-            &progress.scaled(i as f32 / 2.0, 0.5),
+            progress,
             &|_| {},
         )?;
-        let other = &halves[1 - i];
-        let (x_other, _) = gather(other);
+        let (x_other, _) = gather(&halves[1 - i]);
         let raw = predict(&trained.network, &x_other, width, device)?;
-        for (&r, out) in other.iter().zip(raw.chunks(k)) {
+        Ok((trained.network, raw))
+    };
+    progress.report(0.0, "Estimating the old system's chances");
+    let [first, second]: [(Network, Vec<f32>); 2] =
+        crate::compute::side_by_side(device, 2, progress, |p| learn(0, p), learn)?
+            .try_into()
+            .map_err(|_| crate::error::ClearboxError::Internal {
+                activity: "estimating the old system's chances".into(),
+                detail: "two halves did not give two classifiers".into(),
+            })?;
+    let mut chances = vec![0f64; rows * k];
+    for (i, (_, raw)) in [&first, &second].into_iter().enumerate() {
+        for (&r, out) in halves[1 - i].iter().zip(raw.chunks(k)) {
             chances[r * k..(r + 1) * k].copy_from_slice(&softmax(out));
         }
-        Ok(trained.network)
-    };
-    let networks = [learn(0)?, learn(1)?];
+    }
+    let networks = [first.0, second.0];
     Ok(Estimated {
         model: PropensityModel { shape, networks },
         chances,

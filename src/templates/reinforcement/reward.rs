@@ -251,28 +251,28 @@ pub fn fit_rewards(
         &progress.scaled(0.0, share),
         &|loss| on_epoch(RewardChoice::Simple, loss),
     )?;
-    let mut networks = Vec::with_capacity(ENSEMBLE);
-    let mut deep = Vec::with_capacity(ENSEMBLE);
-    for member in 0..ENSEMBLE {
-        let (network, part) = fit_one(
+    let member = |m: usize, progress: &Progress, on_epoch: &dyn Fn(EpochLoss)| {
+        fit_one(
             train,
             valid,
             k,
             link,
             RewardChoice::Deep,
-            seed.wrapping_add(member as u64 * 7919),
+            seed.wrapping_add(m as u64 * 7919),
             device,
-            &progress.scaled(share * (member + 1) as f32, share),
-            &|loss| {
-                // The first member's passes stand for the ensemble's on the chart.
-                if member == 0 {
-                    on_epoch(RewardChoice::Deep, loss)
-                }
-            },
-        )?;
-        networks.push(network);
-        deep.push(part);
-    }
+            progress,
+            on_epoch,
+        )
+    };
+    // The first member's passes stand for the ensemble's on the chart.
+    let members = crate::compute::side_by_side(
+        device,
+        ENSEMBLE,
+        &progress.scaled(share, 1.0 - share),
+        |progress| member(0, progress, &|loss| on_epoch(RewardChoice::Deep, loss)),
+        |m, progress| member(m, progress, &|_| {}),
+    )?;
+    let (networks, deep): (Vec<Network>, Vec<RewardPart>) = members.into_iter().unzip();
     let model = |networks: Vec<Network>| RewardModel {
         networks,
         actions_as_inputs,

@@ -458,8 +458,9 @@ pub(super) fn cross_fitted(
     let mut order: Vec<usize> = (0..n).collect();
     order.shuffle(&mut StdRng::seed_from_u64(seed ^ 0xC055));
     let halves = [order[..n / 2].to_vec(), order[n / 2..].to_vec()];
-    let mut predicted = vec![0f64; n * k];
-    for (i, half) in halves.iter().enumerate() {
+    // Learns on half `i` (a fifth kept to stop early) and predicts the other.
+    let learn = |i: usize, progress: &Progress| -> Result<Vec<f64>> {
+        let half = &halves[i];
         let cut = (half.len() * 4 / 5).max(1);
         let gather = |ids: &[usize]| -> (Vec<f32>, Vec<u32>, Vec<f64>) {
             let mut xs = Vec::with_capacity(ids.len() * width);
@@ -492,7 +493,7 @@ pub(super) fn cross_fitted(
             which,
             seed.wrapping_add(17 + i as u64),
             device,
-            &progress.scaled(i as f32 / 2.0, 0.5),
+            progress,
             &|_| {},
         )?;
         let model = RewardModel {
@@ -501,10 +502,13 @@ pub(super) fn cross_fitted(
             k,
             link,
         };
-        let other = &halves[1 - i];
-        let (xo, _, _) = gather(other);
-        let q = model.expected(&xo, width, device)?;
-        for (row, &j) in other.iter().enumerate() {
+        let (xo, _, _) = gather(&halves[1 - i]);
+        model.expected(&xo, width, device)
+    };
+    let judged = crate::compute::side_by_side(device, 2, progress, |p| learn(0, p), learn)?;
+    let mut predicted = vec![0f64; n * k];
+    for (i, q) in judged.iter().enumerate() {
+        for (row, &j) in halves[1 - i].iter().enumerate() {
             predicted[j * k..(j + 1) * k].copy_from_slice(&q[row * k..(row + 1) * k]);
         }
     }

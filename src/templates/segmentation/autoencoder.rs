@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ClearboxError, Result};
 use crate::jobs::Progress;
+use crate::ml::model::{drawn, seeded};
 
 /// Above this many numbers per row, the app compresses by default.
 pub const WIDE: usize = 40;
@@ -90,11 +91,12 @@ impl AutoencoderShape {
 
     /// A freshly initialised network on `device`.
     pub fn init(&self, device: &Device) -> Autoencoder {
+        let layer = |inputs, outputs| drawn(LinearConfig::new(inputs, outputs).init(device));
         Autoencoder {
-            encode_1: LinearConfig::new(self.inputs, self.hidden).init(device),
-            encode_2: LinearConfig::new(self.hidden, self.code).init(device),
-            decode_1: LinearConfig::new(self.code, self.hidden).init(device),
-            decode_2: LinearConfig::new(self.hidden, self.inputs).init(device),
+            encode_1: layer(self.inputs, self.hidden),
+            encode_2: layer(self.hidden, self.code),
+            decode_1: layer(self.code, self.hidden),
+            decode_2: layer(self.hidden, self.inputs),
         }
     }
 }
@@ -206,9 +208,8 @@ pub fn train_autoencoder(
     let mut order: Vec<usize> = (0..rows).collect();
     order.shuffle(&mut rng);
     order.truncate(TRAIN_ROWS);
-    device.seed(seed);
     let autodiff = device.clone().autodiff();
-    let mut network = shape.init(&autodiff);
+    let mut network = seeded(&autodiff, seed, || shape.init(&autodiff));
     let mut optimizer = AdamWConfig::new().with_weight_decay(1e-4).init();
     let steps = order.len().div_ceil(BATCH).max(1);
     for epoch in 0..EPOCHS {
