@@ -9,6 +9,8 @@
 //! simple (linear) model is trained too and kept only when it is clearly
 //! better on the validation decisions.
 
+use std::borrow::Cow;
+
 use burn::tensor::{Device, Tensor, TensorData};
 use serde::{Deserialize, Serialize};
 
@@ -348,9 +350,9 @@ fn patience(rows: usize, batch: usize, most: usize) -> usize {
 
 /// Trains one reward network of the kind `which`.
 #[allow(clippy::too_many_arguments)]
-pub fn fit_one(
-    train: &RewardRows<'_>,
-    valid: &RewardRows<'_>,
+pub fn fit_one<'a>(
+    train: &RewardRows<'a>,
+    valid: &RewardRows<'a>,
     k: usize,
     link: RewardLink,
     which: RewardChoice,
@@ -391,11 +393,13 @@ pub fn fit_one(
         patience: patience(rows, options.batch, options.patience),
         ..options
     };
-    let prepare = |rows: &RewardRows<'_>| -> (Vec<f32>, Vec<f32>) {
+    // The rows as they are, unless the action taken joins each: networks
+    // training side by side then share one copy of the log.
+    let prepare = |rows: &RewardRows<'a>| -> (Cow<'a, [f32]>, Vec<f32>) {
         let x = if actions_as_inputs {
-            with_taken_action(rows.x, width, rows.taken, k)
+            Cow::Owned(with_taken_action(rows.x, width, rows.taken, k))
         } else {
-            rows.x.to_vec()
+            Cow::Borrowed(rows.x)
         };
         let y = rows
             .rewards
