@@ -90,7 +90,7 @@ pub fn side_by_side<T: Send>(
 }
 
 /// Whether `device` is the processor (with or without autodiff).
-pub fn is_processor(device: &Device) -> bool {
+fn is_processor(device: &Device) -> bool {
     device.clone().without_autodiff() == Device::flex()
 }
 
