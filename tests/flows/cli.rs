@@ -605,14 +605,19 @@ fn bench_explain_writes_work_a_peer_can_rerun() {
 #[test]
 fn bench_explain_on_a_users_table_runs_only_the_distinct_masked_rows() {
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/penguins.csv");
-    let out = clearbox(&[
-        "bench",
-        "explain",
-        "--device",
-        "cpu",
+    let file = file.to_str().expect("utf-8");
+    let on_penguins = |rest: &[&str]| {
+        let mut args = vec!["bench", "explain", "--device", "cpu", "--data", file];
+        args.extend_from_slice(rest);
+        clearbox(&args)
+    };
+    let fails_saying = |out: &Output, words: &str| {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(words), "{stderr}");
+    };
+    let out = on_penguins(&[
         "--json",
-        "--data",
-        file.to_str().expect("utf-8"),
         "--target",
         "species",
         "--rows",
@@ -634,33 +639,12 @@ fn bench_explain_on_a_users_table_runs_only_the_distinct_masked_rows() {
     let share = report["evaluated_share"].as_f64().expect("a share");
     assert!(share > 0.0 && share < 0.9, "{share}");
     // Too many rows for the table is a plain error, not a panic.
-    let out = clearbox(&[
-        "bench",
-        "explain",
-        "--device",
-        "cpu",
-        "--data",
-        file.to_str().expect("utf-8"),
-        "--target",
-        "species",
-        "--rows",
-        "100000",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("Ask for fewer with --rows"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = on_penguins(&["--target", "species", "--rows", "100000"]);
+    fails_saying(&out, "Ask for fewer with --rows");
     // shap's work file holds a probability: an amount target says so.
     let work = tempfile::tempdir().expect("temp dir");
-    let out = clearbox(&[
-        "bench",
-        "explain",
-        "--device",
-        "cpu",
-        "--data",
-        file.to_str().expect("utf-8"),
+    let written = work.path().join("work.json");
+    let out = on_penguins(&[
         "--target",
         "body_mass_g",
         "--rows",
@@ -670,15 +654,10 @@ fn bench_explain_on_a_users_table_runs_only_the_distinct_masked_rows() {
         "--coalitions",
         "16",
         "--write",
-        work.path().join("work.json").to_str().expect("utf-8"),
+        written.to_str().expect("utf-8"),
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("give --target a yes/no or category column"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(!work.path().join("work.json").exists());
+    fails_saying(&out, "give --target a yes/no or category column");
+    assert!(!written.exists());
 }
 
 #[test]
