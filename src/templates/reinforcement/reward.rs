@@ -343,7 +343,7 @@ const PATIENT_STEPS: usize = 400;
 /// steps, between 3 passes and `most`. A pass over a large log is many
 /// steps, so waiting 16 of them spent most of a million-row run on passes
 /// that were thrown away (the best pass came early).
-fn patience(rows: usize, batch: usize, most: usize) -> usize {
+pub(super) fn patience(rows: usize, batch: usize, most: usize) -> usize {
     let steps = rows.div_ceil(batch.max(1)).max(1);
     PATIENT_STEPS.div_ceil(steps).clamp(3.min(most), most)
 }
