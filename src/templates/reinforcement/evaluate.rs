@@ -8,6 +8,7 @@
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::log::RewardKind;
@@ -104,36 +105,58 @@ fn terms(rows: &EvalRows<'_>, policy: &[f64]) -> Terms {
 pub fn values(rows: &EvalRows<'_>, policies: &[&[f64]], seed: u64) -> (Vec<PolicyValue>, Estimate) {
     let n = rows.taken.len();
     let all: Vec<Terms> = policies.iter().map(|p| terms(rows, p)).collect();
-    let point = |t: &Terms, pick: &mut dyn FnMut(usize) -> usize| -> (f64, f64) {
+    // A resample is kept as how often it drew each decision, so the sums
+    // read every array in order instead of jumping about; each resample
+    // draws from its own seed, so they run on every core and give the same
+    // intervals on any number of them. A million-decision log's 1 000
+    // resamples (300 000 held-out decisions) took 7.7 s one by one.
+    let point = |t: &Terms, counts: &[u32]| -> (f64, f64) {
         let (mut dr, mut wr, mut w) = (0.0, 0.0, 0.0);
-        for j in 0..n {
-            let i = pick(j);
-            dr += t.doubly_robust[i];
-            wr += t.weights[i] * rows.rewards[i];
-            w += t.weights[i];
+        for (i, &c) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+            let c = f64::from(c);
+            dr += c * t.doubly_robust[i];
+            wr += c * t.weights[i] * rows.rewards[i];
+            w += c * t.weights[i];
         }
         (dr / n.max(1) as f64, if w > 0.0 { wr / w } else { 0.0 })
     };
-    let logged_mean = |pick: &mut dyn FnMut(usize) -> usize| -> f64 {
-        (0..n).map(|j| rows.rewards[pick(j)]).sum::<f64>() / n.max(1) as f64
+    let logged_mean = |counts: &[u32]| -> f64 {
+        counts
+            .iter()
+            .zip(rows.rewards)
+            .map(|(&c, r)| f64::from(c) * r)
+            .sum::<f64>()
+            / n.max(1) as f64
     };
-    let estimates: Vec<(f64, f64)> = all.iter().map(|t| point(t, &mut |j| j)).collect();
-    let logged = logged_mean(&mut |j| j);
-    let mut rng = StdRng::seed_from_u64(seed ^ 0xB007);
+    let once = vec![1u32; n];
+    let estimates: Vec<(f64, f64)> = all.iter().map(|t| point(t, &once)).collect();
+    let logged = logged_mean(&once);
+    // One resample of decisions, shared by every policy (paired): each
+    // policy's two estimates, then what was done.
+    let resampled: Vec<(Vec<(f64, f64)>, f64)> = (0..RESAMPLES as u64)
+        .into_par_iter()
+        .map_init(
+            || vec![0u32; n],
+            |counts, r| {
+                let mut rng =
+                    StdRng::seed_from_u64(seed ^ 0xB007 ^ r.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                counts.fill(0);
+                for _ in 0..n {
+                    counts[rng.random_range(0..n)] += 1;
+                }
+                let policies = all.iter().map(|t| point(t, counts)).collect();
+                (policies, logged_mean(counts))
+            },
+        )
+        .collect();
     let mut samples: Vec<(Vec<f64>, Vec<f64>)> = vec![(Vec::new(), Vec::new()); all.len()];
     let mut logged_samples = Vec::with_capacity(RESAMPLES);
-    let mut picks = vec![0usize; n];
-    for _ in 0..RESAMPLES {
-        // One resample of decisions, shared by every policy (paired).
-        for p in &mut picks {
-            *p = rng.random_range(0..n.max(1));
-        }
-        for (t, (dr, sn)) in all.iter().zip(&mut samples) {
-            let (a, b) = point(t, &mut |j| picks[j]);
+    for (policies, logged) in resampled {
+        for ((a, b), (dr, sn)) in policies.into_iter().zip(&mut samples) {
             dr.push(a);
             sn.push(b);
         }
-        logged_samples.push(logged_mean(&mut |j| picks[j]));
+        logged_samples.push(logged);
     }
     let values = estimates
         .iter()
@@ -262,4 +285,44 @@ pub fn precision_sentence(successes: f64) -> String {
         number(successes),
         spread.min(999.0)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each resample draws from its own seed: one core or several give the
+    /// very same intervals, and another seed gives other ones.
+    #[test]
+    fn intervals_do_not_depend_on_how_many_cores_drew_them() {
+        let n = 5_000;
+        let k = 3;
+        let taken: Vec<u32> = (0..n).map(|i| (i * 7 % k) as u32).collect();
+        let rewards: Vec<f64> = (0..n).map(|i| f64::from((i * 13 % 5 == 0) as u8)).collect();
+        let propensity = vec![1.0 / k as f64; n];
+        let predicted: Vec<f64> = (0..n * k).map(|i| (i % 11) as f64 / 20.0).collect();
+        let policy: Vec<f64> = (0..n * k).map(|i| f64::from((i % k == 1) as u8)).collect();
+        let rows = EvalRows {
+            k,
+            taken: &taken,
+            rewards: &rewards,
+            propensity: &propensity,
+            predicted: &predicted,
+        };
+        let one_core = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("a pool of one thread");
+        let alone = one_core.install(|| values(&rows, &[&policy], 3));
+        let many = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .expect("a pool of four threads")
+            .install(|| values(&rows, &[&policy], 3));
+        assert_eq!(alone, many);
+        let (learned, _) = &alone;
+        assert!(learned[0].doubly_robust.low < learned[0].doubly_robust.estimate);
+        assert!(learned[0].doubly_robust.estimate < learned[0].doubly_robust.high);
+        assert_ne!(values(&rows, &[&policy], 4).0, learned.clone());
+    }
 }
