@@ -273,7 +273,9 @@
 //! compiled before the user presses Train; a training run that starts
 //! during it waits for it, as both seed the process's one random-number
 //! source. Explanations run in
-//! cache-sized passes on the global pool. An open project is one
+//! cache-sized passes on the global pool, and so do a policy's bootstrap
+//! resamples (each from its own seed, so the intervals do not depend on
+//! the number of cores). An open project is one
 //! `Arc<Mutex<Project>>`: a training job locks it only to record its run's
 //! start and end (so a killed process leaves the run marked unfinished),
 //! opening and listing runs are jobs, and every other record (the table
