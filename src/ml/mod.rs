@@ -1,8 +1,8 @@
 //! Machine learning building blocks shared by the templates: what is being
 //! predicted ([`task`]), how rows are split ([`split`]), how columns become
 //! numbers ([`preprocess`]), the burn network ([`model`]) and its dropout
-//! ([`dropout`]), its training loop
-//! ([`train`]), the simple linear model fitted to convergence ([`glm`]) and
+//! ([`dropout`]), its training loop ([`train`]) and how its step size moves
+//! ([`schedule`]), the simple linear model fitted to convergence ([`glm`]) and
 //! how results are measured ([`metrics`]); gradient-boosted trees as a
 //! reference the deep model is shown beside ([`trees`]); a graphics card's
 //! kernels compiled before the first real run ([`warm`]).
@@ -13,6 +13,7 @@ pub mod glm;
 pub mod metrics;
 pub mod model;
 pub mod preprocess;
+pub mod schedule;
 pub mod split;
 pub mod task;
 pub mod train;

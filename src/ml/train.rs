@@ -1,6 +1,7 @@
-//! The training loop: mini-batches, AdamW, a learning rate that halves when
-//! progress stalls, early stopping on the validation loss (keeping the best
-//! weights), progress reports and cancellation between batches.
+//! The training loop: mini-batches, AdamW, a step size that follows a
+//! [`Schedule`] (halving when progress stalls, or holding then gliding to
+//! zero), early stopping on the validation loss (keeping the best weights),
+//! progress reports and cancellation between batches.
 
 use burn::module::Module;
 use burn::optim::{AdamWConfig, GradientsParams};
@@ -12,6 +13,7 @@ use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 
 use super::model::{Network, NetworkShape};
+use super::schedule::{Next, Pace, Schedule};
 use crate::compute::on_workers;
 use crate::error::{ClearboxError, Result};
 use crate::jobs::Progress;
@@ -70,6 +72,10 @@ pub struct TrainOptions {
     pub patience: usize,
     /// Seed for initial weights, dropout and row order.
     pub seed: u64,
+    /// How the step size moves. Models saved before there was a choice
+    /// were trained with [`Schedule::Halving`].
+    #[serde(default)]
+    pub schedule: Schedule,
 }
 
 impl TrainOptions {
@@ -86,6 +92,37 @@ impl TrainOptions {
             // 10–25% longer.
             patience: 10,
             seed,
+            schedule: Schedule::Halving,
+        }
+    }
+
+    /// Defaults for the prediction template's deep model on `rows` training
+    /// rows. From [`GLIDE_FROM_ROWS`] rows on, batches of up to 1 024 rows
+    /// and a larger step that glides to zero once the validation loss stops
+    /// improving ([`Schedule::Glide`]); smaller tables keep [`Self::deep`].
+    ///
+    /// Measured on the shared tables, seeds 42 and 1–3 (test AUC or RMSE
+    /// of the deep model, before → after): adult.csv 0.9244–0.9278 →
+    /// 0.9254–0.9288 on every seed, from 23–28 passes to 15–23 of cheaper
+    /// ones (1 024 rows a step run at 106k rows/s on 2 cores, 512 at 77k);
+    /// telco churn 0.8396–0.8553 → 0.8379–0.8559, California housing
+    /// 0.4672–0.4857 → 0.4652–0.4916 in about half the time. On the small,
+    /// cross-validated tables (german credit, titanic) the glide lost
+    /// 0.003–0.005 AUC on average, and they train in under 3 s either way,
+    /// so the line sits where cross-validation stops: their rotations learn
+    /// from fewer rows than this.
+    pub fn prediction(rows: usize, seed: u64) -> Self {
+        if rows < GLIDE_FROM_ROWS {
+            return Self::deep(rows, seed);
+        }
+        let batch = (rows / 32).clamp(32, 1024).next_power_of_two().min(1024);
+        Self {
+            batch,
+            // 2e-3 at 1 024 rows a step; smaller steps are noisier, so the
+            // step size shrinks with the square root of the batch.
+            learning_rate: 2e-3 * (batch as f64 / 1024.0).sqrt(),
+            schedule: Schedule::Glide { plateau: 3 },
+            ..Self::deep(rows, seed)
         }
     }
 
@@ -98,9 +135,15 @@ impl TrainOptions {
             weight_decay: 1e-4,
             patience: 8,
             seed,
+            schedule: Schedule::Halving,
         }
     }
 }
+
+/// Training rows from which the prediction template's deep model glides
+/// ([`TrainOptions::prediction`]): 4 000, the most a rotation of a
+/// cross-validated table (under 5 000 rows, four fifths each) learns from.
+pub const GLIDE_FROM_ROWS: usize = 4_000;
 
 /// Small tables get small batches so that there are enough steps per pass.
 fn batch_for(rows: usize) -> usize {
@@ -192,10 +235,9 @@ pub(super) fn run(
     let mut rng = StdRng::seed_from_u64(options.seed);
     let mut order: Vec<usize> = (0..train.rows()).collect();
     let batch = options.batch.min(train.rows()).max(1);
-    let mut learning_rate = options.learning_rate;
+    let mut pace = Pace::new(options.schedule, options.learning_rate, options.patience);
     let mut history = Vec::new();
-    let (mut best, mut best_epoch, mut best_loss, mut stale) =
-        (network.valid(), 0, f64::INFINITY, 0);
+    let (mut best, mut best_epoch, mut best_loss) = (network.valid(), 0, f64::INFINITY);
     // Progress is measured against the pass where training would stop if the
     // validation loss stopped improving now, so the bar moves steadily
     // instead of crawling towards `max_epochs` and jumping at an early stop.
@@ -205,7 +247,9 @@ pub(super) fn run(
         order.shuffle(&mut rng);
         let steps = (train.rows() / batch).max(1);
         let expected_end = match valid {
-            Some(_) => (best_epoch + options.patience + 1).clamp(epoch + 1, options.max_epochs),
+            Some(_) => pace
+                .expected_end(epoch, best_epoch)
+                .clamp(epoch + 1, options.max_epochs),
             None => options.max_epochs,
         };
         // The pass and its evaluation run on a pool worker, so the matrix
@@ -223,7 +267,7 @@ pub(super) fn run(
                     None => loss.clone().detach(),
                 });
                 let grads = GradientsParams::from_grads(loss.backward(), &network);
-                network = optimizer.step(learning_rate, network, grads);
+                network = optimizer.step(pace.rate(epoch, step, steps), network, grads);
                 let done = (epoch as f32 + (step + 1) as f32 / steps as f32) / expected_end as f32;
                 shown = shown.max(done.min(0.99));
                 progress.report(shown, "Training");
@@ -252,16 +296,12 @@ pub(super) fn run(
         };
         on_epoch(record);
         history.push(record);
-        if valid_loss < best_loss - 1e-5 {
-            (best, best_epoch, best_loss, stale) = (snapshot, epoch, valid_loss, 0);
-        } else {
-            stale += 1;
-            if stale % 4 == 0 {
-                learning_rate *= 0.5;
-            }
-            if stale >= options.patience {
-                break;
-            }
+        let improved = valid_loss < best_loss - 1e-5;
+        if improved {
+            (best, best_epoch, best_loss) = (snapshot, epoch, valid_loss);
+        }
+        if pace.after_pass(epoch, improved) == Next::Stop {
+            break;
         }
     }
     Ok(Trained {
@@ -435,6 +475,7 @@ mod tests {
             weight_decay: 0.0,
             patience: 6,
             seed: 3,
+            schedule: Schedule::Halving,
         };
         let shape = NetworkShape {
             inputs: 4,
@@ -474,6 +515,70 @@ mod tests {
             (kept - best).abs() < 1e-4,
             "the kept weights give the best pass's loss {best}, not {kept}"
         );
+    }
+
+    #[test]
+    fn a_gliding_run_stops_at_the_end_of_its_glide_and_keeps_the_best_pass() {
+        let device = Device::flex();
+        let (x_train, y_train) = examples(400, 1);
+        let (x_valid, y_valid) = examples(200, 2);
+        let plateau = 3;
+        let options = TrainOptions {
+            max_epochs: 200,
+            batch: 32,
+            learning_rate: 1e-2,
+            weight_decay: 0.0,
+            patience: 6,
+            seed: 3,
+            schedule: Schedule::Glide { plateau },
+        };
+        let shape = NetworkShape {
+            inputs: 4,
+            hidden: vec![64, 64],
+            outputs: 2,
+            dropout: 0.0,
+        };
+        let valid = Examples {
+            x: &x_valid,
+            width: 4,
+            labels: Labels::Classes(&y_valid, 2),
+        };
+        let trained = fit(
+            &shape,
+            &Examples {
+                x: &x_train,
+                width: 4,
+                labels: Labels::Classes(&y_train, 2),
+            },
+            &valid,
+            &options,
+            &device,
+            &Progress::silent(),
+            &|_| {},
+        )
+        .expect("trains");
+        // The glide starts once `plateau` passes in a row brought no better
+        // validation loss, and lasts half the passes run before it (at least 4).
+        let history = &trained.history;
+        let (mut best, mut stale, mut started) = (f64::INFINITY, 0, None);
+        for (pass, h) in history.iter().enumerate() {
+            if h.valid < best - 1e-5 {
+                (best, stale) = (h.valid, 0);
+            } else {
+                stale += 1;
+            }
+            if stale >= plateau && started.is_none() {
+                started = Some(pass + 1);
+            }
+        }
+        let started = started.expect("the validation loss stopped improving");
+        assert_eq!(history.len(), started + started.div_ceil(2).max(4));
+        let kept = evaluate(&trained.network, &valid, &device);
+        assert!(
+            (kept - history[trained.best_epoch].valid).abs() < 1e-4,
+            "the kept weights are the best pass's"
+        );
+        assert_eq!(history[trained.best_epoch].valid, best);
     }
 
     #[test]

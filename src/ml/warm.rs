@@ -37,7 +37,7 @@ static WARMING: Mutex<()> = Mutex::new(());
 /// Input widths the warm-up trains at: odd, even and a multiple of 4.
 const WIDTHS: [usize; 3] = [61, 62, 64];
 /// Synthetic training rows per warm-up network: two full batches.
-const ROWS: usize = 1024;
+const ROWS: usize = 2048;
 
 /// What a warm-up did.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -102,9 +102,9 @@ fn train_one(device: &Device, width: usize, outcome: Outcome, progress: &Progres
     };
     let options = TrainOptions {
         max_epochs: 1,
-        // The largest batch the app trains with; batches are powers of two,
-        // so every size vectorises alike.
-        batch: 512,
+        // The largest batch the app trains with (TrainOptions::prediction);
+        // batches are powers of two, so every size vectorises alike.
+        batch: 1024,
         ..TrainOptions::deep(ROWS, 0)
     };
     let shape = NetworkShape::deep(width, outputs);

@@ -305,7 +305,7 @@ fn fit_split(job: &Job<'_>, split: &Split, progress: &Progress) -> Result<Fitted
         columns: preprocessor.plain_columns(),
         width,
     };
-    let deep_options = TrainOptions::deep(split.train.len(), job.request.seed);
+    let deep_options = TrainOptions::prediction(split.train.len(), job.request.seed);
     let (side, deep) = beside_deep(
         progress,
         |progress| {

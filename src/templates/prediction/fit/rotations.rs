@@ -97,7 +97,7 @@ pub(super) fn cross_validated(
     let fold_rows = folds.first().map_or(rows.len(), |f| f.train.len());
     let deep_options = TrainOptions {
         max_epochs: median(&mut passes).max(1),
-        ..TrainOptions::deep(fold_rows, job.request.seed)
+        ..TrainOptions::prediction(fold_rows, job.request.seed)
     };
     let deep_shape = NetworkShape::deep(width, job.outputs);
     let tree_count = trees.as_mut().map(|(sizes, ..)| median(sizes));
