@@ -247,7 +247,7 @@ fn train_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<AppComman
     }
     gloss::label(
         ui,
-        "The lines show the model's error after each pass: on the rows it learns from, and on the rows it is checked on. When the second stops falling, training stops.",
+        "The lines show the model's error after each pass: on the rows it learns from, and on the rows it is checked on. When the second stops falling, the model takes smaller and smaller steps for a few more passes, then stops.",
     );
     let line =
         |points: Vec<[f64; 2]>, name: &str| Line::new(name.to_owned(), PlotPoints::from(points));
