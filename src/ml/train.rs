@@ -76,6 +76,12 @@ pub struct TrainOptions {
     /// were trained with [`Schedule::Halving`].
     #[serde(default)]
     pub schedule: Schedule,
+    /// Most steps between two checks of the validation loss: a pass with
+    /// more is checked part-way, in equal parts, and the history, the
+    /// patience and the kept weights then count checks, not passes. `None`
+    /// (and models saved before): once a pass.
+    #[serde(default)]
+    pub check_every: Option<usize>,
 }
 
 impl TrainOptions {
@@ -93,6 +99,7 @@ impl TrainOptions {
             patience: 10,
             seed,
             schedule: Schedule::Halving,
+            check_every: None,
         }
     }
 
@@ -136,6 +143,7 @@ impl TrainOptions {
             patience: 8,
             seed,
             schedule: Schedule::Halving,
+            check_every: None,
         }
     }
 }
@@ -150,13 +158,18 @@ fn batch_for(rows: usize) -> usize {
     (rows / 32).clamp(32, 512).next_power_of_two().min(512)
 }
 
-/// The loss after each pass.
+/// The loss after each pass (or check of a long pass:
+/// [`TrainOptions::check_every`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct EpochLoss {
     /// Average loss on the training rows.
     pub train: f64,
     /// Loss on the validation rows.
     pub valid: f64,
+    /// Passes over the training rows done by then: a whole number unless
+    /// passes are checked part-way (0 in models saved before it was kept).
+    #[serde(default)]
+    pub passes: f64,
 }
 
 /// A trained network with its history.
@@ -164,9 +177,9 @@ pub struct EpochLoss {
 pub struct Trained {
     /// The weights from the pass with the lowest validation loss, ready for inference.
     pub network: Network,
-    /// Loss per pass.
+    /// Loss per pass (or per check of a long pass).
     pub history: Vec<EpochLoss>,
-    /// The pass whose weights were kept (0-based).
+    /// The pass (or check) whose weights were kept (0-based).
     pub best_epoch: usize,
 }
 
@@ -238,26 +251,37 @@ pub(super) fn run(
     let mut pace = Pace::new(options.schedule, options.learning_rate, options.patience);
     let mut history = Vec::new();
     let (mut best, mut best_epoch, mut best_loss) = (network.valid(), 0, f64::INFINITY);
-    // Progress is measured against the pass where training would stop if the
-    // validation loss stopped improving now, so the bar moves steadily
+    // Progress is measured against the check where training would stop if
+    // the validation loss stopped improving now, so the bar moves steadily
     // instead of crawling towards `max_epochs` and jumping at an early stop.
     let mut shown = 0f32;
+    let steps = (train.rows() / batch).max(1);
+    // Checks per pass: a long pass is checked part-way, in equal parts.
+    let checks = options
+        .check_every
+        .map_or(1, |most| steps.div_ceil(most.max(1)));
+    let most_checks = options.max_epochs * checks;
 
-    for epoch in 0..options.max_epochs {
-        order.shuffle(&mut rng);
-        let steps = (train.rows() / batch).max(1);
+    // `epoch` counts checks: passes, unless passes are checked part-way.
+    for epoch in 0..most_checks {
+        let part = epoch % checks;
+        if part == 0 {
+            order.shuffle(&mut rng);
+        }
+        let span = part * steps / checks..(part + 1) * steps / checks;
+        let span_steps = span.len().max(1);
         let expected_end = match valid {
             Some(_) => pace
                 .expected_end(epoch, best_epoch)
-                .clamp(epoch + 1, options.max_epochs),
-            None => options.max_epochs,
+                .clamp(epoch + 1, most_checks),
+            None => most_checks,
         };
-        // The pass and its evaluation run on a pool worker, so the matrix
+        // The steps and their evaluation run on a pool worker, so the matrix
         // products inside split without waking this thread (compute::on_workers).
         let (trained, snapshot, train_loss, valid_loss) = on_workers(device, || -> Result<_> {
             let mut network = network;
             let mut total: Option<Tensor<1>> = None;
-            for step in 0..steps {
+            for (i, step) in span.clone().enumerate() {
                 progress.check_cancelled()?;
                 let rows = &order[step * batch..((step + 1) * batch).min(order.len())];
                 let (x, target) = batch_tensors(train, rows, &autodiff);
@@ -267,23 +291,26 @@ pub(super) fn run(
                     None => loss.clone().detach(),
                 });
                 let grads = GradientsParams::from_grads(loss.backward(), &network);
-                network = optimizer.step(pace.rate(epoch, step, steps), network, grads);
-                let done = (epoch as f32 + (step + 1) as f32 / steps as f32) / expected_end as f32;
+                network = optimizer.step(pace.rate(epoch, i, span_steps), network, grads);
+                let done =
+                    (epoch as f32 + (i + 1) as f32 / span_steps as f32) / expected_end as f32;
                 shown = shown.max(done.min(0.99));
                 progress.report(shown, "Training");
             }
             let train_loss = total.map_or(f64::NAN, |t| {
-                f64::from(t.into_scalar::<f32>()) / steps as f64
+                f64::from(t.into_scalar::<f32>()) / span_steps as f64
             });
             let snapshot = network.valid();
             let valid_loss = valid.map(|valid| evaluate(&snapshot, valid, device));
             Ok((network, snapshot, train_loss, valid_loss))
         })?;
         network = trained;
+        let passes = (epoch + 1) as f64 / checks as f64;
         let Some(valid_loss) = valid_loss else {
             let record = EpochLoss {
                 train: train_loss,
                 valid: f64::NAN,
+                passes,
             };
             on_epoch(record);
             history.push(record);
@@ -293,6 +320,7 @@ pub(super) fn run(
         let record = EpochLoss {
             train: train_loss,
             valid: valid_loss,
+            passes,
         };
         on_epoch(record);
         history.push(record);
@@ -476,6 +504,7 @@ mod tests {
             patience: 6,
             seed: 3,
             schedule: Schedule::Halving,
+            check_every: None,
         };
         let shape = NetworkShape {
             inputs: 4,
@@ -531,6 +560,7 @@ mod tests {
             patience: 6,
             seed: 3,
             schedule: Schedule::Glide { plateau },
+            check_every: None,
         };
         let shape = NetworkShape {
             inputs: 4,
@@ -579,6 +609,65 @@ mod tests {
             "the kept weights are the best pass's"
         );
         assert_eq!(history[trained.best_epoch].valid, best);
+    }
+
+    #[test]
+    fn a_long_pass_is_checked_part_way_and_a_short_one_once() {
+        let device = Device::flex();
+        let (x_train, y_train) = examples(400, 1);
+        let (x_valid, y_valid) = examples(200, 2);
+        let shape = NetworkShape {
+            inputs: 4,
+            hidden: vec![16],
+            outputs: 2,
+            dropout: 0.0,
+        };
+        let train = |check_every: Option<usize>| {
+            let options = TrainOptions {
+                max_epochs: 2,
+                batch: 16,
+                patience: 100,
+                check_every,
+                ..TrainOptions::deep(400, 5)
+            };
+            fit(
+                &shape,
+                &Examples {
+                    x: &x_train,
+                    width: 4,
+                    labels: Labels::Classes(&y_train, 2),
+                },
+                &Examples {
+                    x: &x_valid,
+                    width: 4,
+                    labels: Labels::Classes(&y_valid, 2),
+                },
+                &options,
+                &device,
+                &Progress::silent(),
+                &|_| {},
+            )
+            .expect("trains")
+        };
+        // 25 steps a pass, at most 10 between checks: 3 checks a pass.
+        let checked = train(Some(10));
+        let passes: Vec<f64> = checked.history.iter().map(|h| h.passes).collect();
+        let thirds: Vec<f64> = (1..=6).map(|i| f64::from(i) / 3.0).collect();
+        assert_eq!(passes, thirds);
+        assert!(checked.history.iter().all(|h| h.valid.is_finite()));
+        // A pass no longer than `check_every` is checked once, as without it.
+        let once = train(Some(25));
+        let plain = train(None);
+        assert_eq!(once.history, plain.history);
+        assert_eq!(
+            plain.history.iter().map(|h| h.passes).collect::<Vec<_>>(),
+            [1.0, 2.0]
+        );
+        let outputs = |t: &Trained| predict(&t.network, &x_valid, 4, &device).expect("scores");
+        assert_eq!(outputs(&once), outputs(&plain));
+        // Checking part-way takes the same steps: the first pass ends where
+        // it ends unchecked (no step size has halved yet: 3 checks so far).
+        assert_eq!(checked.history[2].valid, plain.history[0].valid);
     }
 
     #[test]

@@ -224,14 +224,15 @@ fn learn_ui(ui: &mut Ui, wizard: &PolicyWizard, commands: &mut Vec<AppCommand>) 
     ui.add(egui::ProgressBar::new(job.fraction).show_percentage());
     gloss::label(
         ui,
-        "The lines show the reward model's error after each pass: on the decisions it learns \
-         from, and on those it is checked on. When the second stops falling, learning stops.",
+        "The lines show the reward model's error after each pass (a few times a pass on a long \
+         log): on the decisions it learns from, and on those it is checked on. When the second \
+         stops falling, learning stops.",
     );
     let points = |losses: &[clearbox::ml::train::EpochLoss], valid: bool| -> Vec<[f64; 2]> {
+        // A pass over a long log is checked part-way: its points fall between passes.
         losses
             .iter()
-            .enumerate()
-            .map(|(i, l)| [i as f64 + 1.0, if valid { l.valid } else { l.train }])
+            .map(|l| [l.passes, if valid { l.valid } else { l.train }])
             .collect()
     };
     Plot::new("policy loss")

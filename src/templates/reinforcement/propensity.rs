@@ -20,12 +20,12 @@ use crate::ml::train::{Examples, Labels, TrainOptions, fit, predict};
 pub const CLIP: f64 = 0.01;
 /// An action is judged only where the old system's chance of it was at least this.
 pub const SUPPORT: f64 = 0.01;
-/// Most passes a classifier waits for a better validation loss; a long log
-/// waits about as many steps as the reward networks do
-/// ([`super::reward::patience`]). At 200 000 decisions (157 steps a pass)
-/// waiting 3 passes instead of 6 kept the very same best passes (the
+/// Most checks a classifier waits for a better validation loss; a long log
+/// waits about as many steps as the reward networks do, its passes checked
+/// part-way ([`super::reward::patience`]). At 200 000 decisions (157 steps a
+/// pass) waiting 3 passes instead of 6 kept the very same best passes (the
 /// estimate did not move) and took the chances from 4.8 s to 2.7 s; logs
-/// of 20 000 decisions or fewer still wait 6.
+/// of 20 000 decisions or fewer still wait 6 passes.
 const MOST_PATIENCE: usize = 6;
 
 /// The two halves' classifiers.
@@ -102,6 +102,7 @@ pub fn estimate(
         let options = TrainOptions::deep(cut, seed.wrapping_add(i as u64));
         let options = TrainOptions {
             patience: super::reward::patience(cut, options.batch, MOST_PATIENCE),
+            check_every: Some(super::reward::CHECK_STEPS),
             ..options
         };
         let trained = fit(
@@ -153,11 +154,14 @@ mod tests {
     use crate::templates::reinforcement::reward::patience;
 
     #[test]
-    fn a_long_logs_classifiers_wait_three_passes_and_a_short_ones_six() {
+    fn a_long_logs_classifiers_wait_about_four_hundred_steps_and_a_short_ones_six_passes() {
         let waited = |rows: usize| patience(rows, TrainOptions::deep(rows, 0).batch, MOST_PATIENCE);
-        // Each classifier learns from two fifths of the decisions.
-        assert_eq!(waited(80_000), 3, "200 000 decisions");
-        assert_eq!(waited(400_000), 3, "a million decisions");
+        // Each classifier learns from two fifths of the decisions. 200 000
+        // decisions: 157 steps a pass, checked twice, 6 checks (3 passes).
+        assert_eq!(waited(80_000), 6, "200 000 decisions");
+        // A million: 782 steps a pass, checked 6 times, 4 checks (520 steps).
+        assert_eq!(waited(400_000), 4, "a million decisions");
+        // 20 000: 31 steps a pass, checked once, 6 passes.
         assert_eq!(waited(8_000), MOST_PATIENCE, "20 000 decisions");
     }
 }
