@@ -35,7 +35,9 @@
 //!    problem ([`ml::task`]), the train/validation/test split (stratified at
 //!    random, or by time: [`ml::split`]), preprocessing fitted on training
 //!    rows only ([`ml::preprocess`]), the burn network ([`ml::model`]), its
-//!    training loop with early stopping and cancellation ([`ml::train`]) and
+//!    training loop with early stopping (a long pass checked part-way, as
+//!    the reinforcement template's networks on long logs are) and
+//!    cancellation ([`ml::train`]) and
 //!    its step size ([`ml::schedule`]: halving when progress stalls, or, for
 //!    the prediction template's deep model on 4 000 training rows or more,
 //!    held large and then glided to zero once the validation loss stalls), the
