@@ -11,6 +11,9 @@
 //! better test AUC on four seeds; the decay's length is half the passes run
 //! before it, so a table that keeps learning longer (California housing)
 //! also glides longer.
+//!
+//! Where a long pass is checked part-way
+//! ([`super::train::TrainOptions::check_every`]), "pass" below means a check.
 
 use serde::{Deserialize, Serialize};
 

@@ -178,7 +178,7 @@ impl TestPredictions {
 /// measured on a two-core laptop processor, about 30 passes each on a
 /// cross-validated table and 16 on a larger one, whose step size glides
 /// ([`crate::ml::schedule::Schedule::Glide`]; adult.csv's 48 842 rows:
-/// 7.4–8.5 s from Train to results, forecast 11.5 s; graphics cards are
+/// 6.3–8.5 s from Train to results, forecast 11.5 s; graphics cards are
 /// counted five times faster). Shown before training so nobody waits blind.
 pub fn estimate_seconds(table: &Table, inputs: &[String], device: &ComputeDevice) -> f64 {
     let width: usize = inputs

@@ -343,10 +343,11 @@ const PATIENT_STEPS: usize = 400;
 /// over a long log is checked part-way ([`TrainOptions::check_every`]), so
 /// that the 3 checks a network waits at least are about [`PATIENT_STEPS`]
 /// steps, not 3 whole passes. On a million-decision log (538 steps a
-/// pass, 5 checks) `clearbox bench reinforcement` took 63.6 s instead of
-/// 88.5 s, the learned policy's estimated value 0.5844 against 0.5842;
-/// checking every 200 steps took 54.8 s for 0.5816. Each check scores the
-/// validation rows, so checking more often costs more than it saves.
+/// pass, 5 checks) `clearbox bench reinforcement` took 58.5–63.6 s instead
+/// of 86.8–88.5 s, the learned policy's estimated value 0.5844 against
+/// 0.5842; checking every 200 steps (3 checks a pass) took 54.8 s for
+/// 0.5816. Each check scores the validation rows, so checking far more
+/// often would cost more than it saves.
 pub(super) const CHECK_STEPS: usize = PATIENT_STEPS / 3;
 
 /// Checks to wait for a better validation loss: about [`PATIENT_STEPS`]
