@@ -42,8 +42,9 @@
 //!    the prediction template's deep model on 4 000 training rows or more,
 //!    held large and then glided to zero once the validation loss stalls), the
 //!    simple model — a logistic or linear regression on the plain inputs,
-//!    L2 penalty chosen on validation rows, fitted to convergence with
-//!    L-BFGS and held in a network with no hidden layers ([`ml::glm`]) —,
+//!    L2 penalty chosen on validation rows, fitted to convergence (Newton's
+//!    method for one output and few inputs, else L-BFGS) and held in a
+//!    network with no hidden layers ([`ml::glm`]) —,
 //!    gradient-boosted trees on the same plain inputs ([`ml::trees`],
 //!    forust-ml), and
 //!    metrics ([`ml::metrics`], [`ml::cluster_metrics`]).

@@ -2,7 +2,9 @@
 //! linear model — multinomial logistic regression for classes, least squares
 //! for amounts — on the plain inputs (scaled numbers, one-hot labels, missing
 //! flags), with an L2 penalty whose strength is chosen on validation rows,
-//! fitted to convergence with L-BFGS in double precision.
+//! fitted to convergence in double precision: by Newton's method for a
+//! yes/no or an amount on a few hundred inputs at most ([`newton`]), else by
+//! L-BFGS.
 //!
 //! A data scientist's first baseline is scikit-learn's `LogisticRegression`
 //! or `Ridge`; a bar to beat set below that would flatter the deep model, so
@@ -11,6 +13,8 @@
 //! `tests/flows/glm_reference.rs`.
 
 use serde::{Deserialize, Serialize};
+
+mod newton;
 
 use super::train::Labels;
 use crate::error::{ClearboxError, Result};
@@ -436,8 +440,8 @@ fn expand(
     }
 }
 
-/// Minimises the penalised mean loss from `theta` with L-BFGS and a
-/// backtracking line search, until the gradient or the improvement is tiny.
+/// Minimises the penalised mean loss from `theta`: by Newton's method where
+/// it suits ([`newton`]), else (or where it stops short) by L-BFGS.
 fn minimise(
     objective: &Objective<'_>,
     x: &Design,
@@ -446,8 +450,27 @@ fn minimise(
     cores: Cores,
     progress: &Progress,
 ) -> Result<()> {
-    let weights = x.p * objective.outputs();
     let penalty = penalty * objective.penalty_share();
+    if newton::suits(objective, x)
+        && newton::minimise(objective, x, penalty, theta, cores, progress)?
+    {
+        return Ok(());
+    }
+    lbfgs(objective, x, penalty, theta, cores, progress)
+}
+
+/// Minimises the mean loss plus `penalty/2 · Σw²` from `theta` with L-BFGS
+/// and a backtracking line search, until the gradient or the improvement is
+/// tiny.
+fn lbfgs(
+    objective: &Objective<'_>,
+    x: &Design,
+    penalty: f64,
+    theta: &mut [f64],
+    cores: Cores,
+    progress: &Progress,
+) -> Result<()> {
+    let weights = x.p * objective.outputs();
     let value = |theta: &[f64], grad: &mut [f64]| {
         let loss = objective.loss(x, theta, Some(grad), cores);
         let mut norm = 0.0;
@@ -659,6 +682,89 @@ mod tests {
             let size = |fit: &LinearFit| fit.weights.iter().map(|w| w.abs()).sum::<f32>();
             assert!((size(&one) - size(&two)).abs() < 1e-2 * size(&two).max(1e-3));
         }
+    }
+
+    /// Newton's method and L-BFGS land on the same fit, for yes/no and for
+    /// amounts, even with one-hot labels that add up to the bias (a flat
+    /// direction only the penalty holds) and almost no penalty.
+    #[test]
+    fn newton_steps_and_lbfgs_reach_the_same_fit() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+        let width = 7;
+        let (mut x, mut classes, mut amounts) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..5000 {
+            let numbers: Vec<f32> = (0..3).map(|_| rng.random::<f32>() * 2.0 - 1.0).collect();
+            let label = rng.random_range(0..4usize);
+            let signal = numbers[0] - 0.5 * numbers[1] + [0.4, -0.2, 0.0, 0.7][label];
+            let noise = rng.random::<f32>() - 0.5;
+            classes.push(u32::from(signal + noise > 0.1));
+            amounts.push(2.0 * signal + noise);
+            x.extend(numbers);
+            x.extend((0..4).map(|l| f32::from(u8::from(l == label))));
+        }
+        let plain = PlainInputs {
+            columns: (0..width).collect(),
+            width,
+        };
+        let design = plain.select(&x);
+        for objective in [Objective::YesNo(&classes), Objective::Amounts(&amounts)] {
+            assert!(newton::suits(&objective, &design));
+            for penalty in [1e-1, 1e-4, 1e-7] {
+                let silent = Progress::silent();
+                let mut by_newton = start(&objective, width);
+                let converged = newton::minimise(
+                    &objective,
+                    &design,
+                    penalty,
+                    &mut by_newton,
+                    Cores::All,
+                    &silent,
+                )
+                .expect("fits");
+                assert!(converged, "Newton's method stopped short at {penalty}");
+                let mut by_lbfgs = start(&objective, width);
+                lbfgs(
+                    &objective,
+                    &design,
+                    penalty,
+                    &mut by_lbfgs,
+                    Cores::All,
+                    &silent,
+                )
+                .expect("fits");
+                let value = |theta: &[f64]| {
+                    objective.loss(&design, theta, None, Cores::All)
+                        + 0.5 * penalty * theta[..width].iter().map(|w| w * w).sum::<f64>()
+                };
+                assert!(
+                    value(&by_newton) <= value(&by_lbfgs) + 1e-9,
+                    "penalty {penalty}: {} against {}",
+                    value(&by_newton),
+                    value(&by_lbfgs)
+                );
+                let outputs = |theta: &[f64]| -> Vec<f64> {
+                    (0..design.rows())
+                        .map(|r| {
+                            design
+                                .row(r)
+                                .fold(theta[width], |z, (j, v)| z + v * theta[j])
+                        })
+                        .collect()
+                };
+                let largest = outputs(&by_newton)
+                    .iter()
+                    .zip(outputs(&by_lbfgs))
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0.0, f64::max);
+                assert!(
+                    largest < 1e-3,
+                    "penalty {penalty}: outputs differ by {largest}"
+                );
+            }
+        }
+        // Many classes keep L-BFGS.
+        assert!(!newton::suits(&Objective::Classes(&classes, 3), &design));
     }
 
     /// Columns outside the plain set get no weight, and a noisy problem
