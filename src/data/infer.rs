@@ -134,7 +134,7 @@ fn unparsed(levels: &[String], parsed: &[Option<f64>], counts: &[usize]) -> Vec<
         .filter(|((_, p), c)| p.is_none() && **c > 0)
         .map(|((l, _), c)| (l.clone(), *c))
         .collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1));
+    out.sort_by_key(|e| std::cmp::Reverse(e.1));
     out
 }
 

@@ -91,7 +91,7 @@ pub fn measure(reference: &TextValues, current: &TextValues) -> Measured<LabelMe
         .map(|i| (i, cur_counts[i]))
         .filter(|(_, n)| *n > 0)
         .collect();
-    new.sort_by(|a, b| b.1.cmp(&a.1));
+    new.sort_by_key(|e| std::cmp::Reverse(e.1));
     let new_labels = NewLabels {
         count: new.len(),
         share: new.iter().map(|(_, n)| *n).sum::<usize>() as f64 / rows(&cur_counts),

@@ -81,10 +81,10 @@ impl ModelDrift {
     /// Facts for the verdict: (what it calls for, priority, sentence).
     pub fn findings(&self) -> Vec<(DriftVerdict, f64, String)> {
         let mut out = Vec::new();
-        if let Some(score) = &self.score {
-            if score.verdict > DriftVerdict::Stable {
-                out.push((score.verdict, 100.0, score_sentence(score)));
-            }
+        if let Some(score) = &self.score
+            && score.verdict > DriftVerdict::Stable
+        {
+            out.push((score.verdict, 100.0, score_sentence(score)));
         }
         let p = &self.predictions;
         if p.band.is_drifted() {

@@ -22,7 +22,7 @@ fn halves(table: &Table, seed: u64) -> (Table, Table) {
     let mut rng = SplitMix::new(seed);
     let (mut a, mut b) = (Vec::new(), Vec::new());
     for row in 0..table.rows {
-        if rng.next_u64() % 2 == 0 {
+        if rng.next_u64().is_multiple_of(2) {
             a.push(row)
         } else {
             b.push(row)

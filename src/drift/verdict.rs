@@ -270,10 +270,8 @@ fn stable_reasons(columns: &[ColumnDrift], model: Option<&ModelDrift>) -> Vec<St
             }
         ));
     }
-    if let Some(model) = model {
-        if let Some(line) = model.stable_line() {
-            out.push(line);
-        }
+    if let Some(line) = model.and_then(|model| model.stable_line()) {
+        out.push(line);
     }
     out.truncate(3);
     out

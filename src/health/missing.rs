@@ -34,7 +34,7 @@ pub fn check(column: &Column, profile: &Profile, table_rows: usize) -> Vec<Issue
             .filter(|(l, c)| **c > 0 && (is_missing_token(l) || l.trim().is_empty()))
             .map(|(l, c)| (l.clone(), *c))
             .collect();
-        tokens.sort_by(|a, b| b.1.cmp(&a.1));
+        tokens.sort_by_key(|e| std::cmp::Reverse(e.1));
         for (token, n) in tokens.into_iter().take(3) {
             let shown = if token.trim().is_empty() {
                 "an empty text".to_owned()
@@ -58,10 +58,10 @@ pub fn check(column: &Column, profile: &Profile, table_rows: usize) -> Vec<Issue
             );
         }
     }
-    if let (Some(_), Some(numeric)) = (numbers(column), &profile.numeric) {
-        if column.role == ColumnRole::Number {
-            issues.extend(sentinels(column, numeric, table_rows));
-        }
+    if let (Some(_), Some(numeric)) = (numbers(column), &profile.numeric)
+        && column.role == ColumnRole::Number
+    {
+        issues.extend(sentinels(column, numeric, table_rows));
     }
     issues
 }

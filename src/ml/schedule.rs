@@ -102,7 +102,7 @@ impl Pace {
         self.stale = if improved { 0 } else { self.stale + 1 };
         match self.schedule {
             Schedule::Halving => {
-                if self.stale > 0 && self.stale % 4 == 0 {
+                if self.stale > 0 && self.stale.is_multiple_of(4) {
                     self.halved *= 0.5;
                 }
                 if self.stale >= self.patience {

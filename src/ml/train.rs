@@ -377,7 +377,9 @@ fn predict_here(network: &Network, x: &[f32], width: usize, device: &Device) -> 
     Ok(out)
 }
 
-/// The target of a batch in tensor form.
+/// The target of a batch in tensor form. One lives per training step and
+/// is never stored, so its size does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Target {
     OneHot(Tensor<2>),
     Amounts(Tensor<2>),

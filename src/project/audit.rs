@@ -167,11 +167,7 @@ pub(crate) fn append_row(
 fn row_record(conn: &Connection, table: &str, id: i64) -> rusqlite::Result<Option<Value>> {
     debug_assert!(RECORDED_TABLES.contains(&table));
     let mut statement = conn.prepare(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
-    let names: Vec<String> = statement
-        .column_names()
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let names: Vec<String> = statement.column_names().map(str::to_owned).collect();
     statement
         .query_row([id], |row| {
             let mut map = serde_json::Map::new();

@@ -115,7 +115,7 @@ fn health(project: &Project, record: &RunRecord, progress: &Progress) -> String 
         events
             .into_iter()
             .rev()
-            .find(|e| e.kind == "profiled" && e.payload["source"] == Value::from(record.data.id.0))
+            .find(|e| e.kind == "profiled" && e.payload["source"] == record.data.id.0)
             .and_then(|e| {
                 e.payload["headline"]
                     .as_str()

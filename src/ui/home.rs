@@ -32,13 +32,12 @@ pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
                 commands.push(AppCommand::Pick(FilePurpose::OpenTable));
             }
             gloss::weak(ui, "CSV or Parquet. You can also drop a file onto this window.");
-            if let Some(dataset) = &state.dataset {
-                if gloss::button(ui, format!("Back to {}", dataset.table.name))
+            if let Some(dataset) = &state.dataset
+                && gloss::button(ui, format!("Back to {}", dataset.table.name))
                     .clicked()
                 {
                     commands.push(DataCommand::GoToData.into());
                 }
-            }
         });
         ui.add_space(16.0);
         gloss::label(ui, RichText::new("Samples").strong());

@@ -17,8 +17,11 @@ pub struct Write {
     /// Writes of the same key replace each other while still waiting (settings).
     pub key: Option<&'static str>,
     /// The work; it returns what to tell the user, and what to do next.
-    pub work: Box<dyn FnOnce(&Progress) -> clearbox::Result<Written> + Send>,
+    pub work: WriteWork,
 }
+
+/// A write's work: it returns what to tell the user, and what to do next.
+pub type WriteWork = Box<dyn FnOnce(&Progress) -> clearbox::Result<Written> + Send>;
 
 /// A finished write.
 pub struct Written {

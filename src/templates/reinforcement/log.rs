@@ -185,7 +185,7 @@ impl Decisions {
             (TaskKind::Binary, TargetValues::Classes(v)) => (
                 RewardKind::YesNo,
                 target.classes.last().cloned(),
-                v.iter().map(|c| c.map(|c| f64::from(c))).collect(),
+                v.iter().map(|c| c.map(f64::from)).collect(),
             ),
             (TaskKind::Regression, TargetValues::Amounts(v)) => {
                 let zero_one = v.iter().all(|x| x.is_nan() || *x == 0.0 || *x == 1.0);

@@ -103,7 +103,7 @@ impl Customer {
             // ten percent off: the young, a little for everyone
             -1.9 + if young && !self.member { 1.1 } else { 0.0 },
         ];
-        logits.map(|z| 1.0 / (1.0 + (-z as f64).exp()))
+        logits.map(|z: f64| 1.0 / (1.0 + (-z).exp()))
     }
 
     /// The old system's chance of each offer for this customer.

@@ -17,6 +17,10 @@ use crate::templates::prediction::labels::{LabelSets, ModelOutputs};
 use crate::templates::prediction::saved::{Fitting, Measured, ModelCard, ModelPart, TreeReference};
 use crate::templates::prediction::{Round, TrainingEvent};
 
+/// The tree reference over the rotations: trees kept, test figure,
+/// threshold and test outputs of each.
+type TreeRotations = (Vec<usize>, Vec<f64>, Vec<f64>, Vec<f32>);
+
 /// Rotations: each fold is measured by models that learned from the others;
 /// the saved models then learn from every row, with the number of passes and
 /// the penalty the rotations chose, and the thresholds they found.
@@ -36,7 +40,7 @@ pub(super) fn cross_validated(
     let (mut passes, mut penalties) = (Vec::new(), Vec::new());
     // The tree reference, when every rotation could fit one: its size,
     // figures, thresholds and outputs.
-    let mut trees: Option<(Vec<usize>, Vec<f64>, Vec<f64>, Vec<f32>)> = Some(Default::default());
+    let mut trees: Option<TreeRotations> = Some(Default::default());
     for (i, split) in folds.iter().enumerate() {
         (job.on_event)(TrainingEvent::Round(Round::Rotation {
             number: i + 1,
