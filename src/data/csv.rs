@@ -100,23 +100,27 @@ pub fn read_delimited(file: &str, bytes: &[u8], progress: &Progress) -> Result<R
                 file: file.into(),
                 detail: format!("the text could not be split into values: {e}"),
             })?;
-        let mut columns = Vec::with_capacity(expected);
-        for column in frame.columns() {
-            let strings = column.str().map_err(|e| ClearboxError::Internal {
+        let columns = frame
+            .columns()
+            .iter()
+            .map(|column| column.str())
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| ClearboxError::Internal {
                 activity: "reading the file".into(),
                 detail: e.to_string(),
             })?;
-            columns.push(strings.iter().collect::<Vec<Option<&str>>>());
-        }
         // Blank lines come back from polars as rows with no values: drop them,
-        // as the record scan did.
-        let rows = columns.first().map_or(0, Vec::len);
-        let keep: Vec<bool> = (0..rows)
-            .map(|r| columns.iter().any(|c| c[r].is_some()))
-            .collect();
-        for (builder, values) in builders.iter_mut().zip(&columns) {
-            for (value, _) in values.iter().zip(&keep).filter(|(_, k)| **k) {
-                builder.push(*value);
+        // as the record scan did. The values are read where polars holds
+        // them, never copied out per column.
+        let mut keep = vec![false; frame.height()];
+        for strings in &columns {
+            for (kept, value) in keep.iter_mut().zip(strings.iter()) {
+                *kept |= value.is_some();
+            }
+        }
+        for (builder, strings) in builders.iter_mut().zip(&columns) {
+            for (value, _) in strings.iter().zip(&keep).filter(|(_, k)| **k) {
+                builder.push(value);
             }
         }
     }

@@ -2,12 +2,17 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::RandomState;
+
 use super::table::{MISSING_CODE, TextValues};
 
 /// Builds [`TextValues`] one value at a time, giving each distinct string one code.
 #[derive(Debug, Default)]
 pub struct TextBuilder {
-    index: HashMap<String, u32>,
+    /// Every value of every text column is looked up here as a file is
+    /// read; foldhash (already built for burn's compiler) hashes a short
+    /// string several times faster than the standard library's SipHash.
+    index: HashMap<String, u32, RandomState>,
     values: TextValues,
 }
 
@@ -15,7 +20,7 @@ impl TextBuilder {
     /// An empty builder with room for `rows` values.
     pub fn with_capacity(rows: usize) -> Self {
         Self {
-            index: HashMap::new(),
+            index: HashMap::default(),
             values: TextValues {
                 codes: Vec::with_capacity(rows),
                 levels: Vec::new(),
