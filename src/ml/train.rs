@@ -153,6 +153,13 @@ impl TrainOptions {
 /// cross-validated table (under 5 000 rows, four fifths each) learns from.
 pub const GLIDE_FROM_ROWS: usize = 4_000;
 
+/// Checks of the validation loss in a pass of `steps` steps: one, or where
+/// a check comes `check_every` steps apart at most, the pass cut into that
+/// many equal parts ([`TrainOptions::check_every`]).
+pub fn checks_per_pass(steps: usize, check_every: Option<usize>) -> usize {
+    check_every.map_or(1, |most| steps.div_ceil(most.max(1)))
+}
+
 /// Small tables get small batches so that there are enough steps per pass.
 fn batch_for(rows: usize) -> usize {
     (rows / 32).clamp(32, 512).next_power_of_two().min(512)
@@ -256,10 +263,7 @@ pub(super) fn run(
     // instead of crawling towards `max_epochs` and jumping at an early stop.
     let mut shown = 0f32;
     let steps = (train.rows() / batch).max(1);
-    // Checks per pass: a long pass is checked part-way, in equal parts.
-    let checks = options
-        .check_every
-        .map_or(1, |most| steps.div_ceil(most.max(1)));
+    let checks = checks_per_pass(steps, options.check_every);
     let most_checks = options.max_epochs * checks;
 
     // `epoch` counts checks: passes, unless passes are checked part-way.
@@ -483,21 +487,38 @@ mod tests {
         (x, y)
     }
 
+    /// Rows from [`examples`] as a set to learn from or stop on.
+    fn set((x, y): &(Vec<f32>, Vec<u32>)) -> Examples<'_> {
+        Examples {
+            x,
+            width: 4,
+            labels: Labels::Classes(y, 2),
+        }
+    }
+
+    /// `shape` trained on `train`, `valid` deciding when to stop.
+    fn train_on(
+        shape: &NetworkShape,
+        [train, valid]: [&(Vec<f32>, Vec<u32>); 2],
+        options: &TrainOptions,
+        device: &Device,
+        progress: &Progress,
+    ) -> Result<Trained> {
+        fit(
+            shape,
+            &set(train),
+            &set(valid),
+            options,
+            device,
+            progress,
+            &|_| {},
+        )
+    }
+
     #[test]
     fn early_stopping_keeps_the_weights_of_the_best_pass() {
         let device = Device::flex();
-        let (x_train, y_train) = examples(200, 1);
-        let (x_valid, y_valid) = examples(200, 2);
-        let train = Examples {
-            x: &x_train,
-            width: 4,
-            labels: Labels::Classes(&y_train, 2),
-        };
-        let valid = Examples {
-            x: &x_valid,
-            width: 4,
-            labels: Labels::Classes(&y_valid, 2),
-        };
+        let (train, valid) = (examples(200, 1), examples(200, 2));
         let options = TrainOptions {
             max_epochs: 60,
             batch: 16,
@@ -514,14 +535,12 @@ mod tests {
             outputs: 2,
             dropout: 0.0,
         };
-        let trained = fit(
+        let trained = train_on(
             &shape,
-            &train,
-            &valid,
+            [&train, &valid],
             &options,
             &device,
             &Progress::silent(),
-            &|_| {},
         )
         .expect("trains");
         let history = &trained.history;
@@ -541,7 +560,7 @@ mod tests {
             "later passes were worse"
         );
         // The network handed back is the best pass's, not the last one's.
-        let kept = evaluate(&trained.network, &valid, &device);
+        let kept = evaluate(&trained.network, &set(&valid), &device);
         assert!(
             (kept - best).abs() < 1e-4,
             "the kept weights give the best pass's loss {best}, not {kept}"
@@ -551,8 +570,7 @@ mod tests {
     #[test]
     fn a_gliding_run_stops_at_the_end_of_its_glide_and_keeps_the_best_pass() {
         let device = Device::flex();
-        let (x_train, y_train) = examples(400, 1);
-        let (x_valid, y_valid) = examples(200, 2);
+        let (train, valid) = (examples(400, 1), examples(200, 2));
         let plateau = 3;
         let options = TrainOptions {
             max_epochs: 200,
@@ -570,23 +588,12 @@ mod tests {
             outputs: 2,
             dropout: 0.0,
         };
-        let valid = Examples {
-            x: &x_valid,
-            width: 4,
-            labels: Labels::Classes(&y_valid, 2),
-        };
-        let trained = fit(
+        let trained = train_on(
             &shape,
-            &Examples {
-                x: &x_train,
-                width: 4,
-                labels: Labels::Classes(&y_train, 2),
-            },
-            &valid,
+            [&train, &valid],
             &options,
             &device,
             &Progress::silent(),
-            &|_| {},
         )
         .expect("trains");
         // The glide starts once `plateau` passes in a row brought no better
@@ -605,7 +612,7 @@ mod tests {
         }
         let started = started.expect("the validation loss stopped improving");
         assert_eq!(history.len(), started + started.div_ceil(2).max(4));
-        let kept = evaluate(&trained.network, &valid, &device);
+        let kept = evaluate(&trained.network, &set(&valid), &device);
         assert!(
             (kept - history[trained.best_epoch].valid).abs() < 1e-4,
             "the kept weights are the best pass's"
@@ -616,8 +623,7 @@ mod tests {
     #[test]
     fn a_long_pass_is_checked_part_way_and_a_short_one_once() {
         let device = Device::flex();
-        let (x_train, y_train) = examples(400, 1);
-        let (x_valid, y_valid) = examples(200, 2);
+        let (rows, valid) = (examples(400, 1), examples(200, 2));
         let shape = NetworkShape {
             inputs: 4,
             hidden: vec![16],
@@ -632,22 +638,12 @@ mod tests {
                 check_every,
                 ..TrainOptions::deep(400, 5)
             };
-            fit(
+            train_on(
                 &shape,
-                &Examples {
-                    x: &x_train,
-                    width: 4,
-                    labels: Labels::Classes(&y_train, 2),
-                },
-                &Examples {
-                    x: &x_valid,
-                    width: 4,
-                    labels: Labels::Classes(&y_valid, 2),
-                },
+                [&rows, &valid],
                 &options,
                 &device,
                 &Progress::silent(),
-                &|_| {},
             )
             .expect("trains")
         };
@@ -665,7 +661,7 @@ mod tests {
             plain.history.iter().map(|h| h.passes).collect::<Vec<_>>(),
             [1.0, 2.0]
         );
-        let outputs = |t: &Trained| predict(&t.network, &x_valid, 4, &device).expect("scores");
+        let outputs = |t: &Trained| predict(&t.network, &valid.0, 4, &device).expect("scores");
         assert_eq!(outputs(&once), outputs(&plain));
         // Checking part-way takes the same steps: the first pass ends where
         // it ends unchecked (no step size has halved yet: 3 checks so far).
@@ -677,8 +673,7 @@ mod tests {
         // Dropout on, so every step draws a mask: were the draws shared
         // between the networks, the side-by-side ones would differ.
         let device = Device::flex();
-        let (x_train, y_train) = examples(600, 1);
-        let (x_valid, y_valid) = examples(200, 2);
+        let (rows, valid) = (examples(600, 1), examples(200, 2));
         let shape = NetworkShape {
             inputs: 4,
             hidden: vec![32, 32],
@@ -691,24 +686,8 @@ mod tests {
                 batch: 16,
                 ..TrainOptions::deep(600, seed)
             };
-            let trained = fit(
-                &shape,
-                &Examples {
-                    x: &x_train,
-                    width: 4,
-                    labels: Labels::Classes(&y_train, 2),
-                },
-                &Examples {
-                    x: &x_valid,
-                    width: 4,
-                    labels: Labels::Classes(&y_valid, 2),
-                },
-                &options,
-                &device,
-                progress,
-                &|_| {},
-            )?;
-            predict(&trained.network, &x_valid, 4, &device)
+            let trained = train_on(&shape, [&rows, &valid], &options, &device, progress)?;
+            predict(&trained.network, &valid.0, 4, &device)
         };
         let silent = Progress::silent();
         let alone: Vec<Vec<f32>> = (0..3)

@@ -462,6 +462,14 @@ fn minimise(
 mod tests {
     use super::*;
 
+    /// The largest difference between two lists of the same length.
+    fn largest_difference(a: &[f64], b: &[f64]) -> f64 {
+        a.iter()
+            .zip(b)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f64::max)
+    }
+
     /// Least squares without a penalty has a closed form: the fit must find it.
     #[test]
     fn least_squares_reaches_the_exact_solution() {
@@ -554,11 +562,7 @@ mod tests {
         for penalty in [1e-1, 1e-3, 1e-6] {
             let one = fitted(Objective::YesNo(&y), penalty);
             let two = fitted(Objective::Classes(&y, 2), penalty);
-            let largest = chances(&one)
-                .iter()
-                .zip(chances(&two))
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0, f64::max);
+            let largest = largest_difference(&chances(&one), &chances(&two));
             assert!(
                 largest < 1e-4,
                 "penalty {penalty}: chances differ by {largest}"
@@ -642,11 +646,7 @@ mod tests {
                         })
                         .collect()
                 };
-                let largest = outputs(&by_newton)
-                    .iter()
-                    .zip(outputs(&by_lbfgs))
-                    .map(|(a, b)| (a - b).abs())
-                    .fold(0.0, f64::max);
+                let largest = largest_difference(&outputs(&by_newton), &outputs(&by_lbfgs));
                 assert!(
                     largest < 1e-3,
                     "penalty {penalty}: outputs differ by {largest}"

@@ -18,7 +18,9 @@ use super::log::RewardKind;
 use crate::error::{ClearboxError, Result};
 use crate::jobs::Progress;
 use crate::ml::model::{Network, NetworkShape};
-use crate::ml::train::{EpochLoss, Examples, Labels, TrainOptions, evaluate, fit, predict};
+use crate::ml::train::{
+    EpochLoss, Examples, Labels, TrainOptions, checks_per_pass, evaluate, fit, predict,
+};
 
 /// Above this many actions, actions become inputs rather than outputs.
 pub const MANY_ACTIONS: usize = 30;
@@ -357,7 +359,7 @@ pub(super) const CHECK_STEPS: usize = PATIENT_STEPS / 3;
 /// checked part-way, every [`CHECK_STEPS`] steps at most.
 pub(super) fn patience(rows: usize, batch: usize, most: usize) -> usize {
     let steps = rows.div_ceil(batch.max(1)).max(1);
-    let per_check = steps / steps.div_ceil(CHECK_STEPS);
+    let per_check = steps / checks_per_pass(steps, Some(CHECK_STEPS));
     PATIENT_STEPS
         .div_ceil(per_check.max(1))
         .clamp(3.min(most), most)
