@@ -135,18 +135,25 @@ impl<'a> ValueFunction<'a> {
         self.background_rows
     }
 
+    /// Masked rows run through the model at once: whole coalitions (each
+    /// against every background row), as many as fit a pass of the
+    /// device's size, at least one.
+    pub fn pass_rows(&self) -> usize {
+        let rows_per_pass = if self.on_processor {
+            ROWS_PER_PASS_CPU
+        } else {
+            ROWS_PER_PASS_GPU
+        };
+        (rows_per_pass / self.background_rows).max(1) * self.background_rows
+    }
+
     /// The value of each coalition for the encoded row `x`. `coalitions` holds
     /// `columns()` flags per coalition (true: the column keeps the row's value).
     pub fn values(&self, x: &[f32], coalitions: &[bool], explained: Explained) -> Result<Vec<f64>> {
         let m = self.columns();
         let count = coalitions.len() / m.max(1);
         let b = self.background_rows;
-        let rows_per_pass = if self.on_processor {
-            ROWS_PER_PASS_CPU
-        } else {
-            ROWS_PER_PASS_GPU
-        };
-        let per_pass = (rows_per_pass / b).max(1);
+        let per_pass = self.pass_rows() / b;
         let pass = self.pass(x);
         if let (Some(rows), Pass::Parts { first, parts, .. }) =
             (self.distinct_rows(x, coalitions), &pass)

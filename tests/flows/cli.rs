@@ -638,6 +638,11 @@ fn bench_explain_on_a_users_table_runs_only_the_distinct_masked_rows() {
     // Penguins share an island or a sex with many background rows.
     let share = report["evaluated_share"].as_f64().expect("a share");
     assert!(share > 0.0 && share < 0.9, "{share}");
+    // The ceiling benches/side_by_side.sh prints beside shap's rate.
+    let alone = report["network_alone_rows_per_second"]
+        .as_f64()
+        .expect("the network alone's rate");
+    assert!(alone.is_finite() && alone > 0.0, "{report}");
     // Too many rows for the table is a plain error, not a panic.
     let out = on_penguins(&["--target", "species", "--rows", "100000"]);
     fails_saying(&out, "Ask for fewer with --rows");
