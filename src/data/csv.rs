@@ -9,6 +9,7 @@ use std::sync::Arc;
 use polars::prelude::{
     CsvParseOptions, CsvReadOptions, DataType, Field, PlSmallStr, Schema, SerReader,
 };
+use rayon::prelude::*;
 
 use super::sniff::{self, Dialect, QUOTE};
 use super::table::TextValues;
@@ -110,19 +111,28 @@ pub fn read_delimited(file: &str, bytes: &[u8], progress: &Progress) -> Result<R
                 detail: e.to_string(),
             })?;
         // Blank lines come back from polars as rows with no values: drop them,
-        // as the record scan did. The values are read where polars holds
-        // them, never copied out per column.
-        let mut keep = vec![false; frame.height()];
-        for strings in &columns {
-            for (kept, value) in keep.iter_mut().zip(strings.iter()) {
-                *kept |= value.is_some();
+        // as the record scan did (a column with no missing value says there
+        // are none). The values are read where polars holds them, never
+        // copied out per column.
+        let mut keep = vec![true; frame.height()];
+        if columns.iter().all(|strings| strings.null_count() > 0) {
+            keep.fill(false);
+            for strings in &columns {
+                for (kept, value) in keep.iter_mut().zip(strings.iter()) {
+                    *kept |= value.is_some();
+                }
             }
         }
-        for (builder, strings) in builders.iter_mut().zip(&columns) {
-            for (value, _) in strings.iter().zip(&keep).filter(|(_, k)| **k) {
-                builder.push(value);
-            }
-        }
+        // Columns are coded side by side: on a 277 677-row census file of
+        // 22 columns, coding them one after another was a third of the load.
+        builders
+            .par_iter_mut()
+            .zip(columns.par_iter())
+            .for_each(|(builder, strings)| {
+                for (value, _) in strings.iter().zip(&keep).filter(|(_, k)| **k) {
+                    builder.push(value);
+                }
+            });
     }
     Ok(RawTable {
         names,

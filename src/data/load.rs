@@ -3,6 +3,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::csv::read_delimited;
 use super::infer::{self, Inferred};
 use super::parquet::{is_parquet, read_parquet};
@@ -106,13 +108,16 @@ pub fn load(source: &DataSource, progress: &Progress) -> Result<Table> {
         (parquet.names, inferred)
     } else {
         let raw = read_delimited(&label, &bytes, &rest)?;
-        let mut inferred = Vec::with_capacity(raw.columns.len());
-        for (i, text) in raw.columns.into_iter().enumerate() {
-            progress.check_cancelled()?;
-            let done = i as f32 / raw.names.len().max(1) as f32;
-            progress.report(0.85 + 0.15 * done, "Recognising column types");
-            inferred.push(infer::infer_values(text));
-        }
+        progress.report(0.85, "Recognising column types");
+        // Side by side: each column's type is its own.
+        let inferred = raw
+            .columns
+            .into_par_iter()
+            .map(|text| {
+                progress.check_cancelled()?;
+                Ok(infer::infer_values(text))
+            })
+            .collect::<Result<Vec<_>>>()?;
         (raw.names, inferred)
     };
     let rows = columns.first().map_or(0, |c| c.values.len());
