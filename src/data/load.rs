@@ -129,8 +129,10 @@ pub fn load(source: &DataSource, progress: &Progress) -> Result<Table> {
     if is_pq {
         notices.extend(text_columns_that_are_numbers(&names, &columns));
     }
+    // Each column's role is its own (a census file's 22 columns took 40 ms
+    // one after another).
     let columns: Vec<Column> = names
-        .into_iter()
+        .into_par_iter()
         .zip(columns)
         .map(|(name, inferred)| infer::column_with_notes(name, inferred))
         .collect();
