@@ -281,7 +281,10 @@
 //! source. Explanations run in
 //! cache-sized passes on the global pool, and so do a policy's bootstrap
 //! resamples (each from its own seed, so the intervals do not depend on
-//! the number of cores). An open project is one
+//! the number of cores). Opening a file codes its columns' values,
+//! recognises their types and roles, and the health check checks its
+//! columns, side by side on the global pool: each column's work is its
+//! own. An open project is one
 //! `Arc<Mutex<Project>>`: a training job locks it only to record its run's
 //! start and end (so a killed process leaves the run marked unfinished),
 //! opening and listing runs are jobs, and every other record (the table
