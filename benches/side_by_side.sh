@@ -26,6 +26,9 @@ EXCLUDE="${EXCLUDE:-}"
 ROWS="${ROWS:-1000000}"
 SHAP_ROWS="${SHAP_ROWS:-10}"
 [ -x "$CLEARBOX" ] || { echo "No Clearbox binary at $CLEARBOX: run 'cargo build --release' or set CLEARBOX." >&2; exit 2; }
+# Absolute: the model row runs it from a scratch folder (its model folder
+# lands there).
+CLEARBOX=$(realpath "$CLEARBOX")
 # The Vulkan and Wayland loaders complain without a runtime folder.
 if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
   XDG_RUNTIME_DIR=$(mktemp -d); export XDG_RUNTIME_DIR
