@@ -254,7 +254,7 @@ impl<'a> ValueFunction<'a> {
 
     /// How many masked rows [`Self::values`] runs through the model for
     /// the encoded row `x` and `coalitions`: each distinct one once where
-    /// that saves a good part of them ([`Self::distinct_rows`]), else one
+    /// that saves a good part of them (`distinct_rows`), else one
     /// per coalition and background row.
     pub fn evaluations(&self, x: &[f32], coalitions: &[bool]) -> usize {
         let count = coalitions.len() / self.columns().max(1);

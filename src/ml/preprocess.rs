@@ -281,7 +281,7 @@ pub enum EncoderStyle {
     /// count a number several times over in a distance.
     Compact,
     /// For networks learning rewards: as [`EncoderStyle::Network`], with at
-    /// most [`REWARD_PIECES`] pieces per number.
+    /// most `REWARD_PIECES` pieces per number.
     Rewards,
 }
 

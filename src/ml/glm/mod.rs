@@ -3,7 +3,7 @@
 //! for amounts — on the plain inputs (scaled numbers, one-hot labels, missing
 //! flags), with an L2 penalty whose strength is chosen on validation rows,
 //! fitted to convergence in double precision: by Newton's method for a
-//! yes/no or an amount on a few hundred inputs at most ([`newton`]), else by
+//! yes/no or an amount on a few hundred inputs at most (`newton`), else by
 //! L-BFGS.
 //!
 //! A data scientist's first baseline is scikit-learn's `LogisticRegression`
