@@ -23,7 +23,7 @@
 //!    SPIR-V and keeps compiled kernels on disk, and `fusion` is a default
 //!    feature, both for the graphics-card start-up benchmark's variants).
 //! 2. [`data`]: intake. [`data::load()`] reads a CSV (dialect, encoding and
-//!    header sniffed in [`data::sniff`], records checked in [`data::csv`],
+//!    header sniffed in [`data::sniff`], records checked in `data/records.rs`,
 //!    parsed by polars in chunks) or a Parquet file ([`data::parquet`], by row
 //!    group) into a [`data::Table`]: typed columns with an inferred
 //!    [`data::ColumnRole`] ([`data::infer`]) and descriptive statistics

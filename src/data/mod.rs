@@ -8,6 +8,7 @@ pub mod load;
 pub mod parquet;
 pub mod profile;
 pub mod recipe;
+mod records;
 pub mod role;
 pub mod rows;
 pub mod sniff;
