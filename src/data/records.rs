@@ -31,9 +31,14 @@ struct RecordChecker {
 }
 
 impl RecordChecker {
-    /// Ends a record of `fields` values whose last non-empty value is number
-    /// `last_filled` (1-based), starting on 1-based file line `line`.
-    fn end_record(&mut self, fields: usize, last_filled: usize, has_content: bool, line: usize) {
+    /// Counts a record of `shape` starting on 1-based file line `line`,
+    /// unless it is a blank line.
+    fn end_record(&mut self, shape: &RecordShape, line: usize) {
+        let RecordShape {
+            fields,
+            last_filled,
+            has_content,
+        } = *shape;
         if !has_content {
             return; // blank line
         }
@@ -50,6 +55,7 @@ impl RecordChecker {
 }
 
 /// The shape of one record.
+#[derive(Clone, Copy)]
 struct RecordShape {
     /// Values in it.
     fields: usize,
@@ -185,12 +191,7 @@ pub(super) fn scan_records(
         } else {
             quoted_record(data, at, delimiter)
         };
-        checker.end_record(
-            shape.fields,
-            shape.last_filled,
-            shape.has_content,
-            line + line_offset,
-        );
+        checker.end_record(&shape, line + line_offset);
         line += breaks + 1;
         at = end;
         if at - chunk_start >= CHUNK_BYTES && data[at - 1] == b'\n' {
