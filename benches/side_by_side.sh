@@ -163,6 +163,11 @@ if [[ "$what" == reinforcement || "$what" == all ]]; then
   if "$PYTHON" -c "import obp" 2>/dev/null; then
     "$PYTHON" benches/peers/obp_reinforcement.py "$work/log.csv" > "$work/peer.json"
     rows+=("$(row "policy from $ROWS logged decisions (Open Bandit Pipeline)" "$work/ours.json" "$work/peer.json" seconds seconds time)")
+    # What the time buys: each tool's learned policy, valued by its own
+    # doubly robust estimate on the 30% of the decisions it held out, and
+    # what the logged decisions earned there (each tool draws its own 30%).
+    rows+=("$(row "  value of the learned policy (doubly robust estimate)" "$work/ours.json" "$work/peer.json" learned learned_dr value)")
+    rows+=("$(row "  value of the logged decisions" "$work/ours.json" "$work/peer.json" logged logged value)")
   else
     echo "reinforcement: obp is not installed in $PYTHON; see benches/peers/obp_reinforcement.py" >&2
   fi

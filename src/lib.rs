@@ -279,7 +279,9 @@
 //! compiled before the user presses Train; a training run that starts
 //! during it waits for it, as both seed the process's one random-number
 //! source. Explanations run in
-//! cache-sized passes on the global pool, and so do a policy's bootstrap
+//! cache-sized blocks on the global pool (on the processor a plain
+//! network's masked rows go through its layers after the first as plain
+//! numbers, one matrix product per layer: [`ml::dense`]), and so do a policy's bootstrap
 //! resamples (each from its own seed, so the intervals do not depend on
 //! the number of cores). Opening a file codes its columns' values,
 //! recognises their types and roles, and the health check checks its

@@ -22,6 +22,7 @@ use crate::explain::shapley::Coalitions;
 use crate::explain::value::ValueFunction;
 use crate::explain::{ExplainOptions, explain_rows};
 use crate::jobs::Progress;
+use crate::ml::dense::{BLOCK_ROWS, DenseTail};
 use crate::ml::model::{Network, NetworkWeights};
 use crate::templates::prediction::{PredictionRequest, SavedModel, Scorer, train_prediction};
 
@@ -189,7 +190,7 @@ pub fn explain_throughput(
                 function.pass_rows(),
                 function.on_processor(),
                 dev,
-            ),
+            )?,
         )
     };
     if let Some(path) = write {
@@ -266,27 +267,43 @@ pub fn explain_throughput(
 }
 
 /// Seconds the network's layers after the first take on as many masked
-/// rows as each explained row ran (`masked`, one count per row), in passes
-/// of `pass_rows`, rows side by side on rayon's threads on the processor
-/// and one at a time on a graphics card, as [`explain_rows`] runs them.
-/// Any way of explaining that runs the model on each of those rows spends
-/// at least this, so it bounds the rows explained per second on `device`.
+/// rows as each explained row ran (`masked`, one count per row), as
+/// [`explain_rows`] runs them: on the processor the dense layers
+/// ([`DenseTail`]) in blocks of [`BLOCK_ROWS`] rows side by side on rayon's
+/// threads; on a graphics card burn's forward in passes of `pass_rows`,
+/// one at a time. Any way of explaining that runs the model on each of
+/// those rows spends at least this, so it bounds the rows explained per
+/// second on `device`.
 fn network_alone_seconds(
     network: &Network,
     masked: &[usize],
     pass_rows: usize,
     on_processor: bool,
     device: &Device,
-) -> f64 {
+) -> Result<f64> {
     let (weight, _) = network.first_layer();
     let [_, hidden] = weight.dims();
     // The numbers do not change the work; these are ordinary ones, of the
     // size first-layer outputs have.
-    let numbers: Vec<f32> = (0..pass_rows * hidden)
+    let rows = if on_processor { BLOCK_ROWS } else { pass_rows };
+    let numbers: Vec<f32> = (0..rows * hidden)
         .map(|i| ((i * 7919) % 2003) as f32 / 1001.5 - 1.0)
         .collect();
+    if on_processor {
+        let tail = DenseTail::new(network)?;
+        let started = Instant::now();
+        masked.par_iter().for_each(|&rows| {
+            let blocks: Vec<usize> = (0..rows).step_by(BLOCK_ROWS).collect();
+            blocks.par_iter().for_each(|&start| {
+                let n = (rows - start).min(BLOCK_ROWS);
+                drop(tail.outputs(numbers[..n * hidden].to_vec(), n));
+            });
+        });
+        return Ok(started.elapsed().as_secs_f64());
+    }
     let pass = Tensor::<2>::from_data(TensorData::new(numbers, [pass_rows, hidden]), device);
-    let run = |&rows: &usize| {
+    let started = Instant::now();
+    for &rows in masked {
         for start in (0..rows).step_by(pass_rows.max(1)) {
             let n = (rows - start).min(pass_rows);
             // Read back, as the explanation reads its outputs.
@@ -296,12 +313,6 @@ fn network_alone_seconds(
                     .into_data(),
             );
         }
-    };
-    let started = Instant::now();
-    if on_processor {
-        masked.par_iter().for_each(run);
-    } else {
-        masked.iter().for_each(run);
     }
-    started.elapsed().as_secs_f64()
+    Ok(started.elapsed().as_secs_f64())
 }

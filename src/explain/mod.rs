@@ -154,7 +154,9 @@ pub fn explain_rows(
     // On the processor, rows are explained a few at a time on rayon's
     // threads: burn's CPU backend runs its element-wise steps (layer norm,
     // softmax, the means) on one thread, so one row at a time left cores
-    // idle between matrix products. A graphics card is fed one row at a time.
+    // idle between matrix products (a plain network's blocks run side by
+    // side anyway; a row's own steps, its parts and its solve, still
+    // overlap another row's). A graphics card is fed one row at a time.
     let at_once = if function.on_processor() {
         rayon::current_num_threads().max(1)
     } else {

@@ -1,22 +1,26 @@
 //! The model as a function of coalitions of input columns: the value of a
 //! coalition is the model's average prediction when the columns in it keep
 //! the row's values and the others take the values of background rows.
-//! Every coalition of a row, against every background row, is evaluated on
-//! the compute device in a few large forward passes (a tree model's on the
-//! processor, by looking up the leaves each coalition reaches:
-//! [`super::trees`]). On the processor, masked rows that come out the same
-//! (the row and a background row agree on the columns the coalitions
-//! differ in) are evaluated once ([`super::distinct`]).
+//! Every coalition of a row, against every background row, is evaluated:
+//! on a graphics card in a few large forward passes; on the processor in
+//! cache-sized blocks side by side, through the network's layers after the
+//! first as plain numbers ([`crate::ml::dense`]), masked rows that come out
+//! the same (the row and a background row agree on the columns the
+//! coalitions differ in) evaluated once ([`super::distinct`]). A tree
+//! model's coalitions are evaluated on the processor by looking up the
+//! leaves each reaches ([`super::trees`]).
 
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use burn::tensor::activation::{sigmoid, softmax};
 use burn::tensor::{Device, Tensor, TensorData};
+use rayon::prelude::*;
 
 use super::distinct::{self, DistinctRows};
 use super::trees::{RowTables, TreeValues};
 use crate::error::{ClearboxError, Result};
+use crate::ml::dense::{BLOCK_ROWS, DenseTail, Matrix, add_product};
 use crate::ml::model::Network;
 use crate::ml::trees::Walkable;
 use crate::templates::{Explainable, Explained, OutputLink};
@@ -24,11 +28,13 @@ use crate::templates::{Explainable, Explained, OutputLink};
 /// Masked rows per forward pass on a graphics card: enough to keep it busy,
 /// well under its memory (rows × 256 hidden × 4 bytes).
 const ROWS_PER_PASS_GPU: usize = 65_536;
-/// On the processor, passes stay cache-sized: a hidden layer's outputs for
-/// 2 048 rows are 2 MB. Passes of 65 536 rows (64 MB buffers) made the
-/// allocator map and return pages on every pass, and a third of the time
-/// went to page faults; measured with `clearbox bench explain`, 2 048 rows
-/// explain 1.8× as many rows a second and 1 024–2 048 was the best range.
+/// On the processor, passes of a model that is not a plain network stay
+/// cache-sized: a hidden layer's outputs for 2 048 rows are 2 MB. Passes
+/// of 65 536 rows (64 MB buffers) made the allocator map and return pages
+/// on every pass, and a third of the time went to page faults; measured
+/// with `clearbox bench explain`, 2 048 rows explained 1.8× as many rows a
+/// second and 1 024–2 048 was the best range. (A plain network's masked
+/// rows go through [`DenseTail`] in blocks of [`BLOCK_ROWS`] instead.)
 const ROWS_PER_PASS_CPU: usize = 2_048;
 
 /// A model, a background sample and the columns' places in the encoded row.
@@ -67,6 +73,8 @@ struct FirstLayer<'a> {
     /// The same numbers in memory, for rows assembled there ([`distinct`]).
     base_numbers: Vec<f32>,
     hidden: usize,
+    /// On the processor, the layers after the first as plain numbers.
+    tail: Option<DenseTail>,
 }
 
 impl<'a> ValueFunction<'a> {
@@ -85,6 +93,7 @@ impl<'a> ValueFunction<'a> {
             ));
         }
         let spans = model.preprocessor().spans();
+        let on_processor = device.clone().inner() == Device::flex();
         let first = model.network().map(|network| {
             let (weight, bias) = network.first_layer();
             let [_, hidden] = weight.dims();
@@ -103,6 +112,7 @@ impl<'a> ValueFunction<'a> {
                 base_numbers: read_f32(base.clone())?,
                 base,
                 hidden,
+                tail: on_processor.then(|| DenseTail::new(network)).transpose()?,
             })
         });
         let first = first.transpose()?;
@@ -116,7 +126,7 @@ impl<'a> ValueFunction<'a> {
             background_rows,
             first,
             trees,
-            on_processor: device.clone().inner() == Device::flex(),
+            on_processor,
         })
     }
 
@@ -155,10 +165,14 @@ impl<'a> ValueFunction<'a> {
         let b = self.background_rows;
         let per_pass = self.pass_rows() / b;
         let pass = self.pass(x);
-        if let (Some(rows), Pass::Parts { first, parts, .. }) =
-            (self.distinct_rows(x, coalitions), &pass)
+        if let Pass::Parts { first, parts, .. } = &pass
+            && let Some(tail) = &first.tail
         {
-            return self.distinct_values(first, &read_f32(parts.clone())?, &rows, count, explained);
+            let parts = read_f32(parts.clone())?;
+            return Ok(match self.distinct_rows(x, coalitions) {
+                Some(rows) => distinct_values(b, first, tail, &parts, &rows, count, explained),
+                None => self.dense_values(first, tail, &parts, coalitions, explained),
+            });
         }
         let mut values = Vec::with_capacity(count);
         for start in (0..count).step_by(per_pass) {
@@ -174,34 +188,48 @@ impl<'a> ValueFunction<'a> {
         Ok(values)
     }
 
-    /// The values of `count` coalitions from their distinct masked rows
-    /// alone, each evaluated once.
-    fn distinct_values(
+    /// The values of the `coalitions` (`columns()` flags each) on the
+    /// processor, in blocks of up to [`BLOCK_ROWS`] coalitions side by side.
+    /// A block takes the background rows one at a time: against background
+    /// row r, its masked rows' first layer is r's plus the parts of the
+    /// columns each coalition keeps, one small matrix product of the
+    /// coalitions' 0/1 flags with r's parts, and then the dense layers.
+    fn dense_values(
         &self,
         first: &FirstLayer<'_>,
+        tail: &DenseTail,
         parts: &[f32],
-        distinct: &DistinctRows,
-        count: usize,
+        coalitions: &[bool],
         explained: Explained,
-    ) -> Result<Vec<f64>> {
-        let b = self.background_rows;
-        let mut outputs = Vec::with_capacity(distinct.rows.len());
-        for rows in distinct.rows.chunks(ROWS_PER_PASS_CPU) {
-            let h = DistinctRows::first_layer(rows, parts, &first.base_numbers, first.hidden);
-            let h =
-                Tensor::<2>::from_data(TensorData::new(h, [rows.len(), first.hidden]), self.device);
-            let out = first.network.forward_after_first(h);
-            outputs.extend(read(explained_output(out, explained))?);
-        }
-        Ok((0..count)
-            .map(|i| {
-                let sum: f64 = distinct.index[i * b..(i + 1) * b]
-                    .iter()
-                    .map(|&row| outputs[row as usize])
-                    .sum();
-                scaled(sum / b as f64, explained)
+    ) -> Vec<f64> {
+        let (m, b, hidden) = (self.columns().max(1), self.background_rows, first.hidden);
+        let blocks: Vec<Vec<f64>> = coalitions
+            .par_chunks(BLOCK_ROWS * m)
+            .map(|block| {
+                let c = block.len() / m;
+                let flags: Vec<f32> = block.iter().map(|&f| f32::from(u8::from(f))).collect();
+                let mut sums = vec![0f64; c];
+                for r in 0..b {
+                    let base = &first.base_numbers[r * hidden..(r + 1) * hidden];
+                    let mut h = base.repeat(c);
+                    // Column j's parts against r: row j of this matrix.
+                    let parts_r = Matrix {
+                        numbers: &parts[r * hidden..],
+                        rows: m,
+                        columns: hidden,
+                        stride: b * hidden,
+                    };
+                    add_product(&mut h, &flags, c, parts_r);
+                    let out = tail.outputs(h, c);
+                    let k = (out.len() / c.max(1)).max(1);
+                    for (sum, o) in sums.iter_mut().zip(out.chunks(k)) {
+                        *sum += explained.of(o);
+                    }
+                }
+                sums.into_iter().map(|sum| sum / b as f64).collect()
             })
-            .collect())
+            .collect();
+        blocks.concat()
     }
 
     /// What every pass for the encoded row `x` shares.
@@ -295,6 +323,40 @@ impl<'a> ValueFunction<'a> {
             .map(|(out, e)| e.of(out))
             .collect())
     }
+}
+
+/// The values of `count` coalitions, each against `b` background rows,
+/// from their `distinct` masked rows alone, each evaluated once, in blocks
+/// side by side through the dense layers on the processor.
+fn distinct_values(
+    b: usize,
+    first: &FirstLayer<'_>,
+    tail: &DenseTail,
+    parts: &[f32],
+    distinct: &DistinctRows,
+    count: usize,
+    explained: Explained,
+) -> Vec<f64> {
+    let blocks: Vec<Vec<f64>> = distinct
+        .rows
+        .par_chunks(BLOCK_ROWS)
+        .map(|rows| {
+            let h = DistinctRows::first_layer(rows, parts, &first.base_numbers, first.hidden);
+            let out = tail.outputs(h, rows.len());
+            let k = (out.len() / rows.len().max(1)).max(1);
+            out.chunks(k).map(|o| explained.of(o)).collect()
+        })
+        .collect();
+    let outputs = blocks.concat();
+    (0..count)
+        .map(|i| {
+            let sum: f64 = distinct.index[i * b..(i + 1) * b]
+                .iter()
+                .map(|&row| outputs[row as usize])
+                .sum();
+            sum / b as f64
+        })
+        .collect()
 }
 
 /// The explained number of each row of raw outputs (`rows × 1`), before the

@@ -1,13 +1,16 @@
 //! Machine learning building blocks shared by the templates: what is being
 //! predicted ([`task`]), how rows are split ([`split`]), how columns become
-//! numbers ([`preprocess`]), the burn network ([`model`]) and its dropout
+//! numbers ([`preprocess`]), the burn network ([`model`]), its dropout
 //! ([`dropout`]), its training loop ([`train`]) and how its step size moves
-//! ([`schedule`]), the simple linear model fitted to convergence ([`glm`]) and
-//! how results are measured ([`metrics`]); gradient-boosted trees as a
-//! reference the deep model is shown beside ([`trees`]); a graphics card's
-//! kernels compiled before the first real run ([`warm`]).
+//! ([`schedule`]), its layers after the first as plain numbers for
+//! explanations on the processor ([`dense`]), the simple linear model fitted
+//! to convergence ([`glm`]) and how results are measured ([`metrics`]);
+//! gradient-boosted trees as a reference the deep model is shown beside
+//! ([`trees`]); a graphics card's kernels compiled before the first real run
+//! ([`warm`]).
 
 pub mod cluster_metrics;
+pub mod dense;
 pub mod dropout;
 pub mod glm;
 pub mod metrics;

@@ -264,10 +264,39 @@ pub fn softmax(row: &[f32]) -> Vec<f64> {
     exp.into_iter().map(|e| e / sum).collect()
 }
 
+/// The probability of `class` from one row of a classifier's raw outputs,
+/// as [`softmax`] gives it, without building the whole row: explanations
+/// take it for every masked row. `None` past the row's end.
+pub fn chance(row: &[f32], class: usize) -> Option<f64> {
+    let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let sum: f64 = row.iter().map(|&o| f64::from(o - max).exp()).sum();
+    row.get(class).map(|&o| f64::from(o - max).exp() / sum)
+}
+
 /// Index of the largest of `row` (0 for an empty row).
 pub fn argmax<T: Copy + Into<f64>>(row: &[T]) -> usize {
     row.iter()
         .enumerate()
         .max_by(|a, b| (*a.1).into().total_cmp(&(*b.1).into()))
         .map_or(0, |(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{chance, softmax};
+
+    #[test]
+    fn a_chance_is_the_softmax_of_its_class_to_the_last_digit() {
+        for row in [
+            vec![0.3f32, -1.2],
+            vec![12.0, 80.0, -5.5],
+            vec![-400.0, 400.0],
+        ] {
+            let all = softmax(&row);
+            for (class, p) in all.iter().enumerate() {
+                assert_eq!(chance(&row, class), Some(*p), "{row:?}");
+            }
+            assert_eq!(chance(&row, row.len()), None);
+        }
+    }
 }

@@ -9,7 +9,7 @@
 use burn::tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
-use crate::ml::model::{Network, softmax};
+use crate::ml::model::{Network, chance};
 use crate::ml::preprocess::Preprocessor;
 use crate::ml::task::TargetColumn;
 use crate::ml::trees::Walkable;
@@ -71,7 +71,7 @@ impl Explained {
     /// The explained number of one row, from its raw outputs.
     pub fn of(self, out: &[f32]) -> f64 {
         match self {
-            Self::Probability(class) => softmax(out).get(class).copied().unwrap_or(f64::NAN),
+            Self::Probability(class) => chance(out, class).unwrap_or(f64::NAN),
             Self::Amount { mean, sd } => {
                 out.first().map_or(f64::NAN, |&o| f64::from(o) * sd + mean)
             }
