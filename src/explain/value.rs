@@ -147,7 +147,8 @@ impl<'a> ValueFunction<'a> {
 
     /// Masked rows run through the model at once: whole coalitions (each
     /// against every background row), as many as fit a pass of the
-    /// device's size, at least one.
+    /// device's size, at least one. (On the processor a plain network's
+    /// masked rows go in blocks of [`BLOCK_ROWS`] instead.)
     pub fn pass_rows(&self) -> usize {
         let rows_per_pass = if self.on_processor {
             ROWS_PER_PASS_CPU
