@@ -65,6 +65,12 @@ pub fn rows(n: usize) -> String {
     }
 }
 
+/// `one` when `n`, as shown with no decimals, is 1, else `many`: "1 really
+/// has", "60 really have".
+pub fn agreeing<'a>(n: f64, one: &'a str, many: &'a str) -> &'a str {
+    if n.round() == 1.0 { one } else { many }
+}
+
 /// "saving the model" → "Saving the model": the first letter in capitals.
 pub fn capitalised(text: &str) -> String {
     let mut chars = text.chars();

@@ -3,10 +3,11 @@
 use std::time::Instant;
 
 use clearbox::compute::{DevicePreference, select_device};
+use clearbox::ml::skill::Skill;
 use clearbox::ml::split::SplitPlan;
 use clearbox::ml::task::{TargetColumn, codes_hint};
 use clearbox::templates::prediction::{ChosenModel, Prediction, PredictionRequest, Scores};
-use clearbox::words::percent;
+use clearbox::words::{agreeing, percent};
 
 use super::train::TrainArgs;
 
@@ -65,7 +66,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
             "baseline": { "test": card.simple.test },
             "trees": card.trees,
             "chosen": card.chosen,
-            "kept": { "test": card.chosen_test() },
+            "kept": { "test": card.chosen_test(), "beats_guessing": card.skill() == Skill::BeatsGuessing },
             "measured": card.measured,
             "epochs": { "deep": card.deep.fitting.passes() },
             "model_dir": dir,
@@ -114,6 +115,9 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
             );
         }
         println!("{}", card.kept_sentence());
+        if let Some(warning) = card.guessing_warning() {
+            println!("{warning}");
+        }
         println!(
             "Saved to {} ({:.1} s).",
             dir.display(),
@@ -129,11 +133,12 @@ fn describe(scores: &Scores, target: &TargetColumn) -> String {
             let positive = target
                 .positive_words()
                 .unwrap_or_else(|| target.name.clone());
+            let flagged = s.precision * 100.0;
             format!(
-                "AUC {:.3}. Of every 100 rows it flags, {:.0} really have {positive}; picking at random finds {:.0}. \
+                "AUC {:.3}. Of every 100 rows it flags, {flagged:.0} really {} {positive}; picking at random finds {:.0}. \
                  It catches {} of them.",
                 s.auc,
-                s.precision * 100.0,
+                agreeing(flagged, "has", "have"),
                 s.base_rate * 100.0,
                 percent(s.recall)
             )

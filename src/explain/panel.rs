@@ -120,8 +120,9 @@ pub fn quality(card: &ModelCard) -> Vec<String> {
     let mut lines = match (chosen, simple) {
         (Scores::Binary(m), Scores::Binary(s)) => vec![
             format!(
-                "Of every 100 rows it flags as {positive}, {:.0} really are; picking at random would find {:.0}.",
+                "Of every 100 rows it flags as {positive}, {:.0} really {}; picking at random would find {:.0}.",
                 m.precision * 100.0,
+                words::agreeing(m.precision * 100.0, "is", "are"),
                 m.base_rate * 100.0
             ),
             format!(
@@ -150,6 +151,10 @@ pub fn quality(card: &ModelCard) -> Vec<String> {
     };
     if card.chosen != ChosenModel::Deep {
         lines.push(card.kept_sentence());
+    }
+    // First, so a reader meets it before any figure.
+    if let Some(warning) = card.guessing_warning() {
+        lines.insert(0, warning);
     }
     let metric = chosen.metric();
     if let Some(spread) = card.measured.spread(card.chosen) {

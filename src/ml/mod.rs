@@ -4,7 +4,8 @@
 //! ([`dropout`]), its training loop ([`train`]) and how its step size moves
 //! ([`schedule`]), its layers after the first as plain numbers for
 //! explanations on the processor ([`dense`]), the simple linear model fitted
-//! to convergence ([`glm`]) and how results are measured ([`metrics`]);
+//! to convergence ([`glm`]), how results are measured ([`metrics`]) and
+//! whether they beat guessing by more than luck ([`skill`]);
 //! gradient-boosted trees as a reference the deep model is shown beside
 //! ([`trees`]); a graphics card's kernels compiled before the first real run
 //! ([`warm`]).
@@ -17,6 +18,7 @@ pub mod metrics;
 pub mod model;
 pub mod preprocess;
 pub mod schedule;
+pub mod skill;
 pub mod split;
 pub mod task;
 pub mod train;

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::explain::panel::quality;
+use crate::ml::skill::Skill;
 use crate::templates::InputChoice;
 use crate::templates::Template;
 use crate::templates::prediction::{ChosenModel, Prediction, PredictionOutcome};
@@ -103,8 +104,12 @@ impl Accountable for Prediction {
             crate::templates::prediction::Measured::HeldOut => "Test",
             crate::templates::prediction::Measured::CrossValidated { .. } => "Cross-validated",
         };
+        let guessing = match card.skill() {
+            Skill::BeatsGuessing => "",
+            Skill::NoBetterThanGuessing(_) => " It does no better than guessing.",
+        };
         format!(
-            "{measured} {} {:.3} against {:.3} for the simple model; {kept}.",
+            "{measured} {} {:.3} against {:.3} for the simple model; {kept}.{guessing}",
             metric.name(),
             card.deep.test.value(),
             card.simple.test.value()

@@ -102,6 +102,9 @@ pub fn results_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<App
             gloss::coloured(ui, super::theme::CHECK, card.kept_sentence())
         }
     };
+    if let Some(warning) = card.guessing_warning() {
+        gloss::coloured(ui, super::theme::PROBLEM, warning);
+    }
     super::input_choices::left_out_ui(ui, &outcome.inputs);
     ui.horizontal(|ui| {
         if gloss::button(ui, "Save the model…").clicked() {
@@ -160,8 +163,9 @@ fn binary_ui(
     gloss::label(
         ui,
         format!(
-            "Of every 100 rows the model flags, {:.0} really have {positive}; picking at random finds {:.0}.",
+            "Of every 100 rows the model flags, {:.0} really {} {positive}; picking at random finds {:.0}.",
             scores.precision * 100.0,
+            clearbox::words::agreeing(scores.precision * 100.0, "has", "have"),
             scores.base_rate * 100.0
         ),
     );

@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::{DataSource, load};
 use clearbox::jobs::{Job, Progress};
+use clearbox::ml::skill::{Guessing, Skill};
 use clearbox::ml::split::SplitPlan;
 use clearbox::templates::prediction::{
     PredictionRequest, SavedModel, Scores, score_table, train_prediction,
@@ -423,6 +424,76 @@ fn small_table(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
+/// SplitMix64: a well-mixed hash of `x`, so that numbers drawn with it
+/// carry no pattern a model could learn.
+fn mixed(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// 800 rows like [`small_table`]'s whose columns and outcome are drawn by
+/// independent hashes of the row number: nothing in the columns predicts
+/// the outcome.
+fn unpredictable_table(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("unpredictable.csv");
+    let mut text = String::from("amount,colour,bought\n");
+    for i in 0..800u64 {
+        let amount = mixed(i) % 200;
+        let colour = ["red", "green", "blue", "grey"][(mixed(i + 1_000) % 4) as usize];
+        let bought = mixed(i + 2_000) % 2 == 1;
+        text.push_str(&format!("{amount},{colour},{}\n", u8::from(bought)));
+    }
+    std::fs::write(&path, text).expect("writes the table");
+    path
+}
+
+#[test]
+fn a_target_the_columns_cannot_predict_is_called_no_better_than_guessing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = unpredictable_table(dir.path());
+    let model = dir.path().join("unpredictable_model");
+    let out = clearbox(&[
+        "train",
+        "--template",
+        "prediction",
+        "--data",
+        data.to_str().expect("utf-8"),
+        "--target",
+        "bought",
+        "--device",
+        "cpu",
+        "--out",
+        model.to_str().expect("utf-8"),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("Careful: the model used does no better than guessing")
+            && text.contains("luck alone can reach")
+            && text.contains("do not base decisions on these predictions"),
+        "the command line warns, with what guessing and luck reach:\n{text}"
+    );
+    let device = select_device(DevicePreference::Cpu).expect("cpu");
+    let card = SavedModel::load(&model, &device.device)
+        .expect("loads")
+        .card;
+    let Skill::NoBetterThanGuessing(Guessing::Ranking { auc, luck, .. }) = card.skill() else {
+        panic!("expected no better than guessing, got {:?}", card.skill());
+    };
+    assert!(auc < luck && luck < 0.6, "AUC {auc}, luck {luck}");
+    let quality = clearbox::explain::panel::quality(&card);
+    assert!(
+        quality[0].starts_with("Careful: the model used does no better than guessing"),
+        "the explanation panel and the report lead with the warning: {quality:?}"
+    );
+}
+
 #[test]
 fn a_small_table_is_cross_validated_and_the_saved_model_learns_every_row() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -458,6 +529,12 @@ fn a_small_table_is_cross_validated_and_the_saved_model_learns_every_row() {
         .expect("one figure per rotation");
     assert_eq!(folds.len(), 5);
 
+    assert_eq!(
+        report["kept"]["beats_guessing"],
+        Value::Bool(true),
+        "an outcome the columns decide is learned: {}",
+        report["kept"]
+    );
     let device = select_device(DevicePreference::Cpu).expect("cpu");
     let saved = SavedModel::load(&model, &device.device).expect("loads");
     let card = &saved.card;

@@ -11,6 +11,7 @@
 use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::{DataSource, load};
 use clearbox::jobs::Progress;
+use clearbox::ml::skill::Skill;
 use clearbox::templates::prediction::{PredictionRequest, Scores, train_prediction};
 
 /// Trains with the defaults and returns the chosen model's and the simple model's test scores.
@@ -27,6 +28,11 @@ fn train(name: &str, target: &str, exclude: &[&str]) -> (Scores, Scores) {
     };
     let outcome =
         train_prediction(&table, &request, &device, &Progress::silent(), &|_| {}).expect("trains");
+    assert_eq!(
+        outcome.card.skill(),
+        Skill::BeatsGuessing,
+        "{name}: a learnable target must not be called no better than guessing"
+    );
     (outcome.card.chosen_test().clone(), outcome.card.simple.test)
 }
 

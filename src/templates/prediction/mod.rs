@@ -3,6 +3,7 @@
 //! new files with it.
 
 mod fit;
+mod guessing;
 mod kept;
 mod labels;
 mod saved;
