@@ -108,11 +108,16 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         println!("{value}");
     } else {
         println!("{}", device.announcement);
+        let earn = match (&card.kind, &card.good) {
+            (clearbox::templates::reinforcement::RewardKind::YesNo, Some(good)) => {
+                format!("'{}' = {good} as often as possible", card.roles.reward)
+            }
+            _ => format!("as much '{}' as possible", card.roles.reward),
+        };
         println!(
-            "Learning which of {} actions ('{}') to take to earn '{}'.",
+            "Learning which of {} actions ('{}') to take to earn {earn}.",
             card.actions.len(),
             card.roles.action,
-            card.roles.reward
         );
         println!("{}", card.split_sentence);
         println!("{}", card.reward_model_sentence());

@@ -171,6 +171,30 @@ impl Decisions {
             )));
         }
         let action = column(&roles.action)?;
+        let reward = column(&roles.reward)?;
+        match distinct_count(reward, 2) {
+            0 => {
+                return Err(ClearboxError::BadRequest(format!(
+                    "The reward '{}' in '{}' is empty on every row. Choose the column that records \
+                     what each action earned.",
+                    roles.reward, table.name
+                )));
+            }
+            1 => {
+                let row = (0..table.rows)
+                    .find(|&r| !reward.values.is_missing(r))
+                    .unwrap_or(0);
+                return Err(ClearboxError::BadRequest(format!(
+                    "The reward '{}' in '{}' is '{}' on every row, so no action earned more than \
+                     another and there is nothing to learn. Choose the column that records what \
+                     each action earned, or a log where the outcomes differ.",
+                    roles.reward,
+                    table.name,
+                    reward.values.display(row).trim()
+                )));
+            }
+            _ => {}
+        }
         let (target, values) = read_target(table, &roles.reward).map_err(|_| {
             ClearboxError::BadRequest(format!(
                 "The reward '{}' in '{}' is neither yes/no nor a number. Choose a column that \
@@ -182,11 +206,17 @@ impl Decisions {
             target.task,
             &values,
         ) {
-            (TaskKind::Binary, TargetValues::Classes(v)) => (
-                RewardKind::YesNo,
-                target.classes.last().cloned(),
-                v.iter().map(|c| c.map(f64::from)).collect(),
-            ),
+            (TaskKind::Binary, TargetValues::Classes(v)) => {
+                let labels = [target.classes[0].as_str(), target.classes[1].as_str()];
+                let success = super::success::success_of(labels, 1) as u32;
+                (
+                    RewardKind::YesNo,
+                    Some(labels[success as usize].to_owned()),
+                    v.iter()
+                        .map(|c| c.map(|c| f64::from(u8::from(c == success))))
+                        .collect(),
+                )
+            }
             (TaskKind::Regression, TargetValues::Amounts(v)) => {
                 let zero_one = v.iter().all(|x| x.is_nan() || *x == 0.0 || *x == 1.0);
                 let kind = if zero_one {

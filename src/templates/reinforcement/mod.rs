@@ -3,7 +3,8 @@
 //! situation, and estimate honestly, before anyone deploys it, what the
 //! learned policy would have earned.
 //!
-//! Steps: the log's roles ([`log`]) and checks ([`checks`]); the old
+//! Steps: the log's roles ([`log`]), which label of a worded yes/no reward
+//! is the success ([`success`]) and the log's checks ([`checks`]); the old
 //! system's chances, cross-fitted ([`propensity`]); the reward model, deep
 //! against simple ([`reward`]); the policy, greedy among the actions the
 //! old system tried ([`policy`]); on held-out decisions, doubly robust and
@@ -19,6 +20,7 @@ pub mod propensity;
 pub mod reward;
 pub mod saved;
 pub mod simulator;
+pub mod success;
 pub mod train;
 pub mod verdict;
 

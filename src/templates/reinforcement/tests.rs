@@ -177,3 +177,78 @@ fn the_intervals_hold_the_true_value_with_estimated_chances_too() {
         "estimated chances: doubly robust {dr}/20, self-normalised {sn}/20"
     );
 }
+
+/// A log of `rows` decisions written to a CSV file and loaded: `reward`
+/// gives each row's reward label from its row number and action.
+fn worded_log(rows: usize, reward: impl Fn(usize, &str) -> &'static str) -> crate::data::Table {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("worded.csv");
+    let mut text = String::from("age,offer,outcome\n");
+    for i in 0..rows {
+        let offer = ["coupon", "nothing"][i % 2];
+        text.push_str(&format!(
+            "{},{offer},{}\n",
+            20 + (i * 7) % 50,
+            reward(i, offer)
+        ));
+    }
+    std::fs::write(&path, text).expect("writes the log");
+    crate::data::load(
+        &crate::data::DataSource::File(path),
+        &crate::jobs::Progress::silent(),
+    )
+    .expect("loads")
+}
+
+fn worded_roles() -> Roles {
+    Roles {
+        action: "offer".into(),
+        reward: "outcome".into(),
+        propensity: None,
+        time: None,
+    }
+}
+
+#[test]
+fn a_reward_in_words_seeks_the_good_label_even_where_prediction_would_catch_the_bad_one() {
+    // The coupon earns "good" on 3 rows of 4, nothing on 1 of 4: "bad" is
+    // the rarer label overall and one the prediction template puts last.
+    let table = worded_log(400, |i, offer| match (offer, (i / 2) % 4) {
+        ("coupon", 0) | ("nothing", 1..=3) => "bad",
+        _ => "good",
+    });
+    let log = LoggedDecisions::read(&table, &worded_roles()).expect("reads");
+    assert_eq!(log.kind, RewardKind::YesNo);
+    assert_eq!(log.good.as_deref(), Some("good"));
+    let mean = |action: &str| {
+        let code = log
+            .actions
+            .iter()
+            .position(|a| a == action)
+            .expect("action") as u32;
+        let earned: Vec<f64> = (0..log.taken.len())
+            .filter(|&i| log.taken[i] == code)
+            .map(|i| log.rewards[i])
+            .collect();
+        earned.iter().sum::<f64>() / earned.len() as f64
+    };
+    assert_eq!(
+        (mean("coupon"), mean("nothing")),
+        (0.75, 0.25),
+        "a reward of 1 is a good outcome"
+    );
+}
+
+#[test]
+fn a_reward_with_one_value_says_so() {
+    let table = worded_log(200, |_, _| "0");
+    let message = LoggedDecisions::read(&table, &worded_roles())
+        .expect_err("nothing to learn")
+        .to_string();
+    assert!(
+        message.contains("'outcome'")
+            && message.contains("worded.csv")
+            && message.contains("is '0' on every row"),
+        "{message}"
+    );
+}
