@@ -47,7 +47,8 @@
 //!    network with no hidden layers ([`ml::glm`]) —,
 //!    gradient-boosted trees on the same plain inputs ([`ml::trees`],
 //!    forust-ml), and
-//!    metrics ([`ml::metrics`], [`ml::cluster_metrics`]).
+//!    metrics ([`ml::metrics`], [`ml::cluster_metrics`]) and whether a
+//!    figure beats guessing by more than luck ([`ml::skill`]).
 //! 4. [`health`]: the data-health report. [`health::analyse`] runs the
 //!    families of checks (missing and disguised missing, shape, dates,
 //!    personal data, and, with a target, imbalance and leakage), giving every
@@ -56,7 +57,9 @@
 //!    [`templates::prediction`] learns a column with a deep model, a
 //!    simple model and gradient-boosted trees, and keeps the deep model
 //!    unless the simple one scores better or the trees clearly better
-//!    (its [`templates::prediction::Scorer`] is a network or the trees); [`templates::segmentation`] finds natural groups of rows with
+//!    (its [`templates::prediction::Scorer`] is a network or the trees),
+//!    and warns wherever its figures appear when the kept model does no
+//!    better than guessing; [`templates::segmentation`] finds natural groups of rows with
 //!    k-means, chooses how many, checks they are repeatable and names them;
 //!    [`templates::reinforcement`] learns from a log of decisions (context,
 //!    action, reward, and the old system's chances, logged or estimated;
@@ -132,8 +135,10 @@
 //! [`templates::Artefact`]: it lists its inputs, checks a table, and scores
 //! rows into one [`templates::Output`] shape (classes with probabilities,
 //! amounts, groups, or recommended actions with every action's expected
-//! reward), which the command line writes as columns and drift compares.
-//! Capabilities it may offer: a network to explain
+//! reward), which the command line writes as columns and drift compares,
+//! and says what in a new file it cannot read as it was trained to
+//! ([`ml::unread`]: text in a number column, many empty numbers or unknown
+//! labels), which `clearbox predict` prints as notes. Capabilities it may offer: a network to explain
 //! ([`templates::Explainable`]), groups whose membership can be explained
 //! ([`templates::Grouping`]), a known outcome with its test score
 //! ([`templates::KnownOutcome`]). [`templates::open`] is the one place a

@@ -38,6 +38,9 @@ pub fn run(args: &PredictArgs, preference: DevicePreference) -> clearbox::Result
     let table = load(&DataSource::File(args.data.clone()), &Progress::silent())?;
     let rows: Vec<usize> = (0..table.rows).collect();
     let output = artefact.score(&table, &rows, &device.device)?;
+    for unread in artefact.unread(&table, &rows) {
+        eprintln!("Note: {}", unread.sentence());
+    }
     let said = match &output {
         Output::Groups { names, .. } => format!(
             "Put {} rows into {} groups in {}.",

@@ -1,6 +1,7 @@
 //! Machine learning building blocks shared by the templates: what is being
 //! predicted ([`task`]), how rows are split ([`split`]), how columns become
-//! numbers ([`preprocess`]), the burn network ([`model`]), its dropout
+//! numbers ([`preprocess`]) and what a saved model cannot read in a new
+//! file ([`unread`]), the burn network ([`model`]), its dropout
 //! ([`dropout`]), its training loop ([`train`]) and how its step size moves
 //! ([`schedule`]), its layers after the first as plain numbers for
 //! explanations on the processor ([`dense`]), the simple linear model fitted
@@ -23,4 +24,5 @@ pub mod split;
 pub mod task;
 pub mod train;
 pub mod trees;
+pub mod unread;
 pub mod warm;

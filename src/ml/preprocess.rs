@@ -470,7 +470,7 @@ fn year_of(secs: i64) -> f64 {
 }
 
 /// The label on `row` as text, `None` when missing (or a missing token).
-fn label_of(values: &ColumnValues, row: usize) -> Option<String> {
+pub(crate) fn label_of(values: &ColumnValues, row: usize) -> Option<String> {
     match values {
         ColumnValues::Text(t) => t
             .get(row)

@@ -99,6 +99,9 @@ pub trait Artefact: Send + Sync + std::fmt::Debug {
     /// Checks that `table` has every input in a readable form, naming the
     /// first that is missing or changed.
     fn check(&self, table: &Table) -> Result<()>;
+    /// What it cannot read as it was trained to in `rows` of `table`
+    /// (after [`Artefact::check`] passed): scoring goes on, and says so.
+    fn unread(&self, table: &Table, rows: &[usize]) -> Vec<crate::ml::unread::Unread>;
     /// Its answer for `rows` of `table`.
     fn score(&self, table: &Table, rows: &[usize], device: &Device) -> Result<Output>;
     /// The column it predicts and its test score, when it predicts one.

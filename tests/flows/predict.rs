@@ -610,4 +610,58 @@ fn a_small_table_is_cross_validated_and_the_saved_model_learns_every_row() {
         }
         other => panic!("the deep model is refitted on every row, not {other:?}"),
     }
+
+    // Scoring a file the model cannot fully read goes on, and says what it could not read.
+    let score = |name: &str, text: &str| {
+        let data = dir.path().join(name);
+        std::fs::write(&data, text).expect("writes the file");
+        let out = clearbox(&[
+            "predict",
+            "--model",
+            model.to_str().expect("utf-8"),
+            "--data",
+            data.to_str().expect("utf-8"),
+            "--out",
+            dir.path().join("scored.csv").to_str().expect("utf-8"),
+            "--device",
+            "cpu",
+        ]);
+        let said = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{said}");
+        said
+    };
+    let mut changed = String::from("amount,colour,bought\n");
+    for i in 0..20 {
+        // Amounts written with a currency on 5 rows of 20, a colour renamed on 10.
+        let amount = if i % 4 == 0 {
+            format!("${i}")
+        } else {
+            i.to_string()
+        };
+        let colour = if i % 2 == 0 { "purple" } else { "red" };
+        changed.push_str(&format!("{amount},{colour},1\n"));
+    }
+    let said = score("changed.csv", &changed);
+    assert!(
+        said.contains("'amount' holds text where the model reads numbers on 5 of 20 rows (25%), such as '$0'")
+            && said.contains("'colour' has a label the model saw rarely or never on 10 of 20 rows (50%), such as 'purple'"),
+        "{said}"
+    );
+    let said = score(
+        "same.csv",
+        "amount,colour,bought\n12,red,1\n150,blue,0\n7,grey,1\n",
+    );
+    assert!(
+        !said.contains("Note:"),
+        "a file read as trained gets no note: {said}"
+    );
+    // Training had no empty amount: empty ones on many rows are worth a note.
+    let said = score(
+        "empty.csv",
+        "amount,colour,bought\n12,red,1\n,blue,0\n,grey,1\n7,red,0\n",
+    );
+    assert!(
+        said.contains("'amount' is empty on 2 of 4 rows (50%)"),
+        "{said}"
+    );
 }

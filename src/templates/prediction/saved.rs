@@ -408,6 +408,10 @@ impl Artefact for SavedModel {
         self.card.preprocessor.check(table)
     }
 
+    fn unread(&self, table: &Table, rows: &[usize]) -> Vec<crate::ml::unread::Unread> {
+        self.card.preprocessor.unread(table, rows)
+    }
+
     fn score(&self, table: &Table, rows: &[usize], device: &Device) -> Result<Output> {
         super::score::score_rows(self, table, rows, device)
     }

@@ -337,6 +337,10 @@ impl Artefact for SavedPolicy {
         self.card.preprocessor.check(table)
     }
 
+    fn unread(&self, table: &Table, rows: &[usize]) -> Vec<crate::ml::unread::Unread> {
+        self.card.preprocessor.unread(table, rows)
+    }
+
     fn score(&self, table: &Table, rows: &[usize], device: &Device) -> Result<Output> {
         let (expected, chances) = self.judge_rows(table, rows, device)?;
         let k = self.card.actions.len();

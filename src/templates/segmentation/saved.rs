@@ -196,6 +196,10 @@ impl Artefact for SavedSegments {
         self.card.features.preprocessor.check(table)
     }
 
+    fn unread(&self, table: &Table, rows: &[usize]) -> Vec<crate::ml::unread::Unread> {
+        self.card.features.preprocessor.unread(table, rows)
+    }
+
     fn score(&self, table: &Table, rows: &[usize], device: &Device) -> Result<Output> {
         Ok(Output::Groups {
             names: self.card.names.clone(),
