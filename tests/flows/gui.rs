@@ -685,9 +685,12 @@ fn the_check_step_offers_a_split_by_time() {
 }
 
 /// The longest a frame may take while 3M rows are open. A synchronous pass
-/// over the rows takes far longer; the bound is generous so a busy 2-core
-/// machine cannot make the test flaky.
-const FRAME_LIMIT: Duration = Duration::from_millis(250);
+/// over the rows takes far longer. Run alone, the slowest frame (the one
+/// that receives the loaded table) takes 72–75 ms in this debug build; in
+/// the whole suite on 2 cores, beside a test that trains a model and one
+/// that loads the same file, frames reached 264 ms and 347 ms. The bound
+/// leaves room for that, so a busy machine cannot make the test flaky.
+const FRAME_LIMIT: Duration = Duration::from_millis(500);
 
 /// Steps frames until `done` holds, timing every frame against [`FRAME_LIMIT`].
 fn timed_until(
