@@ -566,8 +566,9 @@ pub fn reward_sentence(log: &LoggedDecisions, reward: &str) -> String {
     match log.kind {
         RewardKind::YesNo => {
             let good = log.rewards.iter().sum::<f64>();
+            let success = log.good.as_deref().unwrap_or("1");
             format!(
-                "'{reward}' is a yes/no reward: {} of {} decisions ({}) ended well.",
+                "'{reward}' is a yes/no reward, and '{success}' is the outcome the policy seeks: {} of {} decisions ({}) ended that way.",
                 count(good as usize),
                 count(log.len()),
                 percent(good / log.len().max(1) as f64)
