@@ -56,8 +56,9 @@
 //! 5. [`templates`]: the guided analyses, all of one shape (below):
 //!    [`templates::prediction`] learns a column with a deep model, a
 //!    simple model and gradient-boosted trees, and keeps the deep model
-//!    unless the simple one scores better or the trees clearly better
-//!    (its [`templates::prediction::Scorer`] is a network or the trees),
+//!    unless the simple one scores better or the trees clearly better on
+//!    the validation rows (on the rotations' figures when cross-validated;
+//!    its [`templates::prediction::Scorer`] is a network or the trees),
 //!    and warns wherever its figures appear when the kept model does no
 //!    better than guessing; [`templates::segmentation`] finds natural groups of rows with
 //!    k-means, chooses how many, checks they are repeatable and names them;
@@ -232,7 +233,8 @@
 //! rows or more with a random split, and every split by time, are
 //! `HeldOut(Split)`: the preprocessor fitted on the training rows, the
 //! simple model's penalty, the trees' size and the deep network's last pass
-//! chosen on the validation rows, all three scored on the test rows.
+//! chosen on the validation rows, the kept model too (the test rows
+//! choose nothing), all three scored on the test rows.
 //! Smaller tables are `CrossValidated`: the same on each of 5 stratified
 //! rotations, every row scored once by models that had not seen it (the
 //! card keeps the pooled figures and each rotation's), then the saved

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::importance::{Driver, Stability};
 use super::sentences::model_paragraph;
 use crate::ml::task::TaskKind;
-use crate::templates::prediction::{ChosenModel, ModelCard, Scores, trees_lead};
+use crate::templates::prediction::{ChosenModel, ModelCard, Scores, UnkeptTrees};
 use crate::templates::{InputChoice, LeftOut, Provenance};
 use crate::words;
 
@@ -163,15 +163,15 @@ pub fn quality(card: &ModelCard) -> Vec<String> {
             metric.name()
         ));
     }
-    if let Some(trees) = card
-        .trees
-        .as_ref()
-        .filter(|_| card.chosen != ChosenModel::Trees)
-    {
-        let comparison = if trees_lead(&trees.test, chosen) {
-            "better than the model used here, which was saved before Clearbox could keep trees (train it again to use them)"
-        } else {
-            "no clear gain over the model used here"
+    if let (Some(trees), Some(unkept)) = (&card.trees, card.unkept_trees()) {
+        let comparison = match unkept {
+            UnkeptTrees::AheadSavedBefore => {
+                "better than the model used here, which was saved before Clearbox could keep trees (train it again to use them)"
+            }
+            UnkeptTrees::AheadOnTestOnly => {
+                "better than the model used here, but not clearly on the validation rows the choice is made on, so the difference may be luck"
+            }
+            UnkeptTrees::NoClearGain => "no clear gain over the model used here",
         };
         lines.push(format!(
             "A tree model (gradient-boosted trees) reaches {} {} on the same rows: {comparison}.",

@@ -4,7 +4,7 @@
 
 use clearbox::ml::metrics::{BinaryCurves, BinaryScores};
 use clearbox::templates::prediction::{
-    ChosenModel, Compared, Measured, PredictionOutcome, Scores, trees_lead,
+    ChosenModel, Compared, Measured, PredictionOutcome, Scores, UnkeptTrees,
 };
 use clearbox::words::{count, percent};
 use egui::{RichText, Ui};
@@ -75,16 +75,30 @@ pub fn results_ui(ui: &mut Ui, wizard: &PredictionWizard, commands: &mut Vec<App
             count(trees.trees)
         ));
         let kept = card.chosen_test();
-        if card.chosen != ChosenModel::Trees && trees_lead(&trees.test, kept) {
-            gloss::coloured(
-                ui,
-                super::theme::CHECK,
-                format!(
-                    "On this table the trees do better ({} against {}). This model was saved before Clearbox could keep trees; train it again to use them.",
-                    kept.metric().shown(trees.test.value()),
-                    kept.metric().shown(kept.value())
-                ),
-            );
+        let ahead = format!(
+            "On the test rows the trees do better ({} against {}).",
+            kept.metric().shown(trees.test.value()),
+            kept.metric().shown(kept.value())
+        );
+        match card.unkept_trees() {
+            Some(UnkeptTrees::AheadSavedBefore) => {
+                gloss::coloured(
+                    ui,
+                    super::theme::CHECK,
+                    format!(
+                        "{ahead} This model was saved before Clearbox could keep trees; train it again to use them."
+                    ),
+                );
+            }
+            Some(UnkeptTrees::AheadOnTestOnly) => {
+                gloss::weak(
+                    ui,
+                    format!(
+                        "{ahead} They did not clearly lead on the validation rows the choice is made on, so the difference may be luck."
+                    ),
+                );
+            }
+            Some(UnkeptTrees::NoClearGain) | None => {}
         }
     }
     if let Measured::CrossValidated { .. } = card.measured {

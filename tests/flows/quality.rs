@@ -12,7 +12,7 @@ use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::{DataSource, load};
 use clearbox::jobs::Progress;
 use clearbox::ml::skill::Skill;
-use clearbox::templates::prediction::{PredictionRequest, Scores, train_prediction};
+use clearbox::templates::prediction::{Measured, PredictionRequest, Scores, train_prediction};
 
 /// Trains with the defaults and returns the chosen model's and the simple model's test scores.
 fn train(name: &str, target: &str, exclude: &[&str]) -> (Scores, Scores) {
@@ -28,6 +28,17 @@ fn train(name: &str, target: &str, exclude: &[&str]) -> (Scores, Scores) {
     };
     let outcome =
         train_prediction(&table, &request, &device, &Progress::silent(), &|_| {}).expect("trains");
+    if outcome.card.measured == Measured::HeldOut {
+        assert!(
+            outcome.card.chosen_on.is_some()
+                && outcome
+                    .card
+                    .kept_sentence()
+                    .contains("on the validation rows"),
+            "{name}: the kept model is chosen on the validation rows, and says so: {}",
+            outcome.card.kept_sentence()
+        );
+    }
     assert_eq!(
         outcome.card.skill(),
         Skill::BeatsGuessing,

@@ -9,6 +9,13 @@ use crate::ml::split::Split;
 use crate::ml::task::{TargetColumn, TargetValues, TaskKind};
 use crate::ml::train::Labels;
 
+/// A model's scores on the validation rows (what the kept model is chosen
+/// on) and on the test rows (what it reports).
+pub(super) struct SetScores {
+    pub(super) valid: Scores,
+    pub(super) test: Scores,
+}
+
 /// Every model's raw outputs for the test rows, and which one is kept.
 pub(super) struct ModelOutputs<'a> {
     pub(super) deep: &'a [f32],
@@ -106,19 +113,24 @@ impl LabelSets {
         }
     }
 
-    /// Test scores from raw outputs; for yes/no the threshold is chosen on validation rows.
+    /// Validation and test scores from raw outputs; for yes/no the
+    /// threshold is chosen on the validation rows, and both are flagged at it.
     pub(super) fn score(
         &self,
         target: &TargetColumn,
         valid_out: &[f32],
         test_out: &[f32],
-    ) -> (Scores, Option<f64>) {
+    ) -> (SetScores, Option<f64>) {
         let threshold = (target.task == TaskKind::Binary).then(|| {
             let valid_p = positive_probabilities(valid_out);
             let truth_valid: Vec<bool> = self.classes[1].iter().map(|&c| c == 1).collect();
             balanced_threshold(&valid_p, &truth_valid)
         });
-        (self.score_at(target, test_out, threshold), threshold)
+        let measured = SetScores {
+            valid: self.score_set(target, 1, valid_out, threshold),
+            test: self.score_set(target, 2, test_out, threshold),
+        };
+        (measured, threshold)
     }
 
     /// Test scores from raw outputs, flagging yes/no rows above `threshold`
@@ -129,25 +141,31 @@ impl LabelSets {
         test_out: &[f32],
         threshold: Option<f64>,
     ) -> Scores {
+        self.score_set(target, 2, test_out, threshold)
+    }
+
+    /// Scores of set `set` (0 training, 1 validation, 2 test) from its raw outputs.
+    fn score_set(
+        &self,
+        target: &TargetColumn,
+        set: usize,
+        out: &[f32],
+        threshold: Option<f64>,
+    ) -> Scores {
         match (target.task, self.amount_scale) {
             (TaskKind::Regression, Some((mean, sd))) => {
-                let predicted: Vec<f64> =
-                    test_out.iter().map(|&o| f64::from(o) * sd + mean).collect();
-                Scores::Regression(AmountScores::measure(&predicted, &self.raw_amounts[2]))
+                let predicted: Vec<f64> = out.iter().map(|&o| f64::from(o) * sd + mean).collect();
+                Scores::Regression(AmountScores::measure(&predicted, &self.raw_amounts[set]))
             }
             (TaskKind::Binary, _) => {
-                let test_p = positive_probabilities(test_out);
-                let truth: Vec<bool> = self.classes[2].iter().map(|&c| c == 1).collect();
-                Scores::Binary(BinaryScores::measure(
-                    &test_p,
-                    &truth,
-                    threshold.unwrap_or(0.5),
-                ))
+                let p = positive_probabilities(out);
+                let truth: Vec<bool> = self.classes[set].iter().map(|&c| c == 1).collect();
+                Scores::Binary(BinaryScores::measure(&p, &truth, threshold.unwrap_or(0.5)))
             }
             _ => {
                 let k = target.classes.len();
-                let predicted: Vec<usize> = test_out.chunks(k.max(1)).map(argmax).collect();
-                let truth: Vec<usize> = self.classes[2].iter().map(|&c| c as usize).collect();
+                let predicted: Vec<usize> = out.chunks(k.max(1)).map(argmax).collect();
+                let truth: Vec<usize> = self.classes[set].iter().map(|&c| c as usize).collect();
                 Scores::Multiclass(ClassScores::measure(&predicted, &truth, k))
             }
         }

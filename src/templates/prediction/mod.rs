@@ -2,6 +2,7 @@
 //! it honestly against a simple model on held-out rows, save it, and score
 //! new files with it.
 
+mod choice;
 mod fit;
 mod guessing;
 mod kept;
@@ -17,10 +18,9 @@ use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
 pub use crate::ml::metrics::Scores;
+pub use choice::{ChoiceFigures, UnkeptTrees, trees_lead};
 pub use fit::{SimpleOnly, simple_only, train_prediction};
-pub use saved::{
-    Compared, Fitting, Measured, ModelCard, ModelPart, SavedModel, TreeReference, trees_lead,
-};
+pub use saved::{Compared, Fitting, Measured, ModelCard, ModelPart, SavedModel, TreeReference};
 pub use score::{score_rows, score_table};
 pub use scorer::Scorer;
 

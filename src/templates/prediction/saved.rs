@@ -10,6 +10,7 @@ use std::sync::Arc;
 use burn::tensor::Device;
 use serde::{Deserialize, Serialize};
 
+use super::choice::ChoiceFigures;
 use super::{ChosenModel, PredictionOutcome, Scorer, Scores};
 use crate::data::Table;
 use crate::error::Result;
@@ -145,34 +146,9 @@ impl Measured {
     }
 }
 
-/// The better of the deep and the simple model, and its scores: the deep
-/// one unless the simple one scores better.
-pub(super) fn better_network<'a>(
-    deep: &'a Scores,
-    simple: &'a Scores,
-) -> (ChosenModel, &'a Scores) {
-    if deep.headline() >= simple.headline() {
-        (ChosenModel::Deep, deep)
-    } else {
-        (ChosenModel::Simple, simple)
-    }
-}
-
-/// Whether the tree model does clearly better than the better of the deep
-/// and the simple model: by more than 0.01 AUC or accuracy, or an error 3%
-/// smaller — differences beyond what a reshuffle of the rows usually moves.
-/// Only then are the trees kept for scoring, so a close call stays with the
-/// models whose explanations are smooth in every input.
-pub fn trees_lead(trees: &Scores, kept: &Scores) -> bool {
-    match kept.metric() {
-        Metric::Rmse => trees.value() < kept.value() * 0.97,
-        _ => trees.value() > kept.value() + 0.01,
-    }
-}
-
 /// Gradient-boosted trees fitted on the same rows as the other two: always
 /// shown beside them, and kept for scoring when they clearly do better
-/// ([`trees_lead`]).
+/// ([`super::trees_lead`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TreeReference {
     /// Trees in the ensemble (the median over rotations under cross-validation).
@@ -215,6 +191,11 @@ pub struct ModelCard {
     pub trees: Option<TreeReference>,
     /// The one used for scoring.
     pub chosen: ChosenModel,
+    /// The figures it was chosen on where they are not the test figures:
+    /// the validation rows' on a held-out split. Cross-validated cards, and
+    /// cards saved before, chose on the figures they show.
+    #[serde(default)]
+    pub chosen_on: Option<ChoiceFigures>,
 }
 
 impl ModelCard {
@@ -240,32 +221,6 @@ impl ModelCard {
             (ChosenModel::Simple, _) => self.simple.threshold,
             (ChosenModel::Trees, Some(trees)) => trees.threshold,
             _ => self.deep.threshold,
-        }
-    }
-
-    /// Which model is kept and why, in one sentence with the figures.
-    pub fn kept_sentence(&self) -> String {
-        let metric = self.deep.test.metric();
-        let shown = |scores: &Scores| format!("{} {}", metric.name(), metric.shown(scores.value()));
-        match self.chosen {
-            ChosenModel::Deep => format!(
-                "The deep model does at least as well as the simple one ({} against {}), so it is the one used.",
-                shown(&self.deep.test),
-                shown(&self.simple.test)
-            ),
-            ChosenModel::Simple => format!(
-                "The deep model does not beat the simple one on this table ({} against {}), so the simple model is used instead.",
-                shown(&self.deep.test),
-                shown(&self.simple.test)
-            ),
-            ChosenModel::Trees => {
-                let (_, runner_up) = better_network(&self.deep.test, &self.simple.test);
-                format!(
-                    "The tree model does clearly better on this table than the deep and the simple model ({} against {}), so it is the one used for scoring and explanations.",
-                    shown(self.chosen_test()),
-                    shown(runner_up)
-                )
-            }
         }
     }
 

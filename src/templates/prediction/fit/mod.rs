@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use rotations::cross_validated;
 
+use super::choice::{ChoiceFigures, choose};
 use super::labels::{LabelSets, ModelOutputs};
 use super::saved::{Fitting, Measured, ModelCard, ModelPart, TreeReference};
 use super::{
@@ -55,9 +56,11 @@ struct Fitted {
     trees: Option<(TreeModel, Judged)>,
 }
 
-/// A model's figures on a split's test rows.
+/// A model's figures on a split's test rows, and on its validation rows
+/// (what the kept model is chosen on).
 struct Judged {
     scores: Scores,
+    valid: Scores,
     threshold: Option<f64>,
     /// Raw outputs for the test rows (`rows × outputs`).
     test_out: Vec<f32>,
@@ -198,7 +201,7 @@ pub fn simple_only(
     )?;
     let valid_out = predict(&network, &x_valid, width, &device.device)?;
     let test_out = predict(&network, &x_test, width, &device.device)?;
-    let (test, _) = labels.score(&prepared.target, &valid_out, &test_out);
+    let test = labels.score(&prepared.target, &valid_out, &test_out).0.test;
     Ok(SimpleOnly {
         inputs: prepared.used,
         split,
@@ -222,11 +225,7 @@ fn held_out(job: &Job<'_>, split: &Split, progress: &Progress) -> Result<Parts> 
     let fitted = fit_split(job, split, progress)?;
     let [deep_judged, simple_judged] = &fitted.judged;
     let tree_judged = fitted.trees.as_ref().map(|(_, judged)| judged);
-    let chosen = choose(
-        &deep_judged.scores,
-        &simple_judged.scores,
-        tree_judged.map(|j| &j.scores),
-    );
+    let (chosen, chosen_on) = chosen_on_validation([deep_judged, simple_judged], tree_judged);
     let test_predictions = fitted.labels.test_predictions(
         job.target.task,
         ModelOutputs {
@@ -267,6 +266,7 @@ fn held_out(job: &Job<'_>, split: &Split, progress: &Progress) -> Result<Parts> 
             threshold: judged.threshold,
         }),
         chosen,
+        chosen_on: Some(chosen_on),
         preprocessor: fitted.preprocessor,
     };
     Ok(Parts {
@@ -345,9 +345,10 @@ fn fit_split(job: &Job<'_>, split: &Split, progress: &Progress) -> Result<Fitted
     let simple_network = linear_network(&simple, width, job.outputs, device);
     progress.report(0.97, "Measuring on the test rows");
     let judge = |valid_out: Vec<f32>, test_out: Vec<f32>| {
-        let (scores, threshold) = labels.score(job.target, &valid_out, &test_out);
+        let (measured, threshold) = labels.score(job.target, &valid_out, &test_out);
         Judged {
-            scores,
+            scores: measured.test,
+            valid: measured.valid,
             threshold,
             test_out,
         }
@@ -423,14 +424,19 @@ fn linear_network(
     )
 }
 
-/// The deep model unless the simple one scores better; the trees when they
-/// clearly beat whichever of the two that is ([`super::trees_lead`]).
-fn choose(deep: &Scores, simple: &Scores, trees: Option<&Scores>) -> ChosenModel {
-    let (better, scores) = super::saved::better_network(deep, simple);
-    match trees {
-        Some(trees) if super::trees_lead(trees, scores) => ChosenModel::Trees,
-        _ => better,
-    }
+/// The kept model of a held-out split, chosen on the validation rows so
+/// the test rows measure it untouched ([`super::choice`]), and the figures
+/// it was chosen on.
+fn chosen_on_validation(
+    [deep, simple]: [&Judged; 2],
+    trees: Option<&Judged>,
+) -> (ChosenModel, ChoiceFigures) {
+    let on = ChoiceFigures {
+        deep: deep.valid.clone(),
+        simple: simple.valid.clone(),
+        trees: trees.map(|j| j.valid.clone()),
+    };
+    (choose(&on.deep, &on.simple, on.trees.as_ref()), on)
 }
 
 /// Runs `side` (the simple model, then the trees) on a scoped thread while
@@ -478,26 +484,33 @@ mod tests {
     use super::*;
     use crate::ml::metrics::AmountScores;
 
-    /// Amount scores whose RMSE is `rmse` (every prediction off by it).
-    fn rmse(rmse: f64) -> Scores {
-        Scores::Regression(AmountScores::measure(&[rmse, -rmse], &[0.0, 0.0]))
+    /// A model judged with these RMSEs on the validation and the test rows.
+    fn judged(valid: f64, test: f64) -> Judged {
+        let rmse = |e: f64| Scores::Regression(AmountScores::measure(&[e, -e], &[0.0, 0.0]));
+        Judged {
+            scores: rmse(test),
+            valid: rmse(valid),
+            threshold: None,
+            test_out: Vec::new(),
+        }
     }
 
     #[test]
-    fn trees_are_kept_only_when_they_clearly_beat_the_better_of_the_two() {
-        let (deep, simple) = (rmse(1.0), rmse(1.2));
-        assert_eq!(choose(&deep, &simple, None), ChosenModel::Deep);
-        assert_eq!(choose(&simple, &deep, None), ChosenModel::Simple);
-        // 2% smaller than the deep model's error is within the noise.
-        assert_eq!(choose(&deep, &simple, Some(&rmse(0.98))), ChosenModel::Deep);
-        assert_eq!(
-            choose(&deep, &simple, Some(&rmse(0.96))),
-            ChosenModel::Trees
-        );
-        // Measured against the better model, not the weaker simple one.
-        assert_eq!(
-            choose(&simple, &deep, Some(&rmse(0.98))),
-            ChosenModel::Simple
-        );
+    fn a_held_out_split_keeps_the_model_that_does_best_on_the_validation_rows() {
+        // The simple model is better on the validation rows, the deep one on
+        // the test rows: the test rows do not choose.
+        let (deep, simple) = (judged(1.1, 0.9), judged(1.0, 1.0));
+        let (chosen, on) = chosen_on_validation([&deep, &simple], None);
+        assert_eq!(chosen, ChosenModel::Simple);
+        assert_eq!((on.deep.value(), on.simple.value()), (1.1, 1.0));
+        // Trees 10% better on the test rows only are not kept.
+        let trees = judged(1.0, 0.8);
+        let (chosen, on) = chosen_on_validation([&simple, &deep], Some(&trees));
+        assert_eq!(chosen, ChosenModel::Deep);
+        assert_eq!(on.trees.map(|t| t.value()), Some(1.0));
+        // Clearly better on the validation rows, they are.
+        let trees = judged(0.9, 1.2);
+        let (chosen, _) = chosen_on_validation([&deep, &simple], Some(&trees));
+        assert_eq!(chosen, ChosenModel::Trees);
     }
 }

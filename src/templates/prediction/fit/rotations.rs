@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{Job, Parts, background, beside_deep, choose, fit_split, linear_network};
+use super::{Job, Parts, background, beside_deep, fit_split, linear_network};
 use crate::error::Result;
 use crate::jobs::Progress;
 use crate::ml::glm::{Cores, PenaltyChoice, PlainInputs, refit_linear};
@@ -13,6 +13,7 @@ use crate::ml::preprocess::Preprocessor;
 use crate::ml::split::Split;
 use crate::ml::train::{Examples, TrainOptions, fit_passes};
 use crate::ml::trees::refit_trees;
+use crate::templates::prediction::choice::choose;
 use crate::templates::prediction::labels::{LabelSets, ModelOutputs};
 use crate::templates::prediction::saved::{Fitting, Measured, ModelCard, ModelPart, TreeReference};
 use crate::templates::prediction::{Round, TrainingEvent};
@@ -194,6 +195,8 @@ pub(super) fn cross_validated(
         },
         trees: reference,
         chosen,
+        // Chosen on the figures the card shows: every row's, as a rotation's test row.
+        chosen_on: None,
         preprocessor,
     };
     Ok(Parts {
