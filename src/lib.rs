@@ -26,7 +26,9 @@
 //!    header sniffed in [`data::sniff`], records checked in `data/records.rs`,
 //!    parsed by polars in chunks) or a Parquet file ([`data::parquet`], by row
 //!    group) into a [`data::Table`]: typed columns with an inferred
-//!    [`data::ColumnRole`] ([`data::infer`]) and descriptive statistics
+//!    [`data::ColumnRole`] ([`data::infer`]; amounts written with currency
+//!    or per cent signs and thousands separators read as numbers, with a
+//!    note: [`data::written`]) and descriptive statistics
 //!    ([`data::profile`]). The user's changes — roles and one-click fixes —
 //!    are a [`data::Recipe`] applied to the original table, so they can be
 //!    undone, saved and replayed (`clearbox profile --recipe`, `clearbox

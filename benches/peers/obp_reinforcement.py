@@ -11,7 +11,7 @@ Needs obp 0.5.5. On Python 3.10 or later its pins (scikit-learn 1.0.2,
 Python < 3.10) do not install; what worked here (Python 3.11):
 
     pip install --no-deps --ignore-requires-python obp==0.5.5
-    pip install "numpy<2" "pandas<2" scikit-learn scipy tqdm matplotlib seaborn torch
+    pip install "numpy<2" "pandas<2" scikit-learn scipy tqdm matplotlib seaborn torch pyyaml
 
 It learns on the first 70% of the rows and judges on the rest (Clearbox:
 55% learn, 15% stop learning early, 30% judge). Not part of the test suite.

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::role::ColumnRole;
 use super::table::{Column, ColumnValues, TextValues};
+use super::written::{self, DecimalMark, SetAside};
 
 /// Strings people use to mean "no value". Compared trimmed and lower-cased.
 pub const MISSING_TOKENS: &[&str] = &[
@@ -39,13 +40,48 @@ pub struct Inferred {
     /// Strings that were read as missing while converting to numbers or dates,
     /// with how many rows held each ("?", "N/A", or stray text in a number column).
     pub converted_to_missing: Vec<(String, usize)>,
+    /// What reading the numbers set aside (currency and per cent signs,
+    /// thousands separators), and one value as written with its reading;
+    /// `None` when the numbers were plain.
+    pub written: Option<(SetAside, String, f64)>,
+}
+
+impl Inferred {
+    /// Values that needed no conversion.
+    pub fn plain(values: ColumnValues) -> Self {
+        Self {
+            values,
+            converted_to_missing: Vec::new(),
+            written: None,
+        }
+    }
 }
 
 /// Share of the non-missing cells that must parse for a column to be typed.
 const PARSE_SHARE: f64 = 0.98;
 
-/// Converts a text column into numbers or dates when (almost) all of it parses.
-pub fn infer_values(text: TextValues) -> Inferred {
+/// How one string is tried as a number.
+#[derive(Clone, Copy)]
+enum Reading {
+    /// "1234.5", "-3", "1e6".
+    Plain,
+    /// As exports write amounts ([`written::read`]).
+    Written(DecimalMark),
+}
+
+impl Reading {
+    fn read(self, s: &str) -> Option<(f64, SetAside)> {
+        match self {
+            Self::Plain => parse_number(s).map(|v| (v, SetAside::default())),
+            Self::Written(mark) => written::read(s, mark),
+        }
+    }
+}
+
+/// Converts a text column into numbers or dates when (almost) all of it
+/// parses. Numbers are tried plain first, then as written amounts with the
+/// file's likely decimal `mark`, then with the other mark.
+pub fn infer_values(text: TextValues, mark: DecimalMark) -> Inferred {
     let counts = text.level_counts();
     let token: Vec<bool> = text.levels.iter().map(|l| is_missing_token(l)).collect();
     let filled: usize = counts
@@ -55,18 +91,20 @@ pub fn infer_values(text: TextValues) -> Inferred {
         .map(|(c, _)| c)
         .sum();
     if filled == 0 {
-        return Inferred {
-            values: ColumnValues::Text(text),
-            converted_to_missing: Vec::new(),
-        };
+        return Inferred::plain(ColumnValues::Text(text));
     }
-    for parser in [parse_number as fn(&str) -> Option<f64>, parse_decimal_comma] {
-        let parsed: Vec<Option<f64>> = text
+    for reading in [
+        Reading::Plain,
+        Reading::Written(mark),
+        Reading::Written(mark.other()),
+    ] {
+        let read: Vec<Option<(f64, SetAside)>> = text
             .levels
             .iter()
             .zip(&token)
-            .map(|(l, t)| if *t { None } else { parser(l) })
+            .map(|(l, t)| if *t { None } else { reading.read(l) })
             .collect();
+        let parsed: Vec<Option<f64>> = read.iter().map(|r| r.as_ref().map(|(v, _)| *v)).collect();
         if share_parsed(&parsed, &counts, filled) >= PARSE_SHARE {
             let values = text
                 .codes
@@ -80,6 +118,7 @@ pub fn infer_values(text: TextValues) -> Inferred {
                 })
                 .collect();
             return Inferred {
+                written: set_aside(&text.levels, &read, &counts),
                 values: ColumnValues::Number(values),
                 converted_to_missing: unparsed(&text.levels, &parsed, &counts),
             };
@@ -107,13 +146,30 @@ pub fn infer_values(text: TextValues) -> Inferred {
             return Inferred {
                 values: ColumnValues::Datetime(values),
                 converted_to_missing: unparsed(&text.levels, &parsed, &counts),
+                written: None,
             };
         }
     }
-    Inferred {
-        values: ColumnValues::Text(text),
-        converted_to_missing: Vec::new(),
+    Inferred::plain(ColumnValues::Text(text))
+}
+
+/// Everything the used values set aside, and the first of them as an example.
+fn set_aside(
+    levels: &[String],
+    read: &[Option<(f64, SetAside)>],
+    counts: &[usize],
+) -> Option<(SetAside, String, f64)> {
+    let mut all = SetAside::default();
+    let mut example = None;
+    for ((level, read), &count) in levels.iter().zip(read).zip(counts) {
+        if let Some((value, aside)) = read.as_ref().filter(|_| count > 0) {
+            if example.is_none() && !aside.is_empty() {
+                example = Some((level.trim().to_owned(), *value));
+            }
+            all.merge(aside);
+        }
     }
+    example.map(|(level, value)| (all, level, value))
 }
 
 fn share_parsed(parsed: &[Option<f64>], counts: &[usize], filled: usize) -> f64 {
@@ -146,15 +202,6 @@ pub fn parse_number(s: &str) -> Option<f64> {
         return None;
     }
     t.parse::<f64>().ok().filter(|x| x.is_finite())
-}
-
-/// Parses a number with a decimal comma ("3,14"), as many European exports write.
-fn parse_decimal_comma(s: &str) -> Option<f64> {
-    let t = s.trim();
-    if t.matches(',').count() != 1 || t.contains('.') {
-        return parse_number(t).filter(|_| !t.contains('.'));
-    }
-    parse_number(&t.replace(',', "."))
 }
 
 /// A date or date-time layout.
@@ -319,13 +366,7 @@ pub fn name_says_identifier(name: &str) -> bool {
 
 /// Builds a [`Column`] from a name and typed values, inferring its role.
 pub fn column(name: String, values: ColumnValues) -> Column {
-    column_with_notes(
-        name,
-        Inferred {
-            values,
-            converted_to_missing: Vec::new(),
-        },
-    )
+    column_with_notes(name, Inferred::plain(values))
 }
 
 /// Builds a [`Column`] from what [`infer_values`] produced.
@@ -355,7 +396,7 @@ mod tests {
 
     #[test]
     fn numbers_with_question_marks_become_numbers() {
-        let inferred = infer_values(text(&["1", "2.5", "?", "", "4"]));
+        let inferred = infer_values(text(&["1", "2.5", "?", "", "4"]), DecimalMark::Point);
         match inferred.values {
             ColumnValues::Number(v) => {
                 assert_eq!(v[1], 2.5);
@@ -368,7 +409,7 @@ mod tests {
 
     #[test]
     fn decimal_commas_are_read() {
-        match infer_values(text(&["3,5", "1,25", "2"])).values {
+        match infer_values(text(&["3,5", "1,25", "2"]), DecimalMark::Point).values {
             ColumnValues::Number(v) => assert_eq!(v, vec![3.5, 1.25, 2.0]),
             other => panic!("expected numbers, got {other:?}"),
         }
@@ -377,15 +418,20 @@ mod tests {
     #[test]
     fn dates_and_zoned_timestamps_are_read() {
         assert!(matches!(
-            infer_values(text(&["2021-01-05", "2021-02-28"])).values,
+            infer_values(text(&["2021-01-05", "2021-02-28"]), DecimalMark::Point).values,
             ColumnValues::Datetime(_)
         ));
-        match infer_values(text(&["2019-11-24 00:00:34.762830+00:00"])).values {
+        match infer_values(
+            text(&["2019-11-24 00:00:34.762830+00:00"]),
+            DecimalMark::Point,
+        )
+        .values
+        {
             ColumnValues::Datetime(v) => assert_eq!(v[0], Some(1_574_553_634)),
             other => panic!("expected date-times, got {other:?}"),
         }
         assert!(matches!(
-            infer_values(text(&["31/12/2020", "01/02/2021"])).values,
+            infer_values(text(&["31/12/2020", "01/02/2021"]), DecimalMark::Point).values,
             ColumnValues::Datetime(_)
         ));
     }
@@ -401,10 +447,48 @@ mod tests {
             infer_role("x", &ColumnValues::Number(vec![0.0, 1.0, 1.0])),
             ColumnRole::Boolean
         );
-        let yes = infer_values(text(&["Yes", "No", "yes"])).values;
+        let yes = infer_values(text(&["Yes", "No", "yes"]), DecimalMark::Point).values;
         assert_eq!(infer_role("churn", &yes), ColumnRole::Boolean);
-        let cats = infer_values(text(&["red", "blue", "red", "green"])).values;
+        let cats = infer_values(text(&["red", "blue", "red", "green"]), DecimalMark::Point).values;
         assert_eq!(infer_role("colour", &cats), ColumnRole::Category);
         assert!(name_says_identifier("customer_id") && !name_says_identifier("paid"));
+    }
+
+    #[test]
+    fn amounts_as_exports_write_them_are_numbers_with_a_note() {
+        let inferred = infer_values(
+            text(&["$1,234.50", "$80.00", "n/a", "(12.00)"]),
+            DecimalMark::Point,
+        );
+        match &inferred.values {
+            ColumnValues::Number(v) => {
+                assert_eq!((v[0], v[1], v[3]), (1234.5, 80.0, -12.0));
+                assert!(v[2].is_nan());
+            }
+            other => panic!("expected numbers, got {other:?}"),
+        }
+        let (aside, example, value) = inferred.written.expect("what was set aside");
+        assert_eq!((example.as_str(), value), ("$1,234.50", 1234.5));
+        assert_eq!(
+            aside.words(),
+            "the currency sign '$', thousands separators and brackets (read as minus)"
+        );
+        // The file's decimal mark decides numbers that read both ways.
+        let comma = |mark| match infer_values(text(&["1,250", "2,500"]), mark).values {
+            ColumnValues::Number(v) => v,
+            other => panic!("expected numbers, got {other:?}"),
+        };
+        assert_eq!(comma(DecimalMark::Point), vec![1250.0, 2500.0]);
+        assert_eq!(comma(DecimalMark::Comma), vec![1.25, 2.5]);
+        // Plain numbers need no note; codes stay text.
+        assert!(
+            infer_values(text(&["1", "2"]), DecimalMark::Point)
+                .written
+                .is_none()
+        );
+        assert!(matches!(
+            infer_values(text(&["A-1", "B-2"]), DecimalMark::Point).values,
+            ColumnValues::Text(_)
+        ));
     }
 }

@@ -9,6 +9,7 @@ use super::csv::read_delimited;
 use super::infer::{self, Inferred};
 use super::parquet::{is_parquet, read_parquet};
 use super::table::{Column, ColumnValues, Table, TableOrigin};
+use super::written::DecimalMark;
 use crate::error::{ClearboxError, Result, display_name};
 use crate::jobs::Progress;
 use crate::samples::Sample;
@@ -97,25 +98,19 @@ pub fn load(source: &DataSource, progress: &Progress) -> Result<Table> {
     let (names, columns): (Vec<String>, Vec<Inferred>) = if is_pq {
         let parquet = read_parquet(&label, &bytes, &rest)?;
         reader_notices = parquet.notices;
-        let inferred = parquet
-            .values
-            .into_iter()
-            .map(|values| Inferred {
-                values,
-                converted_to_missing: Vec::new(),
-            })
-            .collect();
+        let inferred = parquet.values.into_iter().map(Inferred::plain).collect();
         (parquet.names, inferred)
     } else {
         let raw = read_delimited(&label, &bytes, &rest)?;
         progress.report(0.85, "Recognising column types");
+        let mark = DecimalMark::likely_for(raw.dialect.delimiter);
         // Side by side: each column's type is its own.
         let inferred = raw
             .columns
             .into_par_iter()
             .map(|text| {
                 progress.check_cancelled()?;
-                Ok(infer::infer_values(text))
+                Ok(infer::infer_values(text, mark))
             })
             .collect::<Result<Vec<_>>>()?;
         (raw.names, inferred)
@@ -129,6 +124,7 @@ pub fn load(source: &DataSource, progress: &Progress) -> Result<Table> {
     if is_pq {
         notices.extend(text_columns_that_are_numbers(&names, &columns));
     }
+    notices.extend(amounts_read_as_numbers(&names, &columns));
     // Each column's role is its own (a census file's 22 columns took 40 ms
     // one after another).
     let columns: Vec<Column> = names
@@ -256,6 +252,22 @@ fn clean_names(names: Vec<String>) -> (Vec<String>, Vec<String>) {
 
 /// Parquet text columns that hold numbers (a common export mistake) are kept
 /// as text, but the user is told.
+/// One note per column whose numbers were read by setting signs or
+/// separators aside, with an example, so a misreading can be caught.
+fn amounts_read_as_numbers(names: &[String], columns: &[Inferred]) -> Vec<String> {
+    names
+        .iter()
+        .zip(columns)
+        .filter_map(|(name, c)| {
+            let (aside, example, value) = c.written.as_ref()?;
+            Some(format!(
+                "'{name}' was read as numbers, setting aside {} ('{example}' reads as {value}).",
+                aside.words()
+            ))
+        })
+        .collect()
+}
+
 fn text_columns_that_are_numbers(names: &[String], columns: &[Inferred]) -> Vec<String> {
     names
         .iter()

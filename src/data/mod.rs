@@ -14,6 +14,7 @@ pub mod rows;
 pub mod sniff;
 pub mod table;
 pub mod text_builder;
+pub mod written;
 
 pub use load::{DataSource, fingerprint, fingerprint_of, load};
 pub use recipe::{Fix, Recipe};

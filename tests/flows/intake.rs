@@ -48,6 +48,49 @@ fn semicolons_and_decimal_commas_are_understood() {
     }
 }
 
+/// The numbers of column `index`, or a failure naming what it was read as.
+fn numbers(table: &clearbox::data::Table, index: usize) -> Vec<f64> {
+    match table.columns[index].values.as_ref() {
+        ColumnValues::Number(v) => v.clone(),
+        other => panic!(
+            "'{}' should be numbers, got {other:?}",
+            table.columns[index].name
+        ),
+    }
+}
+
+#[test]
+fn amounts_with_currency_per_cent_and_thousands_are_numbers_with_a_note() {
+    let table = open("amounts.csv");
+    assert_eq!(numbers(&table, 1), vec![1234.5, 80.0, 2000.0]);
+    let discount = numbers(&table, 2);
+    assert_eq!(&discount[..2], &[5.0, 10.0]);
+    assert!(discount[2].is_nan(), "'n/a' is a missing value");
+    assert_eq!(numbers(&table, 3), vec![-12.0, 0.0, -3.5]);
+    assert_eq!(table.columns[1].role, ColumnRole::Number);
+    let note = |column: &str| {
+        table
+            .notices
+            .iter()
+            .find(|n| n.starts_with(&format!("'{column}' was read as numbers")))
+            .unwrap_or_else(|| panic!("no note for '{column}' in {:?}", table.notices))
+            .clone()
+    };
+    assert!(
+        note("monthly spend").contains(
+            "the currency sign '$' and thousands separators ('$1,234.50' reads as 1234.5)"
+        )
+    );
+    assert!(note("discount").contains("the per cent sign"));
+    assert!(note("refund").contains("brackets (read as minus)"));
+
+    // A semicolon-separated export writes decimal commas, points between
+    // thousands and the sign after the amount.
+    let euro = open("amounts_decimal_comma.csv");
+    assert_eq!(numbers(&euro, 1), vec![1234.5, 80.0, 2000.0]);
+    assert_eq!(numbers(&euro, 2), vec![12.5, 7.0, 0.0]);
+}
+
 #[test]
 fn bundled_samples_load_with_sensible_roles() {
     for sample in clearbox::samples::SAMPLES {
