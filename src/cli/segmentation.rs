@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use clearbox::compute::{DevicePreference, select_device};
 use clearbox::templates::segmentation::{Segmentation, SegmentationRequest};
-use clearbox::words::percent;
+use clearbox::words::{percent, rows};
 
 use super::train::TrainArgs;
 
@@ -97,10 +97,10 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
         }
         for p in &outcome.profiles {
             println!(
-                "\nGroup {}: {} — {} rows ({})",
+                "\nGroup {}: {} — {} ({})",
                 p.id.0 + 1,
                 p.name,
-                p.size,
+                rows(p.size),
                 percent(p.share)
             );
             for t in &p.traits {

@@ -252,3 +252,38 @@ fn a_reward_with_one_value_says_so() {
         "{message}"
     );
 }
+
+#[test]
+fn rows_without_a_reward_are_left_out_and_counted_in_the_split_sentence() {
+    // 8 of 400 rows have an empty outcome.
+    let table = worded_log(400, |i, offer| match (i % 50, offer) {
+        (7, _) => "",
+        (_, "coupon") => "good",
+        _ => "bad",
+    });
+    let request = ReinforcementRequest {
+        roles: worded_roles(),
+        exclude: Vec::new(),
+        include: Vec::new(),
+        exploration: 0.0,
+        seed: 3,
+    };
+    let device = select_device(DevicePreference::Cpu).expect("cpu");
+    let outcome = train_reinforcement(
+        &table,
+        &request,
+        &device,
+        &crate::jobs::Progress::silent(),
+        &|_| {},
+    )
+    .expect("learns");
+    assert_eq!((outcome.card.decisions, outcome.card.dropped), (392, 8));
+    assert!(
+        outcome
+            .card
+            .split_sentence
+            .ends_with("8 rows of the log were left out: they record no 'offer' or no 'outcome'."),
+        "{}",
+        outcome.card.split_sentence
+    );
+}

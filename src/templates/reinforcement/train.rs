@@ -8,7 +8,7 @@ use rand::seq::SliceRandom;
 use super::ReinforcementRequest;
 use super::checks::{blocks_estimates, check_estimated, check_log};
 use super::evaluate::EvalRows;
-use super::log::{Decisions as LoggedDecisions, RewardKind};
+use super::log::{Decisions as LoggedDecisions, RewardKind, Roles};
 use super::policy::choose;
 use super::propensity::{self, CLIP, PropensityModel};
 use super::reward::{
@@ -26,7 +26,7 @@ use crate::ml::train::EpochLoss;
 use crate::templates::artefact::{Provenance, TemplateKind};
 use crate::templates::inputs::{Decisions, InputChoice, Purpose, choose_inputs, used_columns};
 use crate::templates::segmentation::profile::{Trait, profile_segments};
-use crate::words::{count, percent};
+use crate::words::{self, count, percent};
 
 /// Encoded training rows kept with a policy for its explanations.
 pub const BACKGROUND_ROWS: usize = 200;
@@ -312,7 +312,7 @@ pub fn train_reinforcement(
         },
         exploration: request.exploration,
         best_single,
-        split_sentence: split.sentence,
+        split_sentence: with_dropped(split.sentence, log.dropped, roles),
         decisions: log.len(),
         dropped: log.dropped,
         findings,
@@ -337,6 +337,22 @@ pub fn train_reinforcement(
 
 /// Oldest 55% learn, the next 15% stop learning early, the newest 30%
 /// judge; at random (seeded) without a time column.
+/// The split's sentence, and how many rows of the log were left out for
+/// lack of an action or a reward, so a log with gaps does not shrink unseen.
+fn with_dropped(sentence: String, dropped: usize, roles: &Roles) -> String {
+    if dropped == 0 {
+        return sentence;
+    }
+    format!(
+        "{sentence} {} of the log {} left out: {} no '{}' or no '{}'.",
+        words::rows(dropped),
+        words::agreeing(dropped as f64, "was", "were"),
+        words::agreeing(dropped as f64, "it records", "they record"),
+        roles.action,
+        roles.reward
+    )
+}
+
 fn split(table: &Table, log: &LoggedDecisions, time: Option<&str>, seed: u64) -> Result<Split> {
     let n = log.len();
     let mut order: Vec<usize> = (0..n).collect();

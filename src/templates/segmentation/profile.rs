@@ -273,14 +273,7 @@ fn strongest_trait(name: &str, stats: &ColumnStats, g: usize) -> Option<Trait> {
                         words::capitalised(&words::percent(p_group)),
                         words::percent(p_rest)
                     ),
-                    short: {
-                        let level = label_words(&pretty, level, yes_no);
-                        if p_group >= 0.5 {
-                            level
-                        } else {
-                            format!("more {level}")
-                        }
-                    },
+                    short: label_words(&pretty, level, yes_no, p_group),
                 })
         }
     }
@@ -292,16 +285,43 @@ const MISSING: &str = "\u{0}missing";
 /// Share of a group a label must cover to count as one of its traits.
 const MIN_LABEL_SHARE: f64 = 0.25;
 
-/// A label as words in a name: a bare code ("1") or a yes/no ("No") means
-/// nothing without its column, so the column is named.
-fn label_words(column: &str, level: &str, yes_no: bool) -> String {
-    match level.trim().to_ascii_lowercase().as_str() {
-        "yes" | "y" | "true" | "t" => column.to_owned(),
-        "no" | "n" | "false" | "f" => format!("no {column}"),
-        "1" if yes_no => column.to_owned(),
-        "0" if yes_no => format!("no {column}"),
-        _ if level.parse::<f64>().is_ok() => format!("{column} {level}"),
-        _ => level.to_owned(),
+/// Share of a group above which a yes/no label names it outright.
+const NEARLY_ALL: f64 = 0.9;
+
+/// A label held by `share` of a group, as words in the group's name. A
+/// bare code ("1") or a yes/no ("No") means nothing without its column, so
+/// the column is named. A yes/no held by most of the group but not nearly
+/// all of it reads "more churned" or "less churned": a group where 84% did
+/// not churn is not "not churned" (16% did). Other labels held by under
+/// half of the group read "more Fiber optic".
+fn label_words(column: &str, level: &str, yes_no: bool, share: f64) -> String {
+    let answer = match level.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "t" => Some(true),
+        "no" | "n" | "false" | "f" => Some(false),
+        "1" if yes_no => Some(true),
+        "0" if yes_no => Some(false),
+        _ => None,
+    };
+    match answer {
+        Some(yes) if share < NEARLY_ALL => {
+            format!("{} {column}", if yes { "more" } else { "less" })
+        }
+        Some(true) => column.to_owned(),
+        // "not churned", "no internet service".
+        Some(false) if column.ends_with("ed") => format!("not {column}"),
+        Some(false) => format!("no {column}"),
+        None => {
+            let label = if level.parse::<f64>().is_ok() {
+                format!("{column} {level}")
+            } else {
+                level.to_owned()
+            };
+            if share >= 0.5 {
+                label
+            } else {
+                format!("more {label}")
+            }
+        }
     }
 }
 
@@ -406,5 +426,24 @@ mod tests {
         assert_eq!(island.label.as_deref(), Some("Biscoe"));
         assert!((island.group - 1.0).abs() < 1e-12);
         assert!(profiles[1].name.contains("Biscoe") || profiles[1].name.contains("body mass"));
+    }
+
+    #[test]
+    fn a_yes_no_held_by_most_but_not_all_of_a_group_reads_more_or_less() {
+        // 84% did not churn: 16% did, so the group is "less churned".
+        assert_eq!(label_words("churned", "No", false, 0.84), "less churned");
+        assert_eq!(label_words("churned", "Yes", false, 0.32), "more churned");
+        assert_eq!(label_words("churned", "No", false, 0.97), "not churned");
+        assert_eq!(
+            label_words("internet service", "0", true, 0.95),
+            "no internet service"
+        );
+        assert_eq!(label_words("senior", "1", true, 0.93), "senior");
+        assert_eq!(label_words("island", "Biscoe", false, 1.0), "Biscoe");
+        assert_eq!(
+            label_words("contract", "Month-to-month", false, 0.4),
+            "more Month-to-month"
+        );
+        assert_eq!(label_words("rooms", "3", false, 0.6), "rooms 3");
     }
 }
