@@ -72,6 +72,32 @@ const ROWS_PER_PIECE: usize = 400;
 /// learned policy reached 92.7% of the best possible value against 92.0%
 /// (mean of 5 worlds).
 const REWARD_PIECES: usize = 16;
+/// Pieces all numbers together may have, at least, however few the rows
+/// ([`most_pieces`]): 16 numbers keep the fewest pieces each.
+const PIECE_BUDGET_FLOOR: usize = 16 * 16;
+
+/// The most pieces each number of `inputs` may have. Beyond the style's own
+/// cap, all numbers' pieces together stay within the training rows (or
+/// [`PIECE_BUDGET_FLOOR`]): a piece's slope is learned from the rows inside
+/// it, and on a wide table with few rows (300 numbers, 1 300 training rows)
+/// 16 pieces each made a first layer of 5 100 inputs that took 33 s to
+/// train over five rotations and learned worse than the plain numbers.
+fn most_pieces(table: &Table, inputs: &[String], rows: usize, style: EncoderStyle) -> usize {
+    let cap = match style {
+        EncoderStyle::Rewards => REWARD_PIECES,
+        EncoderStyle::Network | EncoderStyle::Compact => *PIECES.end(),
+    };
+    let numbers = inputs
+        .iter()
+        .filter_map(|name| table.column(name))
+        .filter(|c| {
+            c.role == ColumnRole::Number && matches!(c.values.as_ref(), ColumnValues::Number(_))
+        })
+        .count();
+    let budget = rows.max(PIECE_BUDGET_FLOOR);
+    cap.min(budget / numbers.max(1))
+}
+
 /// Fewest rows that earn a piece of their own among the values left after ties.
 const MIN_PIECE_ROWS: usize = 20;
 /// Most labels a category gets its own slot for.
@@ -108,8 +134,15 @@ impl Encoder {
     }
 
     /// Fits an encoder for `column` on the `train` rows. `style` says whether
-    /// numbers get their missing flag and piecewise pieces.
-    fn fit(table: &Table, name: &str, train: &[usize], style: EncoderStyle) -> Result<Self> {
+    /// numbers get their missing flag and piecewise pieces, `most_pieces`
+    /// how many pieces a number may have at most.
+    fn fit(
+        table: &Table,
+        name: &str,
+        train: &[usize],
+        style: EncoderStyle,
+        most_pieces: usize,
+    ) -> Result<Self> {
         let column = table
             .column(name)
             .ok_or_else(|| missing_column(table, name))?;
@@ -139,8 +172,9 @@ impl Encoder {
                 // Compact encodings (segmentation distances) keep one number per column.
                 let edges = match style {
                     EncoderStyle::Compact => Vec::new(),
-                    EncoderStyle::Network => piece_edges(&present, *PIECES.end()),
-                    EncoderStyle::Rewards => piece_edges(&present, REWARD_PIECES),
+                    EncoderStyle::Network | EncoderStyle::Rewards => {
+                        piece_edges(&present, most_pieces)
+                    }
                 };
                 Self::Number {
                     column: column_name,
@@ -313,9 +347,10 @@ impl Preprocessor {
         train: &[usize],
         style: EncoderStyle,
     ) -> Result<Self> {
+        let most_pieces = most_pieces(table, inputs, train.len(), style);
         let encoders = inputs
             .iter()
-            .map(|name| Encoder::fit(table, name, train, style))
+            .map(|name| Encoder::fit(table, name, train, style, most_pieces))
             .collect::<Result<_>>()?;
         Ok(Self { encoders })
     }
@@ -424,7 +459,10 @@ fn piece_edges(sorted: &[f64], most: usize) -> Vec<f64> {
     if sorted.is_empty() {
         return Vec::new();
     }
-    let pieces = (sorted.len() / ROWS_PER_PIECE).clamp(*PIECES.start(), most);
+    // The fewest pieces unless `most` is fewer still (a wide table).
+    let pieces = (sorted.len() / ROWS_PER_PIECE)
+        .max(*PIECES.start())
+        .min(most);
     let mut edges = quantiles(sorted, pieces);
     edges.dedup();
     let spare = pieces + 1 - edges.len();
@@ -601,5 +639,34 @@ mod tests {
         assert_eq!(width(EncoderStyle::Network), 2 + 64);
         assert_eq!(width(EncoderStyle::Rewards), 2 + 16);
         assert_eq!(width(EncoderStyle::Compact), 1);
+    }
+
+    #[test]
+    fn a_wide_table_with_few_rows_shares_its_pieces_out() {
+        // 50 numbers on 400 rows: 16 pieces each would make 800 inputs of
+        // pieces for 400 rows; the budget (400 rows) gives each 8.
+        let rows = 400;
+        let columns: Vec<crate::data::Column> = (0..50)
+            .map(|c| {
+                let values = (0..rows).map(|r| ((r * 7 + c * 13) % 397) as f64).collect();
+                crate::data::infer::column(format!("x{c}"), ColumnValues::Number(values))
+            })
+            .collect();
+        let names: Vec<String> = columns.iter().map(|c| c.name.clone()).collect();
+        let table = crate::data::Table {
+            name: "wide".into(),
+            origin: crate::data::TableOrigin::Sample("wide".into()),
+            columns,
+            rows,
+            notices: Vec::new(),
+            fingerprint: String::new(),
+        };
+        let train: Vec<usize> = (0..rows).collect();
+        let wide = Preprocessor::fit(&table, &names, &train).expect("encodes");
+        // Each number: its scaled value and 8 pieces (no missing flag).
+        assert_eq!(wide.width(), 50 * (1 + 8));
+        // Two of the same numbers keep the fewest pieces, 16 each.
+        let narrow = Preprocessor::fit(&table, &names[..2], &train).expect("encodes");
+        assert_eq!(narrow.width(), 2 * (1 + 16));
     }
 }
