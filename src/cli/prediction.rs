@@ -7,7 +7,7 @@ use clearbox::ml::skill::Skill;
 use clearbox::ml::split::SplitPlan;
 use clearbox::ml::task::{TargetColumn, codes_hint};
 use clearbox::templates::prediction::{ChosenModel, Prediction, PredictionRequest, Scores};
-use clearbox::words::{agreeing, percent};
+use clearbox::words::{agreeing, number, percent};
 
 use super::train::TrainArgs;
 
@@ -145,10 +145,35 @@ fn describe(scores: &Scores, target: &TargetColumn) -> String {
         }
         Scores::Multiclass(s) => format!("right for {} of rows.", percent(s.accuracy)),
         Scores::Regression(s) => format!(
-            "typical error {:.3} (RMSE {:.3}), explains {} of the variation.",
-            s.mae,
-            s.rmse,
+            "typical error {} (RMSE {}), explains {} of the variation.",
+            number(s.mae),
+            number(s.rmse),
             percent(s.r2.max(0.0))
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clearbox::ml::metrics::AmountScores;
+    use clearbox::ml::task::TaskKind;
+
+    use super::*;
+
+    #[test]
+    fn amount_errors_read_in_the_tables_units_with_three_digits() {
+        let price = TargetColumn {
+            name: "price".into(),
+            task: TaskKind::Regression,
+            classes: Vec::new(),
+        };
+        let scores = Scores::Regression(AmountScores::measure(
+            &[300_000.0, 250_000.0],
+            &[316_912.169, 233_087.831],
+        ));
+        assert_eq!(
+            describe(&scores, &price),
+            "typical error 16,912 (RMSE 16,912), explains 83.7% of the variation."
+        );
     }
 }

@@ -108,16 +108,17 @@ impl ModelDrift {
 }
 
 fn score_sentence(s: &ScoreChange) -> String {
-    let (test, now) = (s.test, s.current);
+    // Each figure as the results page shows it ("0.912", "84%", "21,245").
+    let (test, now) = (s.metric.shown(s.test), s.metric.shown(s.current));
     let metric = s.metric.name();
     match s.verdict {
         DriftVerdict::Stable => format!(
-            "The model's {metric} on the new rows is {now:.3}, in line with its test score of {test:.3}."
+            "The model's {metric} on the new rows is {now}, in line with its test score of {test}."
         ),
         _ if !s.metric.higher_is_better() => format!(
-            "The model's typical error ({metric}) on the new rows grew from {test:.3} to {now:.3}."
+            "The model's typical error ({metric}) on the new rows grew from {test} to {now}."
         ),
-        _ => format!("The model's {metric} on the new rows fell from {test:.3} to {now:.3}."),
+        _ => format!("The model's {metric} on the new rows fell from {test} to {now}."),
     }
 }
 

@@ -368,6 +368,20 @@ mod tests {
             "{reasons:?}"
         );
         assert!(reasons[1].starts_with("age moved"), "{reasons:?}");
+        // An error in the table's own units reads as the results page shows it.
+        let mut m = model(Some((0.0, 0.0)));
+        m.score = Some(ScoreChange {
+            metric: crate::ml::metrics::Metric::Rmse,
+            test: 19_851.404,
+            current: 24_198.2,
+            rows: 1000,
+            verdict: DriftVerdict::Retrain,
+        });
+        let (_, reasons) = decide(&columns, Some(&m));
+        assert!(
+            reasons[0].contains("grew from 19,851 to 24,198."),
+            "{reasons:?}"
+        );
     }
 
     #[test]

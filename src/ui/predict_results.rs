@@ -6,7 +6,7 @@ use clearbox::ml::metrics::{BinaryCurves, BinaryScores};
 use clearbox::templates::prediction::{
     ChosenModel, Compared, Measured, PredictionOutcome, Scores, UnkeptTrees,
 };
-use clearbox::words::{count, percent};
+use clearbox::words::{count, number, percent};
 use egui::{RichText, Ui};
 use egui_plot::{Line, Plot, PlotPoints};
 
@@ -148,8 +148,8 @@ fn headline(scores: &Scores) -> String {
         Scores::Binary(s) => format!("AUC {:.3} (0.5 is guessing, 1 is perfect)", s.auc),
         Scores::Multiclass(s) => format!("right for {} of rows", percent(s.accuracy)),
         Scores::Regression(s) => format!(
-            "typical error {:.3}, explains {} of the differences",
-            s.mae,
+            "typical error {}, explains {} of the differences",
+            number(s.mae),
             percent(s.r2.max(0.0))
         ),
     }
