@@ -152,28 +152,3 @@ fn describe(scores: &Scores, target: &TargetColumn) -> String {
         ),
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use clearbox::ml::metrics::AmountScores;
-    use clearbox::ml::task::TaskKind;
-
-    use super::*;
-
-    #[test]
-    fn amount_errors_read_in_the_tables_units_with_three_digits() {
-        let price = TargetColumn {
-            name: "price".into(),
-            task: TaskKind::Regression,
-            classes: Vec::new(),
-        };
-        let scores = Scores::Regression(AmountScores::measure(
-            &[300_000.0, 250_000.0],
-            &[316_912.169, 233_087.831],
-        ));
-        assert_eq!(
-            describe(&scores, &price),
-            "typical error 16,912 (RMSE 16,912), explains 83.7% of the variation."
-        );
-    }
-}

@@ -314,7 +314,7 @@ fn amounts_are_predicted_in_their_own_units() {
         ));
     }
     std::fs::write(&path, text).expect("writes");
-    let prices = load(&DataSource::File(path), &Progress::silent()).expect("loads");
+    let prices = load(&DataSource::File(path.clone()), &Progress::silent()).expect("loads");
     let device = select_device(DevicePreference::Cpu).expect("cpu");
     let request = PredictionRequest {
         target: "price".into(),
@@ -337,6 +337,33 @@ fn amounts_are_predicted_in_their_own_units() {
         }
         other => panic!("expected amount scores, got {other:?}"),
     }
+    // The command line says the errors as the results page does: three
+    // digits, thousands apart ("typical error 5,312 (RMSE 6,048)").
+    let out = clearbox(&[
+        "train",
+        "--template",
+        "prediction",
+        "--data",
+        path.to_str().expect("utf-8"),
+        "--target",
+        "price",
+        "--device",
+        "cpu",
+    ]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    let simple = said
+        .lines()
+        .find_map(|l| l.strip_prefix("Simple model: typical error "))
+        .unwrap_or_else(|| panic!("no simple model line in {said}"));
+    let (error, rest) = simple.split_once(' ').expect("the error, then the RMSE");
+    assert!(
+        error.contains(',')
+            && !error.contains('.')
+            && rest.starts_with("(RMSE ")
+            && rest.contains(','),
+        "errors in thousands read with separators and no decimals: {simple}"
+    );
 }
 
 #[test]
