@@ -43,8 +43,12 @@ pub fn number(x: f64) -> String {
         format!("{x:.0}")
     } else if a >= 1.0 {
         trim(format!("{x:.2}"))
-    } else {
+    } else if a >= 0.01 {
         trim(format!("{x:.3}"))
+    } else {
+        // Two significant digits, so a tiny error does not read as 0.
+        let decimals = (1.0 - a.log10().floor()) as usize;
+        trim(format!("{x:.decimals$}"))
     }
 }
 
@@ -173,6 +177,8 @@ mod tests {
         assert_eq!(number(2.5), "2.5");
         assert_eq!(number(12345.6), "12,346");
         assert_eq!(number(0.01234), "0.012");
+        assert_eq!(number(0.000_123_4), "0.00012");
+        assert_eq!(number(0.004_56), "0.0046");
         assert_eq!(rows(1), "1 row");
         assert_eq!(duration(12.4), "12 seconds");
         assert_eq!(nth_strongest(2), "second-strongest");
