@@ -40,10 +40,19 @@ pub struct Inferred {
     /// Strings that were read as missing while converting to numbers or dates,
     /// with how many rows held each ("?", "N/A", or stray text in a number column).
     pub converted_to_missing: Vec<(String, usize)>,
-    /// What reading the numbers set aside (currency and per cent signs,
-    /// thousands separators), and one value as written with its reading;
-    /// `None` when the numbers were plain.
-    pub written: Option<(SetAside, String, f64)>,
+    /// How numbers written as amounts were read; `None` when they were plain.
+    pub written: Option<WrittenAs>,
+}
+
+/// What reading a column's numbers set aside, with one of them as an example.
+#[derive(Debug, Clone)]
+pub struct WrittenAs {
+    /// Currency and per cent signs, thousands separators, brackets.
+    pub set_aside: SetAside,
+    /// A value as the file writes it ("$1,234.50").
+    pub example: String,
+    /// The number it reads as (1234.5).
+    pub value: f64,
 }
 
 impl Inferred {
@@ -158,7 +167,7 @@ fn set_aside(
     levels: &[String],
     read: &[Option<(f64, SetAside)>],
     counts: &[usize],
-) -> Option<(SetAside, String, f64)> {
+) -> Option<WrittenAs> {
     let mut all = SetAside::default();
     let mut example = None;
     for ((level, read), &count) in levels.iter().zip(read).zip(counts) {
@@ -169,7 +178,11 @@ fn set_aside(
             all.merge(aside);
         }
     }
-    example.map(|(level, value)| (all, level, value))
+    example.map(|(example, value)| WrittenAs {
+        set_aside: all,
+        example,
+        value,
+    })
 }
 
 fn share_parsed(parsed: &[Option<f64>], counts: &[usize], filled: usize) -> f64 {
@@ -467,10 +480,13 @@ mod tests {
             }
             other => panic!("expected numbers, got {other:?}"),
         }
-        let (aside, example, value) = inferred.written.expect("what was set aside");
-        assert_eq!((example.as_str(), value), ("$1,234.50", 1234.5));
+        let written = inferred.written.expect("what was set aside");
         assert_eq!(
-            aside.words(),
+            (written.example.as_str(), written.value),
+            ("$1,234.50", 1234.5)
+        );
+        assert_eq!(
+            written.set_aside.words(),
             "the currency sign '$', thousands separators and brackets (read as minus)"
         );
         // The file's decimal mark decides numbers that read both ways.

@@ -259,10 +259,12 @@ fn amounts_read_as_numbers(names: &[String], columns: &[Inferred]) -> Vec<String
         .iter()
         .zip(columns)
         .filter_map(|(name, c)| {
-            let (aside, example, value) = c.written.as_ref()?;
+            let written = c.written.as_ref()?;
             Some(format!(
-                "'{name}' was read as numbers, setting aside {} ('{example}' reads as {value}).",
-                aside.words()
+                "'{name}' was read as numbers, setting aside {} ('{}' reads as {}).",
+                written.set_aside.words(),
+                written.example,
+                written.value
             ))
         })
         .collect()

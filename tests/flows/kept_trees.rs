@@ -12,8 +12,8 @@ use clearbox::ml::preprocess::Preprocessor;
 use clearbox::ml::task::TargetColumn;
 use clearbox::templates::artefact::Folder;
 use clearbox::templates::prediction::{
-    ChosenModel, PredictionOutcome, PredictionRequest, SavedModel, Scorer, score_table,
-    train_prediction,
+    ChoiceFigures, ChosenModel, PredictionOutcome, PredictionRequest, SavedModel, Scorer,
+    UnkeptTrees, score_table, train_prediction,
 };
 use clearbox::templates::{Explainable, Explained, Output};
 
@@ -95,6 +95,29 @@ fn trees_that_clearly_win_are_kept_saved_scored_and_explained() {
     assert!(
         quality.contains(&kept),
         "the model card says so: {quality:?}"
+    );
+    // The same card with the deep model kept: trees ahead on the figures
+    // the choice is made on mean the card predates kept trees; ahead on the
+    // test rows only, chosen on validation rows where they were not, luck.
+    assert_eq!(card.unkept_trees(), None, "the trees are kept");
+    let mut deep_kept = card.clone();
+    deep_kept.chosen = ChosenModel::Deep;
+    assert_eq!(
+        deep_kept.unkept_trees(),
+        Some(UnkeptTrees::AheadSavedBefore)
+    );
+    deep_kept.chosen_on = Some(ChoiceFigures {
+        deep: trees.test.clone(),
+        simple: card.simple.test.clone(),
+        trees: Some(trees.test.clone()),
+    });
+    assert_eq!(deep_kept.unkept_trees(), Some(UnkeptTrees::AheadOnTestOnly));
+    let quality = panel::quality(&deep_kept);
+    assert!(
+        quality
+            .iter()
+            .any(|l| l.contains("so the difference may be luck")),
+        "{quality:?}"
     );
     assert_eq!(
         outcome.test_predictions.trees.len(),

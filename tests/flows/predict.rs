@@ -22,6 +22,24 @@ fn clearbox(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// `clearbox train --template prediction` on `data` for `target`, on the
+/// processor, with `extra` arguments after those.
+fn train_on_cpu(data: &std::path::Path, target: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "train",
+        "--template",
+        "prediction",
+        "--data",
+        data.to_str().expect("utf-8"),
+        "--target",
+        target,
+        "--device",
+        "cpu",
+    ];
+    args.extend_from_slice(extra);
+    clearbox(&args)
+}
+
 fn table(id: &str) -> clearbox::data::Table {
     load(
         &DataSource::Sample(clearbox::samples::find(id).expect("sample")),
@@ -339,17 +357,7 @@ fn amounts_are_predicted_in_their_own_units() {
     }
     // The command line says the errors as the results page does: three
     // digits, thousands apart ("typical error 5,312 (RMSE 6,048)").
-    let out = clearbox(&[
-        "train",
-        "--template",
-        "prediction",
-        "--data",
-        path.to_str().expect("utf-8"),
-        "--target",
-        "price",
-        "--device",
-        "cpu",
-    ]);
+    let out = train_on_cpu(&path, "price", &[]);
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{said}");
     let simple = said
@@ -481,19 +489,7 @@ fn a_target_the_columns_cannot_predict_is_called_no_better_than_guessing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = unpredictable_table(dir.path());
     let model = dir.path().join("unpredictable_model");
-    let out = clearbox(&[
-        "train",
-        "--template",
-        "prediction",
-        "--data",
-        data.to_str().expect("utf-8"),
-        "--target",
-        "bought",
-        "--device",
-        "cpu",
-        "--out",
-        model.to_str().expect("utf-8"),
-    ]);
+    let out = train_on_cpu(&data, "bought", &["--out", model.to_str().expect("utf-8")]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -526,20 +522,11 @@ fn a_small_table_is_cross_validated_and_the_saved_model_learns_every_row() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = small_table(dir.path());
     let model = dir.path().join("small_model");
-    let out = clearbox(&[
-        "train",
-        "--template",
-        "prediction",
-        "--data",
-        data.to_str().expect("utf-8"),
-        "--target",
+    let out = train_on_cpu(
+        &data,
         "bought",
-        "--device",
-        "cpu",
-        "--out",
-        model.to_str().expect("utf-8"),
-        "--json",
-    ]);
+        &["--out", model.to_str().expect("utf-8"), "--json"],
+    );
     assert!(
         out.status.success(),
         "{}",

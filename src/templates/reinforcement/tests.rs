@@ -5,13 +5,18 @@ use super::*;
 use crate::compute::{DevicePreference, select_device};
 
 fn request(propensity: bool) -> ReinforcementRequest {
+    request_for(Roles {
+        action: "offer".into(),
+        reward: "clicked".into(),
+        propensity: propensity.then(|| "propensity".into()),
+        time: Some("day".into()),
+    })
+}
+
+/// Every column but the roles', no exploration, seed 3.
+fn request_for(roles: Roles) -> ReinforcementRequest {
     ReinforcementRequest {
-        roles: Roles {
-            action: "offer".into(),
-            reward: "clicked".into(),
-            propensity: propensity.then(|| "propensity".into()),
-            time: Some("day".into()),
-        },
+        roles,
         exclude: Vec::new(),
         include: Vec::new(),
         exploration: 0.0,
@@ -261,13 +266,7 @@ fn rows_without_a_reward_are_left_out_and_counted_in_the_split_sentence() {
         (_, "coupon") => "good",
         _ => "bad",
     });
-    let request = ReinforcementRequest {
-        roles: worded_roles(),
-        exclude: Vec::new(),
-        include: Vec::new(),
-        exploration: 0.0,
-        seed: 3,
-    };
+    let request = request_for(worded_roles());
     let device = select_device(DevicePreference::Cpu).expect("cpu");
     let outcome = train_reinforcement(
         &table,
