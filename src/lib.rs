@@ -33,6 +33,13 @@
 //!    are a [`data::Recipe`] applied to the original table, so they can be
 //!    undone, saved and replayed (`clearbox profile --recipe`, `clearbox
 //!    train --recipe`; a project records the original table and the recipe).
+//!    One fix reshapes the table: a log whose key repeats (a customer's
+//!    purchases) becomes one row per key ([`data::summary`]: rows, days
+//!    since the last and the first date, totals and averages, shares of
+//!    yes, most common labels; `--per COLUMN` on the command line). The
+//!    table then says so (`Table::summarised`), every model trained on it
+//!    records it in its provenance, and scoring, drift and the Data page's
+//!    newer files sum new rows up the same way before reading them.
 //! 3. [`ml`]: the building blocks of learning — the target and the kind of
 //!    problem ([`ml::task`]), the train/validation/test split (stratified at
 //!    random, or by time: [`ml::split`]), preprocessing fitted on training
@@ -116,7 +123,8 @@
 //! ```text
 //! NAME/
 //!   artefact.json   layout format, provenance (template kind, Clearbox version,
-//!                   created, data name + fingerprint + rows, device, seed, the
+//!                   created, data name + fingerprint + rows (+ the key its rows
+//!                   were summed up per, when they were), device, seed, the
 //!                   request), and every other file with its size and blake3 hash
 //!   card.ron        the template's card: what it needs to score and explain
 //!   *.bpk, *.bin    weights and arrays (prediction: deep.bpk, simple.bpk,
@@ -208,7 +216,8 @@
 //! ## Data flow
 //!
 //! ```text
-//! file / sample ──load──▶ Table (original) ──Recipe::apply──▶ Table (working)
+//! file / sample ──load──▶ Table (original) ──Recipe::apply──▶ Table (working;
+//!                                                   │        one row per key after SummarisePer)
 //!                                                   │
 //!                                      health::analyse(target?)
 //!                                                   ▼

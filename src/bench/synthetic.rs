@@ -101,6 +101,7 @@ pub fn drift_table(rows: usize, columns: usize, seed: u64, shifted: &[usize]) ->
         rows,
         notices: Vec::new(),
         fingerprint: format!("synthetic-{seed}"),
+        summarised: None,
     }
 }
 
@@ -144,6 +145,7 @@ pub fn outcome_table(rows: usize, columns: usize) -> Table {
         rows,
         notices: Vec::new(),
         fingerprint: String::new(),
+        summarised: None,
     }
 }
 
@@ -217,5 +219,6 @@ pub fn bandit_log(rows: usize, columns: usize, actions: usize, seed: u64) -> Tab
         rows,
         notices: Vec::new(),
         fingerprint: format!("bandit-{seed}-{rows}-{columns}-{actions}"),
+        summarised: None,
     }
 }

@@ -48,6 +48,15 @@ pub struct DriftArgs {
     json: bool,
 }
 
+/// `table` as the model reads it: a log summed up per key where the model
+/// learned from such a summary.
+fn shaped(check: Option<&ModelCheck<'_>>, table: Table) -> clearbox::Result<Table> {
+    match check.map(|c| c.model.shaped(&table)).transpose()?.flatten() {
+        Some(summary) => Ok(summary),
+        None => Ok(table),
+    }
+}
+
 pub fn run(args: &DriftArgs, preference: DevicePreference) -> clearbox::Result<()> {
     let started = Instant::now();
     let options = DriftOptions {
@@ -103,8 +112,14 @@ pub fn run(args: &DriftArgs, preference: DevicePreference) -> clearbox::Result<(
                         .into(),
                 ));
             };
-            let reference = load(&DataSource::File(reference.clone()), &silent)?;
-            let current = load(&DataSource::File(current.clone()), &silent)?;
+            let reference = shaped(
+                check.as_ref(),
+                load(&DataSource::File(reference.clone()), &silent)?,
+            )?;
+            let current = shaped(
+                check.as_ref(),
+                load(&DataSource::File(current.clone()), &silent)?,
+            )?;
             let report = compare(&reference, &current, &options, check.as_ref(), &silent)?;
             keep(args, &[&reference, &current], &report)?;
             if args.json {

@@ -99,6 +99,29 @@ fn data_source(
     }
 }
 
+/// The user's changes a verb replays on `original`: the recipe file's,
+/// then one row per value of `per` where given (a log summed up per
+/// customer, as the Data page's fix does). A `per` column the table lacks
+/// is an error naming it, not skipped as a recipe's would be.
+fn recipe_for(
+    original: &clearbox::data::Table,
+    recipe: Option<&std::path::Path>,
+    per: Option<&str>,
+) -> clearbox::Result<clearbox::data::Recipe> {
+    use clearbox::data::{Fix, Recipe};
+    let mut recipe = match recipe {
+        Some(path) => Recipe::load(path)?,
+        None => Recipe::default(),
+    };
+    if let Some(key) = per {
+        original.named(key)?;
+        recipe.add_fix(Fix::SummarisePer {
+            column: key.to_owned(),
+        });
+    }
+    Ok(recipe)
+}
+
 /// A reader that stops early (`clearbox train ... | head`) closes the pipe,
 /// and Rust's printing then panics, which the command line reported as
 /// something gone wrong inside Clearbox. Like other command-line tools, it

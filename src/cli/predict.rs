@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::Args;
 use clearbox::compute::{DevicePreference, select_device};
 use clearbox::data::export::write_table;
+use clearbox::data::summary::rows_in_words;
 use clearbox::data::{DataSource, load};
 use clearbox::jobs::Progress;
 use clearbox::project::EventKind;
@@ -36,6 +37,15 @@ pub fn run(args: &PredictArgs, preference: DevicePreference) -> clearbox::Result
     let device = select_device(preference)?;
     let artefact = open(&args.model, &device.device)?;
     let table = load(&DataSource::File(args.data.clone()), &Progress::silent())?;
+    let table = match artefact.shaped(&table)? {
+        Some(summary) => {
+            for notice in summary.notices.iter().skip(table.notices.len()) {
+                eprintln!("{notice}");
+            }
+            summary
+        }
+        None => table,
+    };
     let rows: Vec<usize> = (0..table.rows).collect();
     let output = artefact.score(&table, &rows, &device.device)?;
     for unread in artefact.unread(&table, &rows) {
@@ -43,18 +53,22 @@ pub fn run(args: &PredictArgs, preference: DevicePreference) -> clearbox::Result
     }
     let said = match &output {
         Output::Groups { names, .. } => format!(
-            "Put {} rows into {} groups in {}.",
-            table.rows,
+            "Put {} into {} groups in {}.",
+            rows_in_words(table.summarised.as_ref(), table.rows),
             names.len(),
             args.out.display()
         ),
         Output::Actions { actions, .. } => format!(
-            "Recommended one of {} actions for each of {} rows in {}.",
+            "Recommended one of {} actions for each of {} in {}.",
             actions.len(),
-            table.rows,
+            rows_in_words(table.summarised.as_ref(), table.rows),
             args.out.display()
         ),
-        _ => format!("Scored {} rows into {}.", table.rows, args.out.display()),
+        _ => format!(
+            "Scored {} into {}.",
+            rows_in_words(table.summarised.as_ref(), table.rows),
+            args.out.display()
+        ),
     };
     write_table(&table, output.into_columns(), &args.out)?;
     if let Some(used) = Use::open(args.project.as_deref(), Some(&args.model), &[&table])? {

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use clap::Args;
 use clearbox::ClearboxError;
-use clearbox::data::{Recipe, load};
+use clearbox::data::{Fix, load};
 use clearbox::health::{HealthReport, Severity, analyse};
 use clearbox::jobs::Progress;
 use clearbox::project::EventKind;
@@ -26,6 +26,9 @@ pub struct ProfileArgs {
     /// Replay the role changes and fixes saved in this recipe file (RON).
     #[arg(long)]
     recipe: Option<PathBuf>,
+    /// Make one row per value of this column first, summing up the rows that share it (a purchase log → one row per customer).
+    #[arg(long)]
+    per: Option<String>,
     /// Record the check in this project file (created when absent).
     #[arg(long)]
     project: Option<PathBuf>,
@@ -43,10 +46,7 @@ pub fn run(args: &ProfileArgs) -> clearbox::Result<()> {
     let started = Instant::now();
     let original = load(&source, &Progress::silent())?;
     let loaded_at = started.elapsed();
-    let recipe = match &args.recipe {
-        Some(path) => Recipe::load(path)?,
-        None => Recipe::default(),
-    };
+    let recipe = super::recipe_for(&original, args.recipe.as_deref(), args.per.as_deref())?;
     let table = recipe.apply(&original);
     let report = analyse(&table, args.target.as_deref(), &Progress::silent())?;
     let profiled = started.elapsed() - loaded_at;
@@ -116,6 +116,11 @@ fn print_text(report: &HealthReport) {
         );
         for issue in &column.issues {
             println!("            - {}", issue.message);
+            // The one fix the command line takes as an option rather than
+            // through a recipe file.
+            if let Some(Fix::SummarisePer { column }) = &issue.fix {
+                println!("              (here: add --per {column} to profile or train)");
+            }
         }
     }
 }

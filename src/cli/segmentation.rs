@@ -3,8 +3,9 @@
 use std::time::Instant;
 
 use clearbox::compute::{DevicePreference, select_device};
+use clearbox::data::summary::rows_in_words;
 use clearbox::templates::segmentation::{Segmentation, SegmentationRequest};
-use clearbox::words::{percent, rows};
+use clearbox::words::percent;
 
 use super::train::TrainArgs;
 
@@ -100,7 +101,7 @@ pub fn train(args: &TrainArgs, preference: DevicePreference) -> clearbox::Result
                 "\nGroup {}: {} — {} ({})",
                 p.id.0 + 1,
                 p.name,
-                rows(p.size),
+                rows_in_words(outcome.provenance.data.summarised.as_ref(), p.size),
                 percent(p.share)
             );
             for t in &p.traits {

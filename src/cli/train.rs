@@ -65,6 +65,9 @@ pub struct TrainArgs {
     /// Replay the role changes and fixes saved in this recipe file (RON), as `profile --recipe` does: for example a column of codes read as categories.
     #[arg(long)]
     pub recipe: Option<PathBuf>,
+    /// Make one row per value of this column first, summing up the rows that share it: a purchase log becomes one row per customer (their number of rows, how recent, totals, averages).
+    #[arg(long)]
+    pub per: Option<String>,
     /// Columns to leave out, separated by commas.
     #[arg(long, value_delimiter = ',')]
     pub exclude: Vec<String>,
@@ -101,11 +104,8 @@ impl TrainArgs {
     /// `missing` is the sentence for when neither names any data.
     pub fn data(&self, missing: &str) -> clearbox::Result<Data> {
         let source = super::data_source(self.data.as_ref(), self.sample.as_deref(), missing)?;
-        let recipe = match &self.recipe {
-            Some(path) => Recipe::load(path)?,
-            None => Recipe::default(),
-        };
         let original = load(&source, &Progress::silent())?;
+        let recipe = super::recipe_for(&original, self.recipe.as_deref(), self.per.as_deref())?;
         let table = recipe.apply(&original);
         Ok(Data {
             original,

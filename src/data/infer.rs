@@ -99,7 +99,7 @@ pub fn infer_values(text: TextValues, mark: DecimalMark) -> Inferred {
         .filter(|(_, t)| !**t)
         .map(|(c, _)| c)
         .sum();
-    if filled == 0 {
+    if filled == 0 || zero_padded_codes(&text.levels, &token, &counts) {
         return Inferred::plain(ColumnValues::Text(text));
     }
     for reading in [
@@ -160,6 +160,31 @@ pub fn infer_values(text: TextValues, mark: DecimalMark) -> Inferred {
         }
     }
     Inferred::plain(ColumnValues::Text(text))
+}
+
+/// Whether the used values are codes padded with zeros to one width
+/// ("00017", "02134"): customer numbers and postcodes, which read as
+/// numbers would lose their zeros and be averaged like amounts. Widths
+/// under three are left to be numbers: "01"–"12" are more often months.
+fn zero_padded_codes(levels: &[String], token: &[bool], counts: &[usize]) -> bool {
+    let mut used = levels
+        .iter()
+        .zip(token)
+        .zip(counts)
+        .filter(|((_, t), c)| !**t && **c > 0)
+        .map(|((l, _), _)| l.trim());
+    let Some(first) = used.next() else {
+        return false;
+    };
+    let width = first.len();
+    let mut padded = false;
+    for code in std::iter::once(first).chain(used) {
+        if code.len() != width || width < 3 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        padded |= code.starts_with('0') && code.bytes().any(|b| b != b'0');
+    }
+    padded
 }
 
 /// Everything the used values set aside, and the first of them as an example.
@@ -305,7 +330,12 @@ pub fn infer_role(name: &str, values: &ColumnValues) -> ColumnRole {
                 present.last().copied().unwrap_or(0.0),
             );
             let dense = hi - lo + 1.0 <= 1.1 * filled as f64;
-            if integers && unique && (dense || name_says_identifier(name)) {
+            // A key repeated on several rows (a customer's purchases)
+            // still names things rather than measures them.
+            let key = name_says_identifier(name)
+                && filled >= 20
+                && (present.len() * 2 >= filled || present.len() > KEY_VALUES);
+            if integers && ((unique && dense) || key) {
                 ColumnRole::Identifier
             } else {
                 ColumnRole::Number
@@ -352,11 +382,19 @@ fn text_role(name: &str, t: &TextValues, filled: usize) -> ColumnRole {
     if filled >= 20 && distinct as f64 >= 0.95 * filled as f64 {
         return ColumnRole::Identifier;
     }
-    if name_says_identifier(name) && filled >= 20 && distinct as f64 >= 0.5 * filled as f64 {
+    if name_says_identifier(name)
+        && filled >= 20
+        && (distinct as f64 >= 0.5 * filled as f64 || distinct > KEY_VALUES)
+    {
         return ColumnRole::Identifier;
     }
     ColumnRole::Category
 }
+
+/// Different values above which a column named as a key
+/// ([`name_says_identifier`]) is one even where its values repeat: a log's
+/// customer numbers. Fewer are more likely labels (`store_id` 1–12).
+const KEY_VALUES: usize = 100;
 
 /// Whether a column's name marks it as a key: `id`, `customer_id`, `PassengerId`, `ID`.
 pub fn name_says_identifier(name: &str) -> bool {
@@ -447,6 +485,53 @@ mod tests {
             infer_values(text(&["31/12/2020", "01/02/2021"]), DecimalMark::Point).values,
             ColumnValues::Datetime(_)
         ));
+    }
+
+    #[test]
+    fn codes_padded_with_zeros_stay_codes() {
+        let ids = infer_values(text(&["00017", "02134", "10001"]), DecimalMark::Point);
+        match ids.values {
+            ColumnValues::Text(t) => assert!(t.levels.iter().any(|l| l == "00017")),
+            other => panic!("expected the codes as written, got {other:?}"),
+        }
+        // Months, plain amounts and mixed widths are numbers.
+        for plain in [
+            &["01", "02", "12"][..],
+            &["100", "250", "075.5"],
+            &["007", "12345"],
+        ] {
+            assert!(
+                matches!(
+                    infer_values(text(plain), DecimalMark::Point).values,
+                    ColumnValues::Number(_)
+                ),
+                "{plain:?} are numbers"
+            );
+        }
+    }
+
+    #[test]
+    fn a_key_repeated_on_many_rows_is_an_identifier() {
+        // 300 customers, each on several rows of a purchase log.
+        let ids: Vec<f64> = (0..1200).map(|i| f64::from(i % 300)).collect();
+        assert_eq!(
+            infer_role("customer_id", &ColumnValues::Number(ids.clone())),
+            ColumnRole::Identifier
+        );
+        assert_eq!(
+            infer_role("basket", &ColumnValues::Number(ids)),
+            ColumnRole::Number,
+            "the name decides where values repeat"
+        );
+        let stores: Vec<f64> = (0..1200).map(|i| f64::from(i % 12)).collect();
+        assert_eq!(
+            infer_role("store_id", &ColumnValues::Number(stores)),
+            ColumnRole::Number
+        );
+        let codes: Vec<String> = (0..1200).map(|i| format!("C{}", i % 300)).collect();
+        let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+        let codes = infer_values(text(&codes), DecimalMark::Point).values;
+        assert_eq!(infer_role("customer_id", &codes), ColumnRole::Identifier);
     }
 
     #[test]

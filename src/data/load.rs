@@ -140,6 +140,7 @@ pub fn load(source: &DataSource, progress: &Progress) -> Result<Table> {
         rows,
         notices,
         fingerprint,
+        summarised: None,
     })
 }
 

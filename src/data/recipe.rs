@@ -25,13 +25,21 @@ pub enum Fix {
         /// The value, as it is displayed ("-1", "?").
         value: String,
     },
+    /// Make one row per value of `column` out of the rows that share it
+    /// ([`super::summary`]): a purchase log becomes a table of customers.
+    SummarisePer {
+        /// The column naming what each row is about.
+        column: String,
+    },
 }
 
 impl Fix {
     /// The column the fix changes.
     pub fn column(&self) -> &str {
         match self {
-            Self::ExcludeColumn { column } | Self::TreatAsMissing { column, .. } => column,
+            Self::ExcludeColumn { column }
+            | Self::TreatAsMissing { column, .. }
+            | Self::SummarisePer { column } => column,
         }
     }
 
@@ -42,6 +50,13 @@ impl Fix {
             Self::TreatAsMissing { column, value } => {
                 format!("Treat '{value}' in '{column}' as missing")
             }
+            Self::SummarisePer { column } => format!(
+                "One row per {}: summarise the rows of each '{column}'",
+                super::PerKey {
+                    key: column.clone()
+                }
+                .noun()
+            ),
         }
     }
 }
@@ -65,7 +80,7 @@ impl Recipe {
     pub fn excluded(&self) -> impl Iterator<Item = &str> {
         self.fixes.iter().filter_map(|f| match f {
             Fix::ExcludeColumn { column } => Some(column.as_str()),
-            Fix::TreatAsMissing { .. } => None,
+            Fix::TreatAsMissing { .. } | Fix::SummarisePer { .. } => None,
         })
     }
 
@@ -107,6 +122,17 @@ impl Recipe {
         let mut table = original.clone();
         for fix in &self.fixes {
             match fix {
+                Fix::SummarisePer { column } => {
+                    // A summary reads roles (amounts are totalled, labels
+                    // counted), so the user's choices count before it too.
+                    self.set_roles(&mut table);
+                    let per = super::PerKey {
+                        key: column.clone(),
+                    };
+                    if let Ok(summary) = per.summarise(&table) {
+                        table = summary;
+                    }
+                }
                 Fix::ExcludeColumn { column } => table.columns.retain(|c| &c.name != column),
                 Fix::TreatAsMissing { column, value } => {
                     if let Some(col) = table.columns.iter_mut().find(|c| &c.name == column) {
@@ -115,12 +141,17 @@ impl Recipe {
                 }
             }
         }
+        self.set_roles(&mut table);
+        table
+    }
+
+    /// Gives `table`'s columns the roles the user chose.
+    fn set_roles(&self, table: &mut Table) {
         for column in &mut table.columns {
             if let Some(role) = self.roles.get(&column.name) {
                 column.role = *role;
             }
         }
-        table
     }
 }
 
@@ -175,6 +206,7 @@ mod tests {
             rows: 3,
             notices: Vec::new(),
             fingerprint: String::new(),
+            summarised: None,
         }
     }
 

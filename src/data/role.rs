@@ -16,7 +16,7 @@ pub enum ColumnRole {
     Datetime,
     /// Free-form writing: comments, descriptions, names.
     Text,
-    /// A code that is different on every row: customer number, ticket id.
+    /// A code that names a row or what it is about: customer number, ticket id.
     Identifier,
 }
 
@@ -64,7 +64,7 @@ impl ColumnRole {
             Self::Datetime => "A date or time; models use parts such as month and weekday.",
             Self::Text => "Free-form writing; models leave it out for now.",
             Self::Identifier => {
-                "A code that differs on every row; it names a row but predicts nothing, \
+                "A code such as a customer number; it names a row but predicts nothing, \
                  so models leave it out."
             }
         }

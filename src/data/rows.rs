@@ -35,6 +35,7 @@ pub fn take_rows(table: &Table, rows: &[usize], name: String) -> Table {
         rows: rows.len(),
         notices: Vec::new(),
         fingerprint: table.fingerprint.clone(),
+        summarised: table.summarised.clone(),
     }
 }
 

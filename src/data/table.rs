@@ -154,6 +154,20 @@ pub struct Column {
     pub read_as_missing: Vec<(String, usize)>,
 }
 
+impl Column {
+    /// A column made by Clearbox (a summary's), whose role is known rather
+    /// than inferred.
+    pub fn new(name: String, role: ColumnRole, values: ColumnValues) -> Self {
+        Self {
+            name,
+            role,
+            inferred_role: role,
+            values: Arc::new(values),
+            read_as_missing: Vec::new(),
+        }
+    }
+}
+
 /// Where a table came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TableOrigin {
@@ -178,6 +192,9 @@ pub struct Table {
     pub notices: Vec<String>,
     /// A short hash of the file's bytes, to recognise the same data later.
     pub fingerprint: String,
+    /// Whether the rows are a log's rows summarised per key
+    /// ([`super::summary`]): models trained on it summarise new rows alike.
+    pub summarised: Option<super::summary::PerKey>,
 }
 
 impl Table {

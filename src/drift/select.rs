@@ -43,7 +43,7 @@ pub fn choose_columns(
             continue;
         }
         let reason = match column.role {
-            ColumnRole::Identifier => Some("an identifier: it differs on every row".to_owned()),
+            ColumnRole::Identifier => Some("an identifier: a code that names rows".to_owned()),
             ColumnRole::Text => Some("free text is not compared".to_owned()),
             ColumnRole::Datetime => {
                 Some("dates always move on; choose it as the period column instead".to_owned())

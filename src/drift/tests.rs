@@ -196,6 +196,7 @@ fn gaussian_table(rows: usize, shift: f64, seed: u64) -> Table {
         rows,
         notices: Vec::new(),
         fingerprint: String::new(),
+        summarised: None,
     }
 }
 

@@ -134,7 +134,7 @@ impl IssueKind {
                 "A column that is (almost) the same on every row cannot help tell rows apart."
             }
             Self::Identifier => {
-                "A code that differs on every row, such as a customer number. It names a row but says nothing about it."
+                "A code such as a customer number or a ticket id. It names a row, or what the row is about, but says nothing about it."
             }
             Self::Duplicates => "Rows identical to another row in every column.",
             Self::Outliers => {

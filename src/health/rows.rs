@@ -111,6 +111,7 @@ mod tests {
             rows: 5,
             notices: Vec::new(),
             fingerprint: String::new(),
+            summarised: None,
         };
         assert_eq!(duplicate_rows(&table, &Progress::silent()).ok(), Some(2));
         let issues = check(&table, &Progress::silent()).expect("checks");

@@ -3,7 +3,7 @@
 
 use super::{Issue, IssueKind, Severity};
 use crate::data::profile::{NumericProfile, Profile};
-use crate::data::{Column, ColumnRole, Fix};
+use crate::data::{Column, ColumnRole, Fix, PerKey};
 use crate::words::{count, number, percent};
 
 /// Findings about the distribution of `column`.
@@ -50,6 +50,30 @@ pub fn check(column: &Column, profile: &Profile, is_target: bool) -> Vec<Issue> 
         }
     }
     match column.role {
+        ColumnRole::Identifier if repeats_like_a_log(profile) => {
+            let per = PerKey {
+                key: column.name.clone(),
+            };
+            let noun = per.noun();
+            issues.push(
+                Issue::new(
+                    IssueKind::Identifier,
+                    Severity::Check,
+                    format!(
+                        "Names {} different values on {} rows, {} rows each on average: each row \
+                         looks like one event (a purchase, a visit) of a {noun}. To find groups of \
+                         {noun}s, or to predict something about them, make one row per {noun} that \
+                         sums up their rows: their number, how recent, totals and averages.",
+                        count(profile.distinct),
+                        count(profile.present),
+                        number(profile.present as f64 / profile.distinct as f64)
+                    ),
+                )
+                .with_fix(Fix::SummarisePer {
+                    column: column.name.clone(),
+                }),
+            )
+        }
         ColumnRole::Identifier => issues.push(
             Issue::new(
                 IssueKind::Identifier,
@@ -86,6 +110,12 @@ pub fn check(column: &Column, profile: &Profile, is_target: bool) -> Vec<Issue> 
         _ => {}
     }
     issues
+}
+
+/// Whether an identifier's values repeat like a log's keys: a few rows
+/// each on average, for enough different keys to be worth grouping.
+fn repeats_like_a_log(profile: &Profile) -> bool {
+    profile.distinct >= 20 && profile.present as f64 >= 1.5 * profile.distinct as f64
 }
 
 fn tails(numeric: &NumericProfile, profile: &Profile) -> Vec<Issue> {
@@ -204,6 +234,34 @@ mod tests {
             outliers.message.starts_with("2 values"),
             "{}",
             outliers.message
+        );
+    }
+
+    #[test]
+    fn a_key_on_several_rows_offers_one_row_per_key() {
+        // 300 customers on 1 200 purchases.
+        let log: Vec<f64> = (0..1200).map(|i| f64::from(i % 300)).collect();
+        let found = issues("customer_id", ColumnValues::Number(log));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].message.contains("4 rows each on average")
+                && found[0].message.contains("one row per customer"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(
+            found[0].fix,
+            Some(Fix::SummarisePer {
+                column: "customer_id".into()
+            })
+        );
+        // A key on one row each is only an identifier.
+        let ids: Vec<f64> = (0..300).map(f64::from).collect();
+        let found = issues("customer_id", ColumnValues::Number(ids));
+        assert_eq!(found[0].kind, IssueKind::Identifier);
+        assert!(
+            matches!(found[0].fix, Some(Fix::ExcludeColumn { .. })),
+            "{found:?}"
         );
     }
 }

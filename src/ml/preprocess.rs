@@ -628,6 +628,7 @@ mod tests {
             rows: 40_000,
             notices: Vec::new(),
             fingerprint: String::new(),
+            summarised: None,
         };
         let rows: Vec<usize> = (0..40_000).collect();
         let width = |style| {
@@ -660,6 +661,7 @@ mod tests {
             rows,
             notices: Vec::new(),
             fingerprint: String::new(),
+            summarised: None,
         };
         let train: Vec<usize> = (0..rows).collect();
         let wide = Preprocessor::fit(&table, &names, &train).expect("encodes");

@@ -430,6 +430,7 @@ mod tests {
             rows: 200,
             notices: Vec::new(),
             fingerprint: String::new(),
+            summarised: None,
         };
         let (_, target) = crate::ml::task::read_target(&table, "churn").expect("target");
         let plan = SplitPlan::ByTime {

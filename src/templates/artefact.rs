@@ -90,6 +90,11 @@ pub struct DataRef {
     pub fingerprint: String,
     /// Rows it had.
     pub rows: usize,
+    /// The key its rows were summarised per, when they summed up a log
+    /// ([`crate::data::summary`]); new rows are summarised alike before
+    /// scoring. Absent in artefacts made before summaries.
+    #[serde(default)]
+    pub summarised: Option<crate::data::PerKey>,
 }
 
 impl DataRef {
@@ -99,6 +104,7 @@ impl DataRef {
             name: table.name.clone(),
             fingerprint: table.fingerprint.clone(),
             rows: table.rows,
+            summarised: table.summarised.clone(),
         }
     }
 }
@@ -492,6 +498,7 @@ mod tests {
                 name: "t.csv".into(),
                 fingerprint: "abc".into(),
                 rows: 3,
+                summarised: None,
             },
             device: "CPU".into(),
             seed: 1,

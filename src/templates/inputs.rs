@@ -22,7 +22,7 @@ pub enum LeftOut {
     },
     /// It holds personal data.
     PersonalData,
-    /// It is different on every row.
+    /// A code that names rows (a customer number), on one row or several.
     Identifier {
         /// Whether the template predicts a column (the wording differs).
         predicting: bool,
@@ -63,10 +63,10 @@ impl LeftOut {
             ),
             Self::PersonalData => "personal data".into(),
             Self::Identifier { predicting: true } => {
-                "an identifier: different on every row, so it predicts nothing".into()
+                "an identifier: a code that names rows, so it predicts nothing".into()
             }
             Self::Identifier { predicting: false } => {
-                "an identifier: different on every row, so it says nothing about what rows have in common"
+                "an identifier: a code that names rows, so it says nothing about what rows have in common"
                     .into()
             }
             Self::FreeText => "free text, which models do not read yet".into(),

@@ -39,7 +39,7 @@ pub use output::{Output, Series};
 
 use crate::compute::ComputeDevice;
 use crate::data::Table;
-use crate::error::Result;
+use crate::error::{ClearboxError, Result};
 use crate::jobs::Progress;
 use segmentation::membership::Membership;
 
@@ -115,6 +115,28 @@ pub trait Artefact: Send + Sync + std::fmt::Debug {
     /// Its groups, for explaining membership.
     fn grouping(&self) -> Option<&dyn Grouping> {
         None
+    }
+    /// `table` in the shape it learned from: a log summarised per key
+    /// where it learned from such a summary ([`crate::data::summary`]) and
+    /// `table` is not one already. `None` where `table` needs no change.
+    fn shaped(&self, table: &Table) -> Result<Option<Table>> {
+        let Some(per) = &self.provenance().data.summarised else {
+            return Ok(None);
+        };
+        if self.inputs().iter().all(|c| table.column(c).is_some()) {
+            return Ok(None);
+        }
+        if table.column(&per.key).is_none() {
+            return Err(ClearboxError::BadRequest(format!(
+                "What you saved learned from one row per {noun}, summing up the rows of each \
+                 '{key}', but '{}' has no column '{key}'. Use a table with that column, so its \
+                 rows are summed up per {noun} the same way.",
+                table.name,
+                key = per.key,
+                noun = per.noun(),
+            )));
+        }
+        per.summarise(table).map(Some)
     }
 }
 

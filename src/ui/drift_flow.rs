@@ -258,6 +258,9 @@ fn run(
         Against::File(path) => {
             progress.report(0.0, "Reading the newer file");
             let current = load(&DataSource::File(path.clone()), &progress.scaled(0.0, 0.4))?;
+            // The table on screen may sum up a log per customer: the newer
+            // file is summed up alike, or no column would match.
+            let current = clearbox::data::summary::summarised_like(reference, current)?;
             let report = compare(
                 reference,
                 &current,

@@ -4,8 +4,9 @@
 //! of the rows, the groups side by side, and typical rows of each group.
 
 use clearbox::data::Table;
+use clearbox::data::summary::rows_in_words;
 use clearbox::templates::segmentation::{SegmentationOutcome, Stability};
-use clearbox::words::{capitalised, count, percent};
+use clearbox::words::{capitalised, percent};
 use egui::{RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Plot, PlotPoints, Points};
 
@@ -33,9 +34,12 @@ pub fn results_ui(
     gloss::label(
         ui,
         RichText::new(format!(
-            "Clearbox found {} groups among {} rows.",
+            "Clearbox found {} groups among {}.",
             card.k,
-            count(outcome.assignments.len())
+            rows_in_words(
+                outcome.provenance.data.summarised.as_ref(),
+                outcome.assignments.len()
+            )
         ))
         .strong(),
     );
@@ -195,7 +199,11 @@ fn profiles_ui(
                 }
                 gloss::label(
                     ui,
-                    format!("{} rows ({})", count(profile.size), percent(profile.share)),
+                    format!(
+                        "{} ({})",
+                        rows_in_words(outcome.provenance.data.summarised.as_ref(), profile.size),
+                        percent(profile.share)
+                    ),
                 );
             });
             for t in &profile.traits {

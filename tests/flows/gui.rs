@@ -160,7 +160,7 @@ impl egui::DroppedFile for Dropped {
     }
 }
 
-fn drop_file(harness: &mut Harness<'_, ClearboxApp>, path: std::path::PathBuf) {
+pub(super) fn drop_file(harness: &mut Harness<'_, ClearboxApp>, path: std::path::PathBuf) {
     harness
         .input_mut()
         .dropped_files

@@ -109,6 +109,157 @@ fn find_groups_then_assign_rows_from_the_command_line() {
     assert_eq!(sizes.to_vec(), expected);
 }
 
+/// A purchase log of 240 customers, numbered with leading zeros: 120
+/// regulars buy small baskets all year, 120 bought big ones once or twice
+/// in its first months.
+fn purchase_log() -> String {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let mut csv = String::from("customer_id,date,amount\n");
+    for c in 1..=240u32 {
+        let regular = c % 2 == 0;
+        let purchases = if regular {
+            rng.random_range(5..=9)
+        } else {
+            rng.random_range(1..=2)
+        };
+        for _ in 0..purchases {
+            let month = if regular {
+                rng.random_range(1..=12)
+            } else {
+                rng.random_range(1..=4)
+            };
+            let day = rng.random_range(1..=28);
+            let amount = if regular {
+                rng.random_range(10..=30)
+            } else {
+                rng.random_range(70..=130)
+            };
+            csv.push_str(&format!("{c:05},2024-{month:02}-{day:02},{amount}\n"));
+        }
+    }
+    csv
+}
+
+#[test]
+fn a_purchase_log_is_grouped_per_customer_and_new_logs_are_summed_up_alike() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = dir.path().join("purchases.csv");
+    std::fs::write(&log, purchase_log()).expect("writes");
+    let log = log.to_str().expect("utf-8");
+
+    let out = clearbox(&["profile", log]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("customer_id (Identifier)")
+            && report.contains("make one row per customer")
+            && report.contains("add --per customer_id"),
+        "the health report offers one row per customer:\n{report}"
+    );
+
+    let groups = dir.path().join("customer_groups");
+    let out = clearbox(&[
+        "train",
+        "--template",
+        "segmentation",
+        "--data",
+        log,
+        "--per",
+        "customer_id",
+        "--device",
+        "cpu",
+        "--out",
+        groups.to_str().expect("utf-8"),
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let segments = report["segments"].as_array().expect("segments");
+    let sizes: Vec<u64> = segments
+        .iter()
+        .map(|s| s["size"].as_u64().expect("size"))
+        .collect();
+    assert_eq!(sizes.iter().sum::<u64>(), 240, "one row per customer");
+    let traits = report.to_string();
+    assert!(
+        traits.contains("rows per customer") && traits.contains("Days since last date"),
+        "groups are told apart by how often and how lately: {traits}"
+    );
+
+    // The raw log is summed up per customer before the groups are assigned.
+    let scored = dir.path().join("customers.csv");
+    let out = clearbox(&[
+        "predict",
+        "--model",
+        groups.to_str().expect("utf-8"),
+        "--data",
+        log,
+        "--out",
+        scored.to_str().expect("utf-8"),
+        "--device",
+        "cpu",
+    ]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("rows into 240, one per customer_id")
+            && said.contains("Put 240 customers into"),
+        "{said}"
+    );
+    let text = std::fs::read_to_string(&scored).expect("written");
+    assert_eq!(text.lines().count(), 241);
+    assert!(
+        text.lines().nth(1).is_some_and(|l| l.starts_with("00001,")),
+        "customer numbers keep their zeros: {}",
+        text.lines().nth(1).unwrap_or_default()
+    );
+    // No group mixes regulars (even numbers) with one-off buyers.
+    let header: Vec<&str> = text.lines().next().expect("header").split(',').collect();
+    let at = header
+        .iter()
+        .position(|h| *h == "segment")
+        .expect("segment");
+    let mut kinds: std::collections::BTreeMap<String, std::collections::BTreeSet<bool>> =
+        Default::default();
+    for line in text.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let number: u32 = cells[0].parse().expect("a customer number");
+        kinds
+            .entry(cells[at].to_owned())
+            .or_default()
+            .insert(number.is_multiple_of(2));
+    }
+    assert!(
+        kinds.values().all(|k| k.len() == 1),
+        "each group holds one kind of customer: {kinds:?}"
+    );
+
+    // A table without the key cannot be summed up: said, with exit 2.
+    let other = dir.path().join("other.csv");
+    std::fs::write(&other, purchase_log().replace("customer_id", "shopper")).expect("writes");
+    let out = clearbox(&[
+        "predict",
+        "--model",
+        groups.to_str().expect("utf-8"),
+        "--data",
+        other.to_str().expect("utf-8"),
+        "--out",
+        dir.path().join("x.csv").to_str().expect("utf-8"),
+        "--device",
+        "cpu",
+    ]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("one row per customer") && said.contains("no column 'customer_id'"),
+        "{said}"
+    );
+}
+
 #[test]
 fn a_folder_that_is_neither_kind_of_model_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -176,6 +327,64 @@ fn options_of_another_template_are_refused_not_ignored() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
         assert!(stderr.contains("Leave it out"), "{stderr}");
     }
+}
+
+#[test]
+fn a_purchase_log_becomes_one_row_per_customer_in_one_click_and_groups_describe_customers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = dir.path().join("purchases.csv");
+    std::fs::write(&log, purchase_log()).expect("writes");
+    let mut harness = harness(&dir.path().join("settings.ron"));
+    step_until(&mut harness, "the device check", |app| {
+        !matches!(app.state.device, super::ui::state::DeviceStatus::Checking)
+    });
+    super::gui::drop_file(&mut harness, log);
+    step_until(&mut harness, "the log's report", report_ready);
+    harness
+        .get_by_label_contains("customer_id — Identifier")
+        .click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("make one row per customer");
+    // Below the finding's long sentence: scrolled to, as a user would.
+    let fix = "One row per customer: summarise the rows of each 'customer_id'";
+    harness.get_by_label(fix).scroll_to_me();
+    harness.run_steps(30);
+    harness.get_by_label(fix).click();
+    step_until(&mut harness, "the report of the customers", |app| {
+        report_ready(app)
+            && app
+                .state
+                .dataset
+                .as_ref()
+                .is_some_and(|d| d.table.rows == 240)
+    });
+    let dataset = harness.state().state.dataset.as_ref().expect("open");
+    assert!(dataset.table.column("days since last date").is_some());
+    assert!(dataset.original.rows > 240, "the log itself is kept");
+    harness.get_by_label_contains("Summarised");
+    harness.get_by_label("Find groups…").click();
+    step_until(&mut harness, "the columns", |app| {
+        !app.state.segmentation.inputs.is_empty()
+    });
+    harness.get_by_label("Find groups").click();
+    step_until(&mut harness, "the groups", |app| {
+        app.state.segmentation.step == Some(SegmentStep::Results)
+    });
+    harness.get_by_label_contains("groups among 240 customers.");
+    // Undone, the log is back, row by row.
+    harness.get_by_label("Back to the data").click();
+    harness.run_steps(2);
+    harness
+        .get_by_label("Undo: One row per customer: summarise the rows of each 'customer_id'")
+        .click();
+    step_until(&mut harness, "the log again", |app| {
+        report_ready(app)
+            && app
+                .state
+                .dataset
+                .as_ref()
+                .is_some_and(|d| d.table.rows > 240)
+    });
 }
 
 #[test]

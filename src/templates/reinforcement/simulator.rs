@@ -235,6 +235,7 @@ pub fn simulate(rows: usize, old: OldPolicy, seed: u64) -> (Table, Truth) {
         rows,
         notices: Vec::new(),
         fingerprint: format!("simulator-{seed}-{rows}"),
+        summarised: None,
     };
     (
         table,

@@ -1,0 +1,353 @@
+//! A log summarised per key: one row per customer out of their purchases,
+//! so that groups and models describe customers rather than single
+//! purchases. Each kept column becomes a few plain figures per key: how
+//! many rows it has, how recent and how old its dates are (counted back
+//! from the latest date in the table), the total and the average of each
+//! amount, the share of yes of each yes/no column and the most common label
+//! of each category. Identifiers and free text are left out.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::infer;
+use super::role::ColumnRole;
+use super::table::{Column, ColumnValues, Table, format_datetime};
+use super::text_builder::TextBuilder;
+use crate::error::{ClearboxError, Result};
+use crate::words::{count, rows};
+
+/// Seconds in a day: recency and age are given in days.
+const DAY: f64 = 86_400.0;
+
+/// One row per value of `key`: what [`Fix::SummarisePer`](super::Fix)
+/// records, and what a model trained on such a table repeats on new rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PerKey {
+    /// The column naming what each row is about (`customer_id`).
+    pub key: String,
+}
+
+impl PerKey {
+    /// What one summarised row stands for, in words: the key's name
+    /// without its `_id` ("customer" for `customer_id`).
+    pub fn noun(&self) -> String {
+        let name = self.key.trim();
+        let lower = name.to_ascii_lowercase();
+        let stem = ["_id", " id", "-id", "_key", "_no", "_number", "_code"]
+            .iter()
+            .find(|suffix| lower.ends_with(*suffix))
+            .map(|suffix| &name[..name.len() - suffix.len()])
+            .or_else(|| {
+                (name.ends_with("ID") || name.ends_with("Id")).then(|| &name[..name.len() - 2])
+            })
+            .unwrap_or(name)
+            .trim_matches(|c: char| c == '_' || c == '-' || c.is_whitespace());
+        if stem.is_empty() {
+            name.to_owned()
+        } else {
+            stem.replace('_', " ")
+        }
+    }
+
+    /// `n` summarised rows in words: "23,570 customers", "1 customer".
+    pub fn count(&self, n: usize) -> String {
+        let noun = self.noun();
+        if n == 1 {
+            return format!("1 {noun}");
+        }
+        let plural = if noun.ends_with(['s', 'x']) || noun.ends_with("ch") || noun.ends_with("sh") {
+            format!("{noun}es")
+        } else if let Some(stem) = noun.strip_suffix('y')
+            && !stem.ends_with(['a', 'e', 'i', 'o', 'u'])
+        {
+            format!("{stem}ies")
+        } else {
+            format!("{noun}s")
+        };
+        format!("{} {plural}", count(n))
+    }
+
+    /// `table` summarised: one row per value of the key, in order of first
+    /// appearance. Rows without a key are left out and counted in a notice.
+    pub fn summarise(&self, table: &Table) -> Result<Table> {
+        let key = table.named(&self.key)?;
+        let (group_of, labels) = groups(&key.values);
+        let n = labels.len();
+        if n == 0 {
+            return Err(ClearboxError::BadRequest(format!(
+                "'{}' in '{}' is empty on every row, so its rows cannot be summarised per {}. \
+                 Choose a column that names what each row is about.",
+                self.key,
+                table.name,
+                self.noun()
+            )));
+        }
+        let mut rows_per = vec![0.0; n];
+        for g in group_of.iter().flatten() {
+            rows_per[*g as usize] += 1.0;
+        }
+        let mut columns = vec![
+            Column::new(
+                self.key.clone(),
+                ColumnRole::Identifier,
+                ColumnValues::Text(super::table::TextValues {
+                    codes: (0..n as u32).collect(),
+                    levels: labels,
+                }),
+            ),
+            infer::column(
+                format!("rows per {}", self.noun()),
+                ColumnValues::Number(rows_per),
+            ),
+        ];
+        // Each date column counts back from its own latest date.
+        let mut latest = Vec::new();
+        for column in table.columns.iter().filter(|c| c.name != self.key) {
+            if let (ColumnValues::Datetime(v), ColumnRole::Datetime) =
+                (column.values.as_ref(), column.role)
+                && let Some(last) = v.iter().flatten().max()
+            {
+                latest.push((column.name.as_str(), *last));
+            }
+            columns.extend(summarise_column(column, &group_of, n));
+        }
+        unique_names(&mut columns);
+        let unkeyed = group_of.iter().filter(|g| g.is_none()).count();
+        let mut notices = table.notices.clone();
+        notices.push(format!(
+            "Summarised {} rows into {}, one per {}{}{}.",
+            count(table.rows),
+            count(n),
+            self.key,
+            if unkeyed > 0 {
+                format!(
+                    "; {} without a {} {} left out",
+                    rows(unkeyed),
+                    self.key,
+                    if unkeyed == 1 { "was" } else { "were" }
+                )
+            } else {
+                String::new()
+            },
+            match latest.as_slice() {
+                [] => String::new(),
+                [(name, last)] => format!(
+                    "; days are counted back from the latest {name}, {}",
+                    format_datetime(*last)
+                ),
+                _ => "; days are counted back from each date column's latest date".to_owned(),
+            },
+        ));
+        Ok(Table {
+            name: table.name.clone(),
+            origin: table.origin.clone(),
+            columns,
+            rows: n,
+            notices,
+            fingerprint: table.fingerprint.clone(),
+            summarised: Some(self.clone()),
+        })
+    }
+}
+
+/// `n` rows of a table in words: "12,164 customers" where it sums up a
+/// log `per` key, else "12,164 rows".
+pub fn rows_in_words(per: Option<&PerKey>, n: usize) -> String {
+    per.map_or_else(|| crate::words::rows(n), |per| per.count(n))
+}
+
+/// `table` summed up per key as `like` is, so a newer file compares
+/// with a summarised one; unchanged where `like` is no summary or `table`
+/// already is one.
+pub fn summarised_like(like: &Table, table: Table) -> Result<Table> {
+    match (&like.summarised, &table.summarised) {
+        (Some(per), None) => per.summarise(&table),
+        _ => Ok(table),
+    }
+}
+
+/// Each row's group (`None` where the key is missing) and each group's
+/// label, in order of first appearance.
+fn groups(values: &ColumnValues) -> (Vec<Option<u32>>, Vec<String>) {
+    let mut labels = Vec::new();
+    let mut add = |row: usize| {
+        labels.push(values.display(row).into_owned());
+        labels.len() as u32 - 1
+    };
+    let group_of = match values {
+        ColumnValues::Text(t) => {
+            let mut of_code = vec![None; t.levels.len()];
+            t.codes
+                .iter()
+                .enumerate()
+                .map(|(row, &code)| {
+                    let slot = of_code.get_mut(code as usize)?;
+                    Some(*slot.get_or_insert_with(|| add(row)))
+                })
+                .collect()
+        }
+        ColumnValues::Number(v) => {
+            let mut seen = HashMap::new();
+            v.iter()
+                .enumerate()
+                .map(|(row, x)| {
+                    (!x.is_nan()).then(|| *seen.entry(x.to_bits()).or_insert_with(|| add(row)))
+                })
+                .collect()
+        }
+        ColumnValues::Datetime(v) => {
+            let mut seen = HashMap::new();
+            v.iter()
+                .enumerate()
+                .map(|(row, s)| s.map(|s| *seen.entry(s).or_insert_with(|| add(row))))
+                .collect()
+        }
+    };
+    (group_of, labels)
+}
+
+/// The summary columns of one column, by its role; none for identifiers
+/// and free text, which say nothing a figure could.
+fn summarise_column(column: &Column, group_of: &[Option<u32>], n: usize) -> Vec<Column> {
+    let name = &column.name;
+    match (column.role, column.values.as_ref()) {
+        (ColumnRole::Number, ColumnValues::Number(v)) => {
+            let (sum, filled) = sums(group_of, n, |row| Some(v[row]).filter(|x| !x.is_nan()));
+            let total = sum
+                .iter()
+                .zip(&filled)
+                .map(|(&s, &f)| if f > 0 { s } else { f64::NAN })
+                .collect();
+            let average = sum
+                .iter()
+                .zip(&filled)
+                .map(|(&s, &f)| s / f as f64)
+                .collect();
+            vec![
+                infer::column(format!("total {name}"), ColumnValues::Number(total)),
+                infer::column(format!("average {name}"), ColumnValues::Number(average)),
+            ]
+        }
+        (ColumnRole::Boolean, values) => {
+            let yes = |row: usize| -> Option<f64> {
+                let shown = values.display(row);
+                let shown = shown.trim().to_ascii_lowercase();
+                (!shown.is_empty()).then(|| {
+                    f64::from(u8::from(
+                        ["1", "yes", "y", "true", "t"].contains(&shown.as_str()),
+                    ))
+                })
+            };
+            let (sum, filled) = sums(group_of, n, yes);
+            let share = sum
+                .iter()
+                .zip(&filled)
+                .map(|(&s, &f)| s / f as f64)
+                .collect();
+            // Inferred: a flag the same on each key's rows (churned) stays
+            // a yes/no column, which can be predicted as one.
+            vec![infer::column(
+                format!("share {name}"),
+                ColumnValues::Number(share),
+            )]
+        }
+        (ColumnRole::Datetime, ColumnValues::Datetime(v)) => {
+            let Some(latest) = v.iter().flatten().max().copied() else {
+                return Vec::new();
+            };
+            let mut span: Vec<Option<(i64, i64)>> = vec![None; n];
+            for (row, g) in group_of.iter().enumerate() {
+                if let (Some(g), Some(s)) = (g, v[row]) {
+                    let slot = &mut span[*g as usize];
+                    *slot = Some(slot.map_or((s, s), |(lo, hi)| (lo.min(s), hi.max(s))));
+                }
+            }
+            let days = |pick: fn((i64, i64)) -> i64| -> ColumnValues {
+                ColumnValues::Number(
+                    span.iter()
+                        .map(|s| s.map_or(f64::NAN, |s| ((latest - pick(s)) as f64 / DAY).round()))
+                        .collect(),
+                )
+            };
+            vec![
+                infer::column(format!("days since last {name}"), days(|(_, hi)| hi)),
+                infer::column(format!("days since first {name}"), days(|(lo, _)| lo)),
+            ]
+        }
+        (ColumnRole::Category, values) => {
+            vec![infer::column(
+                format!("most common {name}"),
+                most_common(values, group_of, n),
+            )]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Per group, the sum of the values `value` gives and how many it gave.
+fn sums(
+    group_of: &[Option<u32>],
+    n: usize,
+    value: impl Fn(usize) -> Option<f64>,
+) -> (Vec<f64>, Vec<usize>) {
+    let (mut sum, mut filled) = (vec![0.0; n], vec![0usize; n]);
+    for (row, g) in group_of.iter().enumerate() {
+        if let (Some(g), Some(x)) = (g, value(row)) {
+            sum[*g as usize] += x;
+            filled[*g as usize] += 1;
+        }
+    }
+    (sum, filled)
+}
+
+/// Per group, its most common label (the first seen among equals).
+fn most_common(values: &ColumnValues, group_of: &[Option<u32>], n: usize) -> ColumnValues {
+    // Labels as the table shows them, so numbers used as categories work too.
+    let mut label_of: HashMap<std::borrow::Cow<'_, str>, u32> = HashMap::new();
+    let mut labels: Vec<String> = Vec::new();
+    let mut tally: HashMap<(u32, u32), u32> = HashMap::new();
+    for (row, g) in group_of.iter().enumerate() {
+        let Some(g) = g else { continue };
+        if values.is_missing(row) {
+            continue;
+        }
+        let shown = values.display(row);
+        let next = label_of.len() as u32;
+        let label = *label_of.entry(shown.clone()).or_insert_with(|| {
+            labels.push(shown.into_owned());
+            next
+        });
+        *tally.entry((*g, label)).or_insert(0) += 1;
+    }
+    let mut best: Vec<Option<(u32, u32)>> = vec![None; n];
+    for ((g, label), times) in tally {
+        let slot = &mut best[g as usize];
+        let better = slot.is_none_or(|(l, t)| times > t || (times == t && label < l));
+        if better {
+            *slot = Some((label, times));
+        }
+    }
+    let mut built = TextBuilder::with_capacity(n);
+    for b in &best {
+        built.push(b.map(|(label, _)| labels[label as usize].as_str()));
+    }
+    ColumnValues::Text(built.finish())
+}
+
+/// Makes every column name unique, numbering repeats ("total x (2)").
+fn unique_names(columns: &mut [Column]) {
+    let mut seen = std::collections::HashSet::new();
+    for column in columns.iter_mut() {
+        let mut name = column.name.clone();
+        let mut n = 2;
+        while !seen.insert(name.clone()) {
+            name = format!("{} ({n})", column.name);
+            n += 1;
+        }
+        column.name = name;
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,144 @@
+use super::*;
+use crate::data::{DataSource, Fix, Recipe, load};
+use crate::jobs::Progress;
+
+/// A purchase log: two customers on several rows, one on one row, and a
+/// purchase with no customer.
+const LOG: &str = "\
+customer_id,date,amount,channel,returned,note
+C1,2024-01-01,10,web,no,first
+C2,2024-01-05,100,shop,yes,big
+C1,2024-01-11,30,web,yes,
+C1,2024-01-21,20,shop,no,again
+,2024-01-25,5,web,no,who
+C3,2024-01-31,7,web,no,
+";
+
+fn log() -> Table {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("log.csv");
+    std::fs::write(&path, LOG).expect("writes");
+    load(&DataSource::File(path), &Progress::silent()).expect("reads")
+}
+
+fn numbers(table: &Table, name: &str) -> Vec<f64> {
+    match table.named(name).expect("column").values.as_ref() {
+        ColumnValues::Number(v) => v.clone(),
+        other => panic!("'{name}' should hold numbers, not {other:?}"),
+    }
+}
+
+fn shown(table: &Table, name: &str) -> Vec<String> {
+    let values = &table.named(name).expect("column").values;
+    (0..table.rows)
+        .map(|r| values.display(r).into_owned())
+        .collect()
+}
+
+#[test]
+fn a_log_becomes_one_row_per_key_with_plain_figures() {
+    let per = PerKey {
+        key: "customer_id".into(),
+    };
+    let summary = per.summarise(&log()).expect("summarises");
+    assert_eq!(
+        summary.rows, 3,
+        "one row per customer; the row without one is left out"
+    );
+    assert_eq!(shown(&summary, "customer_id"), ["C1", "C2", "C3"]);
+    assert_eq!(
+        summary.named("customer_id").expect("key").role,
+        ColumnRole::Identifier
+    );
+    assert_eq!(numbers(&summary, "rows per customer"), [3.0, 1.0, 1.0]);
+    // Counted back from the log's latest date, 2024-01-31.
+    assert_eq!(numbers(&summary, "days since last date"), [10.0, 26.0, 0.0]);
+    assert_eq!(
+        numbers(&summary, "days since first date"),
+        [30.0, 26.0, 0.0]
+    );
+    assert_eq!(numbers(&summary, "total amount"), [60.0, 100.0, 7.0]);
+    assert_eq!(numbers(&summary, "average amount"), [20.0, 100.0, 7.0]);
+    assert_eq!(
+        shown(&summary, "most common channel"),
+        ["web", "shop", "web"]
+    );
+    let share = numbers(&summary, "share returned");
+    assert!((share[0] - 1.0 / 3.0).abs() < 1e-9 && share[1] == 1.0 && share[2] == 0.0);
+    assert!(
+        summary.column("note").is_none(),
+        "free text says nothing as a figure"
+    );
+    assert_eq!(summary.summarised, Some(per));
+    let notice = summary.notices.last().expect("a notice");
+    assert!(
+        notice.contains("Summarised 6 rows into 3, one per customer_id")
+            && notice.contains("1 row without a customer_id was left out")
+            && notice.contains("counted back from the latest date, 2024-01-31"),
+        "{notice}"
+    );
+}
+
+#[test]
+fn a_missing_key_is_an_error_naming_it_and_a_recipe_skips_it() {
+    let per = PerKey { key: "shop".into() };
+    let err = per
+        .summarise(&log())
+        .expect_err("no such column")
+        .to_string();
+    assert!(err.contains("shop") && err.contains("log.csv"), "{err}");
+    let mut recipe = Recipe::default();
+    recipe.add_fix(Fix::SummarisePer {
+        column: "shop".into(),
+    });
+    assert_eq!(recipe.apply(&log()).rows, 6, "last month's recipe replays");
+}
+
+#[test]
+fn a_recipe_summarises_with_the_roles_the_user_chose() {
+    let mut recipe = Recipe::default();
+    recipe.add_fix(Fix::SummarisePer {
+        column: "customer_id".into(),
+    });
+    // Amounts read as labels are counted, not totalled.
+    recipe.roles.insert("amount".into(), ColumnRole::Category);
+    let summary = recipe.apply(&log());
+    assert_eq!(summary.rows, 3);
+    assert!(summary.column("total amount").is_none());
+    assert_eq!(shown(&summary, "most common amount"), ["10", "100", "7"]);
+    assert!(
+        recipe.fixes[0]
+            .describe()
+            .starts_with("One row per customer:"),
+        "{}",
+        recipe.fixes[0].describe()
+    );
+}
+
+#[test]
+fn what_a_row_stands_for_is_named_from_the_key() {
+    let noun = |key: &str| PerKey { key: key.into() }.noun();
+    assert_eq!(noun("customer_id"), "customer");
+    assert_eq!(noun("CustomerID"), "Customer");
+    assert_eq!(noun("account number"), "account number");
+    assert_eq!(noun("policy_no"), "policy");
+    assert_eq!(noun("id"), "id");
+    let count = |key: &str, n| PerKey { key: key.into() }.count(n);
+    assert_eq!(count("customer_id", 23_570), "23,570 customers");
+    assert_eq!(count("policy_no", 2), "2 policies");
+    assert_eq!(count("address_id", 2), "2 addresses");
+    assert_eq!(count("day_id", 1), "1 day");
+    assert_eq!(rows_in_words(None, 3), "3 rows");
+}
+
+#[test]
+fn a_newer_file_is_summed_up_like_the_one_on_screen() {
+    let per = PerKey {
+        key: "customer_id".into(),
+    };
+    let summary = per.summarise(&log()).expect("summarises");
+    let newer = summarised_like(&summary, log()).expect("summarises alike");
+    assert_eq!(newer.rows, 3);
+    let unchanged = summarised_like(&log(), log()).expect("nothing to do");
+    assert_eq!(unchanged.rows, 6);
+}
