@@ -396,10 +396,20 @@ fn text_role(name: &str, t: &TextValues, filled: usize) -> ColumnRole {
 /// customer numbers. Fewer are more likely labels (`store_id` 1–12).
 const KEY_VALUES: usize = 100;
 
-/// Whether a column's name marks it as a key: `id`, `customer_id`, `PassengerId`, `ID`.
+/// Whether a column's name marks it as a key: `id`, `customer_id`,
+/// `PassengerId`, `ID`, `invoice_no`, `InvoiceNo`, `StockCode`,
+/// `account number`.
 pub fn name_says_identifier(name: &str) -> bool {
     let trimmed = name.trim();
     let lower = trimmed.to_ascii_lowercase();
+    // A word that ends the name after `_`, a space or a lower-case letter
+    // (camel case: `InvoiceNo`).
+    let ends_with_word = |word: &str| {
+        let Some(stem) = trimmed.strip_suffix(word) else {
+            return false;
+        };
+        stem.ends_with(['_', ' ']) || stem.chars().last().is_some_and(char::is_lowercase)
+    };
     lower == "id"
         || lower.ends_with("_id")
         || lower.ends_with(" id")
@@ -408,11 +418,14 @@ pub fn name_says_identifier(name: &str) -> bool {
         || lower == "uuid"
         || lower == "key"
         || trimmed.ends_with("ID")
-        || (trimmed.ends_with("Id")
-            && trimmed[..trimmed.len() - 2]
-                .chars()
-                .last()
-                .is_some_and(char::is_lowercase))
+        || ["Id", "No", "Code", "Number", "Key"]
+            .iter()
+            .any(|word| ends_with_word(word))
+        || ["no", "code", "number", "key"].iter().any(|word| {
+            trimmed
+                .strip_suffix(word)
+                .is_some_and(|s| s.ends_with(['_', ' ']))
+        })
 }
 
 /// Builds a [`Column`] from a name and typed values, inferring its role.
@@ -550,6 +563,26 @@ mod tests {
         let cats = infer_values(text(&["red", "blue", "red", "green"]), DecimalMark::Point).values;
         assert_eq!(infer_role("colour", &cats), ColumnRole::Category);
         assert!(name_says_identifier("customer_id") && !name_says_identifier("paid"));
+        for key in [
+            "InvoiceNo",
+            "invoice_no",
+            "StockCode",
+            "zip_code",
+            "account number",
+            "CustomerId",
+        ] {
+            assert!(name_says_identifier(key), "{key}");
+        }
+        for amount in [
+            "number_of_cds",
+            "Casino",
+            "barcode_count",
+            "Number",
+            "promo",
+            "cardNumbers",
+        ] {
+            assert!(!name_says_identifier(amount), "{amount}");
+        }
     }
 
     #[test]

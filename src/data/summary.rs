@@ -3,8 +3,10 @@
 //! purchases. Each kept column becomes a few plain figures per key: how
 //! many rows it has, how recent and how old its dates are (counted back
 //! from the latest date in the table), the total and the average of each
-//! amount, the share of yes of each yes/no column and the most common label
-//! of each category. Identifiers and free text are left out.
+//! amount, the share of yes of each yes/no column, the most common label
+//! of each category, and how many different values of each other
+//! identifier (orders on a log of order lines) or many-labelled category
+//! (products) it has. Free text is left out.
 
 use std::collections::HashMap;
 
@@ -30,24 +32,42 @@ pub struct PerKey {
 
 impl PerKey {
     /// What one summarised row stands for, in words: the key's name
-    /// without its `_id` ("customer" for `customer_id`).
+    /// without its `_id` ("customer" for `customer_id` and `CustomerID`).
     pub fn noun(&self) -> String {
         let name = self.key.trim();
         let lower = name.to_ascii_lowercase();
-        let stem = ["_id", " id", "-id", "_key", "_no", "_number", "_code"]
-            .iter()
-            .find(|suffix| lower.ends_with(*suffix))
-            .map(|suffix| &name[..name.len() - suffix.len()])
-            .or_else(|| {
-                (name.ends_with("ID") || name.ends_with("Id")).then(|| &name[..name.len() - 2])
-            })
-            .unwrap_or(name)
-            .trim_matches(|c: char| c == '_' || c == '-' || c.is_whitespace());
+        let stem = [
+            "_id", " id", "-id", "_key", " key", "_no", " no", "_number", " number", "_code",
+            " code",
+        ]
+        .iter()
+        .find(|suffix| lower.ends_with(*suffix))
+        .map(|suffix| &name[..name.len() - suffix.len()])
+        .or_else(|| {
+            ["ID", "Id", "No", "Code", "Number", "Key"]
+                .iter()
+                .find_map(|suffix| name.strip_suffix(suffix))
+        })
+        .unwrap_or(name)
+        .trim_matches(|c: char| c == '_' || c == '-' || c.is_whitespace());
         if stem.is_empty() {
-            name.to_owned()
-        } else {
-            stem.replace('_', " ")
+            return name.to_owned();
         }
+        // Camel case to words ("AccountHolder" → "account holder"); names
+        // in capitals (SKU) stay as written.
+        if !stem.chars().any(char::is_lowercase) {
+            return stem.replace('_', " ");
+        }
+        let mut words = String::with_capacity(stem.len() + 4);
+        let mut previous_lower = false;
+        for c in stem.chars() {
+            if c.is_uppercase() && previous_lower {
+                words.push(' ');
+            }
+            previous_lower = c.is_lowercase();
+            words.extend(c.to_lowercase());
+        }
+        words.replace('_', " ")
     }
 
     /// `n` summarised rows in words: "23,570 customers", "1 customer".
@@ -275,6 +295,12 @@ fn summarise_column(column: &Column, group_of: &[Option<u32>], n: usize) -> Vec<
                 infer::column(format!("days since first {name}"), days(|(lo, _)| lo)),
             ]
         }
+        // An order number on a log of order lines, a product code: how many
+        // different ones each key has is what they say (orders, products).
+        (ColumnRole::Identifier, values) => vec![different(name, values, group_of, n)],
+        (ColumnRole::Category, values) if labels(values) > MOST_LABELS => {
+            vec![different(name, values, group_of, n)]
+        }
         (ColumnRole::Category, values) => {
             vec![infer::column(
                 format!("most common {name}"),
@@ -283,6 +309,48 @@ fn summarise_column(column: &Column, group_of: &[Option<u32>], n: usize) -> Vec<
         }
         _ => Vec::new(),
     }
+}
+
+/// Labels above which a category is summed up by how many different ones
+/// each key has rather than by its most common one, which would be a
+/// label of its own for nearly every key.
+const MOST_LABELS: usize = 50;
+
+/// How many different labels `values` holds.
+fn labels(values: &ColumnValues) -> usize {
+    match values {
+        ColumnValues::Text(t) => t.level_counts().iter().filter(|&&c| c > 0).count(),
+        other => (0..other.len())
+            .filter(|&r| !other.is_missing(r))
+            .map(|r| other.display(r))
+            .collect::<std::collections::HashSet<_>>()
+            .len(),
+    }
+}
+
+/// Per key, how many different values of `values` its rows hold.
+fn different(name: &str, values: &ColumnValues, group_of: &[Option<u32>], n: usize) -> Column {
+    let mut seen = std::collections::HashSet::new();
+    let mut counts = vec![0.0; n];
+    for (row, g) in group_of.iter().enumerate() {
+        let Some(g) = g else { continue };
+        let value = match values {
+            ColumnValues::Text(t) => {
+                Some(u64::from(t.codes[row])).filter(|_| !values.is_missing(row))
+            }
+            ColumnValues::Number(v) => Some(v[row].to_bits()).filter(|_| !v[row].is_nan()),
+            ColumnValues::Datetime(v) => v[row].map(|s| s as u64),
+        };
+        if let Some(value) = value
+            && seen.insert((*g, value))
+        {
+            counts[*g as usize] += 1.0;
+        }
+    }
+    infer::column(
+        format!("number of different {name}"),
+        ColumnValues::Number(counts),
+    )
 }
 
 /// Per group, the sum of the values `value` gives and how many it gave.

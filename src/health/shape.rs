@@ -61,7 +61,7 @@ pub fn check(column: &Column, profile: &Profile, is_target: bool) -> Vec<Issue> 
                     Severity::Check,
                     format!(
                         "Names {} different values on {} rows, {} rows each on average: each row \
-                         looks like one event (a purchase, a visit) of a {noun}. To find groups of \
+                         looks like one event (a purchase, a visit) of one {noun}. To find groups of \
                          {noun}s, or to predict something about them, make one row per {noun} that \
                          sums up their rows: their number, how recent, totals and averages.",
                         count(profile.distinct),

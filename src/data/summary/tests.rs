@@ -5,13 +5,13 @@ use crate::jobs::Progress;
 /// A purchase log: two customers on several rows, one on one row, and a
 /// purchase with no customer.
 const LOG: &str = "\
-customer_id,date,amount,channel,returned,note
-C1,2024-01-01,10,web,no,first
-C2,2024-01-05,100,shop,yes,big
-C1,2024-01-11,30,web,yes,
-C1,2024-01-21,20,shop,no,again
-,2024-01-25,5,web,no,who
-C3,2024-01-31,7,web,no,
+customer_id,date,amount,channel,returned,note,order_no
+C1,2024-01-01,10,web,no,first,1
+C2,2024-01-05,100,shop,yes,big,2
+C1,2024-01-11,30,web,yes,,1
+C1,2024-01-21,20,shop,no,again,3
+,2024-01-25,5,web,no,who,4
+C3,2024-01-31,7,web,no,,5
 ";
 
 fn log() -> Table {
@@ -100,10 +100,18 @@ fn a_recipe_summarises_with_the_roles_the_user_chose() {
     recipe.add_fix(Fix::SummarisePer {
         column: "customer_id".into(),
     });
-    // Amounts read as labels are counted, not totalled.
+    // Amounts read as labels are counted, not totalled; order numbers
+    // read as keys count orders.
     recipe.roles.insert("amount".into(), ColumnRole::Category);
+    recipe
+        .roles
+        .insert("order_no".into(), ColumnRole::Identifier);
     let summary = recipe.apply(&log());
     assert_eq!(summary.rows, 3);
+    assert_eq!(
+        numbers(&summary, "number of different order_no"),
+        [2.0, 1.0, 1.0]
+    );
     assert!(summary.column("total amount").is_none());
     assert_eq!(shown(&summary, "most common amount"), ["10", "100", "7"]);
     assert!(
@@ -119,8 +127,10 @@ fn a_recipe_summarises_with_the_roles_the_user_chose() {
 fn what_a_row_stands_for_is_named_from_the_key() {
     let noun = |key: &str| PerKey { key: key.into() }.noun();
     assert_eq!(noun("customer_id"), "customer");
-    assert_eq!(noun("CustomerID"), "Customer");
-    assert_eq!(noun("account number"), "account number");
+    assert_eq!(noun("CustomerID"), "customer");
+    assert_eq!(noun("AccountHolderNo"), "account holder");
+    assert_eq!(noun("SKU"), "SKU");
+    assert_eq!(noun("account number"), "account");
     assert_eq!(noun("policy_no"), "policy");
     assert_eq!(noun("id"), "id");
     let count = |key: &str, n| PerKey { key: key.into() }.count(n);
