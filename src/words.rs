@@ -69,6 +69,19 @@ pub fn rows(n: usize) -> String {
     }
 }
 
+/// A difference of chances in percentage points, unsigned: 0.083 →
+/// "8 points", 0.004 → "<1 point".
+pub fn points(difference: f64) -> String {
+    let points = (difference.abs() * 100.0).round();
+    if points < 1.0 {
+        "<1 point".into()
+    } else if points == 1.0 {
+        "1 point".into()
+    } else {
+        format!("{points:.0} points")
+    }
+}
+
 /// `one` when `n`, as shown with no decimals, is 1, else `many`: "1 really
 /// has", "60 really have".
 pub fn agreeing<'a>(n: f64, one: &'a str, many: &'a str) -> &'a str {

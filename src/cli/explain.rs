@@ -180,6 +180,7 @@ pub fn run(args: &ExplainArgs, preference: DevicePreference) -> clearbox::Result
             json!({
                 "feature": d.column,
                 "importance": d.mean_abs,
+                "shown": d.shown(model.target().task),
                 "spread": d.spread,
                 "stability": d.stability,
             })

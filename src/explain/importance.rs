@@ -51,6 +51,18 @@ pub struct Driver {
     pub stability: Stability,
 }
 
+impl Driver {
+    /// Its average effect as a reader takes it: percentage points of a
+    /// chance ("8 points") where `task` predicts a label, else the
+    /// amount in the target's units ("4,000").
+    pub fn shown(&self, task: TaskKind) -> String {
+        match task {
+            TaskKind::Regression => crate::words::number(self.mean_abs),
+            TaskKind::Binary | TaskKind::Multiclass => crate::words::points(self.mean_abs),
+        }
+    }
+}
+
 /// A rerun's spread above this share of the mean makes a driver shaky…
 const SHAKY_SHARE: f64 = 0.25;
 /// …unless it is below half a percentage point (or unit-scaled equivalent),

@@ -43,16 +43,7 @@ pub fn prediction_phrase(target: &TargetColumn, explained: Explained, value: f64
 pub fn contribution(explained: Explained, amount: f64) -> String {
     let sign = if amount >= 0.0 { "+" } else { "−" };
     match explained {
-        chance if chance.is_chance() => {
-            let points = (amount.abs() * 100.0).round();
-            if points < 1.0 {
-                format!("{sign}<1 point")
-            } else if points == 1.0 {
-                format!("{sign}1 point")
-            } else {
-                format!("{sign}{points:.0} points")
-            }
-        }
+        chance if chance.is_chance() => format!("{sign}{}", words::points(amount)),
         _ => format!("{sign}{}", words::number(amount.abs())),
     }
 }

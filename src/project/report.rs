@@ -189,10 +189,15 @@ fn drivers(explanation: Option<&Value>) -> String {
         .iter()
         .take(10)
         .map(|d| {
+            // Explanations kept before "shown" existed give the raw figure.
+            let effect = d["shown"].as_str().map_or_else(
+                || format!("{:.4}", d["importance"].as_f64().unwrap_or_default()),
+                str::to_owned,
+            );
             format!(
-                "<tr><td>{}</td><td>{:.4}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(d["feature"].as_str().unwrap_or_default()),
-                d["importance"].as_f64().unwrap_or_default(),
+                escape(&effect),
                 escape(d["stability"].as_str().unwrap_or_default())
             )
         })

@@ -478,6 +478,7 @@ fn keep_in_project(env: &mut Env<'_>, model: &dyn Subject, data: &str, drivers: 
         "global": drivers.iter().map(|d| serde_json::json!({
             "feature": d.column,
             "importance": d.mean_abs,
+            "shown": d.shown(target.task),
             "spread": d.spread,
             "stability": d.stability,
         })).collect::<Vec<_>>(),

@@ -169,8 +169,17 @@ fn binary_ui(
         .positive_words()
         .unwrap_or_else(|| target.name.clone());
     let mut t = threshold;
-    let slider =
-        ui.add(egui::Slider::new(&mut t, 0.01..=0.99).text("Flag a row when the chance is above"));
+    // A chance reads as a per cent ("36%"), as in every sentence below,
+    // not as a fraction with four decimals.
+    let slider = ui.add(
+        egui::Slider::new(&mut t, 0.01..=0.99)
+            .text("Flag a row when the chance is above")
+            .custom_formatter(|v, _| format!("{:.0}%", v * 100.0))
+            .custom_parser(|s| {
+                let v: f64 = s.trim().trim_end_matches('%').trim().parse().ok()?;
+                Some(v / 100.0)
+            }),
+    );
     if slider.changed() {
         commands.push(PredictionCommand::SetThreshold(t).into());
     }

@@ -451,6 +451,8 @@ fn the_prediction_wizard_trains_a_model_and_shows_results() {
     step_until(&mut harness, "the new threshold", |app| {
         app.state.prediction.threshold == 0.9
     });
+    // The chance reads as a per cent beside the slider.
+    harness.get_by_value("90%");
     let (flags_after, catches_after) = sentence(harness.state());
     assert_ne!(
         (&flags_before, &catches_before),

@@ -389,6 +389,8 @@ fn the_report_is_one_self_contained_page() {
         "Results against the simple reference",
         "<svg",
         "What drives its answers",
+        // Effects on a chance read in percentage points.
+        " points</td>",
         "Drift checks",
         "Settings and provenance",
         "The audit trail is intact",
