@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use clap::Args;
 use clearbox::ClearboxError;
 use clearbox::compute::{DevicePreference, select_device};
-use clearbox::data::load;
 use clearbox::explain::counterfactual::{self, flip_decision};
 use clearbox::explain::importance::{permutation_importance, stable_drivers};
 use clearbox::explain::letter::Letter;
@@ -102,8 +101,9 @@ pub fn run(args: &ExplainArgs, preference: DevicePreference) -> clearbox::Result
     )?;
     let device = select_device(preference)?;
     let artefact = open(&args.model, &device.device)?;
+    let table = super::load_for(artefact.as_ref(), &source)?;
     if let Some(groups) = artefact.grouping() {
-        return explain_groups(args, &source, groups, &device.device);
+        return explain_groups(args, &table, groups, &device.device);
     }
     let Some(model) = artefact.explainable() else {
         return Err(ClearboxError::BadRequest(format!(
@@ -112,7 +112,6 @@ pub fn run(args: &ExplainArgs, preference: DevicePreference) -> clearbox::Result
             artefact.provenance().template.artefact()
         )));
     };
-    let table = load(&source, &Progress::silent())?;
     let rows = parse_rows(args.rows.as_deref(), table.rows)?;
     let options = ExplainOptions {
         background: args.background,
@@ -282,15 +281,14 @@ fn explained_words(model: &dyn Explainable, explained: Option<Explained>) -> Str
 /// Why each row is in its group, for a saved-groups folder.
 fn explain_groups(
     args: &ExplainArgs,
-    source: &clearbox::data::DataSource,
+    table: &clearbox::data::Table,
     groups: &dyn Grouping,
     device: &burn::tensor::Device,
 ) -> clearbox::Result<()> {
     use clearbox::templates::segmentation::membership::sentence;
-    let table = load(source, &Progress::silent())?;
     let rows = parse_rows(args.rows.as_deref(), table.rows)?;
     let names = groups.names();
-    let memberships = groups.memberships(&table, &rows, device)?;
+    let memberships = groups.memberships(table, &rows, device)?;
     if args.json {
         let rows_json: Vec<Value> = memberships
             .iter()

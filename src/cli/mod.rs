@@ -122,6 +122,24 @@ fn recipe_for(
     Ok(recipe)
 }
 
+/// Loads `source` as `artefact` reads it: a raw log summed up per key
+/// where it learned from such a summary, saying so on standard error.
+fn load_for(
+    artefact: &dyn clearbox::templates::Artefact,
+    source: &clearbox::data::DataSource,
+) -> clearbox::Result<clearbox::data::Table> {
+    let table = clearbox::data::load(source, &clearbox::jobs::Progress::silent())?;
+    Ok(match artefact.shaped(&table)? {
+        Some(summary) => {
+            for notice in summary.notices.iter().skip(table.notices.len()) {
+                eprintln!("{notice}");
+            }
+            summary
+        }
+        None => table,
+    })
+}
+
 /// A reader that stops early (`clearbox train ... | head`) closes the pipe,
 /// and Rust's printing then panics, which the command line reported as
 /// something gone wrong inside Clearbox. Like other command-line tools, it

@@ -7,10 +7,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use clearbox::compute::{DevicePreference, select_device};
+use clearbox::data::DataSource;
 use clearbox::data::export::write_table;
 use clearbox::data::summary::rows_in_words;
-use clearbox::data::{DataSource, load};
-use clearbox::jobs::Progress;
 use clearbox::project::EventKind;
 use clearbox::templates::{Output, open};
 
@@ -36,16 +35,7 @@ pub struct PredictArgs {
 pub fn run(args: &PredictArgs, preference: DevicePreference) -> clearbox::Result<()> {
     let device = select_device(preference)?;
     let artefact = open(&args.model, &device.device)?;
-    let table = load(&DataSource::File(args.data.clone()), &Progress::silent())?;
-    let table = match artefact.shaped(&table)? {
-        Some(summary) => {
-            for notice in summary.notices.iter().skip(table.notices.len()) {
-                eprintln!("{notice}");
-            }
-            summary
-        }
-        None => table,
-    };
+    let table = super::load_for(artefact.as_ref(), &DataSource::File(args.data.clone()))?;
     let rows: Vec<usize> = (0..table.rows).collect();
     let output = artefact.score(&table, &rows, &device.device)?;
     for unread in artefact.unread(&table, &rows) {

@@ -238,6 +238,26 @@ fn a_purchase_log_is_grouped_per_customer_and_new_logs_are_summed_up_alike() {
         "each group holds one kind of customer: {kinds:?}"
     );
 
+    // Why a customer is in their group, from the raw log too.
+    let out = clearbox(&[
+        "explain",
+        "--model",
+        groups.to_str().expect("utf-8"),
+        "--data",
+        log,
+        "--rows",
+        "1..3",
+        "--device",
+        "cpu",
+    ]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("rather than"), "{said}");
+
     // A table without the key cannot be summed up: said, with exit 2.
     let other = dir.path().join("other.csv");
     std::fs::write(&other, purchase_log().replace("customer_id", "shopper")).expect("writes");
