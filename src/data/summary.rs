@@ -4,7 +4,9 @@
 //! many rows it has, how recent and how old its dates are (counted back
 //! from the latest date in the table), the total and the average of each
 //! amount, the share of yes of each yes/no column, the most common label
-//! of each category, and how many different values of each other
+//! of each category (a label each key holds only one of, such as a
+//! customer's plan or whether they churned, keeps its name and labels:
+//! it is the key's own), and how many different values of each other
 //! identifier (orders on a log of order lines) or many-labelled category
 //! (products) it has. Free text is left out.
 
@@ -93,6 +95,14 @@ impl PerKey {
     /// `table` summarised: one row per value of the key, in order of first
     /// appearance. Rows without a key are left out and counted in a notice.
     pub fn summarise(&self, table: &Table) -> Result<Table> {
+        self.summarise_for(table, &[])
+    }
+
+    /// [`Self::summarise`], giving a label column the form `wanted` names
+    /// where it names one: a model that learned `plan` as the customer's
+    /// own label (each customer had one) reads it so on new rows, even
+    /// where a customer's rows there disagree.
+    pub fn summarise_for(&self, table: &Table, wanted: &[String]) -> Result<Table> {
         let key = table.named(&self.key)?;
         let (group_of, labels) = groups(&key.values);
         let n = labels.len();
@@ -132,7 +142,7 @@ impl PerKey {
             {
                 latest.push((column.name.as_str(), *last));
             }
-            columns.extend(summarise_column(column, &group_of, n));
+            columns.extend(summarise_column(column, &group_of, n, wanted));
         }
         unique_names(&mut columns);
         let unkeyed = group_of.iter().filter(|g| g.is_none()).count();
@@ -184,7 +194,10 @@ pub fn rows_in_words(per: Option<&PerKey>, n: usize) -> String {
 /// already is one.
 pub fn summarised_like(like: &Table, table: Table) -> Result<Table> {
     match (&like.summarised, &table.summarised) {
-        (Some(per), None) => per.summarise(&table),
+        (Some(per), None) => {
+            let shape: Vec<String> = like.columns.iter().map(|c| c.name.clone()).collect();
+            per.summarise_for(&table, &shape)
+        }
         _ => Ok(table),
     }
 }
@@ -231,8 +244,23 @@ fn groups(values: &ColumnValues) -> (Vec<Option<u32>>, Vec<String>) {
 
 /// The summary columns of one column, by its role; none for identifiers
 /// and free text, which say nothing a figure could.
-fn summarise_column(column: &Column, group_of: &[Option<u32>], n: usize) -> Vec<Column> {
+fn summarise_column(
+    column: &Column,
+    group_of: &[Option<u32>],
+    n: usize,
+    wanted: &[String],
+) -> Vec<Column> {
     let name = &column.name;
+    // A label each key holds one of (a customer's plan, whether they
+    // churned) is the key's own: it keeps its name and its labels.
+    let labelled = matches!(column.role, ColumnRole::Boolean | ColumnRole::Category);
+    if labelled && keeps_own_label(column, group_of, wanted) {
+        return vec![Column::new(
+            name.clone(),
+            column.role,
+            most_common(&column.values, group_of, n),
+        )];
+    }
     match (column.role, column.values.as_ref()) {
         (ColumnRole::Number, ColumnValues::Number(v)) => {
             let (sum, filled) = sums(group_of, n, |row| Some(v[row]).filter(|x| !x.is_nan()));
@@ -303,14 +331,34 @@ fn summarise_column(column: &Column, group_of: &[Option<u32>], n: usize) -> Vec<
         (ColumnRole::Category, values) if labels(values) > MOST_LABELS => {
             vec![different(name, values, group_of, n)]
         }
-        (ColumnRole::Category, values) => {
-            vec![infer::column(
-                format!("most common {name}"),
-                most_common(values, group_of, n),
-            )]
-        }
+        (ColumnRole::Category, values) => vec![Column::new(
+            format!("most common {name}"),
+            ColumnRole::Category,
+            most_common(values, group_of, n),
+        )],
         _ => Vec::new(),
     }
+}
+
+/// Whether a label column stays the key's own label: where `wanted` names
+/// it or one of its summaries, as it says; else where no key's rows hold
+/// two different labels.
+fn keeps_own_label(column: &Column, group_of: &[Option<u32>], wanted: &[String]) -> bool {
+    let name = &column.name;
+    if wanted.contains(name) {
+        return true;
+    }
+    let summaries = [
+        format!("share {name}"),
+        format!("most common {name}"),
+        format!("number of different {name}"),
+    ];
+    if wanted.iter().any(|w| summaries.contains(w)) {
+        return false;
+    }
+    let mut pairs = sorted_pairs(&column.values, group_of);
+    pairs.dedup();
+    pairs.windows(2).all(|w| w[0].0 != w[1].0)
 }
 
 /// Labels above which a category is summed up by how many different ones
@@ -358,15 +406,6 @@ fn code(values: &ColumnValues, row: usize) -> Option<u64> {
     }
 }
 
-/// The value a [`code`] stands for, as the table shows it.
-fn shown(values: &ColumnValues, code: u64) -> String {
-    match values {
-        ColumnValues::Text(t) => t.levels.get(code as usize).cloned().unwrap_or_default(),
-        ColumnValues::Number(_) => super::table::format_number(f64::from_bits(code)),
-        ColumnValues::Datetime(_) => format_datetime(code as i64),
-    }
-}
-
 /// Every keyed, filled-in row's (group, value code), sorted, so equal
 /// pairs sit together. On a 2-million-row log sorting took a fraction of
 /// what hashing the pairs did.
@@ -407,11 +446,26 @@ fn most_common(values: &ColumnValues, group_of: &[Option<u32>], n: usize) -> Col
             *slot = Some((value, run.len()));
         }
     }
-    let mut built = TextBuilder::with_capacity(n);
-    for b in &best {
-        built.push(b.map(|(value, _)| shown(values, value)).as_deref());
+    // In the column's own kind, so numbers used as labels stay numbers.
+    let chosen = best.iter().map(|b| b.map(|(value, _)| value));
+    match values {
+        ColumnValues::Text(t) => {
+            let mut built = TextBuilder::with_capacity(n);
+            for code in chosen {
+                built.push(
+                    code.and_then(|c| t.levels.get(c as usize))
+                        .map(String::as_str),
+                );
+            }
+            ColumnValues::Text(built.finish())
+        }
+        ColumnValues::Number(_) => {
+            ColumnValues::Number(chosen.map(|c| c.map_or(f64::NAN, f64::from_bits)).collect())
+        }
+        ColumnValues::Datetime(_) => {
+            ColumnValues::Datetime(chosen.map(|c| c.map(|s| s as i64)).collect())
+        }
     }
-    ColumnValues::Text(built.finish())
 }
 
 /// Makes every column name unique, numbering repeats ("total x (2)").

@@ -136,7 +136,7 @@ pub trait Artefact: Send + Sync + std::fmt::Debug {
                 noun = per.noun(),
             )));
         }
-        per.summarise(table).map(Some)
+        per.summarise_for(table, self.inputs()).map(Some)
     }
 }
 

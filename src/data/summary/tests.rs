@@ -1,4 +1,5 @@
 use super::*;
+use crate::data::TextValues;
 use crate::data::{DataSource, Fix, Recipe, load};
 use crate::jobs::Progress;
 
@@ -151,4 +152,46 @@ fn a_newer_file_is_summed_up_like_the_one_on_screen() {
     assert_eq!(newer.rows, 3);
     let unchanged = summarised_like(&log(), log()).expect("nothing to do");
     assert_eq!(unchanged.rows, 6);
+}
+
+#[test]
+fn a_label_each_key_holds_one_of_stays_the_keys_own() {
+    // Each customer has one plan and either churned or not.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("visits.csv");
+    std::fs::write(
+        &path,
+        "customer_id,plan,churned,minutes\n\
+         C1,basic,yes,3\nC1,basic,yes,5\nC2,pro,no,40\nC2,pro,no,50\nC3,pro,no,20\n",
+    )
+    .expect("writes");
+    let visits = load(&DataSource::File(path), &Progress::silent()).expect("reads");
+    let per = PerKey {
+        key: "customer_id".into(),
+    };
+    let summary = per.summarise(&visits).expect("summarises");
+    assert_eq!(shown(&summary, "plan"), ["basic", "pro", "pro"]);
+    assert_eq!(shown(&summary, "churned"), ["yes", "no", "no"]);
+    assert_eq!(
+        summary.named("churned").expect("churned").role,
+        ColumnRole::Boolean,
+        "still a yes/no question a model can predict"
+    );
+    assert!(summary.column("share churned").is_none());
+    // New visits where a customer changed plan: a model that learned
+    // 'plan' still gets 'plan' (their most common one, the first among
+    // equals)…
+    let mut changed = visits.clone();
+    let plan = changed.column_index("plan").expect("plan");
+    changed.columns[plan].values = std::sync::Arc::new(ColumnValues::Text(TextValues {
+        codes: vec![0, 1, 1, 1, 1],
+        levels: vec!["basic".into(), "pro".into()],
+    }));
+    let wanted = vec!["plan".to_owned()];
+    let again = per.summarise_for(&changed, &wanted).expect("summarises");
+    assert_eq!(shown(&again, "plan"), ["basic", "pro", "pro"]);
+    assert!(again.column("most common plan").is_none());
+    // …and without a model, the disagreement shows as a most common plan.
+    let plain = per.summarise(&changed).expect("summarises");
+    assert!(plain.column("plan").is_none() && plain.column("most common plan").is_some());
 }
