@@ -1,7 +1,7 @@
 //! The selected column: its role (changeable), its chart with a sentence,
 //! and its findings with one-click fixes.
 
-use clearbox::data::ColumnRole;
+use clearbox::data::{ColumnRole, Fix};
 use egui::{RichText, Ui};
 
 use super::commands::{AppCommand, DataCommand};
@@ -80,7 +80,12 @@ pub fn column_panel_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCom
                             .on_hover_text(issue.kind.glossary());
                     });
                     gloss::label(ui, &issue.message);
-                    if let Some(fix) = issue.fix.as_ref().filter(|f| !offered.contains(f)) {
+                    // One row per key is offered at the top of the page.
+                    let fix = issue
+                        .fix
+                        .as_ref()
+                        .filter(|f| !offered.contains(f) && !matches!(f, Fix::SummarisePer { .. }));
+                    if let Some(fix) = fix {
                         offered.push(fix);
                         if ui.button(fix.describe()).clicked() {
                             commands.push(DataCommand::ApplyFix(fix.clone()).into());

@@ -1,6 +1,8 @@
 //! The data page: the table, its columns with their health lights, and the
 //! selected column's chart and findings.
 
+use clearbox::data::Fix;
+use clearbox::health::{HealthReport, Severity};
 use clearbox::words;
 use egui::{RichText, Ui};
 
@@ -132,6 +134,7 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
                     gloss::label(ui, &issue.message).on_hover_text(issue.kind.glossary());
                 });
             }
+            log_keys_ui(ui, report, commands);
         }
         None => {
             ui.horizontal(|ui| {
@@ -160,6 +163,33 @@ fn header_ui(ui: &mut Ui, dataset: &Dataset, commands: &mut Vec<AppCommand>) {
                 if ui.small_button(format!("Undo: {}", fix.describe())).clicked() {
                     commands.push(DataCommand::UndoFix(i).into());
                 }
+            }
+        });
+    }
+}
+
+/// A key repeated like a log's (a customer on each of their purchases)
+/// changes what every template finds, so its one-click summary sits at the
+/// top of the page rather than only in that column's panel.
+fn log_keys_ui(ui: &mut Ui, report: &HealthReport, commands: &mut Vec<AppCommand>) {
+    let summaries = report
+        .columns
+        .iter()
+        .flat_map(|c| &c.issues)
+        .filter_map(|i| i.fix.as_ref())
+        .filter(|f| matches!(f, Fix::SummarisePer { .. }));
+    for fix in summaries {
+        ui.horizontal_wrapped(|ui| {
+            theme::dot_ui(ui, Severity::Check);
+            gloss::label(
+                ui,
+                format!(
+                    "Several rows share each '{}': each row looks like one event, such as a purchase.",
+                    fix.column()
+                ),
+            );
+            if ui.button(fix.describe()).clicked() {
+                commands.push(DataCommand::ApplyFix(fix.clone()).into());
             }
         });
     }
