@@ -74,13 +74,10 @@ impl PerKey {
         words.replace('_', " ")
     }
 
-    /// `n` summarised rows in words: "23,570 customers", "1 customer".
-    pub fn count(&self, n: usize) -> String {
+    /// [`Self::noun`] in the plural: "customers", "policies", "addresses".
+    pub fn nouns(&self) -> String {
         let noun = self.noun();
-        if n == 1 {
-            return format!("1 {noun}");
-        }
-        let plural = if noun.ends_with(['s', 'x']) || noun.ends_with("ch") || noun.ends_with("sh") {
+        if noun.ends_with(['s', 'x']) || noun.ends_with("ch") || noun.ends_with("sh") {
             format!("{noun}es")
         } else if let Some(stem) = noun.strip_suffix('y')
             && !stem.ends_with(['a', 'e', 'i', 'o', 'u'])
@@ -88,8 +85,16 @@ impl PerKey {
             format!("{stem}ies")
         } else {
             format!("{noun}s")
-        };
-        format!("{} {plural}", count(n))
+        }
+    }
+
+    /// `n` summarised rows in words: "23,570 customers", "1 customer".
+    pub fn count(&self, n: usize) -> String {
+        if n == 1 {
+            format!("1 {}", self.noun())
+        } else {
+            format!("{} {}", count(n), self.nouns())
+        }
     }
 
     /// `table` summarised: one row per value of the key, in order of first

@@ -54,7 +54,7 @@ pub fn check(column: &Column, profile: &Profile, is_target: bool) -> Vec<Issue> 
             let per = PerKey {
                 key: column.name.clone(),
             };
-            let noun = per.noun();
+            let (noun, nouns) = (per.noun(), per.nouns());
             issues.push(
                 Issue::new(
                     IssueKind::Identifier,
@@ -62,7 +62,7 @@ pub fn check(column: &Column, profile: &Profile, is_target: bool) -> Vec<Issue> 
                     format!(
                         "Names {} different values on {} rows, {} rows each on average: each row \
                          looks like one event (a purchase, a visit) of one {noun}. To find groups of \
-                         {noun}s, or to predict something about them, make one row per {noun} that \
+                         {nouns}, or to predict something about them, make one row per {noun} that \
                          sums up their rows: their number, how recent, totals and averages.",
                         count(profile.distinct),
                         count(profile.present),
