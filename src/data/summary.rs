@@ -196,10 +196,11 @@ pub fn rows_in_words(per: Option<&PerKey>, n: usize) -> String {
 
 /// `table` summed up per key as `like` is, so a newer file compares
 /// with a summarised one; unchanged where `like` is no summary or `table`
-/// already is one.
+/// already is one (a summary exported earlier has all of its columns).
 pub fn summarised_like(like: &Table, table: Table) -> Result<Table> {
+    let has_every_column = like.columns.iter().all(|c| table.column(&c.name).is_some());
     match (&like.summarised, &table.summarised) {
-        (Some(per), None) => {
+        (Some(per), None) if !has_every_column => {
             let shape: Vec<String> = like.columns.iter().map(|c| c.name.clone()).collect();
             per.summarise_for(&table, &shape)
         }

@@ -152,6 +152,11 @@ fn a_newer_file_is_summed_up_like_the_one_on_screen() {
     assert_eq!(newer.rows, 3);
     let unchanged = summarised_like(&log(), log()).expect("nothing to do");
     assert_eq!(unchanged.rows, 6);
+    // A summary written out and read back is not summed up twice.
+    let mut exported = summary.clone();
+    exported.summarised = None;
+    let kept = summarised_like(&summary, exported).expect("already one row per key");
+    assert_eq!(numbers(&kept, "rows per customer"), [3.0, 1.0, 1.0]);
 }
 
 #[test]
