@@ -30,6 +30,14 @@ pub static SAMPLES: &[Sample] = &[
         bytes: include_bytes!("../sample-data/penguins.csv"),
     },
     Sample {
+        id: "shop_purchases",
+        title: "Shop purchases",
+        blurb: "5,885 purchases by 1,200 made-up customers: one row per customer, then find the groups.",
+        suggested_target: None,
+        template: None,
+        bytes: include_bytes!("../sample-data/shop_purchases.csv"),
+    },
+    Sample {
         id: "german_credit",
         title: "German credit",
         blurb: "1,000 loans, 30% went bad: predict which ones.",

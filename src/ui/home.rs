@@ -41,7 +41,7 @@ pub fn home_ui(ui: &mut Ui, state: &AppState, commands: &mut Vec<AppCommand>) {
         });
         ui.add_space(16.0);
         gloss::label(ui, RichText::new("Samples").strong());
-        gloss::weak(ui, "Real public data, bundled so that everything works offline.");
+        gloss::weak(ui, "Real public data, and one made-up shop, bundled so that everything works offline.");
         // Cards in rows that fit the window.
         let per_row = ((ui.available_width() + 8.0) / (CARD_WIDTH + 30.0))
             .floor()

@@ -281,6 +281,46 @@ fn a_purchase_log_is_grouped_per_customer_and_new_logs_are_summed_up_alike() {
 }
 
 #[test]
+fn the_shop_sample_is_a_log_whose_customers_fall_into_groups() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = clearbox(&["profile", "--sample", "shop_purchases"]);
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("add --per customer_id"), "{report}");
+    let out = clearbox(&[
+        "train",
+        "--template",
+        "segmentation",
+        "--sample",
+        "shop_purchases",
+        "--per",
+        "customer_id",
+        "--device",
+        "cpu",
+        "--out",
+        dir.path().join("shop").to_str().expect("utf-8"),
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let sizes: Vec<u64> = report["segments"]
+        .as_array()
+        .expect("segments")
+        .iter()
+        .map(|s| s["size"].as_u64().expect("size"))
+        .collect();
+    assert_eq!(sizes.iter().sum::<u64>(), 1200, "one row per customer");
+    assert!(
+        sizes.len() >= 3,
+        "regulars, lapsed and big baskets at least: {report}"
+    );
+    assert_eq!(report["stability"]["verdict"], "stable", "{report}");
+}
+
+#[test]
 fn a_folder_that_is_neither_kind_of_model_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = clearbox(&[
