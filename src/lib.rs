@@ -106,7 +106,7 @@
 //!    their entries on its hover) and [`lessons`] (workshop lessons as RON
 //!    files: data to open and steps whose [`lessons::Check`]s are evaluated
 //!    on [`lessons::Facts`], a plain summary the GUI reads off its state each
-//!    frame; files are checked with errors naming their line, ten ship in
+//!    frame; files are checked with errors naming their line, eleven ship in
 //!    `assets/lessons/`; [`lessons::breaks`] sets up "break the model"
 //!    challenges: a sample with a leak, swapped answers, a drifted batch or
 //!    blanked values, seeded so every laptop gets the same table).

@@ -1,5 +1,5 @@
-//! The lessons that ship with Clearbox — one per template, data health and
-//! drift, and four "break the model" challenges — compiled in so a workshop
+//! The lessons that ship with Clearbox — one per template, data health,
+//! drift, purchase logs, and four "break the model" challenges — compiled in so a workshop
 //! never needs a download.
 
 use super::Lesson;
@@ -22,6 +22,10 @@ pub static BUNDLED: &[(&str, &str)] = &[
     (
         "penguin_groups.ron",
         include_str!("../../assets/lessons/penguin_groups.ron"),
+    ),
+    (
+        "customers_from_a_log.ron",
+        include_str!("../../assets/lessons/customers_from_a_log.ron"),
     ),
     (
         "next_best_offer.ron",
@@ -76,7 +80,7 @@ mod tests {
     #[test]
     fn every_bundled_lesson_reads_and_each_has_a_hint() {
         let lessons = super::lessons().expect("the bundled lessons read");
-        assert_eq!(lessons.len(), 10);
+        assert_eq!(lessons.len(), 11);
         for lesson in &lessons {
             assert!(
                 !lesson.about.is_empty(),

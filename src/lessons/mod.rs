@@ -2,7 +2,7 @@
 //! steps; each step has an instruction, an optional hint and a [`Check`]
 //! that Clearbox evaluates on what the learner has done ([`Facts`], which
 //! the GUI fills in from its state each frame). Trainers write their own and
-//! check them with `clearbox lesson check FILE`; the app ships ten
+//! check them with `clearbox lesson check FILE`; the app ships eleven
 //! ([`bundled`]).
 //!
 //! ```ron

@@ -355,7 +355,7 @@ fn lesson_check_passes_the_bundled_lessons_and_names_the_line_of_a_mistake() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(said.matches("is a good lesson").count(), 10, "{said}");
+    assert_eq!(said.matches("is a good lesson").count(), 11, "{said}");
     assert!(
         said.contains("'Spot the leak' is a good lesson with 5 steps"),
         "{said}"

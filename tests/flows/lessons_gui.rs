@@ -209,6 +209,37 @@ fn the_penguin_groups_and_health_lessons_tick_as_the_learner_works() {
 }
 
 #[test]
+fn the_purchase_log_lesson_goes_from_purchases_to_groups_of_customers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = harness(&dir.path().join("settings.ron"));
+    ready(&mut harness);
+    start_lesson(&mut harness, "Customers from a purchase log");
+    step_until(&mut harness, "the log's report", report_ready);
+    harness.get_by_label_contains("customer_id — ").click();
+    step_until(&mut harness, "step 1", |app| done(app) >= 1);
+    harness
+        .get_by_label("One row per customer: summarise the rows of each 'customer_id'")
+        .click();
+    step_until(&mut harness, "step 2 and the customers' report", |app| {
+        done(app) >= 2
+            && report_ready(app)
+            && app
+                .state
+                .dataset
+                .as_ref()
+                .is_some_and(|d| d.table.rows == 1200)
+    });
+    harness.get_by_label("Find groups…").click();
+    step_until(&mut harness, "the columns", |app| {
+        !app.state.segmentation.inputs.is_empty()
+    });
+    harness.get_by_label("Find groups").click();
+    step_until(&mut harness, "step 3", |app| done(app) >= 3);
+    harness.get_by_label("Lesson complete: every step is done.");
+    harness.get_by_label_contains("groups among 1,200 customers.");
+}
+
+#[test]
 fn the_drift_and_offer_lessons_reach_their_verdict_and_policy() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut harness = harness(&dir.path().join("settings.ron"));
