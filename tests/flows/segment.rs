@@ -19,30 +19,49 @@ fn clearbox(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-#[test]
-fn find_groups_then_assign_rows_from_the_command_line() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let groups = dir.path().join("penguin_groups");
-    let out = clearbox(&[
+/// Finds groups from the command line with `options` (the data, where to
+/// save), on the processor, and reads its JSON report; fails on any error.
+fn groups_found(options: &[&str]) -> Value {
+    let mut args = vec![
         "train",
         "--template",
         "segmentation",
-        "--data",
-        sample("penguins.csv").to_str().expect("utf-8"),
-        "--exclude",
-        "species",
         "--device",
         "cpu",
-        "--out",
-        groups.to_str().expect("utf-8"),
         "--json",
-    ]);
+    ];
+    args.extend_from_slice(options);
+    let out = clearbox(&args);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let report: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    serde_json::from_slice(&out.stdout).expect("one JSON object")
+}
+
+/// Each group's size in a report of [`groups_found`].
+fn sizes(report: &Value) -> Vec<u64> {
+    report["segments"]
+        .as_array()
+        .expect("segments")
+        .iter()
+        .map(|s| s["size"].as_u64().expect("size"))
+        .collect()
+}
+
+#[test]
+fn find_groups_then_assign_rows_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let groups = dir.path().join("penguin_groups");
+    let report = groups_found(&[
+        "--data",
+        sample("penguins.csv").to_str().expect("utf-8"),
+        "--exclude",
+        "species",
+        "--out",
+        groups.to_str().expect("utf-8"),
+    ]);
     assert_eq!(report["k"], 3);
     let k_scores = report["k_scores"].as_array().expect("k_scores");
     assert_eq!(k_scores.len(), 9, "2 to 10 groups tried");
@@ -91,7 +110,7 @@ fn find_groups_then_assign_rows_from_the_command_line() {
         .iter()
         .position(|h| *h == "segment")
         .expect("a segment column");
-    let mut sizes = [0u64; 3];
+    let mut assigned = [0u64; 3];
     for line in lines {
         let id: usize = line
             .split(',')
@@ -99,14 +118,10 @@ fn find_groups_then_assign_rows_from_the_command_line() {
             .expect("value")
             .parse()
             .expect("a number");
-        sizes[id - 1] += 1;
+        assigned[id - 1] += 1;
     }
     // Rows of the training table land in the groups they were found in.
-    let expected: Vec<u64> = segments
-        .iter()
-        .map(|s| s["size"].as_u64().expect("size"))
-        .collect();
-    assert_eq!(sizes.to_vec(), expected);
+    assert_eq!(assigned.to_vec(), sizes(&report));
 }
 
 /// A purchase log of 240 customers, numbered with leading zeros: 120
@@ -158,32 +173,19 @@ fn a_purchase_log_is_grouped_per_customer_and_new_logs_are_summed_up_alike() {
     );
 
     let groups = dir.path().join("customer_groups");
-    let out = clearbox(&[
-        "train",
-        "--template",
-        "segmentation",
+    let report = groups_found(&[
         "--data",
         log,
         "--per",
         "customer_id",
-        "--device",
-        "cpu",
         "--out",
         groups.to_str().expect("utf-8"),
-        "--json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    assert_eq!(
+        sizes(&report).iter().sum::<u64>(),
+        240,
+        "one row per customer"
     );
-    let report: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
-    let segments = report["segments"].as_array().expect("segments");
-    let sizes: Vec<u64> = segments
-        .iter()
-        .map(|s| s["size"].as_u64().expect("size"))
-        .collect();
-    assert_eq!(sizes.iter().sum::<u64>(), 240, "one row per customer");
     let traits = report.to_string();
     assert!(
         traits.contains("rows per customer") && traits.contains("Days since last date"),
@@ -286,32 +288,15 @@ fn the_shop_sample_is_a_log_whose_customers_fall_into_groups() {
     let out = clearbox(&["profile", "--sample", "shop_purchases"]);
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(report.contains("add --per customer_id"), "{report}");
-    let out = clearbox(&[
-        "train",
-        "--template",
-        "segmentation",
+    let report = groups_found(&[
         "--sample",
         "shop_purchases",
         "--per",
         "customer_id",
-        "--device",
-        "cpu",
         "--out",
         dir.path().join("shop").to_str().expect("utf-8"),
-        "--json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
-    let sizes: Vec<u64> = report["segments"]
-        .as_array()
-        .expect("segments")
-        .iter()
-        .map(|s| s["size"].as_u64().expect("size"))
-        .collect();
+    let sizes = sizes(&report);
     assert_eq!(sizes.iter().sum::<u64>(), 1200, "one row per customer");
     assert!(
         sizes.len() >= 3,
